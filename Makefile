@@ -1,0 +1,60 @@
+# Two commands do all set-up on a fresh machine (Python 3.11, the package registries):
+#   make book   builds the site into _build/html
+#   make test   runs every test (unit, notebooks under nbval, real-browser)
+# Both create the virtual environment and fetch the vendored JavaScript when missing.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+MATHJAX_VERSION := 3.2.2
+AXE_VERSION     := 4.11.0
+STAMP  := $(VENV)/.installed
+
+.PHONY: book test test-fast outputs instructor-book clean env vendor benchmark
+
+book: $(STAMP) vendor
+	$(BIN)/python -m coursebook build
+
+test: $(STAMP) vendor book
+	$(BIN)/python -m pytest
+
+# Everything except the real-browser tests, for a quick loop while writing.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser"
+
+# Re-execute every notebook and store its outputs (deterministic: see coursebook/execute.py).
+outputs: $(STAMP)
+	$(BIN)/python -m coursebook execute book exercises answers
+
+benchmark: $(STAMP) vendor book
+	$(BIN)/python benchmarks/quiz_benchmark.py
+
+env: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+# MathJax (served by the site itself, so pages with maths work offline) and axe-core (for the
+# accessibility test), both from the npm registry at pinned versions.
+vendor: vendor/site/_static/mathjax/tex-mml-chtml.js vendor/axe-core/axe.min.js
+
+vendor/site/_static/mathjax/tex-mml-chtml.js:
+	rm -rf vendor/tmp-mathjax && mkdir -p vendor/tmp-mathjax vendor/site/_static/mathjax/output/chtml/fonts vendor/site/_static/mathjax/input/tex
+	cd vendor/tmp-mathjax && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null && tar xzf mathjax-$(MATHJAX_VERSION).tgz
+	cp vendor/tmp-mathjax/package/es5/tex-mml-chtml.js vendor/site/_static/mathjax/
+	cp -r vendor/tmp-mathjax/package/es5/output/chtml/fonts/woff-v2 vendor/site/_static/mathjax/output/chtml/fonts/
+	cp -r vendor/tmp-mathjax/package/es5/input/tex/extensions vendor/site/_static/mathjax/input/tex/
+	rm -rf vendor/tmp-mathjax
+
+vendor/axe-core/axe.min.js:
+	rm -rf vendor/tmp-axe && mkdir -p vendor/tmp-axe vendor/axe-core
+	cd vendor/tmp-axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz
+	cp vendor/tmp-axe/package/axe.min.js vendor/axe-core/
+	rm -rf vendor/tmp-axe
+
+clean:
+	rm -rf _build vendor

@@ -1,0 +1,186 @@
+"""The published site's view: deterministic HTML plus one JSON payload per block.
+
+`assets/coursebook.js` (served once per site from `_static/`) finds these blocks and makes them
+interactive. Python precomputes what the browser compares (option keys, absolute tolerances,
+normalised text answers), so the JavaScript grader needs no YAML and no Markdown.
+Ids derive from question ids, so a re-run produces byte-identical output (nbval strict).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+from .answers import MESSAGES, normalise_text
+from .explorers import Explorer, fill
+from .markup import to_html, to_inline_html
+
+VERDICT_LABELS = {"correct": "Correct.", "partial": "Partly right.", "incorrect": "Not yet.", "invalid": "Can't check that."}
+MULTIPLE_RULE = ("Select all that apply. Partial credit: each correct choice earns an equal share of the points, "
+                 "each wrong choice takes one share away, and the score never drops below zero.")
+ORDERING_RULE = "Use the Up and Down buttons to put the items in order. Partial credit: the share of items in the right place."
+MATCHING_RULE = "Choose a match for every item. Partial credit: the share of items matched correctly."
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _json(data) -> str:
+    # `</` is escaped so that a bank's text can never close the <script> element early.
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+
+
+def client_spec(question) -> dict:
+    """What the browser's grader needs for one question, precomputed here."""
+    spec = {"id": question.id, "type": question.type, "points": question.points,
+            "explanation": to_html(question.explanation)}
+    if question.type in ("single", "multiple"):
+        spec["options"] = list(question.options)
+        spec["correct"] = list(question.correct_keys)
+        spec["feedback"] = {key: to_html(text) for key, text in question.feedback.items()}
+    elif question.type == "numeric":
+        spec.update(answer=question.answer, tolerance=question.absolute_tolerance, percent=question.percent,
+                    mistakes=[mistake.value for mistake in question.mistakes])
+        spec["feedback"] = {f"mistake-{i}": to_html(m.feedback) for i, m in enumerate(question.mistakes)}
+    elif question.type == "ordering":
+        spec["size"] = len(question.items)
+    elif question.type == "matching":
+        spec.update(size=len(question.pairs), choices=len(question.choices))
+    elif question.type == "text":
+        spec["answers"] = sorted({normalise_text(answer) for answer in question.answers})
+        spec["feedback"] = {key: to_html(text) for key, text in question.feedback.items()}
+        spec["feedbackKeys"] = {normalise_text(key): key for key in question.feedback}
+    return spec
+
+
+def _choices(question, kind: str, seed: int) -> str:
+    rows = []
+    for key in question.option_order(seed):
+        control_id = f"cb-{question.id}-{key}"
+        rows.append(
+            f'<label class="cb-option" for="{_e(control_id)}"><input type="{kind}" id="{_e(control_id)}" '
+            f'name="cb-{_e(question.id)}" value="{_e(key)}"> <span>{to_inline_html(question.options[key])}</span></label>'
+        )
+    return f'<div class="cb-options" role="group" aria-labelledby="cb-{_e(question.id)}-prompt">{"".join(rows)}</div>'
+
+
+def _typed(question, label: str) -> str:
+    control_id = f"cb-{question.id}-input"
+    mode = ' inputmode="decimal"' if question.type == "numeric" else ""
+    return (f'<label class="cb-input-label" for="{_e(control_id)}">{_e(label)}</label> '
+            f'<input type="text" class="cb-input" id="{_e(control_id)}" autocomplete="off" spellcheck="false"{mode}>')
+
+
+def _ordering(question, seed: int) -> str:
+    rows = []
+    for item in question.display_order(seed):
+        text = question.items[item]
+        rows.append(
+            f'<li class="cb-order-item" data-item="{item}"><span class="cb-item-text">{to_inline_html(text)}</span> '
+            f'<span class="cb-order-buttons"><button type="button" class="cb-up" aria-label="Move up: {_e(text)}">Up</button>'
+            f'<button type="button" class="cb-down" aria-label="Move down: {_e(text)}">Down</button></span></li>'
+        )
+    return (f'<ol class="cb-order" aria-labelledby="cb-{_e(question.id)}-prompt">{"".join(rows)}</ol>'
+            f'<p class="cb-sr-only" aria-live="polite" data-role="order-status"></p>')
+
+
+def _matching(question, seed: int) -> str:
+    choices = question.choices
+    options = "".join(f'<option value="{index}">{_e(choices[index])}</option>' for index in question.choice_order(seed))
+    rows = []
+    for index, pair in enumerate(question.pairs):
+        control_id = f"cb-{question.id}-m{index}"
+        rows.append(f'<div class="cb-match-row"><label for="{control_id}">{to_inline_html(pair.left)}</label> '
+                    f'<select id="{control_id}" data-pair="{index}"><option value="">Choose a match</option>{options}</select></div>')
+    return f'<div class="cb-match" role="group" aria-labelledby="cb-{_e(question.id)}-prompt">{"".join(rows)}</div>'
+
+
+def _controls(question, seed: int) -> tuple[str, str]:
+    """(the rule stated to the student, the answer controls)."""
+    if question.type == "single":
+        return "", _choices(question, "radio", seed)
+    if question.type == "multiple":
+        return MULTIPLE_RULE, _choices(question, "checkbox", seed)
+    if question.type == "numeric":
+        units = f" ({question.units})" if question.units else ""
+        rule = "Percentages may be written as 24, 24% or 0.24." if question.percent else ""
+        return rule, _typed(question, f"Your answer{units}")
+    if question.type == "text":
+        return "", _typed(question, "Your answer")
+    if question.type == "ordering":
+        return ORDERING_RULE, _ordering(question, seed)
+    return MATCHING_RULE, _matching(question, seed)
+
+
+def question_html(question, number: int, seed: int = 0) -> str:
+    qid = _e(question.id)
+    rule, controls = _controls(question, seed)
+    hint = ""
+    if question.hint:
+        hint = (f'<button type="button" class="cb-hint-button" aria-expanded="false" aria-controls="cb-{qid}-hint">Show hint</button>'
+                f'<div class="cb-hint" id="cb-{qid}-hint" hidden>{to_html(question.hint)}</div>')
+    points = f'{question.points:g} point{"s" if question.points != 1 else ""}'
+    return (
+        f'<section class="cb-question" id="cb-{qid}" data-qid="{qid}" data-type="{question.type}" aria-labelledby="cb-{qid}-title">'
+        f'<h4 class="cb-title" id="cb-{qid}-title">Question {number} <span class="cb-points">({points})</span></h4>'
+        f'<div class="cb-prompt" id="cb-{qid}-prompt">{to_html(question.prompt)}</div>'
+        + (f'<p class="cb-rule">{_e(rule)}</p>' if rule else "")
+        + controls
+        + f'<div class="cb-actions"><button type="button" class="cb-check">Check</button>{hint}</div>'
+        f'<div class="cb-feedback" role="status" aria-live="polite"></div>'
+        f'<div class="cb-explanation" hidden><p class="cb-explanation-label">Explanation</p>{to_html(question.explanation)}</div>'
+        "</section>"
+    )
+
+
+def quiz_html(bank, questions, seed: int = 0) -> str:
+    """A block of questions from one bank, with the chapter's running score and a reset control."""
+    numbers = {question.id: index for index, question in enumerate(bank.questions, start=1)}
+    payload = {"bank": bank.bank, "title": bank.title, "total": bank.total_points, "messages": MESSAGES,
+               "labels": VERDICT_LABELS, "questions": [client_spec(question) for question in questions]}
+    block_id = f"cbq-{bank.bank}-{questions[0].id}"
+    body = "".join(question_html(question, numbers[question.id], seed) for question in questions)
+    return (
+        f'<div class="cb-quiz" id="{_e(block_id)}" data-bank="{_e(bank.bank)}">'
+        f'<script type="application/json" class="cb-payload">{_json(payload)}</script>'
+        f'<p class="cb-noscript">This quiz needs JavaScript. Open the notebook in Jupyter to answer it there.</p>'
+        f"{body}"
+        f'<div class="cb-footer"><p class="cb-score" aria-live="polite">{_e(bank.title)}: '
+        f'<span class="cb-score-value">0</span> of {bank.total_points:g} points</p>'
+        f'<button type="button" class="cb-reset">Reset this page\'s answers</button></div>'
+        "</div>"
+    )
+
+
+def explorer_html(explorer: Explorer, preset: str | None = None) -> str:
+    values, names = explorer.defaults(preset), explorer.labels(preset)
+    block_id = f"cbx-{explorer.name}-{preset or 'default'}"
+    payload = {
+        "model": explorer.name, "values": values,
+        "rows": [{"label": fill(r.label, names), "key": r.key, "unit": r.unit, "missing": r.missing} for r in explorer.rows],
+        "bars": [{"label": fill(r.label, names), "key": r.key, "unit": r.unit} for r in explorer.bars],
+        "verdicts": {k: fill(v, names) for k, v in explorer.verdicts.items()},
+    }
+    sliders = []
+    for slider in explorer.sliders:
+        control_id = f"{block_id}-{slider.name}"
+        value = values[slider.name]
+        sliders.append(
+            f'<div class="cb-slider"><label for="{control_id}">{_e(fill(slider.label, names))}</label> '
+            f'<input type="range" id="{control_id}" data-name="{slider.name}" min="{slider.min:g}" max="{slider.max:g}" '
+            f'step="{slider.step:g}" value="{value:g}"> '
+            f'<output for="{control_id}">{value:g}{_e(slider.unit)}</output></div>'
+        )
+    note = (explorer.presets.get(preset) or {}).get("note", "") if preset else ""
+    notes = "".join(f"<li>{_e(text)}</li>" for text in ((note,) if note else ()) + explorer.notes)
+    return (
+        f'<div class="cb-explorer" id="{block_id}" data-model="{explorer.name}">'
+        f'<script type="application/json" class="cb-payload">{_json(payload)}</script>'
+        f'<p class="cb-explorer-title"><strong>{_e(explorer.title)}</strong></p>'
+        f'<p class="cb-noscript">This explorer needs JavaScript. Open the notebook in Jupyter to use it there.</p>'
+        f'<div class="cb-sliders">{"".join(sliders)}</div>'
+        f'<div class="cb-results" aria-live="polite"></div>'
+        f'<ul class="cb-notes">{notes}</ul>'
+        "</div>"
+    )
