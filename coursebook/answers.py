@@ -82,10 +82,10 @@ def parse_number(raw: str) -> Number | Invalid:
 def normalise_text(raw: str) -> str:
     """Fold case, width, accents, punctuation and spacing: `Tehrik-e-Taliban` == `tehrik e taliban`."""
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", raw)).lower()
-    kept = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Mn":
-            continue
-        kept.append(" " if category[0] in "PS" else char)
-    return " ".join("".join(kept).split())
+    return "".join(char for char in text if not _dropped(char))
+
+
+def _dropped(char: str) -> bool:
+    # The same set as the browser's /[\p{Mn}\p{P}\p{S}\p{Z}\t\n\v\f\r\ufeff]/u.
+    category = unicodedata.category(char)
+    return category == "Mn" or category[0] in "PSZ" or char in "\t\n\v\f\r\ufeff"

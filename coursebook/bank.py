@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +20,18 @@ _FIELDS_BY_TYPE = {
     for cls in (SingleChoice, MultipleSelect, Numeric, Ordering, Matching, ShortText)
 }
 _BANK_ADAPTER = TypeAdapter(Bank)
+
+
+class _BankLoader(yaml.SafeLoader):
+    """YAML 1.1 reads `yes`, `no`, `on` and `off` as booleans: in prose answers that is a trap,
+    so only `true` and `false` are booleans here."""
+
+
+_BankLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_BankLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 def find_banks_dir(start: Path | None = None) -> Path:
@@ -111,8 +124,8 @@ def load_bank(path: str | Path) -> Bank:
     except (OSError, UnicodeDecodeError) as exc:
         raise BankError([Problem(str(path), None, None, f"cannot read the file: {exc}")]) from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_BankLoader)
+        data = yaml.load(text, Loader=_BankLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

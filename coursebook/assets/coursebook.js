@@ -33,8 +33,7 @@
 
   function normaliseText(raw) {
     var t = raw.normalize("NFKC").normalize("NFKD").toLowerCase();
-    t = t.replace(/\p{Mn}/gu, "").replace(/[\p{P}\p{S}]/gu, " ");
-    return t.split(/\s+/).filter(Boolean).join(" ");
+    return t.replace(/[\p{Mn}\p{P}\p{S}\p{Z}\t\n\v\f\r\ufeff]/gu, "");
   }
 
   function result(verdict, score, feedback, detail) {
