@@ -1,0 +1,45 @@
+"""The models' arithmetic, checked against values worked by hand."""
+
+import pytest
+
+from coursebook.explorers import EXPLORERS, chicken, coercion, revenue
+
+
+def test_coercion_defaults():
+    out = coercion(50, 20, 60, 20)  # 50 x 0.8 x 0.6 = 24 against 20
+    assert out == {"defiance": 24.0, "compliance_cost": 20.0, "margin": 4.0, "gap": 4.0,
+                   "verdict": "complies", "needed": 50.0}
+
+
+def test_coercion_out_of_reach_and_defiance():
+    out = coercion(40, 50, 30, 70)  # exposed 20 < 70: no credibility is enough
+    assert out["verdict"] == "defies" and out["needed"] is None and out["gap"] == 64.0
+
+
+def test_coercion_no_stake():
+    assert coercion(0, 0, 100, 0)["verdict"] == "indifferent"
+
+
+def test_chicken_symmetric():
+    out = chicken(5, 2, 10, 5, 2, 10)
+    assert out["equilibria"] == "FS SF"
+    assert out["a_firm"] == pytest.approx(5 / 13, abs=1e-3) and out["verdict"] == "tie"
+    assert out["crash_chance"] == round((5 / 13) ** 2, 3)
+
+
+def test_chicken_reverse_leverage_preset():
+    values = {k: v for k, v in EXPLORERS["chicken"].presets["donors-taliban"].items() if k.startswith(("a_", "b_"))}
+    out = chicken(**values)
+    assert out["b_dominant"] == "yes" and out["verdict"] == "a_swerves"  # the donors swerve
+    assert out["equilibria"] == "SF" and out["a_firm"] is None
+
+
+def test_chicken_side_fearing_crash_less_prevails():
+    out = chicken(5, 2, 20, 5, 2, 8)  # A fears the crash more
+    assert out["a_risk"] < out["b_risk"] and out["verdict"] == "a_swerves"
+
+
+def test_revenue():
+    assert revenue(60, 40, 100, 0)["exposure"] == 24.0
+    assert revenue(60, 40, 50, 50)["fall"] == 6.0
+    assert revenue(60, 40, 50, 0) | {} == {"exposure": 24.0, "fall": 12.0, "elsewhere": 36.0, "non_customs": 40.0, "verdict": "shock"}

@@ -1,0 +1,69 @@
+"""The static view: deterministic, escaped, ids from question ids, every type has labelled controls."""
+
+import json
+import re
+
+from pydantic import TypeAdapter
+
+from coursebook.bank import load_banks
+from coursebook.model import Bank
+from coursebook.static import explorer_html, quiz_html
+from coursebook.explorers import get_explorer
+from tests.conftest import ROOT
+
+BANK = load_banks(ROOT / "book" / "quizzes")["demo"]
+
+HOSTILE = TypeAdapter(Bank).validate_python({
+    "bank": "hostile", "title": "Hostile <b>title</b>", "questions": [{
+        "id": "h-1", "type": "single", "prompt": "Is <script>alert(1)</script> text? $x<y$",
+        "options": {"a": "<img src=x onerror=alert(1)>", "b": "</script><script>alert(2)</script>"},
+        "correct": "a", "feedback": {"b": "[link](javascript:alert(3))"}, "explanation": "<iframe src=x>"}]})
+
+
+def test_same_output_every_time():
+    assert quiz_html(BANK, BANK.questions) == quiz_html(BANK, BANK.questions)
+
+
+def test_ids_derive_from_question_ids():
+    html = quiz_html(BANK, BANK.questions)
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert all(i.startswith(("cb-demo-", "cbq-demo-")) for i in ids)
+
+
+def test_hostile_text_is_escaped():
+    html = quiz_html(HOSTILE, HOSTILE.questions)
+    body = html.split("</script>", 1)[1]  # after the JSON payload
+    assert "<script" not in body and "<img" not in body and "<iframe" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    payload = html.split('class="cb-payload">', 1)[1].split("</script>", 1)[0]
+    assert "</" not in payload  # the payload cannot close its own script element
+    data = json.loads(payload)
+    assert "javascript:" not in data["questions"][0]["feedback"]["b"].split('href="')[-1][:11]
+    assert "&lt;iframe" in data["questions"][0]["explanation"]
+
+
+def test_inline_maths_marked_for_mathjax():
+    assert r'<span class="math notranslate nohighlight">\(x&lt;y\)</span>' in quiz_html(HOSTILE, HOSTILE.questions)
+
+
+def test_every_control_has_a_label():
+    html = quiz_html(BANK, BANK.questions)
+    for control_id in re.findall(r'<(?:input|select) [^>]*id="([^"]+)"', html):
+        assert f'for="{control_id}"' in html, control_id
+    assert html.count('aria-live="polite"') >= len(BANK.questions)
+
+
+def test_shuffle_is_seeded():
+    question = BANK.question("demo-single")
+    shuffled = question.model_copy(update={"shuffle": True})
+    assert shuffled.option_order(0) == shuffled.option_order(0)
+    assert {tuple(shuffled.option_order(seed)) for seed in range(10)} != {tuple(shuffled.option_order(0))}
+    ordering = BANK.question("demo-ordering")
+    assert ordering.display_order(0) != sorted(ordering.display_order(0))
+
+
+def test_explorer_html_carries_defaults_and_preset():
+    html = explorer_html(get_explorer("chicken"), "donors-taliban")
+    assert 'id="cbx-chicken-donors-taliban"' in html and "Western donors: cost of the crash" in html
+    assert 'data-name="b_backdown" min="0" max="10" step="1" value="8"' in html
