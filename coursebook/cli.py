@@ -13,6 +13,7 @@ import click
 
 from .bank import find_banks_dir, load_banks
 from .errors import BankError, UnknownBankError
+from .export.command import export
 
 
 def _fail(message: str) -> None:
@@ -23,6 +24,9 @@ def _fail(message: str) -> None:
 @click.group(help="Tools for the leverage course book: build, execute, check banks.")
 def main() -> None:
     pass
+
+
+main.add_command(export)
 
 
 @main.command("check-banks")
@@ -68,3 +72,90 @@ def build() -> None:
     except BuildFailed as exc:
         _fail(str(exc))
     click.echo(f"built {html / 'index.html'}")
+
+
+@main.group("exercises")
+def exercises() -> None:
+    """Make and check the student edition of the exercises (answers/ is the master)."""
+
+
+@exercises.command("generate")
+@click.option("--answers", "answers_dir", default="answers", show_default=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--exercises", "exercises_dir", default="exercises", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--execute/--no-execute", default=True, show_default=True, help="Run the new notebooks and store their outputs.")
+def exercises_generate(answers_dir: Path, exercises_dir: Path, execute: bool) -> None:
+    """Write exercises/ from answers/: solutions, hidden checks and rubrics removed."""
+    from .execute import ExecutionFailed, execute_notebook
+    from .student_edition import MarkerError, generate
+
+    try:
+        written = generate(answers_dir, exercises_dir)
+    except (MarkerError, BankError) as exc:
+        _fail(str(exc))
+    failures = []
+    for path in written if execute else []:
+        try:
+            execute_notebook(path)
+        except ExecutionFailed as exc:
+            failures.append(str(exc))
+    if failures:
+        _fail("\n".join(failures))
+    click.echo(f"wrote {len(written)} exercise notebooks to {exercises_dir}/")
+
+
+@exercises.command("check")
+@click.option("--answers", "answers_dir", default="answers", show_default=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--exercises", "exercises_dir", default="exercises", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
+    """Fail if exercises/ is out of date with answers/."""
+    from .student_edition import stale_exercises
+
+    stale = stale_exercises(answers_dir, exercises_dir)
+    if stale:
+        _fail("exercises/ is out of date with answers/ for: " + ", ".join(stale)
+              + "; run `python -m coursebook exercises generate`")
+    click.echo("exercises/ is up to date.")
+
+
+@main.command("grade")
+@click.argument("submissions", type=click.Path(exists=True, path_type=Path))
+@click.option("--exercise", required=True, help="Exercise name, e.g. ex3a-revenue-exposure.")
+@click.option("--answers", "answers_dir", default="answers", show_default=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Default: grading-output/<exercise>.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Submissions graded in parallel.")
+@click.option("--force", is_flag=True, help="Re-grade submissions already graded.")
+@click.option("--cell-timeout", default=30, show_default=True, type=click.IntRange(1), help="Seconds per cell.")
+@click.option("--total-timeout", default=120, show_default=True, type=click.IntRange(1), help="Seconds per notebook.")
+@click.option("--memory-mb", default=2048, show_default=True, type=click.IntRange(256), help="Kernel memory limit.")
+@click.option("--on-timeout", type=click.Choice(["zero", "keep"]), default="zero", show_default=True,
+              help="zero: a timed-out submission scores 0; keep: it keeps points for answers already set.")
+def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | None, jobs: int, force: bool,
+          cell_timeout: int, total_timeout: int, memory_mb: int, on_timeout: str) -> None:
+    """Grade a folder (or LMS zip) of submitted notebooks into a CSV gradebook and feedback pages."""
+    from .checks import load_check_file
+    from .grader import Limits
+    from .gradebook import collect_submissions, grade_all
+    from .student_edition import rubric_text
+
+    check_path = answers_dir / "checks" / f"{exercise}.yml"
+    if not check_path.exists():
+        known = ", ".join(sorted(p.stem for p in (answers_dir / "checks").glob("*.yml")))
+        _fail(f"no check file {check_path}; exercises: {known or 'none'}")
+    try:
+        checks = load_check_file(check_path)
+    except BankError as exc:
+        _fail(str(exc))
+    out_dir = out_dir or Path("grading-output") / exercise
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        found = collect_submissions(submissions, out_dir / "unpacked")
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+    limits = Limits(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb, on_timeout=on_timeout)
+    rubric = rubric_text(answers_dir / f"{exercise}.ipynb")
+    results = grade_all(found, checks, out_dir, jobs=jobs, force=force, limits=limits, rubric=rubric)
+    counts = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    click.echo(f"graded {len(results)} submissions ({summary}): {out_dir / 'gradebook.csv'}, feedback in {out_dir / 'feedback'}/")

@@ -1,0 +1,73 @@
+"""The student's `check(...)`: formative feedback on an exercise task, never the answer itself.
+
+In `answers/` it reads the instructor's check file (`checks/<name>.yml`); in `exercises/` the
+public file (`checks/<name>.json`) holding only fingerprints of the accepted answers.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+
+from .checks import load_check_file, matches, matches_public
+
+MISSING = object()
+
+
+class Checker:
+    """`check = Checker("ex3a-revenue-exposure")`, then `check("exposure")` after each task."""
+
+    def __init__(self, exercise: str, folder: str | Path | None = None):
+        self.exercise = exercise
+        folder = Path(folder) if folder else Path.cwd() / "checks"
+        instructor, public = folder / f"{exercise}.yml", folder / f"{exercise}.json"
+        if instructor.exists():
+            self._full = load_check_file(instructor)
+            self._public = None
+        elif public.exists():
+            self._full = None
+            self._public = json.loads(public.read_text(encoding="utf-8"))
+        else:
+            raise FileNotFoundError(
+                f"no checks for {exercise!r}: expected {public} (keep the notebook in its folder, beside checks/)")
+
+    def _entry(self, task_id: str) -> dict:
+        if self._full is not None:
+            task = self._full.task(task_id)
+            return {"variable": task.variable, "hint": task.hint, "hidden": task.hidden}
+        return self._public["tasks"][task_id]
+
+    def __call__(self, task_id: str, value=MISSING) -> "CheckResult":
+        try:
+            entry = self._entry(task_id)
+        except KeyError:
+            return CheckResult(task_id, "unknown", f"There is no task {task_id!r} in this exercise.")
+        if value is MISSING:
+            namespace = inspect.currentframe().f_back.f_globals
+            value = namespace.get(entry["variable"], None)
+        if value is None or value is Ellipsis:
+            return CheckResult(task_id, "unanswered", f"Not answered yet: set `{entry['variable']}` above and run the cell.")
+        if entry["hidden"]:
+            return CheckResult(task_id, "submitted", "Answer recorded; this task is checked by your instructor.")
+        if self._full is not None:
+            right = matches(self._full.task(task_id), value)
+        else:
+            right = matches_public(entry, value, f"{self.exercise}:{task_id}")
+        if right:
+            return CheckResult(task_id, "correct", "Correct.")
+        return CheckResult(task_id, "incorrect", f"Not yet. Hint: {entry['hint']}" if entry["hint"] else "Not yet.")
+
+
+class CheckResult:
+    """What check() returns: shown as one line, and testable (`.status`)."""
+
+    def __init__(self, task_id: str, status: str, message: str):
+        self.task_id, self.status, self.message = task_id, status, message
+
+    def __repr__(self) -> str:
+        return f"[{self.task_id}] {self.message}"
+
+    def _repr_markdown_(self) -> str:
+        mark = {"correct": "✓", "incorrect": "✗"}.get(self.status, "•")
+        return f"{mark} **{self.task_id}**: {self.message}"

@@ -1,0 +1,174 @@
+"""What every LMS format shares: the texts a question shows, its numeric ranges, ordering as matching.
+
+Each format module turns a validated question into its own markup; the decisions that must be the
+same in every format (which ranges a percent answer accepts, how an ordering question becomes a
+matching one, what the student is told about it) are made once, here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..markup import to_inline_html
+from ..model import Matching, Numeric, Ordering, ShortText
+
+# Moodle accepts only these answer grades (as fractions); anything else fails its import.
+MOODLE_GRADES = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3,
+                 0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """How one question lands in one LMS format."""
+
+    lms_type: str
+    """The native question type it becomes, as the LMS names it."""
+    notes: tuple[str, ...] = ()
+    """Everything lost or changed, each with its reason."""
+
+
+@dataclass(frozen=True)
+class Range:
+    """An accepted (or known wrong) numeric answer: every value from low to high inclusive."""
+
+    low: float
+    high: float
+
+    @property
+    def centre(self) -> float:
+        return (self.low + self.high) / 2
+
+    @property
+    def margin(self) -> float:
+        return (self.high - self.low) / 2
+
+
+def number(value: float) -> str:
+    """A plain decimal (no exponent, no binary noise such as 0.22999999999999998)."""
+    text = format(Decimal(f"{value:.12g}"), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _ranges(value: float, question: Numeric) -> list[Range]:
+    tolerance = question.absolute_tolerance
+    ranges = [Range(value - tolerance, value + tolerance)]
+    if question.percent:  # the book reads 0.24 as 24 percent too
+        ranges.append(Range((value - tolerance) / 100, (value + tolerance) / 100))
+    return ranges
+
+
+def accepted_ranges(question: Numeric) -> list[Range]:
+    return _ranges(question.answer, question)
+
+
+def mistake_ranges(question: Numeric) -> list[tuple[Range, str]]:
+    """Known wrong answers with their feedback, matched with the same tolerance as the answer."""
+    return [(r, mistake.feedback) for mistake in question.mistakes for r in _ranges(mistake.value, question)]
+
+
+def prompt_markdown(question) -> str:
+    """The prompt, plus what a student needs to know that the book says beside the input."""
+    parts = [question.prompt]
+    if isinstance(question, Numeric) and question.units:
+        parts.append(f"Units: {question.units}.")
+    if isinstance(question, Numeric) and question.percent:
+        parts.append("Type the number without a % sign.")
+    if isinstance(question, Ordering):
+        parts.append("Give each item its place in the order: 1 for the first.")
+    return "\n\n".join(parts)
+
+
+def plain_text(markdown: str) -> str:
+    """Right-hand matching choices are plain text in every LMS: render, then drop the tags."""
+    return html.unescape(re.sub(r"<[^>]+>", "", to_inline_html(markdown)))
+
+
+def position_label(index: int, count: int) -> str:
+    label = str(index + 1)
+    if index == 0:
+        return f"{label} (first)"
+    return f"{label} (last)" if index == count - 1 else label
+
+
+@dataclass(frozen=True)
+class MatchSpec:
+    """A matching question as every LMS holds it: lefts in display order, each with its answer."""
+
+    lefts: list[str]
+    """Left-hand items, Markdown, in the order shown."""
+    answers: list[str]
+    """The correct right-hand choice of each left, plain text."""
+    choices: list[str]
+    """Every right-hand choice (answers and distractors), plain text, in the order shown."""
+
+    @property
+    def distractors(self) -> list[str]:
+        return [choice for choice in self.choices if choice not in self.answers]
+
+
+def match_spec(question: Matching | Ordering) -> MatchSpec:
+    """Matching as authored; ordering as matching each item to its position (the book's partial
+    credit, the fraction of items in the right place, is what LMS matching gives)."""
+    if isinstance(question, Ordering):
+        count = len(question.items)
+        shown = question.display_order()  # never the solved order, so the file does not give it away
+        labels = [position_label(index, count) for index in range(count)]
+        return MatchSpec([question.items[i] for i in shown], [labels[i] for i in shown], labels)
+    choices = [plain_text(question.choices[i]) for i in question.choice_order()]
+    return MatchSpec([pair.left for pair in question.pairs], [plain_text(pair.right) for pair in question.pairs], choices)
+
+
+def wrong_answer_digest(question) -> str:
+    """Feedback on known wrong answers as Markdown, for formats that cannot attach it to the answer."""
+    if isinstance(question, Numeric):
+        items = [(number(m.value), m.feedback) for m in question.mistakes]
+    elif isinstance(question, ShortText):
+        items = list(question.feedback.items())
+    else:
+        items = []
+    if not items:
+        return ""
+    lines = [f"- If you answered **{value}**: {feedback}" for value, feedback in items]
+    return "Common wrong answers:\n\n" + "\n".join(lines)
+
+
+def shared_notes(question) -> list[str]:
+    """Changes every format makes, for the report."""
+    notes = []
+    if isinstance(question, Ordering):
+        notes.append("ordering became matching of each item to its position (1 = first): the same partial "
+                     "credit, the fraction of items placed right; the prompt says so")
+    if isinstance(question, Numeric):
+        if question.percent:
+            ranges = " and ".join(f"[{number(r.low)}, {number(r.high)}]" for r in accepted_ranges(question))
+            notes.append(f"percent answer: the book's forms became explicit ranges {ranges}; an LMS number box "
+                         "refuses '%', so the prompt asks for the number without it")
+        if question.relative_tolerance is not None:
+            notes.append(f"relative tolerance {number(question.relative_tolerance)} became the absolute margin "
+                         f"{number(question.absolute_tolerance)}")
+        if question.units:
+            notes.append(f"units ({question.units}) shown in the prompt: the LMS has no label beside the box")
+        notes.append("words and separators (1.7 million, 1,700,000) are not read by LMS number boxes")
+    if isinstance(question, ShortText):
+        notes.append("the book ignores accents, punctuation and spacing; the LMS only ignores case, so "
+                     "an unlisted variant is marked wrong")
+    if isinstance(question, Matching):
+        changed = [c for c in question.choices if plain_text(c) != c]
+        if changed:
+            notes.append("right-hand choices are plain text in the LMS: Markdown and maths markup in "
+                         + ", ".join(repr(c) for c in changed) + " shown as text")
+    return notes
+
+
+def moodle_fraction(fraction: float) -> str:
+    """A Moodle answer grade in percent, written the way Moodle's own list has it (33.33333)."""
+    return number(round(fraction * 100, 5))
+
+
+def moodle_grade_ok(fraction: float) -> bool:
+    return any(abs(abs(fraction) - grade) < 1e-7 for grade in MOODLE_GRADES)

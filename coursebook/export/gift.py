@@ -1,0 +1,110 @@
+"""Moodle GIFT: one plain-text file, imported through Moodle's question bank.
+
+Texts are written as HTML (`[html]`), the same HTML the book shows, so maths stays as \\( \\) for
+Moodle's MathJax filter. Every GIFT control character (`~ = # { } :` and backslash) is escaped
+and newlines become `\\n`, exactly as Moodle's own GIFT export writes them, so no text can end a
+question early. GIFT has no points and no hints: the report says where that matters.
+"""
+
+from __future__ import annotations
+
+from ..markup import to_html, to_inline_html
+from ..model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
+from .common import (Mapping, accepted_ranges, match_spec, mistake_ranges, moodle_fraction, moodle_grade_ok,
+                     number, prompt_markdown, shared_notes)
+
+NAME = "gift"
+LABEL = "Moodle (GIFT)"
+SUFFIX = ".gift.txt"
+_TYPES = {"single": "multichoice (one answer)", "multiple": "multichoice (multiple answers)",
+          "numeric": "numerical", "matching": "matching", "ordering": "matching", "text": "shortanswer"}
+_ESCAPES = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:", "\n": "\\n", "\r": ""}
+
+
+def escape(text: str) -> str:
+    return "".join(_ESCAPES.get(char, char) for char in text)
+
+
+def describe(question) -> Mapping:
+    notes = shared_notes(question)
+    if isinstance(question, MultipleSelect):
+        notes.append("partial credit as in the book: +1/k per correct choice, -1/k per wrong one, "
+                     "never below 0 (k = number of correct options)")
+        if not moodle_grade_ok(1 / len(question.correct_keys)):
+            notes.append(f"Moodle has no grade of 1/{len(question.correct_keys)}: set the grades by hand")
+    if isinstance(question, (SingleChoice, MultipleSelect)) and not question.shuffle:
+        notes.append("fixed option order cannot be said in GIFT: Moodle applies its default shuffle setting")
+    if question.points != 1:
+        notes.append(f"points ({number(question.points)}) dropped: GIFT has no points; set the mark to "
+                     f"{number(question.points)} in the Moodle quiz")
+    if question.hint:
+        notes.append("hint dropped: GIFT has no hints")
+    return Mapping(_TYPES[question.type], tuple(notes))
+
+
+def _feedback(markdown: str | None) -> str:
+    return f"#{escape(to_html(markdown))}" if markdown else ""
+
+
+def _choices(question) -> list[str]:
+    share = 1 / len(question.correct_keys)
+    lines = []
+    for key in question.option_order():
+        if isinstance(question, SingleChoice):
+            mark = "=" if key in question.correct_keys else "~"
+        else:  # Moodle: multiple answers when no option is written with `=`
+            mark = f"~%{moodle_fraction(share if key in question.correct_keys else -share)}%"
+        lines.append(mark + escape(to_inline_html(question.options[key])) + _feedback(question.feedback.get(key)))
+    return lines
+
+
+def _range(accepted) -> str:
+    if accepted.margin == 0:
+        return number(accepted.centre)
+    return f"{number(accepted.low)}..{number(accepted.high)}"
+
+
+def _numeric(question: Numeric) -> list[str]:
+    lines = [f"={_range(r)}" if question.percent else f"={number(question.answer)}:{number(r.margin)}"
+             for r in accepted_ranges(question)]
+    lines += [f"=%0%{_range(r)}{_feedback(feedback)}" for r, feedback in mistake_ranges(question)]
+    return lines
+
+
+def _matching(question) -> list[str]:
+    spec = match_spec(question)
+    lines = [f"={escape(to_inline_html(left))} -> {escape(answer)}" for left, answer in zip(spec.lefts, spec.answers)]
+    # an empty left is Moodle's way to add a right-hand choice that matches nothing
+    return lines + [f"= -> {escape(choice)}" for choice in spec.distractors]
+
+
+def _text(question: ShortText) -> list[str]:
+    lines = [f"={escape(_literal(answer))}" for answer in question.answers]
+    return lines + [f"=%0%{escape(_literal(wrong))}{_feedback(feedback)}" for wrong, feedback in question.feedback.items()]
+
+
+def _literal(answer: str) -> str:
+    return answer.replace("*", "\\*")  # `*` is a wildcard in Moodle short answers
+
+
+def question_text(question) -> str:
+    opener = "{"
+    if isinstance(question, (SingleChoice, MultipleSelect)):
+        lines = _choices(question)
+    elif isinstance(question, Numeric):
+        opener, lines = "{#", _numeric(question)
+    elif isinstance(question, (Matching, Ordering)):
+        lines = _matching(question)
+    else:
+        lines = _text(question)
+    lines.append(f"####{escape(to_html(question.explanation))}")
+    head = f"// [id:{question.id}] {question.type} -> {_TYPES[question.type]}\n"
+    body = "".join(f"\n\t{line}" for line in lines)
+    return f"{head}::{escape(question.id)}::[html]{escape(to_html(prompt_markdown(question)))}{opener}{body}\n}}\n"
+
+
+def render(bank: Bank) -> bytes:
+    category = bank.title.replace("/", "//")  # a single slash would start a sub-category
+    parts = [f"// {bank.bank}: exported by coursebook from the book's question bank\n$CATEGORY: $course$/top/{category}\n"]
+    parts += [question_text(question) for question in bank.questions]
+    return "\n".join(parts).encode("utf-8")

@@ -1,0 +1,126 @@
+"""Moodle XML: Moodle's richest import format, imported through the question bank.
+
+It keeps what GIFT cannot: points (`defaultgrade`), hints, the question id (`idnumber`) and whether
+options are shuffled. Texts are the book's HTML, so maths stays as \\( \\) for the MathJax filter.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ..markup import to_html, to_inline_html
+from ..model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
+from .common import (Mapping, accepted_ranges, match_spec, mistake_ranges, moodle_fraction, moodle_grade_ok,
+                     number, prompt_markdown, shared_notes)
+
+NAME = "moodle-xml"
+LABEL = "Moodle XML"
+SUFFIX = ".moodle.xml"
+_TYPES = {"single": "multichoice", "multiple": "multichoice", "numeric": "numerical",
+          "matching": "matching", "ordering": "matching", "text": "shortanswer"}
+
+
+def describe(question) -> Mapping:
+    notes = shared_notes(question)
+    if isinstance(question, MultipleSelect):
+        notes.append("partial credit as in the book: +1/k per correct choice, -1/k per wrong one, "
+                     "never below 0 (k = number of correct options)")
+        if not moodle_grade_ok(1 / len(question.correct_keys)):
+            notes.append(f"Moodle has no grade of 1/{len(question.correct_keys)}: set the grades by hand")
+    if question.hint:
+        notes.append("hint kept; Moodle shows it only in the 'Interactive with multiple tries' behaviour")
+    kind = _TYPES[question.type]
+    if isinstance(question, (SingleChoice, MultipleSelect)):
+        kind += " (one answer)" if isinstance(question, SingleChoice) else " (multiple answers)"
+    return Mapping(kind, tuple(notes))
+
+
+def _sub(parent, tag, text=None, **attrs):
+    element = ET.SubElement(parent, tag, {key: str(value) for key, value in attrs.items()})
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _text(parent, tag, html_text: str, **attrs):
+    """Moodle's text holder: <tag format="html"><text>...</text></tag>."""
+    element = _sub(parent, tag, **attrs)
+    _sub(element, "text", html_text)
+    return element
+
+
+def _answer(parent, fraction: str, html_text: str, feedback: str | None, fmt="html"):
+    answer = _text(parent, "answer", html_text, fraction=fraction, format=fmt)
+    _text(answer, "feedback", to_html(feedback), format="html")
+    return answer
+
+
+def _choice(element, question):
+    single = isinstance(question, SingleChoice)
+    _sub(element, "single", "true" if single else "false")
+    _sub(element, "shuffleanswers", "true" if question.shuffle else "false")
+    _sub(element, "answernumbering", "abc")
+    share = 1 / len(question.correct_keys)
+    for key in question.option_order():
+        right = key in question.correct_keys
+        fraction = ("100" if right else "0") if single else moodle_fraction(share if right else -share)
+        _answer(element, fraction, to_inline_html(question.options[key]), question.feedback.get(key))
+
+
+def _numeric(element, question: Numeric):
+    for accepted in accepted_ranges(question):  # Moodle holds a range as centre and tolerance
+        answer = _answer(element, "100", number(accepted.centre), None, fmt="moodle_auto_format")
+        _sub(answer, "tolerance", number(accepted.margin))
+    for wrong, feedback in mistake_ranges(question):
+        answer = _answer(element, "0", number(wrong.centre), feedback, fmt="moodle_auto_format")
+        _sub(answer, "tolerance", number(wrong.margin))
+    _sub(element, "unitgradingtype", "0")
+    _sub(element, "showunits", "3")  # no unit input: units are stated in the prompt
+
+
+def _matching(element, question):
+    spec = match_spec(question)
+    _sub(element, "shuffleanswers", "true")
+    pairs = list(zip(spec.lefts, spec.answers)) + [(None, choice) for choice in spec.distractors]
+    for left, answer in pairs:
+        # a subquestion with empty text is Moodle's extra right-hand choice that matches nothing
+        sub = _text(element, "subquestion", to_inline_html(left) if left else "", format="html")
+        _sub(_sub(sub, "answer"), "text", answer)
+
+
+def _short(element, question: ShortText):
+    _sub(element, "usecase", "0")
+    for answer in question.answers:
+        _answer(element, "100", answer.replace("*", "\\*"), None, fmt="moodle_auto_format")  # `*` is a wildcard
+    for wrong, feedback in question.feedback.items():
+        _answer(element, "0", wrong.replace("*", "\\*"), feedback, fmt="moodle_auto_format")
+
+
+def _question(quiz, question):
+    element = _sub(quiz, "question", type=_TYPES[question.type])
+    _sub(_sub(element, "name"), "text", question.id)
+    _text(element, "questiontext", to_html(prompt_markdown(question)), format="html")
+    _text(element, "generalfeedback", to_html(question.explanation), format="html")
+    _sub(element, "defaultgrade", number(question.points))
+    _sub(element, "hidden", "0")
+    _sub(element, "idnumber", question.id)
+    if isinstance(question, (SingleChoice, MultipleSelect)):
+        _choice(element, question)
+    elif isinstance(question, Numeric):
+        _numeric(element, question)
+    elif isinstance(question, (Matching, Ordering)):
+        _matching(element, question)
+    else:
+        _short(element, question)
+    if question.hint:
+        _text(element, "hint", to_html(question.hint), format="html")
+
+
+def render(bank: Bank) -> bytes:
+    quiz = ET.Element("quiz")
+    category = _sub(quiz, "question", type="category")
+    _sub(_sub(category, "category"), "text", "$course$/top/" + bank.title.replace("/", "//"))
+    for question in bank.questions:
+        _question(quiz, question)
+    ET.indent(quiz)
+    return ET.tostring(quiz, encoding="UTF-8", xml_declaration=True)
