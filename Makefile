@@ -10,13 +10,21 @@ MATHJAX_VERSION := 3.2.2
 AXE_VERSION     := 4.11.0
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test test-fast outputs instructor-book clean env vendor benchmark
+.PHONY: book instructor-book test test-fast outputs exercises clean env vendor benchmark
 
 book: $(STAMP) vendor
 	$(BIN)/python -m coursebook build
 
 test: $(STAMP) vendor book
 	$(BIN)/python -m pytest
+
+# The instructor edition (student pages plus the solved exercises) into _build/instructor/_build/html.
+instructor-book: $(STAMP) vendor
+	$(BIN)/python -m coursebook build --instructor
+
+# Regenerate the student exercises (exercises/) from the master copies in answers/.
+exercises: $(STAMP)
+	$(BIN)/python -m coursebook exercises generate
 
 # Everything except the real-browser tests, for a quick loop while writing.
 test-fast: $(STAMP)
@@ -28,6 +36,7 @@ outputs: $(STAMP)
 
 benchmark: $(STAMP) vendor book
 	$(BIN)/python benchmarks/quiz_benchmark.py
+	$(BIN)/python benchmarks/grader_benchmark.py
 
 env: $(STAMP)
 

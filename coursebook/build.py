@@ -6,18 +6,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+EDITIONS = {
+    # edition: (table of contents, extra jupyter-book arguments, where the HTML lands)
+    "student": ("_toc.yml", (), Path("_build") / "html"),
+    "instructor": ("_toc_instructor.yml", ("--path-output", "_build/instructor"), Path("_build") / "instructor" / "_build" / "html"),
+}
+
 
 class BuildFailed(RuntimeError):
     pass
 
 
-def build_book(root: Path = Path("."), builder_args: tuple[str, ...] = ()) -> Path:
+def build_book(root: Path = Path("."), edition: str = "student") -> Path:
     """Run `jupyter-book build -W -n --keep-going`; check that index.html exists and is not empty."""
-    html = root / "_build" / "html"
+    toc, extra, html = EDITIONS[edition]
+    html = root / html
     index = html / "index.html"
     if index.exists():
         index.unlink()  # a stale index from an earlier build must not pass for this one
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", "-W", "-n", "--keep-going", *builder_args, str(root)]
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", "-W", "-n", "--keep-going",
+               "--toc", str(root / toc), *extra, str(root)]
     completed = subprocess.run(command)
     reports = sorted((html / "reports").rglob("*.err.log")) if (html / "reports").is_dir() else []
     details = "".join(f"\n--- {report} ---\n{report.read_text(errors='replace')[-3000:]}" for report in reports)

@@ -63,12 +63,13 @@ def execute(paths, timeout: int) -> None:
 
 
 @main.command("build")
-def build() -> None:
-    """Build the book (student edition) into _build/html."""
+@click.option("--instructor", is_flag=True, help="Build the instructor edition (with answers) into _build/instructor/.")
+def build(instructor: bool) -> None:
+    """Build the book: the student edition into _build/html (default), or the instructor edition."""
     from .build import BuildFailed, build_book
 
     try:
-        html = build_book()
+        html = build_book(edition="instructor" if instructor else "student")
     except BuildFailed as exc:
         _fail(str(exc))
     click.echo(f"built {html / 'index.html'}")

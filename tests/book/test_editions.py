@@ -1,0 +1,28 @@
+"""The default build is the student edition: nothing from answers/ reaches the published site."""
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.unit.test_exercises import NAMES, secret_texts
+
+SITE = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def site_text():
+    if not (SITE / "index.html").exists():
+        pytest.fail("the book is not built: run `make test` (it builds first) or `make book`")
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in SITE.rglob("*.html"))
+
+
+def test_exercises_are_published(site_text):
+    assert all((SITE / "exercises" / f"{name}.html").exists() for name in NAMES)
+    assert not (SITE / "answers").exists()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_solution_text_in_student_site(site_text, name):
+    import html
+
+    leaked = [s for s in secret_texts(name) if s in site_text or html.escape(s, quote=False) in site_text]
+    assert not leaked, leaked[:3]
