@@ -209,7 +209,12 @@ def grade_submission(path: Path, checks: CheckFile, limits: Limits = Limits()) -
         client.owns_km = True  # so nbclient shuts the kernel down however execution ends
         crashed = False
         try:
-            client.execute(env={**os.environ, "HOME": str(work), "MPLBACKEND": "Agg"})
+            # The kernel's own state (IPython history, matplotlib cache) lives outside the working
+            # folder, so a notebook that empties its folder cannot break the kernel under it.
+            state = Path(tmp) / "state"
+            (state / "ipython").mkdir(parents=True)
+            client.execute(env={**os.environ, "HOME": str(state), "IPYTHONDIR": str(state / "ipython"),
+                                "MPLCONFIGDIR": str(state / "matplotlib"), "MPLBACKEND": "Agg"})
         except DeadKernelError:
             crashed = True
         except Exception as exc:  # a kernel that cannot start, or nbclient's own errors: still a row
