@@ -33,3 +33,20 @@ def test_execute_names_notebook_and_cell(tmp_path):
     assert completed.returncode == 1
     assert "broken.ipynb: cell 2 failed: ZeroDivisionError" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_build_failure_names_notebook_and_cell(tmp_path):
+    import nbformat
+
+    from coursebook.build import _describe_failure
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("1 / 0")]
+    (tmp_path / "book").mkdir()
+    nbformat.write(nb, tmp_path / "book" / "broken.ipynb")
+    report = tmp_path / "_build" / "html" / "reports" / "book" / "broken.err.log"
+    report.parent.mkdir(parents=True)
+    report.write_text("nbclient.exceptions.CellExecutionError: An error occurred while executing the following cell:\n"
+                      "------------------\n1 / 0\n------------------\n\n\x1b[31mZeroDivisionError\x1b[39m: division by zero\n")
+    message = _describe_failure(tmp_path, tmp_path / "_build" / "html", report)
+    assert "book/broken.ipynb: cell 3 failed: ZeroDivisionError: division by zero" in message
