@@ -90,20 +90,50 @@ def latency() -> None:
     server.server_close()
 
 
-def jupyterquiz_reference() -> None:
-    try:
-        import jupyterquiz  # noqa: F401
-    except ImportError:
-        print("  jupyterquiz is not installed here (`.venv/bin/pip install jupyterquiz` to measure it in the same run);")
-        print("  measured on this machine earlier (DESIGN.md): 8.2 KB JS + 1.1 KB CSS gzipped per call, about 5.7 ms median")
-        print("  click to feedback, 15 questions in separate calls 95 KB gzipped, and an axe-core `label` violation.")
-        return
-    import jupyterquiz as jq
+JUPYTERQUIZ_SNIPPET = r"""
+import gzip, json, sys
+import jupyterquiz.dynamic.display as d
+captured = []
+d.display = lambda obj: captured.append(getattr(obj, "data", ""))
+questions = []
+for i in range(15):
+    if i % 2:
+        questions.append({"question": f"Question {i}: what share is exposed, in percent?", "type": "numeric", "precision": 1,
+                          "answers": [{"type": "range", "range": [23, 25], "correct": True, "feedback": "Right."},
+                                      {"type": "default", "feedback": "Multiply the shares."}]})
+    else:
+        questions.append({"question": f"Question {i}: which is compellence?", "type": "multiple_choice",
+                          "answers": [{"answer": "Stop doing X", "correct": True, "feedback": "Right: a change of course."},
+                                      {"answer": "Do not start X", "correct": False, "feedback": "That is deterrence."}]})
+d.display_quiz(questions)
+one = "".join(captured).encode()
+captured.clear()
+for q in questions:
+    d.display_quiz([q])
+separate = "".join(captured).encode()
+print(json.dumps({"one_call": len(gzip.compress(one, 9)), "separate_calls": len(gzip.compress(separate, 9))}))
+"""
 
-    js_dir = Path(jq.__file__).parent / "js"
-    js = b"".join(p.read_bytes() for p in sorted(js_dir.glob("*.js")))
-    css = b"".join(p.read_bytes() for p in sorted(Path(jq.__file__).parent.rglob("*.css")))
-    print(f"  jupyterquiz JS {gz(js):,} B gzipped, CSS {gz(css):,} B gzipped, inlined on every call")
+
+def jupyterquiz_reference() -> None:
+    """Measured in this run when JUPYTERQUIZ_PYTHON names a Python with jupyterquiz installed."""
+    import json
+    import os
+    import subprocess
+
+    python = os.environ.get("JUPYTERQUIZ_PYTHON")
+    if python:
+        out = subprocess.run([python, "-c", JUPYTERQUIZ_SNIPPET], capture_output=True, text=True)
+        if out.returncode == 0:
+            sizes = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"  jupyterquiz, 15 questions in one call:      {sizes['one_call']:7,} B gzipped (JS and CSS inlined)")
+            print(f"  jupyterquiz, 15 questions in 15 calls:      {sizes['separate_calls']:7,} B gzipped")
+        else:
+            print(f"  jupyterquiz failed to run: {out.stderr.strip().splitlines()[-1:]}")
+    else:
+        print("  set JUPYTERQUIZ_PYTHON to a Python with jupyterquiz installed to measure it in the same run.")
+    print("  DESIGN.md, this machine: jupyterquiz 8.2 KB JS + 1.1 KB CSS gzipped per call, about 5.7 ms median")
+    print("  click to feedback, and an axe-core `label` violation on its numeric inputs.")
 
 
 if __name__ == "__main__":

@@ -181,7 +181,7 @@
       section.querySelector(".cb-explanation").hidden = false;
     }
     box.innerHTML = parts.join("");
-    typeset(section);
+    if (/\\[(\[]/.test(box.innerHTML)) typeset(box);  // the explanation was typeset with the page
   }
 
   function refreshScores(data, state) {
