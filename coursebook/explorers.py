@@ -183,13 +183,14 @@ EXPLORERS = {
               Row("{side_a}: standing firm is dominant", "a_dominant"),
               Row("{side_b}: standing firm is dominant", "b_dominant")),
         verdicts={
-            "a_swerves": "Prediction: {side_a} is expected to swerve.",
-            "b_swerves": "Prediction: {side_b} is expected to swerve.",
+            "a_swerves": "Prediction: the side expected to swerve is {side_a}.",
+            "b_swerves": "Prediction: the side expected to swerve is {side_b}.",
             "crash": "Prediction: both stand firm, and the crash follows.",
             "tie": "Prediction: neither side is favoured; commitment and resolve decide.",
         },
         notes=("Risk tolerance = (win + cost of backing down) / (win + cost of the crash): the largest "
-               "chance of a crash a side would run rather than back down.",),
+               "chance of a crash a side would run rather than back down. Above 1, the side prefers "
+               "the crash to backing down, so standing firm is dominant for it.",),
         presets={
             "donors-taliban": {"side_a": "Western donors", "side_b": "Taliban",
                                "a_win": 4, "a_backdown": 3, "a_crash": 10,
