@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..markup import to_inline_html
-from ..model import Matching, Numeric, Ordering, ShortText
+from ..model import Matching, MultipleSelect, Numeric, Ordering, ShortText
 
 # Moodle accepts only these answer grades (as fractions); anything else fails its import.
 MOODLE_GRADES = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3,
@@ -172,3 +172,14 @@ def moodle_fraction(fraction: float) -> str:
 
 def moodle_grade_ok(fraction: float) -> bool:
     return any(abs(abs(fraction) - grade) < 1e-7 for grade in MOODLE_GRADES)
+
+
+def moodle_partial_credit_notes(question) -> list[str]:
+    """What Moodle (GIFT or XML) does with a multiple-select question's partial credit."""
+    if not isinstance(question, MultipleSelect):
+        return []
+    notes = ["partial credit as in the book: +1/k per correct choice, -1/k per wrong one, "
+             "never below 0 (k = number of correct options)"]
+    if not moodle_grade_ok(1 / len(question.correct_keys)):
+        notes.append(f"Moodle has no grade of 1/{len(question.correct_keys)}: set the grades by hand")
+    return notes

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from ..markup import to_html, to_inline_html
 from ..model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
-from .common import (Mapping, accepted_ranges, match_spec, mistake_ranges, moodle_fraction, moodle_grade_ok,
-                     number, prompt_markdown, shared_notes)
+from .common import (Mapping, accepted_ranges, match_spec, mistake_ranges, moodle_fraction,
+                     moodle_partial_credit_notes, number, prompt_markdown, shared_notes)
 
 NAME = "gift"
 LABEL = "Moodle (GIFT)"
@@ -27,11 +27,7 @@ def escape(text: str) -> str:
 
 def describe(question) -> Mapping:
     notes = shared_notes(question)
-    if isinstance(question, MultipleSelect):
-        notes.append("partial credit as in the book: +1/k per correct choice, -1/k per wrong one, "
-                     "never below 0 (k = number of correct options)")
-        if not moodle_grade_ok(1 / len(question.correct_keys)):
-            notes.append(f"Moodle has no grade of 1/{len(question.correct_keys)}: set the grades by hand")
+    notes += moodle_partial_credit_notes(question)
     if isinstance(question, (SingleChoice, MultipleSelect)) and not question.shuffle:
         notes.append("fixed option order cannot be said in GIFT: Moodle applies its default shuffle setting")
     if question.points != 1:

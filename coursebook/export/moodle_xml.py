@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 
 from ..markup import to_html, to_inline_html
 from ..model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
-from .common import (Mapping, accepted_ranges, match_spec, mistake_ranges, moodle_fraction, moodle_grade_ok,
-                     number, prompt_markdown, shared_notes)
+from .common import (Mapping, accepted_ranges, match_spec, mistake_ranges, moodle_fraction,
+                     moodle_partial_credit_notes, number, prompt_markdown, shared_notes)
 
 NAME = "moodle-xml"
 LABEL = "Moodle XML"
@@ -22,11 +22,7 @@ _TYPES = {"single": "multichoice", "multiple": "multichoice", "numeric": "numeri
 
 def describe(question) -> Mapping:
     notes = shared_notes(question)
-    if isinstance(question, MultipleSelect):
-        notes.append("partial credit as in the book: +1/k per correct choice, -1/k per wrong one, "
-                     "never below 0 (k = number of correct options)")
-        if not moodle_grade_ok(1 / len(question.correct_keys)):
-            notes.append(f"Moodle has no grade of 1/{len(question.correct_keys)}: set the grades by hand")
+    notes += moodle_partial_credit_notes(question)
     if question.hint:
         notes.append("hint kept; Moodle shows it only in the 'Interactive with multiple tries' behaviour")
     kind = _TYPES[question.type]
