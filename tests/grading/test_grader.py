@@ -2,7 +2,6 @@
 
 import csv
 import hashlib
-import shutil
 import zipfile
 
 import pytest
