@@ -1,4 +1,4 @@
-"""A live kernel: JupyterLab on 127.0.0.1 runs a chapter notebook and the Python grader answers."""
+"""A live kernel: JupyterLab 4 and Notebook 7 on 127.0.0.1 run a notebook and the Python grader answers."""
 
 import os
 import shutil
@@ -19,8 +19,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+FRONT_ENDS = {"jupyterlab": "/lab/tree/book/quiz-demo.ipynb", "notebook": "/notebooks/book/quiz-demo.ipynb"}
+
+
+@pytest.fixture(scope="module", params=sorted(FRONT_ENDS))
+def lab(request, tmp_path_factory):
+    app = request.param
     base = tmp_path_factory.mktemp("lab")
     root = base / "root"
     # Work on a copy: JupyterLab saves notebooks, and the repository's files must stay untouched.
@@ -31,7 +35,7 @@ def lab(tmp_path_factory):
     port = free_port()
     log = open(base / "lab.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--allow-root",
+        [sys.executable, "-m", app, "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--allow-root",
          "--IdentityProvider.token=", "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={root}",
          "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -46,7 +50,7 @@ def lab(tmp_path_factory):
                 process.kill()
                 pytest.fail(f"JupyterLab did not start: {(base / 'lab.log').read_text()[-2000:]}")
             time.sleep(0.5)
-    yield url
+    yield url + FRONT_ENDS[app]
     process.terminate()
     try:
         process.wait(timeout=15)
@@ -56,7 +60,7 @@ def lab(tmp_path_factory):
 
 
 def test_widget_quiz_graded_by_python(page, lab):
-    page.goto(f"{lab}/lab/tree/book/quiz-demo.ipynb")
+    page.goto(lab)
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60000)
     page.wait_for_function(
         "() => [...document.querySelectorAll('.jp-KernelName, .jp-Toolbar-kernelName')].some(e => e.textContent.includes('Python'))",
