@@ -26,6 +26,10 @@ def collect_submissions(source: Path, unpack_to: Path) -> list[Path]:
                 if member.is_dir() or not name or name.startswith(".") or "__MACOSX" in member.filename:
                     continue
                 target = unpack_to / name
+                for copy in range(2, 10_000):  # two members with one name must not overwrite each other
+                    if target not in found:
+                        break
+                    target = unpack_to / f"{Path(name).stem}-{copy}{Path(name).suffix}"
                 target.write_bytes(archive.read(member))
                 found.append(target)
         return sorted(found)

@@ -98,11 +98,14 @@ def test_lms_zip(tmp_path):
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.write(FIXTURE / "submissions" / "perfect.ipynb", "smithjane_1234_5678_ex0-fixture.ipynb")
         zipped.write(FIXTURE / "submissions" / "empty.ipynb", "../../evil/empty.ipynb")
+        zipped.write(FIXTURE / "submissions" / "partial.ipynb", "late/smithjane_1234_5678_ex0-fixture.ipynb")
     found = collect_submissions(archive, tmp_path / "unpacked")
-    assert sorted(p.name for p in found) == ["empty.ipynb", "smithjane_1234_5678_ex0-fixture.ipynb"]
+    assert sorted(p.name for p in found) == ["empty.ipynb", "smithjane_1234_5678_ex0-fixture-2.ipynb",
+                                             "smithjane_1234_5678_ex0-fixture.ipynb"]
     assert all(p.parent == tmp_path / "unpacked" for p in found)
     results = grade_all(found, CHECKS, tmp_path / "out", limits=LIMITS, progress=False)
-    assert {r.student: r.total for r in results} == {"smithjane_1234_5678_ex0-fixture": 5, "empty": 0}
+    assert {r.student: r.total for r in results} == {"smithjane_1234_5678_ex0-fixture": 5, "empty": 0,
+                                                      "smithjane_1234_5678_ex0-fixture-2": 3}
 
 
 def test_solved_exercise_gets_full_marks_and_student_edition_none(tmp_path):
