@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +22,29 @@ class BuildFailed(RuntimeError):
     pass
 
 
+def engine_fingerprint(root: Path) -> str:
+    """A hash of what notebook outputs depend on besides their own code: the package and the banks."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted([*package.rglob("*.py"), *package.glob("assets/*"), *(root / "book" / "quizzes").glob("*.yml")]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def refresh_execution_cache(root: Path) -> None:
+    """jupyter-cache keys on a notebook's code alone; when the engine or a bank changes, outputs made
+    with the old one must not be reused, so the cache is emptied (notebooks re-run once)."""
+    caches = [root / "_build" / ".jupyter_cache", root / "_build" / "instructor" / "_build" / ".jupyter_cache"]
+    stamp = root / "_build" / ".coursebook-engine"
+    current = engine_fingerprint(root)
+    if stamp.exists() and stamp.read_text() == current:
+        return
+    for cache in caches:
+        shutil.rmtree(cache, ignore_errors=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current)
+
+
 def build_book(root: Path = Path("."), edition: str = "student") -> Path:
     """Run `jupyter-book build --all -W -n --keep-going`; check that index.html exists and is not empty.
 
@@ -28,6 +53,7 @@ def build_book(root: Path = Path("."), edition: str = "student") -> Path:
     """
     toc, extra, html = EDITIONS[edition]
     html = root / html
+    refresh_execution_cache(root)
     index = html / "index.html"
     if index.exists():
         index.unlink()  # a stale index from an earlier build must not pass for this one

@@ -50,6 +50,8 @@ class Explorer:
     bars: tuple[Row, ...] = ()
     notes: tuple[str, ...] = ()
     presets: dict[str, dict] = field(default_factory=dict)
+    chart: str | None = None
+    """'threshold': a plot of the cost of defiance against credibility (coercion outputs)."""
 
     def defaults(self, preset: str | None = None) -> dict:
         values = {slider.name: slider.value for slider in self.sliders}
@@ -80,6 +82,8 @@ def coercion(stake: float, replaceable: float, credibility: float, compliance_co
         "gap": round_half_up(abs(margin)),
         "verdict": verdict,
         "needed": round_half_up(needed) if needed is not None and needed <= 100 else None,
+        "exposed": round_half_up(exposed),
+        "credibility": round_half_up(credibility),
     }
 
 
@@ -156,6 +160,7 @@ EXPLORERS = {
             "indifferent": "The target is indifferent: the two costs are equal.",
         },
         notes=("Expected cost of defiance = stake x (1 - replaceable share) x credibility.",),
+        chart="threshold",
         presets={
             "west-taliban": {"stake": 40, "replaceable": 50, "credibility": 30, "compliance_cost": 70,
                              "note": "Western donors and the Taliban: illustrative values for teaching, not estimates."},
@@ -248,3 +253,29 @@ def format_value(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def threshold_svg(out: dict) -> str:
+    """The coercion threshold plot; `assets/coursebook.js` draws the same SVG, character for character."""
+    x = lambda credibility: format_value(round_half_up(40 + credibility * 2.8))  # noqa: E731
+    y = lambda cost: format_value(round_half_up(160 - min(cost, 100) * 1.4))  # noqa: E731
+    needed = out["needed"]
+    summary = (f"Expected cost of defiance rises with credibility and meets the cost of compliance at {format_value(needed)}% credibility."
+               if needed is not None else "Expected cost of defiance stays below the cost of compliance at any credibility.")
+    parts = [
+        f'<svg class="cb-chart" viewBox="0 0 340 190" role="img" aria-label="{summary}">',
+        '<path class="cb-axis" d="M40 20V160H320"/>',
+        f'<line class="cb-compliance" x1="40" y1="{y(out["compliance_cost"])}" x2="320" y2="{y(out["compliance_cost"])}"/>',
+        f'<line class="cb-defiance" x1="40" y1="160" x2="320" y2="{y(out["exposed"])}"/>',
+    ]
+    if needed is not None:
+        parts.append(f'<line class="cb-threshold" x1="{x(needed)}" y1="20" x2="{x(needed)}" y2="160"/>')
+    parts += [
+        f'<circle class="cb-point" cx="{x(out["credibility"])}" cy="{y(out["defiance"])}" r="5"/>',
+        '<text x="180" y="185" text-anchor="middle">credibility (%)</text>',
+        '<text x="12" y="90" transform="rotate(-90 12 90)" text-anchor="middle">cost</text>',
+        '<line class="cb-defiance" x1="44" y1="8" x2="64" y2="8"/><text x="68" y="12">cost of defiance</text>',
+        '<line class="cb-compliance" x1="178" y1="8" x2="198" y2="8"/><text x="202" y="12">cost of compliance</text>',
+        "</svg>",
+    ]
+    return "".join(parts)

@@ -161,6 +161,7 @@ def explorer_html(explorer: Explorer, preset: str | None = None) -> str:
         "rows": [{"label": fill(r.label, names), "key": r.key, "unit": r.unit, "missing": r.missing} for r in explorer.rows],
         "bars": [{"label": fill(r.label, names), "key": r.key, "unit": r.unit} for r in explorer.bars],
         "verdicts": {k: fill(v, names) for k, v in explorer.verdicts.items()},
+        "chart": explorer.chart,
     }
     sliders = []
     for slider in explorer.sliders:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from .answers import MESSAGES
-from .explorers import Explorer, fill, format_value
+from .explorers import Explorer, fill, format_value, threshold_svg
 from .grading import grade
 from .markup import to_html, to_inline_html
 from .static import MATCHING_RULE, MULTIPLE_RULE, ORDERING_RULE, VERDICT_LABELS
@@ -176,4 +176,5 @@ def results_html(explorer: Explorer, outputs: dict, names: dict) -> str:
         for row in explorer.rows
     )
     verdict = fill(fill(explorer.verdicts[outputs["verdict"]], names), outputs)
-    return f"<p><strong>{verdict}</strong></p><table>{rows}</table>"
+    chart = threshold_svg(outputs) if explorer.chart == "threshold" else ""
+    return f"<p><strong>{verdict}</strong></p>{chart}<table>{rows}</table>"

@@ -107,7 +107,7 @@
       var margin = defiance - x.compliance_cost, needed = exposed > 0 ? x.compliance_cost / exposed * 100 : null;
       return {defiance: r(defiance), compliance_cost: r(x.compliance_cost), margin: r(margin), gap: r(Math.abs(margin)),
         verdict: margin > EPS ? "complies" : margin < -EPS ? "defies" : "indifferent",
-        needed: needed !== null && needed <= 100 ? r(needed) : null};
+        needed: needed !== null && needed <= 100 ? r(needed) : null, exposed: r(exposed), credibility: r(x.credibility)};
     },
     chicken: function (x) {
       var pay = {FF: [-x.a_crash, -x.b_crash], FS: [x.a_win, -x.b_backdown], SF: [-x.a_backdown, x.b_win], SS: [0, 0]};
@@ -133,6 +133,25 @@
         non_customs: r(100 - x.customs_share), verdict: fall > EPS ? "shock" : "none"};
     }
   };
+
+  /* the coercion threshold plot: the same SVG as explorers.threshold_svg */
+  function thresholdSvg(out) {
+    var x = function (c) { return String(r(40 + c * 2.8)); }, y = function (v) { return String(r(160 - Math.min(v, 100) * 1.4)); };
+    var summary = out.needed !== null
+      ? "Expected cost of defiance rises with credibility and meets the cost of compliance at " + out.needed + "% credibility."
+      : "Expected cost of defiance stays below the cost of compliance at any credibility.";
+    var parts = ['<svg class="cb-chart" viewBox="0 0 340 190" role="img" aria-label="' + summary + '">',
+      '<path class="cb-axis" d="M40 20V160H320"/>',
+      '<line class="cb-compliance" x1="40" y1="' + y(out.compliance_cost) + '" x2="320" y2="' + y(out.compliance_cost) + '"/>',
+      '<line class="cb-defiance" x1="40" y1="160" x2="320" y2="' + y(out.exposed) + '"/>'];
+    if (out.needed !== null) parts.push('<line class="cb-threshold" x1="' + x(out.needed) + '" y1="20" x2="' + x(out.needed) + '" y2="160"/>');
+    parts.push('<circle class="cb-point" cx="' + x(out.credibility) + '" cy="' + y(out.defiance) + '" r="5"/>',
+      '<text x="180" y="185" text-anchor="middle">credibility (%)</text>',
+      '<text x="12" y="90" transform="rotate(-90 12 90)" text-anchor="middle">cost</text>',
+      '<line class="cb-defiance" x1="44" y1="8" x2="64" y2="8"/><text x="68" y="12">cost of defiance</text>',
+      '<line class="cb-compliance" x1="178" y1="8" x2="198" y2="8"/><text x="202" y="12">cost of compliance</text>', "</svg>");
+    return parts.join("");
+  }
 
   /* ---- DOM helpers ---- */
   function all(root, sel) { return Array.prototype.slice.call(root.querySelectorAll(sel)); }
@@ -259,7 +278,8 @@
         values[input.dataset.name] = Number(input.value);
         input.nextElementSibling.textContent = input.value + (input.nextElementSibling.textContent.slice(-1) === "%" ? "%" : "");
       });
-      var out = models[data.model](values), html = ["<p class=\"cb-verdict\"><strong>" + esc(fill(data.verdicts[out.verdict], out)) + "</strong></p><table class=\"cb-table\"><tbody>"];
+      var out = models[data.model](values), html = ["<p class=\"cb-verdict\"><strong>" + esc(fill(data.verdicts[out.verdict], out)) + "</strong></p>" +
+        (data.chart === "threshold" ? thresholdSvg(out) : "") + "<table class=\"cb-table\"><tbody>"];
       data.rows.forEach(function (row) {
         var v = out[row.key];
         html.push("<tr><th scope=\"row\">" + esc(row.label) + "</th><td data-key=\"" + row.key + "\">" +
@@ -319,6 +339,6 @@
     all(document, ".cb-explorer").forEach(initExplorer);
     all(document, "table.cb-timeline").forEach(initTimeline);
   }
-  window.CourseBook = {grade: grade, parseNumber: parseNumber, normaliseText: normaliseText, models: models};
+  window.CourseBook = {grade: grade, parseNumber: parseNumber, normaliseText: normaliseText, models: models, thresholdSvg: thresholdSvg};
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();

@@ -69,6 +69,18 @@ def test_models_match_python(page, harness, name):
     assert len(inputs) > 100 and not mismatches, mismatches[:3]
 
 
+def test_threshold_plot_matches_python(page, harness):
+    from coursebook.explorers import threshold_svg
+
+    page.goto(harness)
+    grid = GRIDS["coercion"]
+    inputs = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
+    outputs = [EXPLORERS["coercion"].compute(**point) for point in inputs]
+    got = page.evaluate("outs => outs.map(o => CourseBook.thresholdSvg(o))", outputs)
+    mismatches = [(o, g) for o, g in zip(outputs, got) if threshold_svg(o) != g]
+    assert not mismatches, mismatches[:2]
+
+
 def test_hostile_bank_shows_text_and_runs_nothing(page, harness):
     page.goto(harness)
     page.wait_for_selector(".cb-quiz.cb-ready")

@@ -50,3 +50,19 @@ def test_build_failure_names_notebook_and_cell(tmp_path):
                       "------------------\n1 / 0\n------------------\n\n\x1b[31mZeroDivisionError\x1b[39m: division by zero\n")
     message = _describe_failure(tmp_path, tmp_path / "_build" / "html", report)
     assert "book/broken.ipynb: cell 3 failed: ZeroDivisionError: division by zero" in message
+
+
+def test_execution_cache_emptied_when_the_engine_changes(tmp_path):
+    from coursebook.build import refresh_execution_cache
+
+    cache = tmp_path / "_build" / ".jupyter_cache"
+    cache.mkdir(parents=True)
+    refresh_execution_cache(tmp_path)  # no stamp yet: outputs may come from another engine
+    assert not cache.exists()
+    cache.mkdir()
+    refresh_execution_cache(tmp_path)  # same engine and banks: the cache stays
+    assert cache.exists()
+    (tmp_path / "book" / "quizzes").mkdir(parents=True)
+    (tmp_path / "book" / "quizzes" / "new.yml").write_text("bank: new\n")
+    refresh_execution_cache(tmp_path)  # a bank changed: quiz outputs must be remade
+    assert not cache.exists()

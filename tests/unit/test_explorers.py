@@ -8,7 +8,16 @@ from coursebook.explorers import EXPLORERS, chicken, coercion, revenue
 def test_coercion_defaults():
     out = coercion(50, 20, 60, 20)  # 50 x 0.8 x 0.6 = 24 against 20
     assert out == {"defiance": 24.0, "compliance_cost": 20.0, "margin": 4.0, "gap": 4.0,
-                   "verdict": "complies", "needed": 50.0}
+                   "verdict": "complies", "needed": 50.0, "exposed": 40.0, "credibility": 60.0}
+
+
+def test_threshold_plot_marks_the_crossing():
+    from coursebook.explorers import threshold_svg
+
+    svg = threshold_svg(coercion(50, 20, 60, 20))
+    assert 'aria-label="Expected cost of defiance rises with credibility and meets the cost of compliance at 50% credibility."' in svg
+    assert '<line class="cb-threshold" x1="180" ' in svg and '<circle class="cb-point" cx="208" cy="126.4"' in svg
+    assert "cb-threshold" not in threshold_svg(coercion(40, 50, 30, 70))
 
 
 def test_coercion_out_of_reach_and_defiance():
