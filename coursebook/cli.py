@@ -21,6 +21,28 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+def _execute_all(notebooks, timeout: int = 300) -> None:
+    """Run each notebook and store its outputs; report every failure together, then exit 1."""
+    from tqdm import tqdm
+
+    from .execute import ExecutionFailed, execute_notebook
+
+    failures = []
+    for path in tqdm(notebooks, desc="executing", unit="notebook", disable=None):
+        try:
+            execute_notebook(path, timeout=timeout)
+        except ExecutionFailed as exc:
+            failures.append(str(exc))
+    if failures:
+        _fail("\n".join(failures))
+
+
+ANSWERS_OPTION = click.option("--answers", "answers_dir", default="answers", show_default=True,
+                              type=click.Path(file_okay=False, exists=True, path_type=Path))
+EXERCISES_OPTION = click.option("--exercises", "exercises_dir", default="exercises", show_default=True,
+                                type=click.Path(file_okay=False, path_type=Path))
+
+
 @click.group(help="Tools for the leverage course book: build, execute, check banks.")
 def main() -> None:
     pass
@@ -46,19 +68,10 @@ def check_banks(folder: Path | None) -> None:
 @click.option("--timeout", default=300, show_default=True, help="Seconds allowed per cell.")
 def execute(paths, timeout: int) -> None:
     """Re-execute notebooks (files or folders) and store their outputs in place."""
-    from tqdm import tqdm
-
-    from .execute import ExecutionFailed, execute_notebook, find_notebooks
+    from .execute import find_notebooks
 
     notebooks = find_notebooks(paths)
-    failures = []
-    for path in tqdm(notebooks, desc="executing", unit="notebook", disable=None):
-        try:
-            execute_notebook(path, timeout=timeout)
-        except ExecutionFailed as exc:
-            failures.append(str(exc))
-    if failures:
-        _fail("\n".join(failures))
+    _execute_all(notebooks, timeout)
     click.echo(f"executed {len(notebooks)} notebooks; outputs stored.")
 
 
@@ -81,32 +94,25 @@ def exercises() -> None:
 
 
 @exercises.command("generate")
-@click.option("--answers", "answers_dir", default="answers", show_default=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--exercises", "exercises_dir", default="exercises", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@ANSWERS_OPTION
+@EXERCISES_OPTION
 @click.option("--execute/--no-execute", default=True, show_default=True, help="Run the new notebooks and store their outputs.")
 def exercises_generate(answers_dir: Path, exercises_dir: Path, execute: bool) -> None:
     """Write exercises/ from answers/: solutions, hidden checks and rubrics removed."""
-    from .execute import ExecutionFailed, execute_notebook
     from .student_edition import MarkerError, generate
 
     try:
         written = generate(answers_dir, exercises_dir)
     except (MarkerError, BankError) as exc:
         _fail(str(exc))
-    failures = []
-    for path in written if execute else []:
-        try:
-            execute_notebook(path)
-        except ExecutionFailed as exc:
-            failures.append(str(exc))
-    if failures:
-        _fail("\n".join(failures))
+    if execute:
+        _execute_all(written)
     click.echo(f"wrote {len(written)} exercise notebooks to {exercises_dir}/")
 
 
 @exercises.command("check")
-@click.option("--answers", "answers_dir", default="answers", show_default=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--exercises", "exercises_dir", default="exercises", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@ANSWERS_OPTION
+@EXERCISES_OPTION
 def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
     """Fail if exercises/ is out of date with answers/."""
     from .student_edition import stale_exercises
@@ -121,7 +127,7 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 @main.command("grade")
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--exercise", required=True, help="Exercise name, e.g. ex3a-revenue-exposure.")
-@click.option("--answers", "answers_dir", default="answers", show_default=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@ANSWERS_OPTION
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Default: grading-output/<exercise>.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Submissions graded in parallel.")
 @click.option("--force", is_flag=True, help="Re-grade submissions already graded.")

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import sys
 import tempfile
 import time
@@ -296,7 +295,3 @@ def result_to_json(result: SubmissionResult) -> str:
 def result_from_json(text: str) -> SubmissionResult:
     return SubmissionResult(**json.loads(text))
 
-
-def copy_out(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
