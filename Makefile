@@ -30,7 +30,7 @@ exercises: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser"
 
-# Re-execute every notebook and store its outputs (deterministic: see coursebook/execute.py).
+# Re-execute every notebook and store its outputs (deterministic: see coursebook/book/execute.py).
 outputs: $(STAMP)
 	$(BIN)/python -m coursebook execute book exercises answers
 

@@ -20,8 +20,8 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coursebook.checks import load_check_file  # noqa: E402
-from coursebook.gradebook import grade_all  # noqa: E402
+from coursebook.classroom.checks import load_check_file  # noqa: E402
+from coursebook.classroom.gradebook import grade_all  # noqa: E402
 
 EXERCISE = "ex3a-revenue-exposure"
 

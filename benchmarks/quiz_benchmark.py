@@ -15,11 +15,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coursebook.bank import load_banks  # noqa: E402
-from coursebook.static import quiz_html  # noqa: E402
+from coursebook.quiz.bank import load_banks  # noqa: E402
+from coursebook.views.static import quiz_html  # noqa: E402
 from tests.browser.conftest import BROWSER_ARGS, chromium_path, serve  # noqa: E402
 
-ASSETS = ROOT / "coursebook" / "assets"
+ASSETS = ROOT / "coursebook" / "views" / "assets"
 
 
 def gz(data: bytes) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .bank import find_banks_dir, load_banks
+from .quiz.bank import find_banks_dir, load_banks
 from .errors import BankError, UnknownBankError
 from .export.command import export
 
@@ -25,7 +25,7 @@ def _execute_all(notebooks, timeout: int = 300) -> None:
     """Run each notebook and store its outputs; report every failure together, then exit 1."""
     from tqdm import tqdm
 
-    from .execute import ExecutionFailed, execute_notebook
+    from .book.execute import ExecutionFailed, execute_notebook
 
     failures = []
     for path in tqdm(notebooks, desc="executing", unit="notebook", disable=None):
@@ -68,7 +68,7 @@ def check_banks(folder: Path | None) -> None:
 @click.option("--timeout", default=300, show_default=True, help="Seconds allowed per cell.")
 def execute(paths, timeout: int) -> None:
     """Re-execute notebooks (files or folders) and store their outputs in place."""
-    from .execute import find_notebooks
+    from .book.execute import find_notebooks
 
     notebooks = find_notebooks(paths)
     _execute_all(notebooks, timeout)
@@ -79,7 +79,7 @@ def execute(paths, timeout: int) -> None:
 @click.option("--instructor", is_flag=True, help="Build the instructor edition (with answers) into _build/instructor/.")
 def build(instructor: bool) -> None:
     """Build the book: the student edition into _build/html (default), or the instructor edition."""
-    from .build import BuildFailed, build_book
+    from .book.build import BuildFailed, build_book
 
     try:
         html = build_book(edition="instructor" if instructor else "student")
@@ -99,7 +99,7 @@ def exercises() -> None:
 @click.option("--execute/--no-execute", default=True, show_default=True, help="Run the new notebooks and store their outputs.")
 def exercises_generate(answers_dir: Path, exercises_dir: Path, execute: bool) -> None:
     """Write exercises/ from answers/: solutions, hidden checks and rubrics removed."""
-    from .student_edition import MarkerError, generate
+    from .classroom.student_edition import MarkerError, generate
 
     try:
         written = generate(answers_dir, exercises_dir)
@@ -115,7 +115,7 @@ def exercises_generate(answers_dir: Path, exercises_dir: Path, execute: bool) ->
 @EXERCISES_OPTION
 def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
     """Fail if exercises/ is out of date with answers/."""
-    from .student_edition import stale_exercises
+    from .classroom.student_edition import stale_exercises
 
     stale = stale_exercises(answers_dir, exercises_dir)
     if stale:
@@ -139,10 +139,10 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | None, jobs: int, force: bool,
           cell_timeout: int, total_timeout: int, memory_mb: int, on_timeout: str) -> None:
     """Grade a folder (or LMS zip) of submitted notebooks into a CSV gradebook and feedback pages."""
-    from .checks import load_check_file
-    from .grader import Limits
-    from .gradebook import collect_submissions, grade_all
-    from .student_edition import rubric_text
+    from .classroom.checks import load_check_file
+    from .classroom.grader import Limits
+    from .classroom.gradebook import collect_submissions, grade_all
+    from .classroom.student_edition import rubric_text
 
     check_path = answers_dir / "checks" / f"{exercise}.yml"
     if not check_path.exists():

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..model import Bank
+from ..quiz.model import Bank
 from . import gift, moodle_xml, qti, report
 
 FORMATS = {module.NAME: module for module in (qti, gift, moodle_xml)}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..bank import find_banks_dir, get_bank, load_banks
+from ..quiz.bank import find_banks_dir, get_bank, load_banks
 from ..errors import BankError, UnknownBankError
 from . import FORMATS, ExportError, UnknownFormatError, export_bank, format_names
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..markup import to_inline_html
-from ..model import Matching, MultipleSelect, Numeric, Ordering, ShortText
+from ..quiz.markup import to_inline_html
+from ..quiz.model import Matching, MultipleSelect, Numeric, Ordering, ShortText
 
 # Moodle accepts only these answer grades (as fractions); anything else fails its import.
 MOODLE_GRADES = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3,

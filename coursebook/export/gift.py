@@ -8,8 +8,8 @@ question early. GIFT has no points and no hints: the report says where that matt
 
 from __future__ import annotations
 
-from ..markup import to_html, to_inline_html
-from ..model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
+from ..quiz.markup import to_html, to_inline_html
+from ..quiz.model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
 from .common import (Mapping, accepted_ranges, match_spec, mistake_ranges, moodle_fraction,
                      moodle_partial_credit_notes, number, prompt_markdown, shared_notes)
 

@@ -12,8 +12,8 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
-from ..markup import to_html, to_inline_html
-from ..model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
+from ..quiz.markup import to_html, to_inline_html
+from ..quiz.model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
 from .common import Mapping, accepted_ranges, match_spec, number, prompt_markdown, shared_notes, wrong_answer_digest
 
 NAME = "qti"

@@ -3,7 +3,7 @@ everything lost or changed on the way, with the reason. Nothing is dropped witho
 
 from __future__ import annotations
 
-from ..model import Bank
+from ..quiz.model import Bank
 
 _TYPE_NAMES = {"single": "single choice", "multiple": "multiple select", "numeric": "numeric",
                "ordering": "ordering", "matching": "matching", "text": "short text"}

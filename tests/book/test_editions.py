@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import ROOT
-from tests.unit.test_exercises import NAMES, secret_texts
+from tests.classroom.test_exercises import NAMES, secret_texts
 
 SITE = ROOT / "_build" / "html"
 

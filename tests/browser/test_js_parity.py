@@ -7,15 +7,15 @@ import shutil
 import pytest
 from pydantic import TypeAdapter
 
-from coursebook.explorers import EXPLORERS
-from coursebook.model import Question
-from coursebook.static import client_spec, quiz_html
+from coursebook.models.explorers import EXPLORERS
+from coursebook.quiz.model import Question
+from coursebook.views.static import client_spec, quiz_html
 from tests.browser.conftest import serve
 from tests.conftest import ROOT
-from tests.unit.test_static import HOSTILE
+from tests.views.test_static import HOSTILE
 
 VECTORS = json.loads((ROOT / "tests" / "vectors.json").read_text(encoding="utf-8"))
-ASSETS = ROOT / "coursebook" / "assets"
+ASSETS = ROOT / "coursebook" / "views" / "assets"
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_models_match_python(page, harness, name):
 
 
 def test_threshold_plot_matches_python(page, harness):
-    from coursebook.explorers import threshold_svg
+    from coursebook.models.explorers import threshold_svg
 
     page.goto(harness)
     grid = GRIDS["coercion"]

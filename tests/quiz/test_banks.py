@@ -2,7 +2,7 @@
 
 import pytest
 
-from coursebook.bank import load_bank, load_banks
+from coursebook.quiz.bank import load_bank, load_banks
 from coursebook.errors import BankError
 from tests.conftest import ROOT
 

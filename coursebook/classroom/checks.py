@@ -17,8 +17,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .answers import normalise_text
-from .errors import BankError, Problem
+from ..quiz.answers import normalise_text
+from ..errors import BankError, Problem
 
 Kind = Literal["number", "text", "choice", "list", "set", "mapping"]
 

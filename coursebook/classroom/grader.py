@@ -176,7 +176,7 @@ def _kernel_manager(kernel_dir: Path, limits: Limits) -> AsyncKernelManager:
     spec_dir = kernel_dir / "coursebook-limited"
     spec_dir.mkdir(parents=True, exist_ok=True)
     (spec_dir / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "coursebook.limited_kernel", "-f", "{connection_file}"],
+        "argv": [sys.executable, "-m", "coursebook.classroom.limited_kernel", "-f", "{connection_file}"],
         "display_name": "Python 3 (limited)", "language": "python",
         "env": {"COURSEBOOK_MEMORY_MB": str(limits.memory_mb)},
     }))

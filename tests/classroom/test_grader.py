@@ -6,10 +6,10 @@ import zipfile
 
 import pytest
 
-from coursebook.checks import load_check_file
-from coursebook.grader import Limits, grade_submission
-from coursebook.gradebook import collect_submissions, grade_all
-from coursebook.student_edition import rubric_text
+from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.grader import Limits, grade_submission
+from coursebook.classroom.gradebook import collect_submissions, grade_all
+from coursebook.classroom.student_edition import rubric_text
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "grading"

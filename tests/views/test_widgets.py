@@ -3,9 +3,9 @@
 import pytest
 
 from coursebook import quiz
-from coursebook.bank import load_banks
-from coursebook.widgets import QuestionWidget, Scoreboard, explorer_widget
-from coursebook.explorers import get_explorer
+from coursebook.quiz.bank import load_banks
+from coursebook.views.widgets import QuestionWidget, Scoreboard, explorer_widget
+from coursebook.models.explorers import get_explorer
 from tests.conftest import ROOT
 
 BANK = load_banks(ROOT / "book" / "quizzes")["demo"]

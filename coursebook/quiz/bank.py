@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from .errors import BankError, Problem, UnknownBankError
+from ..errors import BankError, Problem, UnknownBankError
 from .model import QUESTION_TYPES, Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
 
 BANKS_ENV = "COURSEBOOK_BANKS"

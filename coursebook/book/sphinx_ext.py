@@ -1,6 +1,6 @@
 """Sphinx extension for the book: serve the quiz asset once per site and keep pages offline-ready.
 
-- Adds `assets/coursebook.js` and `.css` to every page (one cached file each, not inlined per quiz).
+- Adds `views/assets/coursebook.js` and `.css` to every page (one cached file each, not inlined per quiz).
 - Drops the ipywidgets state that myst-nb would embed: on the static site quizzes and explorers
   use their `text/html` view, so the state is dead weight (and would pull scripts from a CDN).
 - Loads MathJax on pages whose quiz or explorer HTML holds maths, which Sphinx cannot see.
@@ -14,7 +14,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 
-ASSETS = Path(__file__).parent / "assets"
+from ..views.static import ASSETS
+
 
 
 def _add_assets(app) -> None:

@@ -5,10 +5,10 @@ import re
 
 from pydantic import TypeAdapter
 
-from coursebook.bank import load_banks
-from coursebook.model import Bank
-from coursebook.static import explorer_html, quiz_html
-from coursebook.explorers import get_explorer
+from coursebook.quiz.bank import load_banks
+from coursebook.quiz.model import Bank
+from coursebook.views.static import explorer_html, quiz_html
+from coursebook.models.explorers import get_explorer
 from tests.conftest import ROOT
 
 BANK = load_banks(ROOT / "book" / "quizzes")["demo"]

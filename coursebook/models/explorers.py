@@ -1,6 +1,6 @@
 """The book's interactive models: their inputs, presets and arithmetic. Pure Python, no views.
 
-Each model's `compute` has a twin in `assets/coursebook.js` (`CourseBook.models`); the tests run
+Each model's `compute` has a twin in `views/assets/coursebook.js` (`CourseBook.models`); the tests run
 both on the same grid of inputs. Outputs are flat dicts of numbers, strings and None, rounded
 half-up to one decimal (probabilities and tolerances to three) so the two languages agree exactly.
 """
@@ -256,7 +256,7 @@ def format_value(value) -> str:
 
 
 def threshold_svg(out: dict) -> str:
-    """The coercion threshold plot; `assets/coursebook.js` draws the same SVG, character for character."""
+    """The coercion threshold plot; `views/assets/coursebook.js` draws the same SVG, character for character."""
     x = lambda credibility: format_value(round_half_up(40 + credibility * 2.8))  # noqa: E731
     y = lambda cost: format_value(round_half_up(160 - min(cost, 100) * 1.4))  # noqa: E731
     needed = out["needed"]

@@ -1,6 +1,6 @@
 """Read what a student typed: numbers and short text, normalised the same way the browser does.
 
-`coursebook/assets/coursebook.js` mirrors these rules line for line; the shared test vectors in
+`coursebook/views/assets/coursebook.js` mirrors these rules line for line; the shared test vectors in
 `tests/vectors.json` hold the two to the same results.
 """
 

@@ -6,8 +6,8 @@ import re
 import nbformat
 import pytest
 
-from coursebook.checks import load_check_file
-from coursebook.student_edition import BEGIN, END, MarkerError, stale_exercises, strip_solutions
+from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.student_edition import BEGIN, END, MarkerError, stale_exercises, strip_solutions
 from tests.conftest import ROOT
 
 ANSWERS, EXERCISES = ROOT / "answers", ROOT / "exercises"

@@ -5,8 +5,8 @@ import json
 import pytest
 from pydantic import TypeAdapter
 
-from coursebook.grading import grade
-from coursebook.model import Question
+from coursebook.quiz.scoring import grade
+from coursebook.quiz.model import Question
 from tests.conftest import ROOT
 
 VECTORS = json.loads((ROOT / "tests" / "vectors.json").read_text(encoding="utf-8"))

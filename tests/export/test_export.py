@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from coursebook.bank import load_bank, load_banks
+from coursebook.quiz.bank import load_bank, load_banks
 from coursebook.errors import BankError
 from coursebook.export import FORMATS, export_bank, gift
 from coursebook.export.command import export
-from coursebook.markup import to_html, to_inline_html
+from coursebook.quiz.markup import to_html, to_inline_html
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "export" / "every-type.yml"

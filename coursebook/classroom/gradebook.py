@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .checks import CheckFile
 from .grader import Limits, SubmissionResult, grade_submission, result_from_json, result_to_json, student_id
-from .markup import to_html
+from ..quiz.markup import to_html
 
 
 def collect_submissions(source: Path, unpack_to: Path) -> list[Path]:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 
-from .answers import MESSAGES, normalise_text
-from .explorers import Explorer, fill
-from .markup import to_html, to_inline_html
+from ..quiz.answers import MESSAGES, normalise_text
+from ..models.explorers import Explorer, fill
+from ..quiz.markup import to_html, to_inline_html
+
+ASSETS = Path(__file__).parent / "assets"  # the one JS and one CSS file the site serves
 
 VERDICT_LABELS = {"correct": "Correct.", "partial": "Partly right.", "incorrect": "Not yet.", "invalid": "Can't check that."}
 MULTIPLE_RULE = ("Select all that apply. Partial credit: each correct choice earns an equal share of the points, "

@@ -38,7 +38,7 @@ def test_execute_names_notebook_and_cell(tmp_path):
 def test_build_failure_names_notebook_and_cell(tmp_path):
     import nbformat
 
-    from coursebook.build import _describe_failure
+    from coursebook.book.build import _describe_failure
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("1 / 0")]
@@ -53,7 +53,7 @@ def test_build_failure_names_notebook_and_cell(tmp_path):
 
 
 def test_execution_cache_emptied_when_the_engine_changes(tmp_path):
-    from coursebook.build import refresh_execution_cache
+    from coursebook.book.build import refresh_execution_cache
 
     cache = tmp_path / "_build" / ".jupyter_cache"
     cache.mkdir(parents=True)

@@ -25,8 +25,8 @@ class BuildFailed(RuntimeError):
 def engine_fingerprint(root: Path) -> str:
     """A hash of what notebook outputs depend on besides their own code: the package and the banks."""
     digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted([*package.rglob("*.py"), *package.glob("assets/*"), *(root / "book" / "quizzes").glob("*.yml")]):
+    package = Path(__file__).parent.parent
+    for path in sorted([*package.rglob("*.py"), *package.rglob("assets/*"), *(root / "book" / "quizzes").glob("*.yml")]):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 

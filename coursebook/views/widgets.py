@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from .answers import MESSAGES
-from .explorers import Explorer, fill, format_value, threshold_svg
-from .grading import grade
-from .markup import to_html, to_inline_html
+from ..quiz.answers import MESSAGES
+from ..models.explorers import Explorer, fill, format_value, threshold_svg
+from ..quiz.scoring import grade
+from ..quiz.markup import to_html, to_inline_html
 from .static import MATCHING_RULE, MULTIPLE_RULE, ORDERING_RULE, VERDICT_LABELS
 
 

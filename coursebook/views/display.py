@@ -6,9 +6,9 @@ A live kernel renders the widget; the book's html builder prefers the `text/html
 
 from __future__ import annotations
 
-from .bank import get_bank
-from .errors import UnknownBankError
-from .explorers import get_explorer
+from ..quiz.bank import get_bank
+from ..errors import UnknownBankError
+from ..models.explorers import get_explorer
 
 _SCOREBOARDS: dict = {}
 

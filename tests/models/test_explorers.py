@@ -2,7 +2,7 @@
 
 import pytest
 
-from coursebook.explorers import EXPLORERS, chicken, coercion, revenue
+from coursebook.models.explorers import EXPLORERS, chicken, coercion, revenue
 
 
 def test_coercion_defaults():
@@ -12,7 +12,7 @@ def test_coercion_defaults():
 
 
 def test_threshold_plot_marks_the_crossing():
-    from coursebook.explorers import threshold_svg
+    from coursebook.models.explorers import threshold_svg
 
     svg = threshold_svg(coercion(50, 20, 60, 20))
     assert 'aria-label="Expected cost of defiance rises with credibility and meets the cost of compliance at 50% credibility."' in svg

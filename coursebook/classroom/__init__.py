@@ -1,0 +1,1 @@
+"""Exercises and grading: answer specs, the student's check(), the student edition, the grader, the gradebook."""

@@ -1,0 +1,1 @@
+"""What shows a quiz or a model: the static HTML view (with its JS and CSS), the widget view, the notebook API."""
