@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from .checks import CheckFile
-from .grader import Limits, SubmissionResult, grade_submission, result_from_json, result_to_json, student_id
+from .grader.legacy import Limits, SubmissionResult, grade_submission, result_from_json, result_to_json, student_id
 from ..quiz.markup import to_html
 
 

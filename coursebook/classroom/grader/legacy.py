@@ -24,8 +24,8 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
-from .checks import CheckFile, matches, public_spec
-from .student_edition import WRITTEN_TAG
+from ..checks import CheckFile, matches, public_spec
+from ..student_edition import WRITTEN_TAG
 
 STATUSES = {
     "ok": "ran to the end without errors",
