@@ -35,3 +35,7 @@ class UnknownBankError(LookupError):
 
     def __str__(self) -> str:  # LookupError would repr() the message
         return str(self.args[0])
+
+
+class GradingInputError(ValueError):
+    """The grader cannot start: the submissions, the output folder or the archive as a whole is unusable."""
