@@ -58,8 +58,15 @@ def printable(name: str) -> str:
 
 def result_key(source: str) -> str:
     """Readable prefix plus a hash of the whole source, so look-alike names get distinct keys."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", source).strip("._")[:60] or "submission"
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", source).strip("._-")[:60] or "submission"
     return f"{slug}-{hashlib.sha256(source.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+
+
+def _moodle(match) -> dict:
+    name = match["name"].strip()
+    if name == "Participant":  # blind marking: Moodle hides the name, the number stays
+        name = f"Participant {match['participant']}"
+    return {"student": name, "lms": "moodle", "lms_id": match["participant"]}
 
 
 def identify(source: str) -> dict:
@@ -68,11 +75,11 @@ def identify(source: str) -> dict:
     for folder in reversed(parts[:-1]):
         match = MOODLE_FOLDER.match(folder)
         if match:
-            return {"student": match["name"].strip(), "lms": "moodle", "lms_id": match["participant"]}
+            return _moodle(match)
     name = parts[-1] if parts else source
     match = MOODLE_FLAT.match(name)
     if match:
-        return {"student": match["name"].strip(), "lms": "moodle", "lms_id": match["participant"]}
+        return _moodle(match)
     match = CANVAS.match(name)
     if match:
         return {"student": match["name"], "lms": "canvas", "lms_id": match["user"],
