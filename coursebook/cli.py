@@ -183,8 +183,11 @@ def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | N
         found = collect(submissions, unpacked)
     except (OSError, GradingInputError) as exc:
         _fail(str(exc))
-    limits = Limits(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
-                    max_output_bytes=int(max_output_mb * 1_000_000), on_timeout=on_timeout)
+    try:
+        limits = Limits(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
+                        max_output_bytes=int(max_output_mb * 1_000_000), on_timeout=on_timeout)
+    except ValueError as exc:
+        _fail(str(exc))
     rubric = rubric_text(answers_dir / f"{exercise}.ipynb")
     try:
         rows = grade_all(found, checks, out_dir, jobs=jobs, force=force, limits=limits, sandbox=not no_sandbox,
