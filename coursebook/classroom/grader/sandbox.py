@@ -116,8 +116,10 @@ class Sandbox:
                 os.chown(folder, self.uid, self.uid)
 
     @classmethod
-    def create(cls) -> "Sandbox":
-        return cls(Path(tempfile.mkdtemp(prefix="coursebook-sandbox-")))
+    def create(cls, parent: Path | None = None) -> "Sandbox":
+        if parent is not None:
+            Path(parent).mkdir(parents=True, exist_ok=True)
+        return cls(Path(tempfile.mkdtemp(prefix="coursebook-sandbox-", dir=parent)))
 
     def give(self, path: Path) -> None:
         """Hand a file the grader wrote in `work` to the kernel's uid."""
