@@ -2,6 +2,8 @@
 
 import csv
 import hashlib
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -167,10 +169,14 @@ def test_a_hung_worker_is_stopped_by_the_backstop(tmp_path, monkeypatch):
     assert got["fine.ipynb"].status is Status.OK
 
 
-def test_output_folder_holds_no_sandbox_leftovers(tmp_path):
+def test_no_sandbox_folder_is_left_behind(tmp_path):
+    temp = Path(tempfile.gettempdir())
+    before = set(temp.glob("cb-*"))
     folder = tmp_path / "class"
     folder.mkdir()
     (folder / "j.ipynb").write_bytes(PERFECT)
     out = tmp_path / "out"
     grade_all(collect(folder, out / "unpacked"), CHECKS, out, limits=LIMITS, progress=False)
-    assert not (out / ".work").exists()
+    assert set(temp.glob("cb-*")) <= before
+    assert sorted(p.name for p in out.iterdir()) == [
+        "canvas-grades.csv", "feedback", "gradebook.csv", "instructor.html", "moodle-grading-worksheet.csv", "results"]

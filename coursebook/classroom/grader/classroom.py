@@ -18,10 +18,12 @@ import multiprocessing
 import os
 import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections import deque
 from dataclasses import replace
+from datetime import datetime
 from multiprocessing.connection import wait
 from pathlib import Path
 
@@ -61,10 +63,13 @@ def _worker(conn, path, checks, limits, sandbox, grade, work_root) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
     try:
-        result = grade(path, checks, limits, sandbox=sandbox, work_root=work_root)
-        conn.send(("result", result.to_json()))
+        message = ("result", grade(path, checks, limits, sandbox=sandbox, work_root=work_root).to_json())
     except BaseException as exc:  # the grader's own code failed on this file
-        conn.send(("error", f"{type(exc).__name__}: {str(exc)[:300]}"))
+        message = ("error", f"{type(exc).__name__}: {str(exc)[:300]}")
+    try:
+        conn.send(message)
+    except OSError:
+        pass  # the grader is gone (killed): nobody to tell, and nothing to record
     finally:
         conn.close()
 
@@ -125,10 +130,9 @@ def grade_all(submissions: list[Submission], checks, out_dir: Path, *, jobs: int
         else:
             todo.append((submission, expected))
 
-    # The sandboxes' folders live beside the results, never around them; a killed run's leftovers go here.
-    work_root = out_dir / ".work"
-    _remove(work_root)
-    work_root.mkdir(parents=True)
+    # The sandboxes' folders: never around the results, and short, since the kernel's IPC socket paths
+    # inside them must fit in 107 bytes. Removed at the end, whatever happens short of SIGKILL.
+    work_root = Path(tempfile.mkdtemp(prefix="cb-"))
     running: dict = {}
     try:
         _run_all(todo, running, results, store, checks, limits, sandbox, grade, work_root, jobs,
@@ -136,6 +140,9 @@ def grade_all(submissions: list[Submission], checks, out_dir: Path, *, jobs: int
     finally:
         _kill_all(running)  # only on the way out of an error or an interrupt: otherwise none is left
         _remove(work_root)
+    missing = [s.source for s in submissions if s.key not in results]
+    if missing:  # cannot happen unless the loop above has a bug: refuse to write a gradebook with holes
+        raise RuntimeError(f"no result for {', '.join(missing)}")
     rows = [Row(s, results[s.key]) for s in submissions]
     write_outputs(rows, checks, out_dir, rubric=rubric, canvas_assignment=canvas_assignment)
     return rows
@@ -167,6 +174,8 @@ def _run_all(todo, running, results, store, checks, limits, sandbox, grade, work
                     break
                 results[submission.key] = _finish(store, submission, expected, result)
                 bar.update()
+            if stop.signum:
+                raise GradingInterrupted(stop.signum, len(results), total)
             for conn, (process, submission, expected, started) in list(running.items()):
                 if time.monotonic() - started > backstop:
                     running.pop(conn)
@@ -227,10 +236,12 @@ def _kill_all(running: dict) -> None:
     running.clear()
 
 
-def write_outputs(rows: list[Row], checks, out_dir: Path, *, rubric: str = "", canvas_assignment: str = "") -> None:
-    """`gradebook.csv`, `canvas-grades.csv`, `moodle-grading-worksheet.csv`, `feedback/`, `instructor.html`."""
+def write_outputs(rows: list[Row], checks, out_dir: Path, *, rubric: str = "", canvas_assignment: str = "",
+                  now: datetime | None = None) -> None:
+    """`gradebook.csv`, `canvas-grades.csv`, `moodle-grading-worksheet.csv`, `feedback/`, `instructor.html`.
+    `now` stamps Moodle's `Last modified (grade)` (default: the current time)."""
     manual = manual_points(rubric)
     write_gradebook(rows, checks, manual, out_dir / "gradebook.csv")
     write_canvas(rows, canvas_assignment or checks.title, out_dir / "canvas-grades.csv")
-    write_moodle(rows, checks.total_points + manual, out_dir / "moodle-grading-worksheet.csv")
+    write_moodle(rows, checks.total_points + manual, out_dir / "moodle-grading-worksheet.csv", now=now)
     write_pages(rows, checks, rubric, manual, out_dir)
