@@ -107,9 +107,9 @@ class Sandbox:
 
     def __post_init__(self):
         self.work = self.root / "work"
-        self.runtime = self.root / "runtime"
-        for folder in (self.work, self.runtime):
-            folder.mkdir(parents=True)
+        self.work.mkdir(parents=True)
+        # A Unix socket's path may not exceed 107 bytes: the IPC folder gets a short one of its own.
+        self.runtime = Path(tempfile.mkdtemp(prefix="cb-ipc-", dir="/tmp"))
         self.uid = secrets.randbelow(UID_RANGE[1] - UID_RANGE[0]) + UID_RANGE[0] if _as_root() else None
         if self.uid is not None:
             for folder in (self.work, self.runtime):
@@ -169,4 +169,5 @@ class Sandbox:
                 os.chmod(path, 0o700)
             function(path)
 
+        shutil.rmtree(self.runtime, ignore_errors=True)
         shutil.rmtree(self.root, onerror=unlock)
