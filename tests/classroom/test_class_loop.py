@@ -3,7 +3,6 @@
 import csv
 import hashlib
 import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -169,14 +168,30 @@ def test_a_hung_worker_is_stopped_by_the_backstop(tmp_path, monkeypatch):
     assert got["fine.ipynb"].status is Status.OK
 
 
-def test_no_sandbox_folder_is_left_behind(tmp_path):
-    temp = Path(tempfile.gettempdir())
-    before = set(temp.glob("cb-*"))
+def test_no_sandbox_folder_is_left_behind(tmp_path, monkeypatch):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # where the class loop makes its sandboxes' root
     folder = tmp_path / "class"
     folder.mkdir()
     (folder / "j.ipynb").write_bytes(PERFECT)
     out = tmp_path / "out"
-    grade_all(collect(folder, out / "unpacked"), CHECKS, out, limits=LIMITS, progress=False)
-    assert set(temp.glob("cb-*")) <= before
+    rows = grade_all(collect(folder, out / "unpacked"), CHECKS, out, limits=LIMITS, progress=False)
+    assert rows[0].result.total == 5
+    assert [p.name for p in temp.iterdir() if not p.name.startswith("pymp-")] == []  # pymp-: multiprocessing's own
     assert sorted(p.name for p in out.iterdir()) == [
         "canvas-grades.csv", "feedback", "gradebook.csv", "instructor.html", "moodle-grading-worksheet.csv", "results"]
+
+
+def test_force_regrades_everything(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "j.ipynb").write_bytes(PERFECT)
+    out = tmp_path / "out"
+    grade_all(collect(folder, out / "u"), CHECKS, out, limits=LIMITS, progress=False, grade=working_grade)
+    (stored,) = (out / "results").glob("*.json")
+    before = stored.stat().st_mtime_ns
+    grade_all(collect(folder, out / "u"), CHECKS, out, limits=LIMITS, progress=False, grade=working_grade)
+    assert stored.stat().st_mtime_ns == before
+    grade_all(collect(folder, out / "u"), CHECKS, out, limits=LIMITS, progress=False, grade=working_grade, force=True)
+    assert stored.stat().st_mtime_ns != before

@@ -39,7 +39,10 @@ EXPECTED.update({"k-kill-everything": {Status.CRASHED, Status.ERRORS, Status.OK}
 EXPECTED.update({name: {Status.OK} for name in INNOCENT})
 HONEST = ["perfect", "partial"]
 
-pytestmark = pytest.mark.skipif(bool(sandbox_problem()) and not os.environ.get("CI"), reason=sandbox_problem() or "")
+
+
+def test_bubblewrap_works_here():
+    assert sandbox_problem() == ""  # .ci/run installs it; the README says how
 
 
 def snapshot(paths) -> dict[str, str]:

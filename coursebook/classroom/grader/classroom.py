@@ -132,7 +132,7 @@ def grade_all(submissions: list[Submission], checks, out_dir: Path, *, jobs: int
 
     # The sandboxes' folders: never around the results, and short, since the kernel's IPC socket paths
     # inside them must fit in 107 bytes. Removed at the end, whatever happens short of SIGKILL.
-    work_root = Path(tempfile.mkdtemp(prefix="cb-"))
+    work_root = Path(tempfile.mkdtemp(prefix="cb-class-"))
     running: dict = {}
     try:
         _run_all(todo, running, results, store, checks, limits, sandbox, grade, work_root, jobs,
