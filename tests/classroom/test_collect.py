@@ -17,6 +17,8 @@ CLASS = ROOT / "tests" / "fixtures" / "grading" / "class"
      {"student": "smithjane", "lms": "canvas", "lms_id": "1234", "submission_id": "5678", "late": False}),
     ("doejohn_LATE_2345_6789_ex0-fixture-1.ipynb",
      {"student": "doejohn", "lms": "canvas", "lms_id": "2345", "submission_id": "6789", "late": True}),
+    ("doejohn_late_2345_6789_ex0-fixture.ipynb",
+     {"student": "doejohn", "lms": "canvas", "lms_id": "2345", "submission_id": "6789", "late": True}),
     ("Amy Lee_101_assignsubmission_file_/ex0-fixture.ipynb", {"student": "Amy Lee", "lms": "moodle", "lms_id": "101"}),
     ("Amy Lee_101_assignsubmission_file_/sub/dir/ex.ipynb", {"student": "Amy Lee", "lms": "moodle", "lms_id": "101"}),
     ("Amy Lee_101_assignsubmission_file_ex0-fixture.ipynb", {"student": "Amy Lee", "lms": "moodle", "lms_id": "101"}),
