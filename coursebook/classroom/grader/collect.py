@@ -111,7 +111,8 @@ def _from_folder(folder: Path) -> list[Submission]:
     for root, dirs, files in os.walk(folder, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in IGNORED
                          and not os.path.islink(os.path.join(root, d)))
-        linked = [d for d in os.listdir(root) if os.path.islink(os.path.join(root, d)) and os.path.isdir(os.path.join(root, d))]
+        linked = [d for d in os.listdir(root)
+                  if os.path.islink(os.path.join(root, d)) and os.path.isdir(os.path.join(root, d))]
         for name in sorted(files + linked):
             if name.startswith(".") or name in IGNORED:
                 continue

@@ -64,7 +64,8 @@ def student_page(row: Row, checks) -> str:
         points = outcome.points if outcome else 0.0
         lines.append(f'<tr><td data-label="Task">{html.escape(task.id)}</td>'
                      f'<td data-label="Points">{number(points)} / {number(task.points)}</td>'
-                     f'<td data-label="Result">{html.escape(said)}</td><td data-label="Hint">{html.escape(hint)}</td></tr>')
+                     f'<td data-label="Result">{html.escape(said)}</td>'
+                     f'<td data-label="Hint">{html.escape(hint)}</td></tr>')
     written = html.escape(result.written_response) or "<em>No written response found.</em>"
     body = (f"<h1>{html.escape(checks.title)}</h1>"
             f"<p>Feedback for <strong>{html.escape(submission.student)}</strong> "

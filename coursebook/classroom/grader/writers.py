@@ -94,7 +94,8 @@ def describe(result: SubmissionResult, submission: Submission | None = None) -> 
             limit=refusal.limit, count=refusal.count)]
     elif detail.get("reason") in REASON_TEXT:
         try:
-            parts.append(REASON_TEXT[detail["reason"]].format_map({k: v if v is not None else "?" for k, v in detail.items()}))
+            known = {key: "?" if value is None else value for key, value in detail.items()}
+            parts.append(REASON_TEXT[detail["reason"]].format_map(known))
         except (KeyError, ValueError):
             parts.append(str(detail["reason"]))
     if detail.get("error_cells"):
