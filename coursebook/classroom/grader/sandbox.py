@@ -84,10 +84,8 @@ def _namespace_flags() -> list[str]:
 
 def readable_roots() -> list[Path]:
     """Real paths the kernel needs to read: the interpreter, its packages, the coursebook package."""
-    import coursebook
-
-    roots = {Path(os.path.realpath(sys.base_prefix)), Path(os.path.realpath(sys.prefix)),
-             Path(os.path.realpath(Path(coursebook.__file__).parent))}
+    package = Path(os.path.realpath(__file__)).parents[2]  # coursebook/, whichever way it is installed
+    roots = {Path(os.path.realpath(sys.base_prefix)), Path(os.path.realpath(sys.prefix)), package}
     roots.update(Path(os.path.realpath(p)) for p in site.getsitepackages() if Path(p).is_dir())
     # A venv's python is a symlink into the base installation: bind the link's target folder too.
     roots.add(Path(os.path.realpath(sys.executable)).parent.parent)
