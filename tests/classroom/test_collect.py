@@ -79,6 +79,23 @@ def test_odd_file_names_in_a_folder(tmp_path):
         assert found[link].path is None and found[link].refusal.reason == "link"
 
 
+def test_a_folder_that_cannot_be_read_is_a_row(tmp_path, monkeypatch):
+    folder = tmp_path / "class"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "locked" / "hidden-from-us.ipynb").write_text("{}")
+    (folder / "ok.ipynb").write_text("{}")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("locked"):  # what a folder without read permission does (root reads anyway)
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = {s.source: s for s in collect(folder, tmp_path / "unpacked")}
+    assert set(found) == {"locked/", "ok.ipynb"}
+    assert found["locked/"].refusal.reason == "unlistable" and found["locked/"].path is None
+
+
 def test_neither_folder_nor_zip(tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(GradingInputError, match="neither a folder nor a zip"):

@@ -108,7 +108,12 @@ def collect(source: Path, unpack_to: Path, limits: ArchiveLimits = ArchiveLimits
 
 def _from_folder(folder: Path) -> list[Submission]:
     found, seen = [], set()
-    for root, dirs, files in os.walk(folder, followlinks=False):
+
+    def unreadable(error: OSError) -> None:  # a folder that cannot be listed still shows up, as a row
+        source = printable(Path(error.filename).relative_to(folder).as_posix())
+        found.append(_submission(source + "/", None, seen, Entry(source + "/", None, "unlistable")))
+
+    for root, dirs, files in os.walk(folder, followlinks=False, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in IGNORED
                          and not os.path.islink(os.path.join(root, d)))
         linked = [d for d in os.listdir(root)
