@@ -106,8 +106,13 @@ class Sandbox:
     def __post_init__(self):
         self.work = self.root / "work"
         self.work.mkdir(parents=True)
-        # A Unix socket's path may not exceed 107 bytes: the IPC folder gets a short one of its own.
-        self.runtime = Path(tempfile.mkdtemp(prefix="cb-ipc-", dir="/tmp"))
+        # A Unix socket's path may not exceed 107 bytes: under a deep root, the IPC folder gets a short
+        # one of its own in /tmp (else it stays inside root, so one folder holds all of a submission).
+        self.runtime = self.root / "ipc"
+        if len(str(self.runtime / "ipc-65535")) <= 100:
+            self.runtime.mkdir()
+        else:
+            self.runtime = Path(tempfile.mkdtemp(prefix="cb-ipc-", dir="/tmp"))
         self.uid = secrets.randbelow(UID_RANGE[1] - UID_RANGE[0]) + UID_RANGE[0] if _as_root() else None
         if self.uid is not None:
             for folder in (self.work, self.runtime):
