@@ -182,3 +182,16 @@ def test_the_kernel_sees_only_its_own_world(tmp_path):
     assert set(seen["root"]) & host_only <= top_of_python | {"submission"}
     if os.geteuid() == 0:
         assert seen["uid"] != 0
+
+
+def test_a_failure_of_the_graders_own_code_is_a_row(tmp_path, monkeypatch):
+    from coursebook.classroom.grader import run
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(run.Sandbox, "create", broken)
+    result = grade_submission(FIXTURE / "submissions" / "perfect.ipynb", CHECKS, LIMITS)
+    assert result.status is Status.GRADER_ERROR and result.total == 0
+    assert result.detail["exception"] == "OSError"
+    assert {task.verdict for task in result.tasks.values()} == {Verdict.NOT_RUN}
