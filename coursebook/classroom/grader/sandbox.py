@@ -82,6 +82,19 @@ def _namespace_flags() -> list[str]:
     return ["--unshare-all"]
 
 
+def reachable_by_anyone(folders: list[Path]) -> bool:
+    """Can a uid of its own read these folders (every folder above them passable by others)?"""
+    for folder in folders:
+        for step in (folder, *folder.parents):
+            try:
+                mode = step.stat().st_mode
+            except OSError:
+                return False
+            if not mode & 0o001 or (step == folder and not mode & 0o004):
+                return False
+    return True
+
+
 def readable_roots() -> list[Path]:
     """Real paths the kernel needs to read: the interpreter, its packages, the coursebook package."""
     package = Path(os.path.realpath(__file__)).parents[2]  # coursebook/, whichever way it is installed
@@ -101,6 +114,7 @@ class Sandbox:
     root: Path
     work: Path = field(init=False)  # bound at /submission, writable: the copy of the submission
     runtime: Path = field(init=False)  # bound at the same path: connection file and IPC sockets
+    home: Path = field(init=False)
     uid: int | None = field(init=False)  # the kernel's own uid (root only), else None
 
     def __post_init__(self):
@@ -113,9 +127,12 @@ class Sandbox:
             self.runtime.mkdir()
         else:
             self.runtime = Path(tempfile.mkdtemp(prefix="cb-ipc-", dir="/tmp"))
+        self.home = self.root / "home"  # HOME when unsandboxed (inside the sandbox, HOME is in its /tmp)
+        self.home.mkdir()
         self.uid = secrets.randbelow(UID_RANGE[1] - UID_RANGE[0]) + UID_RANGE[0] if _as_root() else None
         if self.uid is not None:
-            for folder in (self.work, self.runtime):
+            os.chmod(self.root, 0o711)  # unsandboxed, the kernel's uid passes through to its folders
+            for folder in (self.work, self.runtime, self.home):
                 os.chown(folder, self.uid, self.uid)
 
     @classmethod
@@ -143,19 +160,20 @@ class Sandbox:
             # bwrap makes missing parent folders 0700; the kernel's uid must be able to pass through them.
             out = []
             for parent in reversed(Path(dest).parents):
-                if str(parent) != "/" and str(parent) not in made and str(parent) not in ("/usr", "/tmp", "/etc"):
+                if str(parent) not in made and str(parent) not in ("/", "/usr", "/tmp", "/etc"):
                     made.add(str(parent))
                     out += ["--perms", "0755", "--dir", str(parent)]
             return out
 
-        cmd += ["--perms", "0755", "--dir", "/etc"]
+        # /tmp first: bwrap applies these in order, and a later tmpfs would hide a venv kept under /tmp.
+        cmd += ["--perms", "1777", "--tmpfs", "/tmp", "--perms", "0755", "--dir", "/etc"]
         for name in ETC_FILES:
             source = Path("/etc") / name
             if source.exists():
                 cmd += [*parents(str(source)), "--ro-bind", os.path.realpath(source), str(source)]
         for root in readable_roots():
             cmd += [*parents(str(root)), "--ro-bind", str(root), str(root)]
-        cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+        cmd += ["--proc", "/proc", "--dev", "/dev",
                 "--bind", str(self.work), INSIDE_WORK, *parents(str(self.runtime)),
                 "--bind", str(self.runtime), str(self.runtime), "--chdir", INSIDE_WORK]
         if self.uid is not None:
