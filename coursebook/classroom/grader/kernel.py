@@ -54,8 +54,8 @@ def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKer
     processes = limits.max_processes if uid is not None else _threads_of(os.getuid()) + limits.max_processes
     launch = [python, str(LAUNCHER), str(uid) if uid is not None else "-", str(limits.memory_mb),
               str(processes), str(limits.max_file_mb), "-f", "{connection_file}"]
-    spec = {"argv": box.command(launch) if sandboxed else launch, "display_name": "Python 3 (grading)",
-            "language": "python", "interrupt_mode": "message",
+    argv = box.command(launch, tmp_bytes=limits.max_file_mb * 2**20) if sandboxed else launch
+    spec = {"argv": argv, "display_name": "Python 3 (grading)", "language": "python", "interrupt_mode": "message",
             "env": {} if sandboxed else {**ENVIRONMENT, "HOME": str(box.home), "IPYTHONDIR": str(box.home / ".ipython"),
                                          "MPLCONFIGDIR": str(box.home / ".matplotlib")}}
     spec_dir = box.root / "kernels" / KERNEL_NAME

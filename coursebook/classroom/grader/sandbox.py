@@ -71,6 +71,15 @@ def require_sandbox() -> None:
         raise SandboxUnavailable(problem)
 
 
+@functools.lru_cache(maxsize=1)
+def _sizes_tmpfs() -> bool:
+    """bubblewrap 0.7 and later can cap a tmpfs (`--size`); older ones refuse the option."""
+    try:
+        return "--size" in subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
 def _as_root() -> bool:
     return os.geteuid() == 0
 
@@ -146,8 +155,11 @@ class Sandbox:
         if self.uid is not None:
             os.chown(path, self.uid, self.uid)
 
-    def command(self, argv: list[str]) -> list[str]:
-        """bwrap around `argv` (run inside, from /submission, with the allow-list environment)."""
+    def command(self, argv: list[str], tmp_bytes: int = 0) -> list[str]:
+        """bwrap around `argv` (run inside, from /submission, with the allow-list environment).
+
+        `tmp_bytes` caps the private /tmp, which lives in memory (0: no cap of our own).
+        """
         cmd = ["bwrap", *_namespace_flags(), "--die-with-parent", "--new-session", "--clearenv"]
         for top in ("/usr", "/bin", "/lib", "/lib32", "/lib64", "/sbin"):
             if os.path.islink(top):
@@ -166,7 +178,8 @@ class Sandbox:
             return out
 
         # /tmp first: bwrap applies these in order, and a later tmpfs would hide a venv kept under /tmp.
-        cmd += ["--perms", "1777", "--tmpfs", "/tmp", "--perms", "0755", "--dir", "/etc"]
+        size = ["--size", str(tmp_bytes)] if tmp_bytes and _sizes_tmpfs() else []
+        cmd += ["--perms", "1777", *size, "--tmpfs", "/tmp", "--perms", "0755", "--dir", "/etc"]
         for name in ETC_FILES:
             source = Path("/etc") / name
             if source.exists():
