@@ -23,6 +23,8 @@ Three rules, each reported per bank by `coursebook check-banks`:
    - the same percentage written at two precisions that disagree: a shorter form that *truncates*
      the longer one instead of rounding it ("34 percent" beside "34.8 percent", where 34.8 rounds
      to 35). A correct rounding ("35 percent" beside "34.8 percent") is consistent and passes.
+     Percentages are read from the text (a number followed by `%`, "percent" or "per cent") and,
+     for numeric questions marked `percent: true`, from the keyed answer and the mistake values.
 
 Pure functions over the validated model; the CLI prints the results.
 """
@@ -112,6 +114,8 @@ def _texts(question) -> list[str]:
         texts += list(question.options.values()) + list(question.feedback.values())
     elif isinstance(question, Numeric):
         texts += [question.units or ""] + [mistake.feedback for mistake in question.mistakes]
+        if question.percent:  # the keyed and mistake values are figures the bank states too
+            texts += [f"{value:g} percent" for value in (question.answer, *(m.value for m in question.mistakes))]
     elif isinstance(question, Ordering):
         texts += question.items
     elif isinstance(question, Matching):

@@ -61,10 +61,11 @@ def test_number_with_and_without_thousands_separator_is_flagged():
 
 def test_truncated_percentage_is_flagged_and_correct_rounding_is_not():
     result = lint("figures")
-    precision = [f.message for f in result.findings if "percent\" (in" in f.message]
-    assert len(precision) == 1
-    assert '"34 percent"' in precision[0] and '"34.8 percent"' in precision[0]
-    assert not any('"35 percent"' in message for message in precision)
+    precision = sorted(f.message for f in result.findings if "percent\" (in" in f.message)
+    assert len(precision) == 2
+    assert '"12 percent" (in \'fi-numeric-truncated\')' in precision[0] and '"12.5 percent"' in precision[0]
+    assert '"34 percent"' in precision[1] and '"34.8 percent"' in precision[1]
+    assert not any('"35 percent"' in message or '"4 percent"' in message for message in precision)
 
 
 def test_clean_bank_passes_every_rule():
