@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from .model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
 
@@ -53,6 +54,8 @@ class Finding:
     rule: str
     question_id: str | None
     message: str
+    line: int | None = None
+    """Line of the question in its bank file, when the file was given."""
 
     def __str__(self) -> str:
         who = f"question {self.question_id!r}: " if self.question_id else ""
@@ -64,6 +67,7 @@ class BankLint:
     """The lint result for one bank."""
 
     bank: str
+    file: str | None = None
     single: int = 0
     multiple: int = 0
     longest_keyed: list[str] = field(default_factory=list)
@@ -90,8 +94,11 @@ class BankLint:
         lines = [f"{self.bank}: keyed option uniquely longest in {share}; limit {MAX_LONGEST_SHARE:.0%}"]
         if self.unshuffled:
             spread = ", ".join(f"{_ordinal(pos)} {count}" for pos, count in sorted(self.positions.items()))
-            lines.append(f"  key positions in {self.unshuffled} unshuffled choice questions: {spread}")
-        lines.extend(f"  {finding}" for finding in self.findings)
+            noun = "question" if self.unshuffled == 1 else "questions"
+            lines.append(f"  key positions in {self.unshuffled} unshuffled choice {noun}: {spread}")
+        for finding in self.findings:
+            where = f"{self.file}:{finding.line}: " if self.file and finding.line else (f"{self.file}: " if self.file else "")
+            lines.append(f"  {where}{finding}")
         return "\n".join(lines)
 
 
@@ -160,8 +167,9 @@ def separator_findings(texts_by_question: list[tuple[str, str]]) -> list[Finding
     for value, written in sorted(forms.items()):
         if len(written) > 1:
             where = "; ".join(f"\"{form}\" in {qid!r}" for form, qid in written.items())
+            bare = next((qid for form, qid in written.items() if "," not in form), None)
             findings.append(Finding(
-                "figure-two-ways", None,
+                "figure-two-ways", bare,
                 f"{value} is written two ways ({where}); use one form, with thousands separators",
             ))
     return findings
@@ -197,9 +205,19 @@ def precision_findings(texts_by_question: list[tuple[str, str]]) -> list[Finding
     return findings
 
 
-def lint_bank(bank: Bank) -> BankLint:
-    """Apply the three rules to one validated bank."""
-    result = BankLint(bank.bank)
+def _question_lines(path: Path) -> dict[str, int]:
+    """Line of each `- id: ...` in a bank file, so findings can point at their question."""
+    found = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = re.match(r"\s*-\s*id:\s*['\"]?([a-z0-9-]+)", line)
+        if match:
+            found.setdefault(match.group(1), number)
+    return found
+
+
+def lint_bank(bank: Bank, path: str | Path | None = None) -> BankLint:
+    """Apply the three rules to one validated bank; with its file, findings carry line numbers."""
+    result = BankLint(bank.bank, file=str(path) if path else None)
     texts: list[tuple[str, str]] = []
     for question in bank.questions:
         if isinstance(question, (SingleChoice, MultipleSelect)):
@@ -225,8 +243,13 @@ def lint_bank(bank: Bank) -> BankLint:
         ))
     result.findings.extend(separator_findings(texts))
     result.findings.extend(precision_findings(texts))
+    if path:
+        lines = _question_lines(Path(path))
+        result.findings = [replace(f, line=lines.get(f.question_id, 1 if f.question_id is None else None))
+                           for f in result.findings]
     return result
 
 
-def lint_banks(banks: dict[str, Bank]) -> list[BankLint]:
-    return [lint_bank(bank) for _, bank in sorted(banks.items())]
+def lint_banks(banks: dict[str, Bank], folder: str | Path | None = None) -> list[BankLint]:
+    """Lint every bank; with the folder they came from, findings name file and line."""
+    return [lint_bank(bank, Path(folder) / f"{name}.yml" if folder else None) for name, bank in sorted(banks.items())]

@@ -57,6 +57,7 @@ def test_number_with_and_without_thousands_separator_is_flagged():
     separator = [f for f in result.findings if f.rule == "figure-two-ways" and "2867" in f.message]
     assert len(separator) == 1
     assert '"2,867" in \'fi-separator\'' in separator[0].message
+    assert separator[0].question_id == "fi-separator"
 
 
 def test_truncated_percentage_is_flagged_and_correct_rounding_is_not():
@@ -66,6 +67,15 @@ def test_truncated_percentage_is_flagged_and_correct_rounding_is_not():
     assert '"12 percent" (in \'fi-numeric-truncated\')' in precision[0] and '"12.5 percent"' in precision[0]
     assert '"34 percent"' in precision[1] and '"34.8 percent"' in precision[1]
     assert not any('"35 percent"' in message or '"4 percent"' in message for message in precision)
+
+
+def test_findings_name_file_and_line_when_the_file_is_given():
+    path = LINT / "currency.yml"
+    result = lint_bank(load_bank(path), path)
+    assert [finding.line for finding in result.findings] == [5, 10]
+    assert f"{path}:5: [currency] question 'cu-bare'" in result.summary()
+    bank_wide = lint_bank(load_bank(LINT / "longest-fails.yml"), LINT / "longest-fails.yml")
+    assert bank_wide.findings[0].line == 1
 
 
 def test_clean_bank_passes_every_rule():
