@@ -57,12 +57,13 @@ main.add_command(export)
 def check_banks(folder: Path | None) -> None:
     """Validate every question bank (default: book/quizzes), then lint it (see coursebook/quiz/lint.py)."""
     try:
-        banks = load_banks(folder or find_banks_dir())
+        folder = folder or find_banks_dir()
+        banks = load_banks(folder)
     except (BankError, UnknownBankError) as exc:
         _fail(str(exc))
     total = sum(len(bank.questions) for bank in banks.values())
     click.echo(f"{len(banks)} banks, {total} questions: all valid.")
-    results = lint_banks(banks)
+    results = lint_banks(banks, folder)
     for result in results:
         click.echo(result.summary())
     failed = [result.bank for result in results if not result.passed]
