@@ -34,6 +34,8 @@ class Display:
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/plain": self.summary, "text/html": self.html}
         view = self.widget._repr_mimebundle_()
+        if isinstance(view, tuple):  # anywidget answers (data, metadata)
+            view = view[0]
         if view:  # None when ipywidgets has no front end to talk to
             bundle.update({k: v for k, v in view.items() if k != "text/plain"})
         return bundle

@@ -113,7 +113,12 @@ class ExplorerWidget(anywidget.AnyWidget):
     def __init__(self, explorer: Explorer, preset: str | None = None):
         self.explorer = explorer
         super().__init__(html=static.explorer_html(explorer, preset), values=explorer.defaults(preset))
+        self.on_msg(self._on_message)
         self._compute()
+
+    def _on_message(self, _widget, content, _buffers=None) -> None:
+        if isinstance(content, dict) and content.get("type") == "hello":
+            self.send({"type": "ready"})
 
     @traitlets.observe("values")
     def _on_values(self, _change) -> None:

@@ -277,7 +277,7 @@
         " <span class=\"cb-earned\">(" + points(res.score * spec.points) + " of " + spec.points + ")</span></p>");
       res.feedback.forEach(function (k) { if (spec.feedback && spec.feedback[k]) parts.push(spec.feedback[k]); });
     }
-    if (st.attempts && (st.closed || (res && res.verdict !== "invalid" && st.best > res.score + EPS))) {
+    if (st.attempts && (st.revealed || (!res && st.closed) || (res && res.verdict !== "invalid" && st.best > res.score + EPS))) {
       parts.push("<p class=\"cb-best\">" + (st.revealed ? "Answer shown. " : "") + "Your score on this question: " +
         points(st.best * spec.points) + " of " + spec.points + (st.closed ? "." : " (your best attempt).") + "</p>");
     }
@@ -366,7 +366,7 @@
             li.querySelector(".cb-item-text").textContent + ": position " + pos + " of " + items.length;
         });
       });
-      try { render(true); } catch (e) { /* one stale answer must not stop the other questions */ }
+      try { render(true); } catch (e) { if (window.console) console.error(e); }  // one stale answer must not stop the others
     });
     var footer = block.querySelector(".cb-footer"), reset = button("cb-reset", store.resetLabel);
     var confirmBox = document.createElement("div");
