@@ -85,8 +85,8 @@ def _ordering(question, seed: int) -> str:
         text = question.items[item]
         rows.append(
             f'<li class="cb-order-item" data-item="{item}"><span class="cb-item-text">{to_inline_html(text)}</span> '
-            f'<span class="cb-order-buttons"><button type="button" class="cb-up" aria-label="Move up: {_e(plain_text(text))}">Up</button>'
-            f'<button type="button" class="cb-down" aria-label="Move down: {_e(plain_text(text))}">Down</button></span></li>'
+            f'<span class="cb-order-buttons"><button type="button" class="cb-up" disabled aria-label="Move up: {_e(plain_text(text))}">Up</button>'
+            f'<button type="button" class="cb-down" disabled aria-label="Move down: {_e(plain_text(text))}">Down</button></span></li>'
         )
     return (f'<ol class="cb-order" aria-labelledby="cb-{_e(question.id)}-prompt">{"".join(rows)}</ol>'
             f'<p class="cb-sr-only" aria-live="polite" data-role="order-status"></p>')

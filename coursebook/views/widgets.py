@@ -29,6 +29,11 @@ _SCRIPT = "\n".join([
 _STYLE = (_ASSETS / "live.css").read_text(encoding="utf-8")
 
 
+def _as_json(result) -> dict | None:
+    """A grader result as the page receives it (lists, not tuples)."""
+    return None if result is None else {**asdict(result), "feedback": list(result.feedback)}
+
+
 class QuizWidget(anywidget.AnyWidget):
     """Questions from one bank. The browser sends events; the kernel answers with states."""
 
@@ -68,7 +73,7 @@ class QuizWidget(anywidget.AnyWidget):
             state, result = step(self.questions[qid], states.get(qid), event)
             changes[qid] = state
             if result is not None or event["type"] == "reset":
-                self._results[qid] = asdict(result) if result is not None else None
+                self._results[qid] = _as_json(result)
         self.progress.update(self.bank.bank, changes)  # calls refresh() on every block of the bank
 
     def refresh(self) -> None:
@@ -76,7 +81,7 @@ class QuizWidget(anywidget.AnyWidget):
         for qid, question in self.questions.items():
             state = {**new_state(), **states.get(qid, {})}
             if qid not in self._results:  # a new block or kernel: show what the stored answer earned
-                self._results[qid] = asdict(grade(question, state["response"])) if state["response"] is not None else None
+                self._results[qid] = _as_json(grade(question, state["response"])) if state["response"] is not None else None
             views[qid] = {"state": state, "result": self._results[qid]}
         self.views = views
         earned = sum(question.points * float(states.get(question.id, {}).get("best", 0) or 0)

@@ -193,8 +193,13 @@ STEPS = {
 }
 
 
-LAYOUT_PROBLEMS = """root => {
+LAYOUT_PROBLEMS = """(root, phone) => {
   const out = [];
+  const box = root.closest('.cb-quiz, .cb-explorer').getBoundingClientRect();
+  for (const el of root.querySelectorAll('input, select, button, label, span')) {
+    const r = el.getBoundingClientRect();
+    if (el.offsetParent && (r.right > box.right + 1 || r.left < box.left - 1)) out.push(['outside its block', el.outerHTML.slice(0, 60)]);
+  }
   for (const el of root.querySelectorAll('.cb-option span, .cb-match-row label, .cb-item-text, button, .cb-slider label, .cb-title, .cb-policy')) {
     if (!el.offsetParent) continue;
     if (el.scrollWidth > el.clientWidth + 1) out.push(['clipped', el.className, el.textContent.slice(0, 60)]);
@@ -203,7 +208,8 @@ LAYOUT_PROBLEMS = """root => {
     const probe = document.createElement('span');
     probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap;font:' + getComputedStyle(select).font;
     document.body.appendChild(probe);
-    for (const option of select.options) {
+    // On a desktop every choice is readable in full; a phone's own picker shows long ones.
+    for (const option of phone ? [] : select.options) {
       probe.textContent = option.textContent;
       if (probe.getBoundingClientRect().width > select.clientWidth) out.push(['select too narrow', option.textContent.slice(0, 60), select.clientWidth]);
     }
@@ -222,7 +228,7 @@ LAYOUT_PROBLEMS = """root => {
 }"""
 
 
-def assert_nothing_clipped_or_overlapping(page, selector=".cb-live .cb-question, .cb-live .cb-explorer"):
+def assert_nothing_clipped_or_overlapping(page, selector=".cb-live .cb-question, .cb-live .cb-explorer", phone=False):
     """Scroll to each block (the notebook draws only what is near the view) and measure it."""
     blocks = current(page).locator(selector)
     assert blocks.count() > 0
@@ -230,7 +236,7 @@ def assert_nothing_clipped_or_overlapping(page, selector=".cb-live .cb-question,
     for index in range(blocks.count()):
         block = blocks.nth(index)
         block.scroll_into_view_if_needed()
-        problems += block.evaluate(LAYOUT_PROBLEMS)
+        problems += block.evaluate(f"root => ({LAYOUT_PROBLEMS})(root, {'true' if phone else 'false'})")
     assert not problems, problems[:5]
 
 
@@ -348,3 +354,47 @@ def test_explorers_draw_like_the_site(page, lab):
     revenue.locator('input[data-name="rerouted"]').fill("50")
     revenue.locator(".cb-results", has_text="about 12%").wait_for(timeout=15000)
     assert_nothing_clipped_or_overlapping(page, ".cb-live .cb-explorer")
+
+
+def luminance(rgb: str) -> float:
+    red, green, blue = (int(part) / 255 for part in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def test_dark_theme_and_phone_width(browser, lab):
+    """The widget follows Jupyter's dark theme and fits a 390-px phone screen."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    try:
+        open_notebook(page, lab, "quiz-demo.ipynb")
+        run_all(page)
+        if lab.app == "jupyterlab":  # a phone reader closes the file browser first
+            page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").first.click()
+            page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").wait_for(state="detached")
+        page.set_viewport_size({"width": 390, "height": 844})  # then read it on a phone
+        page.wait_for_timeout(500)
+        assert_nothing_clipped_or_overlapping(page, phone=True)
+        matching = question(page, "demo-matching")
+        matching.scroll_into_view_if_needed()
+        matching.screenshot(path=str(SHOTS / lab.app / "phone-demo-matching.png"))
+        page.set_viewport_size({"width": 1200, "height": 900})
+        page.get_by_role("menuitem", name="Settings", exact=True).click()
+        page.locator(".lm-Menu-item", has_text="Theme").first.hover()
+        page.locator(".lm-Menu-item", has_text="JupyterLab Dark").first.click()
+        page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=15000)
+        single = question(page, "demo-single")
+        single.scroll_into_view_if_needed()
+        single.locator("input[value=a]").check()
+        check(page, "demo-single", "Not yet.")
+        text = single.evaluate("el => getComputedStyle(el).color")
+        assert luminance(text) > 0.6, text  # light text on the dark theme, from the theme's variables
+        single.screenshot(path=str(SHOTS / lab.app / "dark-demo-single.png"))
+        page.locator(".cb-live .cb-explorer").first.scroll_into_view_if_needed()
+        page.locator(".cb-live .cb-explorer").first.screenshot(path=str(SHOTS / lab.app / "dark-explorer-coercion.png"))
+        # back to the light theme, so the next test in this server starts as a student would
+        page.get_by_role("menuitem", name="Settings", exact=True).click()
+        page.locator(".lm-Menu-item", has_text="Theme").first.hover()
+        page.locator(".lm-Menu-item", has_text="JupyterLab Light").first.click()
+        page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'", timeout=15000)
+    finally:
+        context.close()
