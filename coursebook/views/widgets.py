@@ -9,10 +9,14 @@ the widget (`assets/live.css`); nothing depends on the site's CSS.
 
 from __future__ import annotations
 
+import html as html_text
+import json
+import re
 from dataclasses import asdict
 
 import anywidget
 import traitlets
+from latex2mathml.converter import convert as latex_to_mathml
 
 from ..models.explorers import Explorer
 from ..quiz.policy import EVENTS, new_state, step
@@ -27,6 +31,40 @@ _SCRIPT = "\n".join([
     (_ASSETS / "live.js").read_text(encoding="utf-8"),
 ])
 _STYLE = (_ASSETS / "live.css").read_text(encoding="utf-8")
+
+
+_MATH = re.compile(r'<(span|div) class="math notranslate nohighlight">\\[(\[](.*?)\\[)\]]</\1>', re.S)
+_PAYLOAD = re.compile(r'(<script type="application/json" class="cb-payload">)(.*?)(</script>)', re.S)
+
+
+def _mathml(fragment: str) -> str:
+    """The markup renderer's maths (`\\(...\\)` for the site's MathJax) as MathML, which the browser
+    draws itself: JupyterLab's typesetter does not reach into a widget."""
+    def swap(match):
+        display = "block" if match.group(1) == "div" else "inline"
+        try:
+            return latex_to_mathml(html_text.unescape(match.group(2)), display=display)
+        except Exception:  # noqa: BLE001 - a formula it cannot read stays as source, never breaks the quiz
+            return match.group(0)
+    return _MATH.sub(swap, fragment)
+
+
+def _live_html(markup: str) -> str:
+    """The site's block with its maths as MathML, in the visible markup and in the payload."""
+    def payload(match):
+        data = json.loads(match.group(2))
+        return match.group(1) + static._json(_map_strings(data, _mathml)) + match.group(3)
+    return _PAYLOAD.sub(payload, _mathml(markup), count=1)
+
+
+def _map_strings(value, change):
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [_map_strings(item, change) for item in value]
+    if isinstance(value, dict):
+        return {key: _map_strings(item, change) for key, item in value.items()}
+    return value
 
 
 def _as_json(result) -> dict | None:
@@ -47,7 +85,7 @@ class QuizWidget(anywidget.AnyWidget):
     """{"earned": points, "total": points} for the whole bank, across every block on the page."""
 
     def __init__(self, bank, questions, *, seed: int = 0, instance: int = 1, progress: Progress | None = None):
-        super().__init__(html=static.quiz_html(bank, questions, seed, instance))
+        super().__init__(html=_live_html(static.quiz_html(bank, questions, seed, instance)))
         self.bank, self.questions = bank, {question.id: question for question in questions}
         self.progress = progress or progress_here()
         self._results: dict[str, dict | None] = {}
@@ -117,7 +155,7 @@ class ExplorerWidget(anywidget.AnyWidget):
 
     def __init__(self, explorer: Explorer, preset: str | None = None):
         self.explorer = explorer
-        super().__init__(html=static.explorer_html(explorer, preset), values=explorer.defaults(preset))
+        super().__init__(html=_live_html(static.explorer_html(explorer, preset)), values=explorer.defaults(preset))
         self.on_msg(self._on_message)
         self._compute()
 

@@ -279,6 +279,8 @@ def test_every_type_wrong_then_right_and_reopened(page, lab):
         assert "Correct." in text
         q.locator(".cb-explanation").wait_for(state="visible")
         assert q.locator(".cb-check").is_disabled()  # right: closed at full marks
+        if qid == "demo-numeric":  # the explanation's maths is drawn (MathML), not shown as source
+            assert q.locator(".cb-explanation math").count() == 1 and "\\(" not in q.locator(".cb-explanation").text_content()
         wait_score(page, qid, earned)
         q.screenshot(path=str(SHOTS / lab.app / f"{qid}.png"))
 

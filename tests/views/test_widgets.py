@@ -161,3 +161,10 @@ def test_explorer_widget_recomputes_in_python():
 def test_explore_display(monkeypatch):
     bundle = explore("coercion")._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle and 'class="cb-explorer"' in bundle["text/html"]
+
+
+def test_live_maths_is_mathml(folder):
+    widget = make(folder, "demo-numeric")
+    payload = json.loads(widget.html.split('class="cb-payload">', 1)[1].split("</script>", 1)[0])
+    explanation = payload["questions"][0]["explanation"]
+    assert "<math" in explanation and "<mo>&#x000D7;</mo>" in explanation and "\\(" not in explanation

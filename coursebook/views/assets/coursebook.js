@@ -294,11 +294,11 @@
     var box = section.querySelector(".cb-feedback"), html = feedbackHtml(spec, view, data);
     if (box.innerHTML !== html) { box.innerHTML = html; if (/\\[(\[]/.test(html)) typeset(box); }
     var ex = section.querySelector(".cb-explanation");
+    ex.hidden = !st.explained;
     if (st.explained && !ex.firstChild) {
       ex.innerHTML = "<p class=\"cb-explanation-label\">Explanation</p>" + spec.explanation;
       typeset(ex);
     } else if (!st.explained && ex.firstChild) ex.innerHTML = "";
-    ex.hidden = !st.explained;
     section.querySelector(".cb-show-answer").hidden = !canShowAnswer(data.policy, spec, st);
   }
 
