@@ -294,6 +294,14 @@ def test_every_type_wrong_then_right_and_reopened(page, lab):
     wait_score(page, "demo-ordering", earned)
     assert_nothing_clipped_or_overlapping(page)
 
+    # A browser reload with the kernel still running: the same answers and score.
+    page.reload()
+    current(page).locator(".cb-live .cb-quiz.cb-ready").first.wait_for(timeout=60000)
+    wait_score(page, "demo-single", earned)
+    single = question(page, "demo-single")
+    single.scroll_into_view_if_needed()
+    assert single.locator("input[value=b]").is_checked() and "Correct." in single.locator(".cb-feedback").text_content()
+
     saved = save(page, lab.root / "book" / "quiz-demo.ipynb")
     assert "widgets" in saved.metadata  # the widget state went into the notebook
     progress = json.loads((lab.root / "book" / "coursebook-progress.json").read_text())
