@@ -294,6 +294,7 @@ def test_every_type_wrong_then_right_and_reopened(page, lab):
     wait_score(page, "demo-ordering", earned)
     assert_nothing_clipped_or_overlapping(page)
 
+    saved = save(page, lab.root / "book" / "quiz-demo.ipynb")
     # A browser reload with the kernel still running: the same answers and score.
     page.reload()
     current(page).locator(".cb-live .cb-quiz.cb-ready").first.wait_for(timeout=60000)
@@ -301,8 +302,6 @@ def test_every_type_wrong_then_right_and_reopened(page, lab):
     single = question(page, "demo-single")
     single.scroll_into_view_if_needed()
     assert single.locator("input[value=b]").is_checked() and "Correct." in single.locator(".cb-feedback").text_content()
-
-    saved = save(page, lab.root / "book" / "quiz-demo.ipynb")
     assert "widgets" in saved.metadata  # the widget state went into the notebook
     progress = json.loads((lab.root / "book" / "coursebook-progress.json").read_text())
     assert progress["banks"]["demo"]["demo-single"]["best"] == 1
@@ -394,6 +393,10 @@ def test_dark_theme_and_phone_width(browser, lab):
         page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=15000)
         single = question(page, "demo-single")
         single.scroll_into_view_if_needed()
+        block = current(page).locator(".cb-live .cb-quiz", has=page.locator(".cb-question[data-qid='demo-single']"))
+        block.locator(".cb-reset").click()  # start the question afresh, whatever earlier tests did
+        block.locator(".cb-confirm-yes").click()
+        page.wait_for_function("el => !el.disabled", arg=single.locator("input[value=a]").element_handle())
         single.locator("input[value=a]").check()
         check(page, "demo-single", "Not yet.")
         text = single.evaluate("el => getComputedStyle(el).color")
@@ -408,3 +411,19 @@ def test_dark_theme_and_phone_width(browser, lab):
         page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'", timeout=15000)
     finally:
         context.close()
+
+
+def test_a_whole_chapter_reads_cleanly(page, lab):
+    """Chapter 3 has the longest options and matching choices: every one fits, nothing overlaps."""
+    open_notebook(page, lab, "ch3-pakistan-rupture.ipynb")
+    run_all(page)
+    questions = current(page).locator(".cb-live .cb-question")
+    for index in range(questions.count()):  # the notebook draws cells near the view only
+        questions.nth(index).scroll_into_view_if_needed()
+    current(page).locator(".cb-live .cb-quiz.cb-ready").last.wait_for(timeout=60000)
+    assert questions.count() >= 20
+    assert_nothing_clipped_or_overlapping(page)
+    leaders = question(page, "pr-leaders-statements")
+    leaders.scroll_into_view_if_needed()
+    leaders.screenshot(path=str(SHOTS / lab.app / "ch3-matching.png"))
+    assert page.locator("text=model not found").count() == 0
