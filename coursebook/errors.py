@@ -35,3 +35,7 @@ class UnknownBankError(LookupError):
 
     def __str__(self) -> str:  # LookupError would repr() the message
         return str(self.args[0])
+
+
+class AutograderBuildError(ValueError):
+    """An autograder (for Gradescope) could not be built: names what is missing and how to fix it."""
