@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .results import SubmissionResult
+from .classroom import write_outputs
 from .shard import Manifest, ManifestError, ShardSpec, read_manifest
 from .store import ResultStore
+from .writers import Row
 
 RESULTS_FOLDER = "results"
 
@@ -52,22 +53,23 @@ def check_shards(folders: list[Path]) -> list[Manifest]:
     return [by_index[k] for k in sorted(by_index)]
 
 
-def load_results(manifests: list[Manifest]) -> list[SubmissionResult]:
-    """Every shard's stored results; refuses a missing result or results graded under different terms."""
-    results = []
+def load_rows(manifests: list[Manifest]) -> list[Row]:
+    """Every shard's stored results with their submissions; refuses a missing result or results
+    graded under different terms."""
+    rows = []
     for manifest in manifests:
         store = ResultStore(manifest.folder / RESULTS_FOLDER)
-        for key in manifest.keys:
-            result = store.load(key)
+        for submission in manifest.submissions:
+            result = store.load(submission.key)
             if result is None:
                 raise ManifestError(f"shard {manifest.spec} ({manifest.folder}) has no readable result for "
-                                    f"{key}: grade that shard again")
-            results.append(result)
-    terms = {_terms(r.fingerprint) for r in results}
+                                    f"{submission.source}: grade that shard again")
+            rows.append(Row(submission, result))
+    terms = {_terms(row.result.fingerprint) for row in rows}
     if len(terms) > 1:
         raise ManifestError("the shards were graded with different answer keys, limits or sandbox settings "
                             f"({len(terms)} different): grade every shard with the same command")
-    return results
+    return rows
 
 
 def _terms(fingerprint: str) -> str:
@@ -77,7 +79,14 @@ def _terms(fingerprint: str) -> str:
     return ";".join(f"{k}={v}" for k, v in sorted(parts.items()))
 
 
-def merge_shards(folders: list[Path]) -> tuple[list[Manifest], list[SubmissionResult]]:
-    """Validated manifests and all results of the class, in shard order."""
+def merge_shards(folders: list[Path], checks, out_dir: Path, *, rubric: str = "",
+                 canvas_assignment: str = "") -> list[Row]:
+    """Check the shards, then write the class's outputs into `out_dir` with the same writers as
+    `coursebook grade` (gradebook.csv, the Canvas and Moodle files, feedback pages)."""
     manifests = check_shards(folders)
-    return manifests, load_results(manifests)
+    if manifests[0].exercise != checks.exercise:
+        raise ManifestError(f"the shards graded exercise {manifests[0].exercise!r}, not {checks.exercise!r}")
+    rows = load_rows(manifests)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_outputs(rows, checks, out_dir, rubric=rubric, canvas_assignment=canvas_assignment)
+    return rows

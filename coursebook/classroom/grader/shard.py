@@ -13,11 +13,11 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # only its attributes are read: key, student, lms, lms_id
-    from .collect import Submission
+from .archive import Entry
+from .collect import Submission
 
 MANIFEST = "shard.json"
 MANIFEST_VERSION = 1
@@ -77,26 +77,47 @@ class Manifest:
     exercise: str
     class_digest: str
     class_size: int
-    keys: tuple[str, ...]
-    """The result keys this shard graded."""
+    submissions: tuple[Submission, ...]
+    """Who this shard graded, as collected (without paths: they were this run's own unpacked copies)."""
     folder: Path
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.submissions)
 
     def to_json(self) -> str:
         return json.dumps({"version": MANIFEST_VERSION, "shard": str(self.spec), "exercise": self.exercise,
                            "class_digest": self.class_digest, "class_size": self.class_size,
-                           "keys": list(self.keys)}, indent=1)
+                           "submissions": [_identity_data(s) for s in self.submissions]}, indent=1)
+
+
+def _identity_data(submission: Submission) -> dict:
+    data = asdict(submission)
+    data["path"] = None
+    if data["refusal"] is not None:
+        data["refusal"]["path"] = None
+    return data
+
+
+def _identity_from(data: dict) -> Submission:
+    refusal = data.get("refusal")
+    return Submission(**{**data, "path": None, "refusal": Entry(**refusal) if refusal is not None else None})
 
 
 def write_manifest(out_dir: Path, spec: ShardSpec, exercise: str, everyone: list[Submission],
                    selected: list[Submission]) -> Path:
     """Record which slice of which class `out_dir` holds (written after grading, atomically)."""
-    manifest = Manifest(spec, exercise, class_digest(everyone), len(everyone),
-                        tuple(s.key for s in selected), out_dir)
+    manifest = Manifest(spec, exercise, class_digest(everyone), len(everyone), tuple(selected), out_dir)
     target = out_dir / MANIFEST
     partial = out_dir / f".{MANIFEST}.partial"
     partial.write_text(manifest.to_json(), encoding="utf-8")
     partial.replace(target)
     return target
+
+
+def clear_manifest(out_dir: Path) -> None:
+    """Before a run: a folder holds a manifest only for a shard that finished grading."""
+    (out_dir / MANIFEST).unlink(missing_ok=True)
 
 
 class ManifestError(ValueError):
@@ -112,6 +133,6 @@ def read_manifest(folder: Path) -> Manifest:
         if data.get("version") != MANIFEST_VERSION:
             raise ValueError(f"version {data.get('version')!r}, expected {MANIFEST_VERSION}")
         return Manifest(ShardSpec.parse(data["shard"]), str(data["exercise"]), str(data["class_digest"]),
-                        int(data["class_size"]), tuple(str(k) for k in data["keys"]), folder)
+                        int(data["class_size"]), tuple(_identity_from(d) for d in data["submissions"]), folder)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ManifestError(f"{path}: not a readable shard manifest ({exc})") from None

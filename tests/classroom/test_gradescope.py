@@ -1,0 +1,249 @@
+"""The Gradescope autograder, run here as Gradescope runs it, without Gradescope.
+
+The zip is built by the CLI, unpacked into a folder laid out as Gradescope's /autograder
+(`source/`, `submission/`, `results/`, `submission_metadata.json`, `run_autograder`), its
+`setup.sh` installs the package into a fresh virtual environment (apt-get skipped: bubblewrap and
+Python 3.11 are here already), and `run_autograder` grades one submission at a time. Every
+`results.json` is validated against a JSON Schema written from Gradescope's documentation, and
+its scores are compared with `coursebook grade` on the same files.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from coursebook.cli import main
+from tests.conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "scale"
+ANSWERS = ROOT / "tests" / "fixtures" / "grading" / "answers"
+SCHEMA = json.loads((Path(__file__).with_name("gradescope-results.schema.json")).read_text())
+LIMITS = ["--cell-timeout", "5", "--total-timeout", "20"]
+TASKS = ["share", "group", "order", "pairs"]
+# Debian's Python 3.11, as Gradescope's image has Ubuntu's: an unsandboxed kernel runs under a uid of
+# its own, so the interpreter must be readable by everyone (a Python under /root is not).
+BASE_PYTHON = "/usr/bin/python3.11" if Path("/usr/bin/python3.11").is_file() else getattr(sys, "_base_executable", sys.executable)
+# What each fixture must score, out of 5 (the same as `coursebook grade`, checked below too).
+EXPECTED = {"perfect": (5, "ok"), "partial": (2, "ok"), "empty": (0, "ok"), "crashing": (0, "crashed"),
+            "timeout": (0, "timeout"), "hostile": (0, "ok")}
+
+
+@pytest.fixture(scope="module")
+def autograder_zip(tmp_path_factory):
+    out = tmp_path_factory.mktemp("zip") / "ex0-autograder.zip"
+    done = CliRunner().invoke(main, ["autograder", "gradescope", "--exercise", "ex0-fixture", "--answers", str(ANSWERS),
+                                     "--out", str(out), *LIMITS])
+    assert done.exit_code == 0, done.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def image(autograder_zip):
+    """What Gradescope's image build leaves: /autograder with source/ unpacked and setup.sh run."""
+    # Not under /tmp: the sandbox mounts a private /tmp over it, which would hide this environment.
+    base = Path(tempfile.mkdtemp(prefix="coursebook-gradescope-", dir="/var/tmp" if Path("/var/tmp").is_dir() else None))
+    try:
+        base.chmod(0o755)  # an unsandboxed kernel runs as its own uid and must reach the environment
+        root = base / "autograder"
+        (root / "source").mkdir(parents=True)
+        root.chmod(0o755)
+        with zipfile.ZipFile(autograder_zip) as archive:
+            archive.extractall(root / "source")
+            for info in archive.infolist():  # zipfile drops the mode bits; Gradescope keeps them
+                (root / "source" / info.filename).chmod((info.external_attr >> 16) & 0o777 or 0o644)
+        shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
+        env = {**os.environ, "AUTOGRADER_ROOT": str(root), "COURSEBOOK_SYSTEM_PACKAGES": "0",
+               "COURSEBOOK_PYTHON": BASE_PYTHON}
+        env.pop("VIRTUAL_ENV", None)
+        done = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True,
+                              timeout=900)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        assert "autograder ready: ex0-fixture" in done.stdout
+        yield root
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def key_digest(root: Path) -> str:
+    return hashlib.sha256((root / "source" / "checks" / "ex0-fixture.yml").read_bytes()).hexdigest()
+
+
+def run_autograder(root: Path, files: dict[str, bytes], path: str | None = None) -> tuple[subprocess.CompletedProcess, dict]:
+    """One Gradescope run: a fresh submission/ and results/, then run_autograder from /autograder."""
+    for folder in ("submission", "results"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+        (root / folder).mkdir()
+    for name, data in files.items():
+        (root / "submission" / name).write_bytes(data)
+    (root / "submission_metadata.json").write_text(json.dumps(
+        {"id": 1, "created_at": "2026-12-01T10:00:00+00:00", "submission_method": "upload",
+         "users": [{"email": "ada@example.edu", "id": 7, "name": "Ada Student"}], "previous_submissions": []}))
+    env = {"AUTOGRADER_ROOT": str(root), "PATH": path or os.environ["PATH"], "LANG": "C.UTF-8"}
+    done = subprocess.run([str(root / "run_autograder")], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    results = json.loads((root / "results" / "results.json").read_text())
+    jsonschema.validate(results, SCHEMA)
+    return done, results
+
+
+def fixture(name: str, root: Path | None = None) -> bytes:
+    text = (FIXTURES / f"{name}.ipynb").read_text()
+    if root is not None:  # the hostile notebook aims at this root, as it would at /autograder
+        text = text.replace("/autograder", str(root))
+    return text.encode()
+
+
+def auto_tests(results: dict) -> list[dict]:
+    return [t for t in results["tests"] if "manual-grading" not in t["tags"]]
+
+
+def test_zip_holds_the_scripts_the_key_and_the_package_only(tmp_path):
+    out = tmp_path / "ex3a.zip"
+    done = CliRunner().invoke(main, ["autograder", "gradescope", "--exercise", "ex3a-revenue-exposure",
+                                     "--answers", str(ROOT / "answers"), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        wheel_name = next(n for n in names if n.startswith("wheels/"))
+        assert sorted(names) == sorted(["setup.sh", "run_autograder", "coursebook-autograder.json",
+                                        "checks/ex3a-revenue-exposure.yml", "constraints.txt", wheel_name])
+        assert wheel_name.startswith("wheels/coursebook-0.1.0-") and wheel_name.endswith(".whl")
+        for script in ("setup.sh", "run_autograder"):  # Gradescope needs them executable, at the root
+            assert (archive.getinfo(script).external_attr >> 16) & 0o111
+        assert archive.read("checks/ex3a-revenue-exposure.yml") == (ROOT / "answers/checks/ex3a-revenue-exposure.yml").read_bytes()
+        config = json.loads(archive.read("coursebook-autograder.json"))
+        assert config["exercise"] == "ex3a-revenue-exposure" and config["package"]["version"] == "0.1.0"
+        contents = [archive.read(n) for n in names if n != wheel_name]
+        with zipfile.ZipFile(io.BytesIO(archive.read(wheel_name))) as wheel:
+            assert all(n.startswith(("coursebook/", "coursebook-0.1.0.dist-info/")) for n in wheel.namelist())
+            contents += [wheel.read(n) for n in wheel.namelist()]
+    blob = b"\n".join(contents)
+    # Nothing of the other exercises: no other key, no answer notebook, no title of one.
+    for other in (ROOT / "answers" / "checks").glob("*.yml"):
+        if other.stem != "ex3a-revenue-exposure":
+            title = json.dumps(__import__("yaml").safe_load(other.read_text())["title"])[1:-1].encode()
+            assert other.stem.encode() not in blob and title not in blob, other.stem
+    assert b'"nbformat"' not in blob  # no notebook of any kind
+
+
+def test_unknown_exercise_is_one_clear_line(tmp_path):
+    done = CliRunner().invoke(main, ["autograder", "gradescope", "--exercise", "nope", "--answers", str(ANSWERS),
+                                     "--out", str(tmp_path / "x.zip")])
+    assert done.exit_code == 1 and "no check file" in done.output and "ex0-fixture" in done.output
+    assert not (tmp_path / "x.zip").exists()
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_submission(image, name):
+    before = key_digest(image)
+    done, results = run_autograder(image, {f"{name}.ipynb": fixture(name, image)})
+    score, status = EXPECTED[name]
+    assert done.returncode == 0, done.stderr
+    assert results["score"] == score and results["extra_data"]["status"] == status, results["output"]
+    tests = auto_tests(results)
+    assert [t["name"] for t in tests] == TASKS
+    assert sum(t["score"] for t in tests) == results["score"]
+    assert all(0 <= t["score"] <= t["max_score"] and t["visibility"] == "visible" for t in tests)
+    assert results["extra_data"]["sandboxed"] is True and "ran in the grader's sandbox" in results["output"]
+    for test in tests:  # a failed task shows its hint, a passed one none, and no test shows an answer
+        shows_hint = test["extra_data"]["verdict"] not in ("correct", "withheld")  # as the feedback page
+        assert ("Hint:" in test["output"]) == shows_hint
+        for answer in ("0.24", "TTP", "takeover", "influence effect", "compellence"):
+            assert answer not in test["output"]
+    manual = [t for t in results["tests"] if "manual-grading" in t["tags"]]
+    assert len(manual) == 1 and "score" not in manual[0] and manual[0]["extra_data"]["manual_grading"] is True
+    assert key_digest(image) == before  # nothing touched the answer key
+
+
+def test_outputs_explain_crash_and_timeout(image):
+    _, crashed = run_autograder(image, {"c.ipynb": fixture("crashing")})
+    assert "kernel stopped" in crashed["output"] and "Restart & Run All" in crashed["output"]
+    _, timed_out = run_autograder(image, {"t.ipynb": fixture("timeout")})
+    assert "time limit" in timed_out["output"] and "5 s" in timed_out["output"] and "scores 0" in timed_out["output"]
+
+
+def test_written_response_is_reported_for_manual_grading(image):
+    _, perfect = run_autograder(image, {"p.ipynb": fixture("perfect")})
+    manual = perfect["tests"][-1]
+    assert manual["output"] == "Pakistan's leverage is limited by what the Taliban can reroute."
+    _, empty = run_autograder(image, {"e.ipynb": fixture("empty")})
+    assert "No written response" in empty["tests"][-1]["output"]
+
+
+def test_hostile_gets_no_credit_and_cannot_forge_results(image):
+    done, results = run_autograder(image, {"hostile.ipynb": fixture("hostile", image)})
+    assert results["score"] == 0 and results.get("output") != "forged"
+    assert [t["name"] for t in auto_tests(results)] == TASKS
+    assert all(t["extra_data"]["verdict"] == "not-answered" for t in auto_tests(results))
+
+
+def test_without_namespaces_it_runs_unsandboxed_and_says_so(image, tmp_path):
+    """No bubblewrap to be found (as where the container forbids namespaces): graded all the same,
+    unsandboxed, and the hostile notebook still can neither read the key nor forge the results."""
+    before = key_digest(image)
+    bin_dir = tmp_path / "bin"  # a PATH with bash and nothing else: bwrap cannot be found
+    bin_dir.mkdir()
+    (bin_dir / "bash").symlink_to(shutil.which("bash"))
+    path = str(bin_dir)
+    _, perfect = run_autograder(image, {"p.ipynb": fixture("perfect")}, path=path)
+    assert perfect["score"] == 5 and perfect["extra_data"]["sandboxed"] is False
+    assert "without the grader's sandbox" in perfect["output"] and "cannot read the answer key" in perfect["output"]
+    _, hostile = run_autograder(image, {"h.ipynb": fixture("hostile", image)}, path=path)
+    assert hostile["score"] == 0 and hostile["extra_data"]["sandboxed"] is False
+    assert [t["name"] for t in auto_tests(hostile)] == TASKS
+    assert key_digest(image) == before
+
+
+@pytest.mark.parametrize("files, said", [
+    ({"essay.txt": b"my essay"}, "No notebook (.ipynb) was found"),
+    ({"a.ipynb": b"{}", "b.ipynb": b"{}"}, "submit exactly one"),
+])
+def test_no_notebook_or_several(image, files, said):
+    _, results = run_autograder(image, files)
+    assert results["score"] == 0 and said in results["output"]
+    assert all(t["score"] == 0 for t in auto_tests(results))
+
+
+def test_not_installed_still_leaves_results(tmp_path):
+    root = tmp_path / "autograder"
+    (root / "results").mkdir(parents=True)
+    script = ROOT / "coursebook" / "classroom" / "autograder" / "templates" / "run_autograder"
+    done = subprocess.run(["bash", str(script)], env={"AUTOGRADER_ROOT": str(root), "PATH": os.environ["PATH"]},
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "setup.sh did not finish" in done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    jsonschema.validate(results, SCHEMA)
+    assert results["score"] == 0 and "not at fault" in results["output"]
+
+
+def test_scores_match_coursebook_grade(image, tmp_path):
+    """The same files through `coursebook grade` (same limits) and through run_autograder: same points per task."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in EXPECTED:
+        (folder / f"{name}.ipynb").write_bytes(fixture(name, image))
+    out = tmp_path / "out"
+    done = CliRunner().invoke(main, ["grade", str(folder), "--exercise", "ex0-fixture", "--answers", str(ANSWERS),
+                                     "--out", str(out), "-j", "2", *LIMITS])
+    assert done.exit_code == 0, done.output
+    with (out / "gradebook.csv").open(newline="") as handle:
+        local = {row["file"]: row for row in csv.DictReader(handle)}
+    for name in EXPECTED:
+        _, results = run_autograder(image, {f"{name}.ipynb": fixture(name, image)})
+        row = local[f"{name}.ipynb"]
+        assert float(row["total"]) == results["score"], name
+        assert row["status"] == results["extra_data"]["status"], name
+        for test in auto_tests(results):
+            column = next(c for c in row if c.startswith(f"{test['name']} ("))
+            assert float(row[column]) == test["score"], (name, test["name"])
