@@ -129,8 +129,10 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--exercise", required=True, help="Exercise name, e.g. ex3a-revenue-exposure.")
 @ANSWERS_OPTION
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Default: grading-output/<exercise>.")
-@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Submissions graded in parallel.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Default: grading-output/<exercise>.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Submissions graded in parallel.")
 @click.option("--force", is_flag=True, help="Re-grade submissions already graded.")
 @click.option("--cell-timeout", default=30, show_default=True, type=click.IntRange(1), help="Seconds per cell.")
 @click.option("--total-timeout", default=120, show_default=True, type=click.IntRange(1), help="Seconds per notebook.")
@@ -193,8 +195,11 @@ def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | N
         _fail(str(exc))
     if spec is not None:
         found = select(everyone, spec)
-    limits = Limits(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
-                    max_output_bytes=int(max_output_mb * 1_000_000), on_timeout=on_timeout)
+    try:
+        limits = Limits(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
+                        max_output_bytes=int(max_output_mb * 1_000_000), on_timeout=on_timeout)
+    except ValueError as exc:
+        _fail(str(exc))
     rubric = rubric_text(answers_dir / f"{exercise}.ipynb")
     try:
         rows = grade_all(found, checks, out_dir, jobs=jobs, force=force, limits=limits, sandbox=not no_sandbox,

@@ -46,7 +46,8 @@ class Entry:
     """The entry's name as the LMS wrote it (decoded for display; never used as a path)."""
     path: Path | None
     reason: str = ""
-    """'' (unpacked), 'link', 'outside', 'encrypted', 'entry-size', 'ratio', 'total-size', 'too-many', 'unreadable'."""
+    """'' (unpacked), 'link', 'outside', 'encrypted', 'entry-size', 'ratio', 'total-size', 'too-many', 'unreadable',
+    or, for a folder of submissions, 'unlistable' (a sub-folder that cannot be read)."""
     limit: float = 0
     count: int = 0
     """For 'too-many': how many entries were not unpacked."""

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections import deque
 from dataclasses import replace
+from datetime import datetime
 from multiprocessing.connection import wait
 from pathlib import Path
 
@@ -54,15 +58,18 @@ def _die_with_parent() -> None:
         pass
 
 
-def _worker(conn, path, checks, limits, sandbox, grade) -> None:
+def _worker(conn, path, checks, limits, sandbox, grade, work_root) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle, not each worker's
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
     try:
-        result = grade(path, checks, limits, sandbox=sandbox)
-        conn.send(("result", result.to_json()))
+        message = ("result", grade(path, checks, limits, sandbox=sandbox, work_root=work_root).to_json())
     except BaseException as exc:  # the grader's own code failed on this file
-        conn.send(("error", f"{type(exc).__name__}: {str(exc)[:300]}"))
+        message = ("error", f"{type(exc).__name__}: {str(exc)[:300]}")
+    try:
+        conn.send(message)
+    except OSError:
+        pass  # the grader is gone (killed): nobody to tell, and nothing to record
     finally:
         conn.close()
 
@@ -108,8 +115,6 @@ def grade_all(submissions: list[Submission], checks, out_dir: Path, *, jobs: int
 
     Raises GradingInterrupted on SIGINT/SIGTERM (after saving what finished).
     """
-    from tqdm import tqdm
-
     store = ResultStore(out_dir / "results")
     results: dict[str, SubmissionResult] = {}
     todo: deque[tuple[Submission, str]] = deque()
@@ -125,20 +130,40 @@ def grade_all(submissions: list[Submission], checks, out_dir: Path, *, jobs: int
         else:
             todo.append((submission, expected))
 
-    context = _context()
+    # The sandboxes' folders: never around the results, and short, since the kernel's IPC socket paths
+    # inside them must fit in 107 bytes. Removed at the end, whatever happens short of SIGKILL.
+    work_root = Path(tempfile.mkdtemp(prefix="cb-class-"))
     running: dict = {}
+    try:
+        _run_all(todo, running, results, store, checks, limits, sandbox, grade, work_root, jobs,
+                 total=len(submissions), progress=progress)
+    finally:
+        _kill_all(running)  # only on the way out of an error or an interrupt: otherwise none is left
+        _remove(work_root)
+    missing = [s.source for s in submissions if s.key not in results]
+    if missing:  # cannot happen unless the loop above has a bug: refuse to write a gradebook with holes
+        raise RuntimeError(f"no result for {', '.join(missing)}")
+    rows = [Row(s, results[s.key]) for s in submissions]
+    write_outputs(rows, checks, out_dir, rubric=rubric, canvas_assignment=canvas_assignment)
+    return rows
+
+
+def _run_all(todo, running, results, store, checks, limits, sandbox, grade, work_root, jobs, *, total, progress):
+    """Keep `jobs` workers busy until `todo` is empty; save each result as it arrives."""
+    from tqdm import tqdm
+
+    context = _context()
     backstop = limits.hard_timeout + BACKSTOP_GRACE
-    with _Stop() as stop, tqdm(total=len(submissions), initial=len(submissions) - len(todo), desc="grading",
-                               unit="submission", disable=not progress) as bar:
+    with _Stop() as stop, tqdm(total=total, initial=total - len(todo), desc="grading", unit="submission",
+                               disable=not progress) as bar:
         while todo or running:
             if stop.signum:
-                _kill_all(running)
-                raise GradingInterrupted(stop.signum, len(results), len(submissions))
+                raise GradingInterrupted(stop.signum, len(results), total)
             while todo and len(running) < max(1, jobs):
                 submission, expected = todo.popleft()
                 receive, send = context.Pipe(duplex=False)
                 process = context.Process(target=_worker, daemon=True,
-                                          args=(send, submission.path, checks, limits, sandbox, grade))
+                                          args=(send, submission.path, checks, limits, sandbox, grade, work_root))
                 process.start()
                 send.close()
                 running[receive] = (process, submission, expected, time.monotonic())
@@ -149,18 +174,17 @@ def grade_all(submissions: list[Submission], checks, out_dir: Path, *, jobs: int
                     break
                 results[submission.key] = _finish(store, submission, expected, result)
                 bar.update()
+            if stop.signum:
+                raise GradingInterrupted(stop.signum, len(results), total)
             for conn, (process, submission, expected, started) in list(running.items()):
                 if time.monotonic() - started > backstop:
                     running.pop(conn)
                     process.kill()
                     process.join()
+                    conn.close()
                     results[submission.key] = _finish(store, submission, expected, _blank(
                         submission, checks, Status.TIMEOUT, sandbox, timeout_kind="backstop"))
                     bar.update()
-
-    rows = [Row(s, results[s.key]) for s in submissions]
-    write_outputs(rows, checks, out_dir, rubric=rubric, canvas_assignment=canvas_assignment)
-    return rows
 
 
 def _collect(conn, process, submission: Submission, checks, sandbox: bool) -> SubmissionResult:
@@ -189,6 +213,20 @@ def _finish(store: ResultStore, submission: Submission, expected: str, result: S
     return result
 
 
+def _remove(folder: Path) -> None:
+    """Delete a folder even if a submission made parts of it read-only."""
+    def unlock(function, path, _):
+        os.chmod(os.path.dirname(path), 0o700)
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, 0o700)
+        function(path)
+    if folder.exists():
+        try:
+            shutil.rmtree(folder, onerror=unlock)
+        except OSError:
+            pass  # a stubborn leftover is removed by the next run
+
+
 def _kill_all(running: dict) -> None:
     for conn, (process, *_rest) in running.items():
         process.kill()
@@ -198,10 +236,12 @@ def _kill_all(running: dict) -> None:
     running.clear()
 
 
-def write_outputs(rows: list[Row], checks, out_dir: Path, *, rubric: str = "", canvas_assignment: str = "") -> None:
-    """`gradebook.csv`, `canvas-grades.csv`, `moodle-grading-worksheet.csv`, `feedback/`, `instructor.html`."""
+def write_outputs(rows: list[Row], checks, out_dir: Path, *, rubric: str = "", canvas_assignment: str = "",
+                  now: datetime | None = None) -> None:
+    """`gradebook.csv`, `canvas-grades.csv`, `moodle-grading-worksheet.csv`, `feedback/`, `instructor.html`.
+    `now` stamps Moodle's `Last modified (grade)` (default: the current time)."""
     manual = manual_points(rubric)
     write_gradebook(rows, checks, manual, out_dir / "gradebook.csv")
     write_canvas(rows, canvas_assignment or checks.title, out_dir / "canvas-grades.csv")
-    write_moodle(rows, checks.total_points + manual, out_dir / "moodle-grading-worksheet.csv")
+    write_moodle(rows, checks.total_points + manual, out_dir / "moodle-grading-worksheet.csv", now=now)
     write_pages(rows, checks, rubric, manual, out_dir)

@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from ...errors import GradingInputError
 from .archive import ArchiveLimits, Entry, unpack
 
-CANVAS = re.compile(r"^(?P<name>[^_/]+)_(?:(?P<late>LATE)_)?(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
+CANVAS = re.compile(r"^(?P<name>[^_/]+)_(?:(?P<late>(?i:late))_)?(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
 MOODLE_FOLDER = re.compile(r"^(?P<name>.+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_$")
 MOODLE_FLAT = re.compile(r"^(?P<name>.+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.+)$")
 IGNORED = ("__MACOSX", ".DS_Store")
@@ -58,8 +58,15 @@ def printable(name: str) -> str:
 
 def result_key(source: str) -> str:
     """Readable prefix plus a hash of the whole source, so look-alike names get distinct keys."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", source).strip("._")[:60] or "submission"
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", source).strip("._-")[:60] or "submission"
     return f"{slug}-{hashlib.sha256(source.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+
+
+def _moodle(match) -> dict:
+    name = match["name"].strip()
+    if name == "Participant":  # blind marking: Moodle hides the name, the number stays
+        name = f"Participant {match['participant']}"
+    return {"student": name, "lms": "moodle", "lms_id": match["participant"]}
 
 
 def identify(source: str) -> dict:
@@ -68,11 +75,11 @@ def identify(source: str) -> dict:
     for folder in reversed(parts[:-1]):
         match = MOODLE_FOLDER.match(folder)
         if match:
-            return {"student": match["name"].strip(), "lms": "moodle", "lms_id": match["participant"]}
+            return _moodle(match)
     name = parts[-1] if parts else source
     match = MOODLE_FLAT.match(name)
     if match:
-        return {"student": match["name"].strip(), "lms": "moodle", "lms_id": match["participant"]}
+        return _moodle(match)
     match = CANVAS.match(name)
     if match:
         return {"student": match["name"], "lms": "canvas", "lms_id": match["user"],
@@ -101,10 +108,16 @@ def collect(source: Path, unpack_to: Path, limits: ArchiveLimits = ArchiveLimits
 
 def _from_folder(folder: Path) -> list[Submission]:
     found, seen = [], set()
-    for root, dirs, files in os.walk(folder, followlinks=False):
+
+    def unreadable(error: OSError) -> None:  # a folder that cannot be listed still shows up, as a row
+        source = printable(Path(error.filename).relative_to(folder).as_posix())
+        found.append(_submission(source + "/", None, seen, Entry(source + "/", None, "unlistable")))
+
+    for root, dirs, files in os.walk(folder, followlinks=False, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in IGNORED
                          and not os.path.islink(os.path.join(root, d)))
-        linked = [d for d in os.listdir(root) if os.path.islink(os.path.join(root, d)) and os.path.isdir(os.path.join(root, d))]
+        linked = [d for d in os.listdir(root)
+                  if os.path.islink(os.path.join(root, d)) and os.path.isdir(os.path.join(root, d))]
         for name in sorted(files + linked):
             if name.startswith(".") or name in IGNORED:
                 continue

@@ -41,13 +41,13 @@ def __coursebook_extract(names, path):
             pairs = LIST(DICT.items(value))[:10000]
             return '{"d":[' + ','.join(['[' + enc(k, depth + 1) + ',' + enc(v, depth + 1) + ']' for k, v in pairs]) + ']}'
         if TYPE.__getattribute__(kind, '__module__') == 'numpy' and depth < 6:
-            # A NumPy scalar: its plain value through its own item(); only an exact int, float or
-            # bool result is kept, so whatever item() returns is still checked like any value.
+            # A NumPy scalar: its plain value through its own item(); only an exact int, float, bool
+            # or str result is kept, so whatever item() returns is still checked like any value.
             try:
                 plain = kind.item(value)
             except BaseException:
                 return unsupported(kind)
-            if TYPE(plain) in (INT, FLOAT, BOOL):
+            if TYPE(plain) in (INT, FLOAT, BOOL, STR):
                 return enc(plain, depth + 1)
         return unsupported(kind)
 

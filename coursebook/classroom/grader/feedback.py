@@ -22,7 +22,13 @@ _RUBRIC_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 STYLE = ("body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
          "td,th{border:1px solid #999;padding:.3rem .6rem;text-align:left;vertical-align:top}"
          "table{border-collapse:collapse;margin:1rem 0}pre{white-space:pre-wrap;background:#f4f4f4;padding:.75rem}"
-         "@media (prefers-color-scheme:dark){body{background:#1e1e1e;color:#ddd}pre{background:#2a2a2a}}")
+         ".scroll{overflow-x:auto}"
+         # On a phone the student's table becomes one block per task, each cell labelled.
+         "@media (max-width:600px){table.tasks thead{display:none}table.tasks,table.tasks tr,table.tasks td"
+         "{display:block}table.tasks tr{border:1px solid #999;margin-bottom:.6rem}table.tasks td{border:0}"
+         "table.tasks td:empty{display:none}table.tasks td::before{content:attr(data-label) ': ';font-weight:600}}"
+         "@media (prefers-color-scheme:dark){body{background:#1e1e1e;color:#ddd}pre{background:#2a2a2a}"
+         "a{color:#8ab4f8}}")
 
 STUDENT_STATUS = {
     Status.OK: "Your notebook ran to the end.",
@@ -56,15 +62,17 @@ def student_page(row: Row, checks) -> str:
             said += f" (your value was a {outcome.value_type}; use plain numbers, text, lists or dicts)"
         hint = "" if verdict in (Verdict.CORRECT, Verdict.WITHHELD) else task.hint
         points = outcome.points if outcome else 0.0
-        lines.append(f"<tr><td>{html.escape(task.id)}</td><td>{number(points)} / {number(task.points)}</td>"
-                     f"<td>{html.escape(said)}</td><td>{html.escape(hint)}</td></tr>")
+        lines.append(f'<tr><td data-label="Task">{html.escape(task.id)}</td>'
+                     f'<td data-label="Points">{number(points)} / {number(task.points)}</td>'
+                     f'<td data-label="Result">{html.escape(said)}</td>'
+                     f'<td data-label="Hint">{html.escape(hint)}</td></tr>')
     written = html.escape(result.written_response) or "<em>No written response found.</em>"
     body = (f"<h1>{html.escape(checks.title)}</h1>"
             f"<p>Feedback for <strong>{html.escape(submission.student)}</strong> "
             f"(file {html.escape(submission.source)}).</p>"
             f"<p>{html.escape(STUDENT_STATUS[result.status])} Auto-graded score: "
             f"<strong>{number(result.total)} of {number(checks.total_points)}</strong>.</p>"
-            "<table><thead><tr><th>Task</th><th>Points</th><th>Result</th><th>Hint</th></tr></thead>"
+            '<table class="tasks"><thead><tr><th>Task</th><th>Points</th><th>Result</th><th>Hint</th></tr></thead>'
             f"<tbody>{''.join(lines)}</tbody></table>"
             f"<h2>Your written response (graded by your instructor)</h2><pre>{written}</pre>")
     return _page(f"{checks.title}: feedback for {submission.student}", body)
@@ -77,13 +85,14 @@ def instructor_page(rows: list[Row], checks, rubric: str, manual: float) -> str:
         f"<td>{html.escape(r.result.status.value)}</td><td>{html.escape(describe(r.result, r.submission))}</td>"
         f'<td><a href="feedback/{html.escape(r.submission.key)}.html">page</a></td></tr>'
         for r in sorted(rows, key=lambda r: (r.submission.student.casefold(), r.submission.source)))
-    rubric_html = _RUBRIC_MARKDOWN.render(rubric) if rubric else "<p><em>No rubric found.</em></p>"
+    rubric_html = (f'<div class="scroll">{_RUBRIC_MARKDOWN.render(rubric)}</div>' if rubric
+                   else "<p><em>No rubric found.</em></p>")
     statuses = "".join(f"<li><code>{s.value}</code>: {html.escape(text)}</li>" for s, text in STATUS_TEXT.items())
     body = (f"<h1>{html.escape(checks.title)}: instructor's page</h1>"
             f"<p>Auto-graded points: {number(checks.total_points)}; written response graded by hand: "
             f"{number(manual)}.</p><h2>Rubric for the written response</h2>{rubric_html}"
-            "<h2>Class</h2><table><thead><tr><th>Student</th><th>File</th><th>Auto-graded</th><th>Status</th>"
-            f"<th>Message</th><th>Feedback</th></tr></thead><tbody>{overview}</tbody></table>"
+            '<h2>Class</h2><div class="scroll"><table><thead><tr><th>Student</th><th>File</th><th>Auto-graded</th>'
+            f"<th>Status</th><th>Message</th><th>Feedback</th></tr></thead><tbody>{overview}</tbody></table></div>"
             f"<h2>Statuses</h2><ul>{statuses}</ul>")
     return _page(f"{checks.title}: instructor's page", body)
 

@@ -47,8 +47,9 @@ def _threads_of(uid: int) -> int:
 def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKernelManager:
     """A kernel manager whose kernel starts inside `box` (or, unsandboxed, only under rlimits)."""
     python = os.path.join(sys.prefix, "bin", "python")  # the venv's python: its site-packages follow
-    processes = limits.max_processes if box.uid is not None else _threads_of(os.getuid()) + limits.max_processes
-    launch = [python, str(LAUNCHER), str(box.uid) if box.uid is not None else "-", str(limits.memory_mb),
+    uid = box.uid if sandboxed else None  # unsandboxed, the kernel could not read a venv under /root
+    processes = limits.max_processes if uid is not None else _threads_of(os.getuid()) + limits.max_processes
+    launch = [python, str(LAUNCHER), str(uid) if uid is not None else "-", str(limits.memory_mb),
               str(processes), str(limits.max_file_mb), "-f", "{connection_file}"]
     spec = {"argv": box.command(launch) if sandboxed else launch, "display_name": "Python 3 (grading)",
             "language": "python", "interrupt_mode": "message",

@@ -8,16 +8,19 @@ holds or does; `grade_submission` never raises for anything a submission does.
 from __future__ import annotations
 
 import asyncio
+import logging
 import atexit
 import json
 import subprocess
 import threading
 import time
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 from nbclient.exceptions import DeadKernelError
+from traitlets.log import get_logger
 
 from ..checks import CheckFile, matches, public_spec
 from ..student_edition import WRITTEN_TAG
@@ -53,8 +56,9 @@ def read_submission(path: Path):
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "no-cells"})
     try:
-        nb = nbformat.reads(text, as_version=4)
-        nbformat.validate(nb)
+        with _quiet(get_logger()):  # nbformat logs each schema error; the row says it once
+            nb = nbformat.reads(text, as_version=4)
+            nbformat.validate(nb)
     except Exception as exc:  # nbformat raises several unrelated types for schema problems
         where = "/".join(str(p) for p in getattr(exc, "absolute_path", []) or [])
         return None, (Status.INVALID_NOTEBOOK, {"reason": "schema", "where": where,
@@ -62,19 +66,33 @@ def read_submission(path: Path):
     return nb, None
 
 
+@contextmanager
+def _quiet(logger):
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def written_response(nb) -> str:
     texts = [cell.source for cell in nb.cells if WRITTEN_TAG in (cell.get("metadata", {}).get("tags") or [])]
     return "\n\n".join(texts).strip()
 
 
-def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sandbox: bool = True) -> SubmissionResult:
-    """Run and grade one submission. Identity (`student`) and `fingerprint` are the caller's to set."""
+def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sandbox: bool = True,
+                     work_root: Path | None = None) -> SubmissionResult:
+    """Run and grade one submission. Identity (`student`) and `fingerprint` are the caller's to set.
+
+    The sandbox's folder is made in `work_root` (default: the system's temporary folder) and removed.
+    """
     started = time.monotonic()
     path = Path(path)
     result = SubmissionResult(student="", source=path.name, status=Status.GRADER_ERROR, sandboxed=sandbox,
                               tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks})
     try:
-        _grade(path, checks, limits, sandbox, result)
+        _grade(path, checks, limits, sandbox, result, work_root)
     except Exception as exc:  # the grader's own failure on this file: a row, and the class goes on
         result.status = Status.GRADER_ERROR
         result.detail = {"exception": type(exc).__name__, "error": str(exc)[:300],
@@ -85,13 +103,13 @@ def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sand
     return result
 
 
-def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, result: SubmissionResult) -> None:
+def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, result: SubmissionResult, work_root) -> None:
     nb, problem = read_submission(path)
     if nb is None:
         result.status, result.detail = problem
         return
     result.written_response = written_response(nb)
-    box = Sandbox.create()
+    box = Sandbox.create(work_root)
     try:
         answers, status, detail = _run(nb, checks, limits, box, sandboxed)
     finally:
@@ -177,6 +195,9 @@ async def _drive(client: LimitedClient, km, limits: Limits):
             await km.shutdown_kernel(now=True)
         except Exception:  # already dead or never started: nothing left to stop
             pass
+        if client.kc is not None:
+            client.kc.stop_channels()  # the grader's own sockets to the (gone) kernel
+            client.kc = None
     return error
 
 

@@ -84,10 +84,8 @@ def _namespace_flags() -> list[str]:
 
 def readable_roots() -> list[Path]:
     """Real paths the kernel needs to read: the interpreter, its packages, the coursebook package."""
-    import coursebook
-
-    roots = {Path(os.path.realpath(sys.base_prefix)), Path(os.path.realpath(sys.prefix)),
-             Path(os.path.realpath(Path(coursebook.__file__).parent))}
+    package = Path(os.path.realpath(__file__)).parents[2]  # coursebook/, whichever way it is installed
+    roots = {Path(os.path.realpath(sys.base_prefix)), Path(os.path.realpath(sys.prefix)), package}
     roots.update(Path(os.path.realpath(p)) for p in site.getsitepackages() if Path(p).is_dir())
     # A venv's python is a symlink into the base installation: bind the link's target folder too.
     roots.add(Path(os.path.realpath(sys.executable)).parent.parent)
@@ -107,17 +105,19 @@ class Sandbox:
 
     def __post_init__(self):
         self.work = self.root / "work"
-        self.runtime = self.root / "runtime"
-        for folder in (self.work, self.runtime):
-            folder.mkdir(parents=True)
+        self.work.mkdir(parents=True)
+        # A Unix socket's path may not exceed 107 bytes: the IPC folder gets a short one of its own.
+        self.runtime = Path(tempfile.mkdtemp(prefix="cb-ipc-", dir="/tmp"))
         self.uid = secrets.randbelow(UID_RANGE[1] - UID_RANGE[0]) + UID_RANGE[0] if _as_root() else None
         if self.uid is not None:
             for folder in (self.work, self.runtime):
                 os.chown(folder, self.uid, self.uid)
 
     @classmethod
-    def create(cls) -> "Sandbox":
-        return cls(Path(tempfile.mkdtemp(prefix="coursebook-sandbox-")))
+    def create(cls, parent: Path | None = None) -> "Sandbox":
+        if parent is not None:
+            Path(parent).mkdir(parents=True, exist_ok=True)
+        return cls(Path(tempfile.mkdtemp(prefix="coursebook-sandbox-", dir=parent)))
 
     def give(self, path: Path) -> None:
         """Hand a file the grader wrote in `work` to the kernel's uid."""
@@ -167,4 +167,5 @@ class Sandbox:
                 os.chmod(path, 0o700)
             function(path)
 
+        shutil.rmtree(self.runtime, ignore_errors=True)
         shutil.rmtree(self.root, onerror=unlock)

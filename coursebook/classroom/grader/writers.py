@@ -29,7 +29,7 @@ STATUS_TEXT = {
     Status.ANSWERS_UNREADABLE: "ran, but its answers could not be read back",
     Status.INVALID_NOTEBOOK: "not a valid notebook (broken structure or metadata)",
     Status.NOT_A_NOTEBOOK: "not a Jupyter notebook",
-    Status.ARCHIVE_REFUSED: "not unpacked from the archive",
+    Status.ARCHIVE_REFUSED: "refused before grading (an archive entry or a link)",
     Status.GRADER_ERROR: "the grader failed on this file (a bug in the grader, not the student's fault)",
 }
 
@@ -51,6 +51,7 @@ REFUSAL_TEXT = {
     "total-size": "the archive would unpack to more than {limit:,.0f} bytes in all",
     "too-many": "the archive holds more than {limit:,.0f} files; {count} further entries were not unpacked",
     "unreadable": "its data is corrupt",
+    "unlistable": "the folder cannot be read (check its permissions)",
 }
 
 
@@ -90,11 +91,12 @@ def describe(result: SubmissionResult, submission: Submission | None = None) -> 
     parts = [STATUS_TEXT.get(result.status, result.status.value)]
     if submission is not None and submission.refusal is not None:
         refusal = submission.refusal
-        parts = [f"entry {refusal.name!r} not unpacked: " + REFUSAL_TEXT[refusal.reason].format(
+        parts = [f"{refusal.name!r} refused: " + REFUSAL_TEXT[refusal.reason].format(
             limit=refusal.limit, count=refusal.count)]
     elif detail.get("reason") in REASON_TEXT:
         try:
-            parts.append(REASON_TEXT[detail["reason"]].format_map({k: v if v is not None else "?" for k, v in detail.items()}))
+            known = {key: "?" if value is None else value for key, value in detail.items()}
+            parts.append(REASON_TEXT[detail["reason"]].format_map(known))
         except (KeyError, ValueError):
             parts.append(str(detail["reason"]))
     if detail.get("error_cells"):
