@@ -87,8 +87,8 @@ def _sandbox_note(problem: str) -> str:
     if not problem:
         return "Your notebook ran in the grader's sandbox (bubblewrap)."
     own_user = " under a user of its own that cannot read the answer key" if os.geteuid() == 0 else ""
-    return (f"Your notebook ran without the grader's sandbox, because this container does not allow it "
-            f"({problem}); the container, which holds only your submission, isolated it, and it ran{own_user}.")
+    return ("Your notebook ran without the grader's sandbox (bubblewrap), which this container does not allow; "
+            f"the container, which holds only your submission, isolated it, and it ran{own_user}.")
 
 
 def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
@@ -112,6 +112,8 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
     result = replace(result, student=_students(root), source=notebook.relative_to(root / "submission").as_posix())
     results = gradescope_results(result, checks, limits, sandbox_note=_sandbox_note(problem),
                                  version=config["package"]["version"])
+    if problem:
+        results["extra_data"]["sandbox_problem"] = problem  # the instructor's to read; students see the note
     return results, result
 
 
@@ -163,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{result.student or 'submission'} ({result.source}): {result.status.value}, "
               f"{result.total:g} of {result.max_total:g}, {'sandboxed' if result.sandboxed else 'unsandboxed'}, "
               f"{result.seconds:.1f} s; {describe(result)}")
+        if not result.sandboxed:
+            print(f"unsandboxed because: {sandbox_problem()}")
     return 0
 
 

@@ -16,20 +16,27 @@ SOURCE="$ROOT/source"
 VENV="$ROOT/coursebook-venv"
 PYTHON="${COURSEBOOK_PYTHON:-python3.11}"
 
+python_ok() {  # a Python 3.11 at 3.11.5 or later, with venv
+    "$1" -c 'import sys, venv; sys.exit(not ((3, 11, 5) <= sys.version_info[:3] < (3, 12)))' 2>/dev/null
+}
+
 if [ "${COURSEBOOK_SYSTEM_PACKAGES:-1}" = 1 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     # bubblewrap: the sandbox, used when the container lets it create namespaces.
     apt-get install -y -qq bubblewrap
-    if ! command -v python3.11 >/dev/null 2>&1; then
-        # Ubuntu 22.04 has python3.11 in universe; other releases get it from the deadsnakes PPA.
-        if ! apt-get install -y -qq python3.11 python3.11-venv; then
-            apt-get install -y -qq software-properties-common
-            add-apt-repository -y ppa:deadsnakes/ppa
-            apt-get update -qq
-            apt-get install -y -qq python3.11 python3.11-venv
-        fi
+    # The pinned dependencies need Python 3.11.5 or later: Ubuntu 22.04's own python3.11 is 3.11.0,
+    # so a missing or older one comes from the deadsnakes PPA (current 3.11 releases for Ubuntu).
+    if ! python_ok "$PYTHON"; then
+        apt-get install -y -qq software-properties-common
+        add-apt-repository -y ppa:deadsnakes/ppa
+        apt-get update -qq
+        apt-get install -y -qq python3.11 python3.11-venv
     fi
+fi
+if ! python_ok "$PYTHON"; then
+    echo "error: $PYTHON is missing or older than 3.11.5, which the pinned dependencies need" >&2
+    exit 1
 fi
 
 "$PYTHON" -m venv "$VENV"
