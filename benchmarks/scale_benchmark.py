@@ -16,6 +16,7 @@ Run: .venv/bin/python benchmarks/scale_benchmark.py [N]
 from __future__ import annotations
 
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -101,6 +102,8 @@ def main() -> None:
                        "--out", str(tmp / "merged")])
 
     autograder = statistics.mean(per_run)
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at the end (other work slows every figure)")
     print(f"{count} submissions of {EXERCISE}; sandbox in run_autograder: "
           f"{'yes' if sandboxed == {True} else 'no' if sandboxed == {False} else 'mixed'}")
     print(f"building the Gradescope zip:            {build:6.2f} s (once per exercise)")
@@ -110,6 +113,8 @@ def main() -> None:
           f"{max(per_run):.2f} s max (start-up included)")
     print(f"coursebook grade per submission, -j 1:  {grade[1]:6.2f} s")
     print(f"coursebook grade per submission, -j 2:  {grade[2]:6.2f} s (one 2-core runner)")
+    print(f"run_autograder / grade -j 1:            {autograder / grade[1]:6.2f} x (the extra is a fresh "
+          "interpreter and imports per submission)")
     print(f"gradebook merge of 2 shards:            {merge:6.2f} s")
     print()
     print(f"projected wall time for {CLASS_SIZE:,} submissions")
