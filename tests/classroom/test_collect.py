@@ -71,8 +71,11 @@ def test_odd_file_names_in_a_folder(tmp_path):
     (folder / "link.ipynb").symlink_to(ROOT / "answers" / "checks" / "ex3a-revenue-exposure.yml")
     (folder / "linked-dir").symlink_to(ROOT / "answers")
     (folder / ".hidden.ipynb").write_text("{}")
+    (folder / "red\x1b[31m\nline.ipynb").write_text("{}")  # a terminal escape and a line break
     found = {s.source: s for s in collect(folder, tmp_path / "unpacked")}
-    assert set(found) == {"ok.ipynb", "caf\\xe9.ipynb", longest, "link.ipynb", "linked-dir"}
+    assert set(found) == {"ok.ipynb", "caf\\xe9.ipynb", longest, "link.ipynb", "linked-dir",
+                          "red\\x1b[31m\\x0aline.ipynb"}
+    assert found["red\\x1b[31m\\x0aline.ipynb"].path.exists()
     assert found["caf\\xe9.ipynb"].path.exists()
     assert found[longest].path.exists() and len(found[longest].key) < 100
     for link in ("link.ipynb", "linked-dir"):  # links are refused, never followed

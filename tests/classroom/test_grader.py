@@ -104,7 +104,8 @@ def test_invalid_metadata_is_a_row_not_a_crash(tmp_path):
         "tags-number": lambda nb: nb["cells"][1]["metadata"].update(tags=5),
         "tags-null": lambda nb: nb["cells"][1]["metadata"].update(tags=None),
         "coursebook-string": lambda nb: nb["metadata"].update(coursebook="x"),
-        "wrong-kernelspec": lambda nb: nb["metadata"].update(kernelspec={"name": "ir", "language": "R", "display_name": "R"}),
+        "wrong-kernelspec": lambda nb: nb["metadata"].update(
+            kernelspec={"name": "ir", "language": "R", "display_name": "R"}),
         "cells-not-list": lambda nb: nb.update(cells={"a": 1}),
         "source-number": lambda nb: nb["cells"][1].update(source=5),
     }

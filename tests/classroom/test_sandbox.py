@@ -125,9 +125,11 @@ def attacked(tmp_path_factory):
     names.remove("k-sibling-kernel")
     names.insert(names.index("perfect"), "k-sibling-kernel")
     try:
+        def grade(name):
+            return grade_submission(SUBMISSIONS / f"{name}.ipynb", CHECKS, LIMITS, work_root=work_root)
+
         with ThreadPoolExecutor(2) as pool:
-            results = dict(zip(names, pool.map(
-                lambda name: grade_submission(SUBMISSIONS / f"{name}.ipynb", CHECKS, LIMITS, work_root=work_root), names)))
+            results = dict(zip(names, pool.map(grade, names)))
     finally:
         os.environ.pop("COURSEBOOK_TEST_SECRET", None)
         listener.close()

@@ -134,6 +134,8 @@ def test_every_status_and_verdict_has_english():
 def test_messages_describe_the_details():
     assert describe(result("x", status=Status.NOT_A_NOTEBOOK, reason="not-utf8", byte=7)) == \
         "not a Jupyter notebook; the file is not UTF-8 text (byte 7)"
+    assert describe(result("x", status=Status.CRASHED, exception="DeadKernelError")) == \
+        "the notebook's kernel died (DeadKernelError)"
     crashed = describe(result("x", status=Status.CRASHED, worker_exit="signal SIGKILL"))
     assert "graded again" in crashed and "SIGKILL" in crashed
     unsandboxed = result("x")

@@ -17,7 +17,7 @@ import hashlib
 import os
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from ...errors import GradingInputError
@@ -51,9 +51,14 @@ class Submission:
     """For an archive entry that was not unpacked: the entry and the reason."""
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def printable(name: str) -> str:
-    """A file name as text that can be written anywhere: undecodable bytes become \\xNN."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
+    """A file name as text that can be written anywhere: undecodable bytes and control characters
+    (a name holding a terminal escape or a line break) become \\xNN."""
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 def result_key(source: str) -> str:
@@ -132,5 +137,9 @@ def _from_folder(folder: Path) -> list[Submission]:
 
 def _from_archive(archive: Path, unpack_to: Path, limits: ArchiveLimits) -> list[Submission]:
     seen: set[str] = set()
-    return [_submission(entry.name, entry.path, seen, None if entry.path else entry)
-            for entry in unpack(archive, unpack_to, limits)]
+    found = []
+    for entry in unpack(archive, unpack_to, limits):
+        name = printable(entry.name)
+        refusal = None if entry.path else replace(entry, name=name)
+        found.append(_submission(name, entry.path, seen, refusal))
+    return found

@@ -32,14 +32,15 @@ def __coursebook_extract(names, path):
             return FLOAT.__repr__(value) if value - value == 0.0 else '{"u":"6e6f6e2d66696e697465"}'
         if kind is STR:
             return hexed(value)
-        if depth < 6 and (kind is LIST or kind is TUPLE):
-            tag = '{"t":[' if kind is TUPLE else '['
-            return tag + ','.join([enc(item, depth + 1) for item in LIST(value)[:10000]]) + (']}' if kind is TUPLE else ']')
-        if depth < 6 and (kind is SET or kind is FROZENSET):
-            return '{"s":[' + ','.join([enc(item, depth + 1) for item in LIST(value)[:10000]]) + ']}'
+        if depth < 6 and (kind is LIST or kind is TUPLE or kind is SET or kind is FROZENSET):
+            items = ','.join([enc(item, depth + 1) for item in LIST(value)[:10000]])
+            if kind is LIST:
+                return '[' + items + ']'
+            return ('{"t":[' if kind is TUPLE else '{"s":[') + items + ']}'
         if depth < 6 and kind is DICT:
             pairs = LIST(DICT.items(value))[:10000]
-            return '{"d":[' + ','.join(['[' + enc(k, depth + 1) + ',' + enc(v, depth + 1) + ']' for k, v in pairs]) + ']}'
+            entries = ['[' + enc(k, depth + 1) + ',' + enc(v, depth + 1) + ']' for k, v in pairs]
+            return '{"d":[' + ','.join(entries) + ']}'
         if TYPE.__getattribute__(kind, '__module__') == 'numpy' and depth < 6:
             # A NumPy scalar: its plain value through its own item(); only an exact int, float, bool
             # or str result is kept, so whatever item() returns is still checked like any value.
@@ -52,7 +53,8 @@ def __coursebook_extract(names, path):
         return unsupported(kind)
 
     space = S._getframe(0).f_globals
-    found = ['[' + hexed(name) + ',' + enc(DICT.__getitem__(space, name), 0) + ']' for name in names if DICT.__contains__(space, name)]
+    found = ['[' + hexed(name) + ',' + enc(DICT.__getitem__(space, name), 0) + ']'
+             for name in names if DICT.__contains__(space, name)]
     handle = O.open(path, O.O_WRONLY | O.O_CREAT | O.O_EXCL | O.O_NOFOLLOW, 0o600)
     O.write(handle, STR.encode('[' + ','.join(found) + ']', 'utf-8'))
     O.close(handle)

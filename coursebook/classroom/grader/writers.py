@@ -113,7 +113,7 @@ def describe(result: SubmissionResult, submission: Submission | None = None) -> 
         error = ": ".join(str(detail[k]) for k in ("exception", "error") if detail.get(k))
         parts.append(f"{error or 'unknown error'}; it is graded again on the next run")
     elif detail.get("exception"):
-        parts.append(f"({detail['exception']})")
+        parts[0] += f" ({detail['exception']})"
     parts += [f"{key}: {value}" for key, value in sorted(detail.items())
               if key not in SHOWN and value not in (None, "", False, 0)]
     if not result.sandboxed:
