@@ -180,6 +180,9 @@ def test_without_namespaces_it_runs_unsandboxed_and_says_so(image):
     assert hostile["score"] == 0 and hostile["extra_data"]["sandboxed"] is False
     assert [t["name"] for t in auto_tests(hostile)] == TASKS
     assert all(t["extra_data"]["verdict"] == "not-answered" for t in auto_tests(hostile))
+    # The kernel shares the grading process's uid there: killing it loses the result, and earns nothing.
+    _, killer = run_autograder(image, {"k.ipynb": fixture("kills-grader")}, namespaces=False)
+    assert killer["score"] == 0 and killer["extra_data"]["status"] in ("crashed", "grader-error")
     assert key_digest(image) == before
 
 
