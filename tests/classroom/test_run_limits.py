@@ -182,3 +182,32 @@ def test_the_kernel_sees_only_its_own_world(tmp_path):
     assert set(seen["root"]) & host_only <= top_of_python | {"submission"}
     if os.geteuid() == 0:
         assert seen["uid"] != 0
+
+
+def test_a_failure_of_the_graders_own_code_is_a_row(tmp_path, monkeypatch):
+    from coursebook.classroom.grader import run
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(run.Sandbox, "create", broken)
+    result = grade_submission(FIXTURE / "submissions" / "perfect.ipynb", CHECKS, LIMITS)
+    assert result.status is Status.GRADER_ERROR and result.total == 0
+    assert result.detail["exception"] == "OSError"
+    assert {task.verdict for task in result.tasks.values()} == {Verdict.NOT_RUN}
+
+
+def test_private_tmp_and_files_are_capped(tmp_path, monkeypatch):
+    from coursebook.classroom.grader import run
+
+    seen = {}
+    original = run.matches
+    monkeypatch.setattr(run, "matches", lambda task, value: seen.setdefault(task.id, value) and original(task, value))
+    path = notebook(tmp_path, "written = 0\ntry:\n    for i in range(100):\n"
+                              "        open(f'/tmp/f{i}', 'wb').write(b'0' * 2**20)\n        written += 1\n"
+                              "except OSError:\n    pass\ngroup = str(written)",
+                    "try:\n    open('big.bin', 'wb').write(b'0' * 20 * 2**20)\n    share = 1\n"
+                    "except OSError:\n    share = 0")
+    grade_submission(path, CHECKS, Limits(max_file_mb=10, cell_timeout=10, total_timeout=20))
+    assert int(seen["group"]) < 10  # 100 files of 1 MB were tried; /tmp holds 10 MB
+    assert seen["share"] == 0  # a 20 MB file is refused (RLIMIT_FSIZE)

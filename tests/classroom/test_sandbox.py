@@ -35,7 +35,8 @@ EXPECTED.update({name: {Status.TIMEOUT} for name in ENDS_IN_TIME})
 EXPECTED.update({"k-kill-everything": {Status.CRASHED, Status.ERRORS, Status.OK},
                  "k-stop-every-pid": {Status.OK, Status.TIMEOUT},
                  "k-huge-single-output": {Status.OUTPUT_LIMIT, Status.MEMORY},
-                 "k-memory-children": {Status.OK, Status.ERRORS}})
+                 "k-memory-children": {Status.OK, Status.ERRORS},
+                 "k-sibling-kernel": {Status.OK, Status.ERRORS, Status.TIMEOUT}})
 EXPECTED.update({name: {Status.OK} for name in INNOCENT})
 HONEST = ["perfect", "partial"]
 
@@ -121,9 +122,6 @@ def attacked(tmp_path_factory):
     work_root = tmp_path_factory.mktemp("sandboxes")
     os.environ["COURSEBOOK_TEST_SECRET"] = SECRET
     names = [*EXPECTED, *HONEST]
-    # The sibling attacker runs beside the honest notebook it tries to reach.
-    names.remove("k-sibling-kernel")
-    names.insert(names.index("perfect"), "k-sibling-kernel")
     try:
         def grade(name):
             return grade_submission(SUBMISSIONS / f"{name}.ipynb", CHECKS, LIMITS, work_root=work_root)
@@ -185,6 +183,21 @@ def test_hard_limit_kills_a_kernel_that_ignores_interrupts(attacked):
     results, *_ = attacked
     for name in ("k-swallow-interrupt", "k-ignore-sigint", "k-busy-in-c", "k-stop-self"):
         assert results[name].seconds < LIMITS.hard_timeout + 15, (name, results[name].seconds)
+
+
+def grade_pair(first: str, second: str, *, sandbox: bool = True):
+    """Grade two submissions at once (as -j 2 does), the second starting while the first runs."""
+    with ThreadPoolExecutor(2) as pool:
+        one = pool.submit(grade_submission, SUBMISSIONS / f"{first}.ipynb", CHECKS, LIMITS, sandbox=sandbox)
+        time.sleep(1)
+        two = pool.submit(grade_submission, SUBMISSIONS / f"{second}.ipynb", CHECKS, LIMITS, sandbox=sandbox)
+        return one.result(), two.result()
+
+
+def test_a_kernel_cannot_reach_its_running_neighbour():
+    neighbour, thief = grade_pair("k-slow-neighbour", "k-sibling-kernel")
+    assert (neighbour.status, neighbour.total) == (Status.OK, 5)
+    assert thief.total == 0
 
 
 def test_timeout_policy_keep(tmp_path):

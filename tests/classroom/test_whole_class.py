@@ -52,7 +52,9 @@ def whole_class(tmp_path_factory):
     command = [sys.executable, "-m", "coursebook", "grade", str(submissions), "--exercise", "ex0-fixture",
                "--answers", str(root / "answers"), "--out", str(root / "out"), "-j", "2",
                "--cell-timeout", "4", "--total-timeout", "8"]
-    process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Output to files, not pipes: waiting on a pipe would also wait for any process left behind.
+    with open(root / "stdout.txt", "w") as out, open(root / "stderr.txt", "w") as err:
+        process = subprocess.Popen(command, cwd=root, stdout=out, stderr=err, text=True)
     family = set()
     while process.poll() is None:  # note every process the run starts, to check none outlives it
         family |= descendants(process.pid)
@@ -60,12 +62,19 @@ def whole_class(tmp_path_factory):
             process.wait(0.5)
         except subprocess.TimeoutExpired:
             pass
-    out, err = process.communicate()
-    return root, process.returncode, out, err, family, before
+    ended = time.monotonic()
+    while alive(family) and time.monotonic() < ended + 10:
+        time.sleep(0.2)
+    left = alive(family)
+    (root / "stdout.txt").rename(root.parent / f"{root.name}-stdout.txt")
+    (root / "stderr.txt").rename(root.parent / f"{root.name}-stderr.txt")
+    out = (root.parent / f"{root.name}-stdout.txt").read_text()
+    err = (root.parent / f"{root.name}-stderr.txt").read_text()
+    return root, process.returncode, out, err, family, left, before
 
 
 def test_the_run_ends_well(whole_class):
-    _, code, out, err, _, _ = whole_class
+    _, code, out, err, _, _, _ = whole_class
     assert code == 0, err[-2000:]
     assert "Traceback" not in err
     assert f"graded {len(most_credit())} files" in out
@@ -85,11 +94,8 @@ def test_every_file_one_row_and_no_unearned_credit(whole_class):
 
 
 def test_nothing_outside_the_output_folder_touched_and_no_process_left(whole_class):
-    root, _, _, _, family, before = whole_class
+    root, _, _, _, family, left, before = whole_class
     assert (tree_digest(root / "submissions"), tree_digest(root / "answers"), tree_digest(ROOT / "answers")) == before
     assert sorted(p.name for p in root.iterdir()) == ["answers", "out", "submissions"]
     assert len(family) > 10  # workers, sandboxes and kernels were seen
-    deadline = time.monotonic() + 10
-    while alive(family) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert alive(family) == []
+    assert left == []

@@ -49,19 +49,27 @@ class GradingInterrupted(Exception):
                          "run the same command again to grade the rest")
 
 
-def _die_with_parent() -> None:
-    """Linux: the kernel kills this process when its parent (the forkserver, which exits with the
-    grader) goes, so a killed grader leaves no worker, and no sandbox, behind."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+def _die_with_the_grader() -> None:
+    """End this worker the moment the grader ends, even by SIGKILL, so no worker and no sandbox
+    (bubblewrap dies with its parent) is left behind. The worker's parent is the forkserver, which
+    outlives the grader while any worker holds its pipe, so the worker watches the grader itself:
+    multiprocessing's parent sentinel becomes readable when the grader's end of it closes."""
+    try:  # Linux: and if the forkserver goes first, the kernel kills this process too
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
     except (OSError, AttributeError):
         pass
+    grader = multiprocessing.parent_process()
+    if grader is not None and grader.sentinel is not None:
+        def watch():
+            wait([grader.sentinel])
+            os.kill(os.getpid(), signal.SIGKILL)
+        threading.Thread(target=watch, name="coursebook-follow-grader", daemon=True).start()
 
 
 def _worker(conn, path, checks, limits, sandbox, grade, work_root) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle, not each worker's
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent()
+    _die_with_the_grader()
     try:
         message = ("result", grade(path, checks, limits, sandbox=sandbox, work_root=work_root).to_json())
     except BaseException as exc:  # the grader's own code failed on this file

@@ -21,7 +21,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 from .limits import Limits
-from .sandbox import ENVIRONMENT, Sandbox
+from .sandbox import ENVIRONMENT, Sandbox, reachable_by_anyone, readable_roots
 
 KERNEL_NAME = "coursebook-grading"
 LAUNCHER = Path(__file__).with_name("kernel_launch.py")
@@ -47,15 +47,17 @@ def _threads_of(uid: int) -> int:
 def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKernelManager:
     """A kernel manager whose kernel starts inside `box` (or, unsandboxed, only under rlimits)."""
     python = os.path.join(sys.prefix, "bin", "python")  # the venv's python: its site-packages follow
-    uid = box.uid if sandboxed else None  # unsandboxed, the kernel could not read a venv under /root
+    # Unsandboxed (e.g. a container without namespaces), the kernel still drops to its own uid when that
+    # uid can read the interpreter (not so for a Python under a private /root): the answer key and the
+    # grader's files then stay unreadable to it.
+    uid = box.uid if sandboxed or reachable_by_anyone(readable_roots()) else None
     processes = limits.max_processes if uid is not None else _threads_of(os.getuid()) + limits.max_processes
     launch = [python, str(LAUNCHER), str(uid) if uid is not None else "-", str(limits.memory_mb),
               str(processes), str(limits.max_file_mb), "-f", "{connection_file}"]
-    spec = {"argv": box.command(launch) if sandboxed else launch, "display_name": "Python 3 (grading)",
-            "language": "python", "interrupt_mode": "message",
-            "env": {} if sandboxed else {**ENVIRONMENT, "HOME": str(box.root / "home"),
-                                         "IPYTHONDIR": str(box.root / "home" / ".ipython"),
-                                         "MPLCONFIGDIR": str(box.root / "home" / ".matplotlib")}}
+    argv = box.command(launch, tmp_bytes=limits.max_file_mb * 2**20) if sandboxed else launch
+    spec = {"argv": argv, "display_name": "Python 3 (grading)", "language": "python", "interrupt_mode": "message",
+            "env": {} if sandboxed else {**ENVIRONMENT, "HOME": str(box.home), "IPYTHONDIR": str(box.home / ".ipython"),
+                                         "MPLCONFIGDIR": str(box.home / ".matplotlib")}}
     spec_dir = box.root / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True)
     (spec_dir / "kernel.json").write_text(json.dumps(spec))

@@ -21,7 +21,7 @@ class Limits:
     max_processes: int = 64
     """Processes and threads the submission may have at once (RLIMIT_NPROC): bounds a fork bomb."""
     max_file_mb: int = 200
-    """Largest file the submission may write (RLIMIT_FSIZE)."""
+    """Largest file the submission may write (RLIMIT_FSIZE), and the size of its private /tmp."""
     on_timeout: Literal["zero", "keep"] = "zero"
     """'zero': a timed-out submission scores 0; 'keep': it keeps the points of answers it had set."""
 

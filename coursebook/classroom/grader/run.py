@@ -103,7 +103,8 @@ def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sand
     return result
 
 
-def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, result: SubmissionResult, work_root) -> None:
+def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, result: SubmissionResult,
+           work_root) -> None:
     nb, problem = read_submission(path)
     if nb is None:
         result.status, result.detail = problem
@@ -123,13 +124,13 @@ def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool):
     (box.work / "checks").mkdir()
     spec = box.work / "checks" / f"{checks.exercise}.json"
     spec.write_text(json.dumps(public_spec(checks)), encoding="utf-8")  # what the student's check() reads
+    notebook = box.work / "submission.ipynb"
+    nbformat.write(nb, notebook)  # the student's own notebook, without the extraction cell and its nonce
+    for made in (box.work / "checks", spec, notebook):
+        box.give(made)
     answer_name = answer_file_name()
     inside = f"{INSIDE_WORK}/{answer_name}" if sandboxed else str(box.work / answer_name)
     nb.cells.append(nbformat.v4.new_code_cell(extraction_cell([t.variable for t in checks.tasks], inside)))
-    notebook = box.work / "submission.ipynb"
-    nbformat.write(nb, notebook)
-    for made in (box.work / "checks", spec, notebook):
-        box.give(made)
 
     km = kernel_manager(box, limits, sandboxed=sandboxed)
     client = LimitedClient(nb, limits, km=km, resources={"metadata": {"path": str(box.work)}},
@@ -151,34 +152,35 @@ def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool):
             runner.join(10)
             raise
     atexit.unregister(client._cleanup_kernel)  # registered by nbclient; the kernel is gone already
-    error = outcome.get("error")
-    died = error is not None
+    error = outcome.get("error", RuntimeError("the kernel's thread ended without a word"))
     if error is not None and not isinstance(error, DeadKernelError):
         detail["exception"] = type(error).__name__
     answers = read_answers(box.work / answer_name)
+    return answers, _status(nb, client, watchdog.fired, error is not None, answers, detail), detail
 
+
+def _status(nb, client: LimitedClient, killed: bool, died: bool, answers, detail: dict) -> Status:
+    """How the run ended; adds the facts behind it to `detail`."""
     errors = [out for cell in nb.cells[:-1] for out in cell.get("outputs", []) if out.get("output_type") == "error"]
     if errors:
         detail["error_cells"] = len(errors)
     if client.truncated:
         detail["output_truncated"] = True
-    if watchdog.fired:
+    if killed:
         detail["timeout_kind"] = "hard-limit"
     elif client.timed_out:
         detail["timeout_kind"] = "cell-or-notebook"
-    if watchdog.fired or client.timed_out:
-        status = Status.TIMEOUT
-    elif any(out.get("ename") == "MemoryError" for out in errors):
-        status = Status.MEMORY
-    elif died:
-        status = Status.CRASHED
-    elif answers is None:
-        status = Status.ANSWERS_UNREADABLE
-    elif client.truncated:
-        status = Status.OUTPUT_LIMIT
-    else:
-        status = Status.ERRORS if errors else Status.OK
-    return answers, status, detail
+    if killed or client.timed_out:
+        return Status.TIMEOUT
+    if any(out.get("ename") == "MemoryError" for out in errors):
+        return Status.MEMORY
+    if died:
+        return Status.CRASHED
+    if answers is None:
+        return Status.ANSWERS_UNREADABLE
+    if client.truncated:
+        return Status.OUTPUT_LIMIT
+    return Status.ERRORS if errors else Status.OK
 
 
 async def _drive(client: LimitedClient, km, limits: Limits):

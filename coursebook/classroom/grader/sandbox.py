@@ -71,6 +71,15 @@ def require_sandbox() -> None:
         raise SandboxUnavailable(problem)
 
 
+@functools.lru_cache(maxsize=1)
+def _sizes_tmpfs() -> bool:
+    """bubblewrap 0.7 and later can cap a tmpfs (`--size`); older ones refuse the option."""
+    try:
+        return "--size" in subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
 def _as_root() -> bool:
     return os.geteuid() == 0
 
@@ -80,6 +89,19 @@ def _namespace_flags() -> list[str]:
         # No user namespace: root's would map only uid 0, and the launcher needs to become a uid of its own.
         return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     return ["--unshare-all"]
+
+
+def reachable_by_anyone(folders: list[Path]) -> bool:
+    """Can a uid of its own read these folders (every folder above them passable by others)?"""
+    for folder in folders:
+        for step in (folder, *folder.parents):
+            try:
+                mode = step.stat().st_mode
+            except OSError:
+                return False
+            if not mode & 0o001 or (step == folder and not mode & 0o004):
+                return False
+    return True
 
 
 def readable_roots() -> list[Path]:
@@ -101,16 +123,25 @@ class Sandbox:
     root: Path
     work: Path = field(init=False)  # bound at /submission, writable: the copy of the submission
     runtime: Path = field(init=False)  # bound at the same path: connection file and IPC sockets
+    home: Path = field(init=False)
     uid: int | None = field(init=False)  # the kernel's own uid (root only), else None
 
     def __post_init__(self):
         self.work = self.root / "work"
         self.work.mkdir(parents=True)
-        # A Unix socket's path may not exceed 107 bytes: the IPC folder gets a short one of its own.
-        self.runtime = Path(tempfile.mkdtemp(prefix="cb-ipc-", dir="/tmp"))
+        # A Unix socket's path may not exceed 107 bytes: under a deep root, the IPC folder gets a short
+        # one of its own in /tmp (else it stays inside root, so one folder holds all of a submission).
+        self.runtime = self.root / "ipc"
+        if len(str(self.runtime / "ipc-65535")) <= 100:
+            self.runtime.mkdir()
+        else:
+            self.runtime = Path(tempfile.mkdtemp(prefix="cb-ipc-", dir="/tmp"))
+        self.home = self.root / "home"  # HOME when unsandboxed (inside the sandbox, HOME is in its /tmp)
+        self.home.mkdir()
         self.uid = secrets.randbelow(UID_RANGE[1] - UID_RANGE[0]) + UID_RANGE[0] if _as_root() else None
         if self.uid is not None:
-            for folder in (self.work, self.runtime):
+            os.chmod(self.root, 0o711)  # unsandboxed, the kernel's uid passes through to its folders
+            for folder in (self.work, self.runtime, self.home):
                 os.chown(folder, self.uid, self.uid)
 
     @classmethod
@@ -124,8 +155,11 @@ class Sandbox:
         if self.uid is not None:
             os.chown(path, self.uid, self.uid)
 
-    def command(self, argv: list[str]) -> list[str]:
-        """bwrap around `argv` (run inside, from /submission, with the allow-list environment)."""
+    def command(self, argv: list[str], tmp_bytes: int = 0) -> list[str]:
+        """bwrap around `argv` (run inside, from /submission, with the allow-list environment).
+
+        `tmp_bytes` caps the private /tmp, which lives in memory (0: no cap of our own).
+        """
         cmd = ["bwrap", *_namespace_flags(), "--die-with-parent", "--new-session", "--clearenv"]
         for top in ("/usr", "/bin", "/lib", "/lib32", "/lib64", "/sbin"):
             if os.path.islink(top):
@@ -138,19 +172,21 @@ class Sandbox:
             # bwrap makes missing parent folders 0700; the kernel's uid must be able to pass through them.
             out = []
             for parent in reversed(Path(dest).parents):
-                if str(parent) != "/" and str(parent) not in made and str(parent) not in ("/usr", "/tmp", "/etc"):
+                if str(parent) not in made and str(parent) not in ("/", "/usr", "/tmp", "/etc"):
                     made.add(str(parent))
                     out += ["--perms", "0755", "--dir", str(parent)]
             return out
 
-        cmd += ["--perms", "0755", "--dir", "/etc"]
+        # /tmp first: bwrap applies these in order, and a later tmpfs would hide a venv kept under /tmp.
+        size = ["--size", str(tmp_bytes)] if tmp_bytes and _sizes_tmpfs() else []
+        cmd += ["--perms", "1777", *size, "--tmpfs", "/tmp", "--perms", "0755", "--dir", "/etc"]
         for name in ETC_FILES:
             source = Path("/etc") / name
             if source.exists():
                 cmd += [*parents(str(source)), "--ro-bind", os.path.realpath(source), str(source)]
         for root in readable_roots():
             cmd += [*parents(str(root)), "--ro-bind", str(root), str(root)]
-        cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+        cmd += ["--proc", "/proc", "--dev", "/dev",
                 "--bind", str(self.work), INSIDE_WORK, *parents(str(self.runtime)),
                 "--bind", str(self.runtime), str(self.runtime), "--chdir", INSIDE_WORK]
         if self.uid is not None:
