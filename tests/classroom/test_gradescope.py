@@ -105,7 +105,8 @@ def test_zip_holds_the_scripts_the_key_and_the_package_only(tmp_path):
         assert config["exercise"] == "ex3a-revenue-exposure" and config["package"]["version"] == "0.1.0"
         contents = [archive.read(n) for n in names if n != wheel_name]
         with zipfile.ZipFile(io.BytesIO(archive.read(wheel_name))) as wheel:
-            assert all(n.startswith(("coursebook/", "coursebook-0.1.0.dist-info/")) for n in wheel.namelist())
+            allowed = ("coursebook/", "coursebook-0.1.0.dist-info/", "coursebook-0.1.0.data/data/share/jupyter/")
+            assert all(n.startswith(allowed) for n in wheel.namelist())  # code, metadata, its Jupyter settings
             contents += [wheel.read(n) for n in wheel.namelist()]
     blob = b"\n".join(contents)
     # Nothing of the other exercises: no other key, no answer notebook, no title of one.
