@@ -153,19 +153,26 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 @click.option("--no-sandbox", is_flag=True, help="Run students' code without bubblewrap (unsafe; rows say so).")
 @click.option("--canvas-assignment", default="", help="Column name for canvas-grades.csv, as Canvas shows it, "
               "e.g. 'Exercise 3a (12345)' to update that assignment. Default: the exercise's title.")
+@click.option("--shard", default=None, metavar="K/N", help="Grade only the K-th of N disjoint slices of the class "
+              "(by student, stable when files are added), e.g. on a CI matrix; join them with `gradebook merge`.")
 def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | None, jobs: int, force: bool,
           cell_timeout: int, total_timeout: int, memory_mb: int, max_output_mb: float, on_timeout: str,
-          no_sandbox: bool, canvas_assignment: str) -> None:
+          no_sandbox: bool, canvas_assignment: str, shard: str | None) -> None:
     """Grade a folder (or LMS zip) of submitted notebooks into gradebooks and feedback pages."""
     from .classroom.checks import load_check_file
     from .classroom.grader.classroom import GradingInterrupted, grade_all
     from .classroom.grader.collect import collect
     from .classroom.grader.limits import Limits
     from .classroom.grader.sandbox import SandboxUnavailable, require_sandbox
+    from .classroom.grader.shard import ShardSpec, clear_manifest, select, write_manifest
     from .classroom.grader.writers import blank_lms_grades
     from .classroom.student_edition import rubric_text
     from .errors import GradingInputError
 
+    try:
+        spec = ShardSpec.parse(shard) if shard is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--shard") from None
     check_path = answers_dir / "checks" / f"{exercise}.yml"
     if not check_path.exists():
         known = ", ".join(sorted(p.stem for p in (answers_dir / "checks").glob("*.yml")))
@@ -191,9 +198,12 @@ def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | N
         unpacked = out_dir / "unpacked"
         if unpacked.exists():
             shutil.rmtree(unpacked)  # our own copy of the last archive: unpacked afresh each run
-        found = collect(submissions, unpacked)
+        clear_manifest(out_dir)  # a shard's manifest is written only once the shard is complete
+        found = everyone = collect(submissions, unpacked)
     except (OSError, GradingInputError) as exc:
         _fail(str(exc))
+    if spec is not None:
+        found = select(everyone, spec)
     try:
         limits = Limits(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
                         max_output_bytes=int(max_output_mb * 1_000_000), on_timeout=on_timeout)
@@ -208,6 +218,9 @@ def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | N
         sys.exit(128 + exc.signum)
     except OSError as exc:
         _fail(f"cannot write the results: {exc}")
+    if spec is not None:
+        write_manifest(out_dir, spec, exercise, everyone, found)
+        click.echo(f"shard {spec}: {len(found)} of the class's {len(everyone)} files")
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.result.status.value] = counts.get(row.result.status.value, 0) + 1
@@ -229,3 +242,85 @@ def _output_problem(submissions: Path, out_dir: Path, answers_dir: Path) -> str:
     if out in source.parents or out in answers.parents or out == answers:
         return f"--out {out_dir} contains the submissions or the answers; choose a separate folder"
     return ""
+
+
+def _load_checks(answers_dir: Path, exercise: str):
+    from .classroom.checks import load_check_file
+
+    check_path = answers_dir / "checks" / f"{exercise}.yml"
+    if not check_path.exists():
+        known = ", ".join(sorted(p.stem for p in (answers_dir / "checks").glob("*.yml")))
+        _fail(f"no check file {check_path}; exercises: {known or 'none'}")
+    try:
+        return check_path, load_check_file(check_path)
+    except BankError as exc:
+        _fail(str(exc))
+
+
+@main.group("gradebook")
+def gradebook() -> None:
+    """Work with graded classes' outputs."""
+
+
+@gradebook.command("merge")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--exercise", required=True, help="Exercise name, e.g. ex3a-revenue-exposure.")
+@ANSWERS_OPTION
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the merged gradebook, LMS files and feedback pages.")
+@click.option("--canvas-assignment", default="", help="Column name for canvas-grades.csv (as for grade).")
+def gradebook_merge(shards, exercise: str, answers_dir: Path, out_dir: Path, canvas_assignment: str) -> None:
+    """Merge the --out folders of `grade --shard K/N` (all N of them) into one class's gradebooks."""
+    from .classroom.grader.merge import merge_shards
+    from .classroom.grader.shard import ManifestError
+    from .classroom.student_edition import rubric_text
+
+    _, checks = _load_checks(answers_dir, exercise)
+    if out_dir.resolve() in {Path(folder).resolve() for folder in shards}:
+        _fail(f"--out {out_dir} is one of the shard folders; choose a new folder")
+    try:
+        rows = merge_shards(list(shards), checks, out_dir, rubric=rubric_text(answers_dir / f"{exercise}.ipynb"),
+                            canvas_assignment=canvas_assignment)
+    except ManifestError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write the merged gradebook: {exc}")
+    click.echo(f"merged {len(shards)} shards, {len(rows)} files, into {out_dir}/: gradebook.csv, canvas-grades.csv, "
+               "moodle-grading-worksheet.csv, instructor.html, feedback/")
+
+
+@main.group("autograder")
+def autograder() -> None:
+    """Build autograders for grading engines that run one container per submission."""
+
+
+@autograder.command("gradescope")
+@click.option("--exercise", required=True, help="Exercise name, e.g. ex3a-revenue-exposure.")
+@ANSWERS_OPTION
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The zip to write, e.g. ex3a-autograder.zip.")
+@click.option("--cell-timeout", default=30, show_default=True, type=click.IntRange(1), help="Seconds per cell.")
+@click.option("--total-timeout", default=120, show_default=True, type=click.IntRange(1), help="Seconds per notebook.")
+@click.option("--memory-mb", default=2048, show_default=True, type=click.IntRange(256), help="Kernel memory limit.")
+@click.option("--max-output-mb", default=2.0, show_default=True, type=click.FloatRange(0.01),
+              help="Output a notebook may print before the rest is dropped.")
+@click.option("--on-timeout", type=click.Choice(["zero", "keep"]), default="zero", show_default=True,
+              help="zero: a timed-out submission scores 0; keep: it keeps points for answers already set.")
+def autograder_gradescope(exercise: str, answers_dir: Path, out_file: Path, cell_timeout: int, total_timeout: int,
+                          memory_mb: int, max_output_mb: float, on_timeout: str) -> None:
+    """Write a Gradescope autograder zip for one exercise (its answer key and nothing else of yours)."""
+    from .classroom.autograder.gradescope import build_autograder
+    from .classroom.grader.limits import Limits
+    from .errors import AutograderBuildError
+
+    check_path, checks = _load_checks(answers_dir, exercise)
+    limits = Limits(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
+                    max_output_bytes=int(max_output_mb * 1_000_000), on_timeout=on_timeout)
+    try:
+        written = build_autograder(check_path, checks, limits, out_file)
+    except AutograderBuildError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {out_file}: {exc}")
+    click.echo(f"wrote {written}: upload it on Gradescope (Configure Autograder > Zip file upload); it grades "
+               f"{exercise} out of {checks.total_points:g} auto-graded points")

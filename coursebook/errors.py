@@ -39,3 +39,7 @@ class UnknownBankError(LookupError):
 
 class GradingInputError(ValueError):
     """The grader cannot start: the submissions, the output folder or the archive as a whole is unusable."""
+
+
+class AutograderBuildError(ValueError):
+    """An autograder (for Gradescope) could not be built: names what is missing and how to fix it."""

@@ -1,0 +1,67 @@
+"""Build a Gradescope autograder zip for one exercise.
+
+Gradescope's format (https://gradescope-autograders.readthedocs.io/en/latest/specs/): a zip with
+`setup.sh` and `run_autograder` at its root; Gradescope unpacks it into /autograder/source, runs
+`setup.sh` once as root to build the image, and runs `run_autograder` for every submission. As
+otter-grader's `otter generate` does (otter/generate/__init__.py), the zip carries the scripts,
+the grader's configuration and the tests; unlike otter, the package is installed from a wheel
+built here, so the container grades with exactly this version's code, and pip's constraints pin
+every dependency.
+
+Layout of the zip:
+    setup.sh, run_autograder          the two scripts Gradescope requires
+    coursebook-autograder.json        exercise, limits, package version (read by gradescope_run)
+    checks/<exercise>.yml             this exercise's answer key, and no other file of the instructor's
+    wheels/coursebook-<v>-*.whl       the package
+    constraints.txt                   every dependency's pinned version
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+import tempfile
+import zipfile
+from dataclasses import asdict
+from importlib import resources
+from pathlib import Path
+
+from ..checks import CheckFile
+from ..grader.limits import Limits
+from .package import build_wheel, package_version, project_root
+
+CONFIG = "coursebook-autograder.json"
+SCRIPTS = ("setup.sh", "run_autograder")
+EXECUTABLE = 0o755 << 16 | stat.S_IFREG << 16  # zip external attributes: a regular file, rwxr-xr-x
+REGULAR = 0o644 << 16 | stat.S_IFREG << 16
+
+
+def config_for(checks: CheckFile, limits: Limits) -> dict:
+    return {"exercise": checks.exercise, "title": checks.title, "limits": asdict(limits),
+            "package": {"name": "coursebook", "version": package_version()}}
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes, mode: int = REGULAR) -> None:
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))  # fixed: the same inputs give the same zip
+    info.external_attr = mode
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
+
+
+def build_autograder(check_path: Path, checks: CheckFile, limits: Limits, out: Path) -> Path:
+    """Write the autograder zip for `checks` (read from `check_path`) to `out`; returns `out`."""
+    templates = resources.files(__package__) / "templates"
+    constraints = (project_root() / "constraints.txt").read_bytes()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="coursebook-autograder-") as tmp:
+        wheel = build_wheel(Path(tmp))
+        partial = out.with_name(f".{out.name}.partial")
+        with zipfile.ZipFile(partial, "w") as archive:
+            for script in SCRIPTS:
+                _add(archive, script, (templates / script).read_bytes(), EXECUTABLE)
+            _add(archive, CONFIG, json.dumps(config_for(checks, limits), indent=1).encode())
+            _add(archive, f"checks/{checks.exercise}.yml", check_path.read_bytes())
+            _add(archive, f"wheels/{wheel.name}", wheel.read_bytes())
+            _add(archive, "constraints.txt", constraints)
+        partial.replace(out)
+    return out
