@@ -162,10 +162,17 @@ def explorer_widget(explorer: Explorer, preset: str | None = None) -> w.VBox:
     for slider in sliders.values():
         slider.observe(update, names="value")
     update()
+    reset = w.Button(description="Reset", tooltip="Put every slider back to its preset value")
+
+    def restore(_=None):
+        for name, slider in sliders.items():
+            slider.value = values[name]
+
+    reset.on_click(restore)
     note = (explorer.presets.get(preset) or {}).get("note") if preset else None
     notes = "".join(f"<li>{text}</li>" for text in ((note,) if note else ()) + explorer.notes)
-    box = w.VBox([w.HTML(f"<strong>{explorer.title}</strong>"), *sliders.values(), results, w.HTML(f"<ul>{notes}</ul>")])
-    box.sliders, box.results = sliders, results
+    box = w.VBox([w.HTML(f"<strong>{explorer.title}</strong>"), *sliders.values(), reset, results, w.HTML(f"<ul>{notes}</ul>")])
+    box.sliders, box.results, box.reset = sliders, results, reset
     return box
 
 

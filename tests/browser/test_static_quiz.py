@@ -112,6 +112,8 @@ def test_reload_keeps_progress_and_reset_clears(demo):
     assert order_items(demo, "demo-ordering") == [0, 1, 2, 3]
     assert "Correct." in question(demo, "demo-single").locator(".cb-feedback").inner_text()
     demo.locator(".cb-reset").first.click()
+    assert score(demo) == 2, "one click must not clear the page: it asks first"
+    demo.locator(".cb-confirm-yes").first.click()
     assert score(demo) == 0
     assert not demo.locator("#cb-demo-single-b").is_checked()
     assert question(demo, "demo-single").locator(".cb-feedback").inner_text() == ""
