@@ -284,7 +284,7 @@ def threshold_svg(out: dict) -> str:
         '<line class="cb-defiance" x1="40" y1="8" x2="60" y2="8"/><text x="64" y="12">expected cost of defiance</text>',
         '<line class="cb-compliance" x1="214" y1="8" x2="234" y2="8"/><text x="238" y="12">cost of compliance</text>',
         '<line class="cb-threshold" x1="40" y1="24" x2="60" y2="24"/><text x="64" y="28">'
-        + ("credibility needed" if needed is not None else "credibility needed: out of reach") + "</text>",
+        + ("credibility needed" if needed is not None else "credibility needed > 100%") + "</text>",
         '<circle class="cb-point" cx="224" cy="24" r="4"/><text x="238" y="28">current setting</text>',
         "</svg>",
     ]

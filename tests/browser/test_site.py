@@ -3,7 +3,7 @@
 - loads with the network off: no other host, no console error;
 - axe-core finds no serious or critical violation, in light mode and in dark mode;
 - at 390 and 1280 px no quiz or explorer block (nor anything in it, with every hint open) is wider
-  than its box, and nothing widens the page;
+  than its box, no table or figure is wider than its container, and nothing widens the page;
 - the icons come from the cut-down webfonts, not from fontawesome.js or the full fonts.
 """
 
@@ -115,6 +115,11 @@ def test_nothing_widens_the_page(browser, site_url, path, viewport):
             .filter(img => img.getBoundingClientRect().right > document.querySelector('article').getBoundingClientRect().right + 1)
             .map(img => img.src)""")
         assert figures == []
+        # A table must fit its box (the theme would let it scroll sideways inside it, out of sight).
+        tables = page.evaluate("""() => [...document.querySelectorAll('article table')]
+            .filter(t => t.scrollWidth > t.parentElement.clientWidth + 1)
+            .map(t => `${t.scrollWidth} px table in ${t.parentElement.clientWidth} px: ${t.rows[0].textContent.replace(/\\s+/g, ' ').slice(0, 60)}`)""")
+        assert tables == []
     finally:
         context.close()
 

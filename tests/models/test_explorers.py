@@ -20,7 +20,7 @@ def test_threshold_plot_marks_the_crossing():
     assert '<circle class="cb-point" cx="208" cy="142.4" r="5"/>' in svg  # credibility 60, defiance 24
     unreachable = threshold_svg(coercion(40, 50, 30, 70))
     assert 'class="cb-threshold" x1="' not in unreachable.replace('x1="40" y1="24"', "")  # no crossing drawn
-    assert "credibility needed: out of reach" in unreachable
+    assert "credibility needed > 100%" in unreachable
 
 
 def test_threshold_plot_has_scales_and_a_legend_for_every_line():

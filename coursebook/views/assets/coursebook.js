@@ -158,7 +158,7 @@
       '<line class="cb-defiance" x1="40" y1="8" x2="60" y2="8"/><text x="64" y="12">expected cost of defiance</text>',
       '<line class="cb-compliance" x1="214" y1="8" x2="234" y2="8"/><text x="238" y="12">cost of compliance</text>',
       '<line class="cb-threshold" x1="40" y1="24" x2="60" y2="24"/><text x="64" y="28">' +
-        (out.needed !== null ? "credibility needed" : "credibility needed: out of reach") + "</text>",
+        (out.needed !== null ? "credibility needed" : "credibility needed > 100%") + "</text>",
       '<circle class="cb-point" cx="224" cy="24" r="4"/><text x="238" y="28">current setting</text>', "</svg>");
     return parts.join("");
   }
@@ -339,6 +339,14 @@
   function initTimeline(table) {
     var heads = all(table, "thead th").map(function (th) { return th.textContent.trim().toLowerCase(); });
     var rows = all(table, "tbody tr"), bar = document.createElement("div"), status = document.createElement("p");
+    /* On a phone each row is stacked as a card (coursebook.css): every cell names its column, and
+       explicit roles keep the table a table for screen readers once its display changes. */
+    table.setAttribute("role", "table");
+    all(table, "tr").forEach(function (tr) { tr.setAttribute("role", "row"); });
+    all(table, "thead th").forEach(function (th) { th.setAttribute("role", "columnheader"); });
+    rows.forEach(function (tr) {
+      all(tr, "td").forEach(function (td, i) { td.setAttribute("role", "cell"); td.dataset.label = (heads[i] || "").replace(/^./, function (c) { return c.toUpperCase(); }); });
+    });
     bar.className = "cb-filters"; status.setAttribute("aria-live", "polite");
     var filters = [];
     ["actors", "themes"].forEach(function (name) {
