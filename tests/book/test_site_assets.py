@@ -95,3 +95,10 @@ def test_svg_figures_open_alone():
     assert '<a class="cb-figure-link" href="../_images/x.svg"><img alt="A chart"' in linked
     html = pages()["book/ch1-leverage-theory.html"]
     assert html.count('class="cb-figure-link"') >= 3 and ".png" not in "".join(re.findall(r'<figure.*?</figure>', html, re.S))
+
+
+def test_every_figure_keeps_its_alt_text():
+    for name, html in pages().items():
+        for figure in re.findall(r"<figure.*?</figure>", html, re.S):
+            alt = re.search(r'<img [^>]*alt="([^"]*)"', figure)
+            assert alt and len(alt.group(1)) > 20, f"{name}: a figure without a description"

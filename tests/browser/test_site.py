@@ -19,6 +19,9 @@ PAGES = sorted(
     if not path.relative_to(SITE).parts[0] in ("_static", "_sources", "reports", "_images")
 )
 QUIZ_PAGES = sorted(page for page in PAGES if "cb-quiz" in (SITE / page).read_text() or "cb-explorer" in (SITE / page).read_text())
+# Lesser findings the issue named, held at zero too: quiz headings, the sidebar landmark, the
+# bibliography's roles, empty table headers.
+NAMED_RULES = ["heading-order", "region", "aria-deprecated-role", "aria-allowed-role", "empty-table-header"]
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 
 
@@ -58,9 +61,10 @@ def test_axe_finds_nothing_serious(browser, site_url, path, scheme):
     try:
         assert page.evaluate("document.documentElement.dataset.theme") == scheme
         page.add_script_tag(path=str(AXE))
-        violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-            .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => `${v.impact} ${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)""")
+        violations = page.evaluate("""async () => { const NAMED = %s;
+            return (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical' || NAMED.includes(v.id))
+            .map(v => `${v.impact} ${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`); }""" % NAMED_RULES)
         assert violations == [], f"{path} in {scheme} mode"
     finally:
         context.close()

@@ -113,3 +113,15 @@ def test_explorer_widget_recomputes():
     assert "Total revenue falls by about 24%." in box.results.value
     box.sliders["rerouted"].value = 50
     assert "about 12%" in box.results.value
+
+
+def test_explorer_widget_reset_restores_the_preset():
+    box = explorer_widget(get_explorer("chicken"), "donors-taliban")
+    first = box.results.value
+    for slider in box.sliders.values():
+        slider.value = slider.max
+    assert box.results.value != first
+    box.reset.click()
+    preset = get_explorer("chicken").defaults("donors-taliban")
+    assert {name: slider.value for name, slider in box.sliders.items()} == preset
+    assert box.results.value == first
