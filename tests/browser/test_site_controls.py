@@ -68,3 +68,16 @@ def test_reset_of_the_page_asks_first(page, site_url):
     page.wait_for_selector(".cb-quiz.cb-ready")
     assert page.locator(".cb-score-value").first.inner_text() == "0"
     page.watch.check()
+
+
+def test_search_still_works_from_any_page(page, site_url):
+    """The search index now loads on the search page only: Ctrl+K on a chapter must still find things."""
+    page.goto(f"{site_url}/book/ch1-leverage-theory.html")
+    page.wait_for_load_state("load")
+    page.keyboard.press("Control+k")
+    page.keyboard.type("compellence")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=compellence*")
+    page.wait_for_selector("#search-results li", timeout=15_000)
+    assert page.locator("#search-results li").count() >= 3
+    page.watch.check()
