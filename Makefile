@@ -38,6 +38,7 @@ benchmark: $(STAMP) vendor book
 	$(BIN)/python benchmarks/quiz_benchmark.py
 	$(BIN)/python benchmarks/grader_benchmark.py
 	$(BIN)/python benchmarks/scale_benchmark.py
+	$(BIN)/python benchmarks/page_weight.py
 
 env: $(STAMP)
 

@@ -1,34 +1,117 @@
-"""Sphinx extension for the book: serve the quiz asset once per site and keep pages offline-ready.
+"""Sphinx extension for the book: serve the quiz asset once per site and keep pages light and accessible.
 
 - Adds `views/assets/coursebook.js` and `.css` to every page (one cached file each, not inlined per quiz).
 - Drops the ipywidgets state that myst-nb would embed: on the static site quizzes and explorers
   use their `text/html` view, so the state is dead weight (and would pull scripts from a CDN).
-- Loads MathJax on pages whose quiz or explorer HTML holds maths, which Sphinx cannot see.
+- Loads MathJax on exactly the pages that hold maths, quiz and explorer HTML included (Sphinx cannot
+  see maths inside cell outputs, and counts a page's toctree children as its own).
+- Lists each script once per page, and (through `templates/layout.html`) drops the theme's
+  fontawesome.js, script preloads and the search index outside the search page.
+- After the build, cuts the icon webfonts down to the glyphs the site shows (`icon_fonts.py`).
+- Links each SVG figure to itself, so a phone reader can open it alone and zoom.
+- Fixes accessibility in generated markup: quiz question headings take the level after the
+  section they sit in; the bibliography's list holds list items, not the deprecated doc-biblioentry.
 - Adds "Used in: ..." to every glossary entry, linking each page that cites the term.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.util import logging
 
 from ..views.static import ASSETS
+from .icon_fonts import write_subsets
 
+TEMPLATES = Path(__file__).parent / "templates"
+HEADING = re.compile(r'<h([1-6])(\s[^>]*)?>(.*?)</h\1>', re.S)
+MATHS = "math notranslate"  # Sphinx's maths markup; inside a quiz payload the quotes are JSON-escaped
+logger = logging.getLogger(__name__)
+
+
+def _add_paths(app, config) -> None:
+    config.templates_path.insert(0, str(TEMPLATES))
 
 
 def _add_assets(app) -> None:
     app.config.html_static_path.append(str(ASSETS))
 
 
+def has_maths(body: str) -> bool:
+    return MATHS in body
+
+
+def quiz_heading_levels(body: str) -> str:
+    """Give each quiz question heading (`h4.cb-title`) the level right under the heading before it."""
+    level = 1
+
+    def relevel(match):
+        nonlocal level
+        attributes = match.group(2) or ""
+        if 'class="cb-title"' not in attributes:
+            level = int(match.group(1))
+            return match.group(0)
+        own = min(level + 1, 6)
+        return f"<h{own}{attributes}>{match.group(3)}</h{own}>"
+
+    return HEADING.sub(relevel, body)
+
+
+def bibliography_roles(body: str) -> str:
+    """docutils marks entries `doc-biblioentry` (deprecated in ARIA) inside a `role="list"`, which then
+    has no list items (axe-core's critical `aria-required-children`): make them list items."""
+    return body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+FIGURE_IMAGE = re.compile(r'(<figure[^>]*>\s*)(<img [^>]*src="([^"]+\.svg)"[^>]*>)')
+
+
+def figure_links(body: str) -> str:
+    """A figure's SVG opens on its own when tapped, where a phone can zoom it (the alt text names the link)."""
+    return FIGURE_IMAGE.sub(r'\1<a class="cb-figure-link" href="\3">\2</a>', body)
+
+
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     metadata = getattr(app.env, "nb_metadata", {}).get(pagename, {})
     metadata.get("js_files", {}).pop("ipywidgets_state", None)
     body = context.get("body", "")
-    # Quiz maths may sit only in a quiz's JSON payload (explanations and hints are drawn by the script).
-    if doctree is not None and ('class="math notranslate' in body or 'class=\\"math notranslate' in body):
+    if doctree is not None and has_maths(body):
         app.env.get_domain("math").data.setdefault("has_equations", {})[pagename] = True
+    if "body" in context:
+        context["body"] = figure_links(bibliography_roles(quiz_heading_levels(body)))
+
+
+def _one_of_each_script(app, pagename, templatename, context, doctree) -> None:
+    """Runs after sphinx.ext.mathjax: no MathJax without maths, and no script listed twice."""
+    scripts = context.get("script_files")
+    if scripts is None:
+        return
+    keep, seen = [], set()
+    for script in scripts:
+        filename = str(script.filename or "")
+        inline = script.attributes.get("body", "")
+        if not has_maths(context.get("body", "")) and ("mathjax" in filename.lower() or inline.startswith("window.MathJax")):
+            continue
+        key = filename or inline
+        if key in seen:
+            continue
+        seen.add(key)
+        keep.append(script)
+    scripts[:] = keep
+
+
+def _subset_icon_fonts(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    import pydata_sphinx_theme
+
+    fonts = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "vendor" / "fontawesome" / "webfonts"
+    sizes = write_subsets(Path(app.outdir), fonts)
+    logger.info("[coursebook] icon fonts cut to the glyphs in use: %s",
+                ", ".join(f"{name} {size / 1024:.1f} KB" for name, size in sizes.items()))
 
 
 def _collect_term_uses(app, doctree) -> None:
@@ -67,9 +150,12 @@ def _add_backlinks(app, doctree, docname) -> None:
 
 
 def setup(app):
+    app.connect("config-inited", _add_paths)
     app.connect("builder-inited", _add_assets)
     # Before myst-nb (500) adds per-page scripts and sphinx.ext.mathjax (500) decides on MathJax.
     app.connect("html-page-context", _page_context, priority=400)
+    app.connect("html-page-context", _one_of_each_script, priority=900)
+    app.connect("build-finished", _subset_icon_fonts)
     app.connect("doctree-read", _collect_term_uses)
     app.connect("env-purge-doc", _forget_doc)
     app.connect("env-merge-info", _merge_uses)

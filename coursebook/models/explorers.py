@@ -146,7 +146,7 @@ EXPLORERS = {
         sliders=(
             Slider("stake", "What is at stake for the target (value the coercer can withhold or impose)", 0, 100, 1, 50),
             _percent("replaceable", "Share the target could replace through alternatives", 20),
-            _percent("credibility", "Credibility: chance the target gives the threat or promise", 60),
+            _percent("credibility", "Credibility: the chance, as the target judges it, that the threat or promise will be carried out", 60),
             Slider("compliance_cost", "Target's cost of complying (internal costs included)", 0, 100, 1, 20),
         ),
         compute=coercion,
@@ -180,16 +180,16 @@ EXPLORERS = {
             Slider("b_crash", "{side_b}: cost of the crash (both stand firm)", 0, 20, 1, 10),
         ),
         compute=chicken,
-        rows=(Row("Pure equilibria (first letter {side_a}, second {side_b}; F firm, S swerve)", "equilibria"),
-              Row("Mixed equilibrium: chance {side_a} stands firm", "a_firm", "", "no mixed equilibrium"),
-              Row("Mixed equilibrium: chance {side_b} stands firm", "b_firm", "", "no mixed equilibrium"),
+        rows=(Row("Pure equilibria (F firm, S swerve; first letter: {side_a}; second letter: {side_b})", "equilibria"),
+              Row("{side_a}: chance of standing firm in the mixed equilibrium", "a_firm", "", "no mixed equilibrium"),
+              Row("{side_b}: chance of standing firm in the mixed equilibrium", "b_firm", "", "no mixed equilibrium"),
               Row("Mixed equilibrium: chance of a crash", "crash_chance", "", "no mixed equilibrium"),
               Row("{side_a}: risk tolerance", "a_risk"), Row("{side_b}: risk tolerance", "b_risk"),
               Row("{side_a}: standing firm is dominant", "a_dominant"),
               Row("{side_b}: standing firm is dominant", "b_dominant")),
         verdicts={
-            "a_swerves": "Prediction: the side expected to swerve is {side_a}.",
-            "b_swerves": "Prediction: the side expected to swerve is {side_b}.",
+            "a_swerves": "Prediction: {side_a} should be the side that swerves.",
+            "b_swerves": "Prediction: {side_b} should be the side that swerves.",
             "crash": "Prediction: both stand firm, and the crash follows.",
             "tie": "Prediction: neither side is favoured; commitment and resolve decide.",
         },
@@ -197,11 +197,11 @@ EXPLORERS = {
                "chance of a crash a side would run rather than back down. Above 1, the side prefers "
                "the crash to backing down, so standing firm is dominant for it.",),
         presets={
-            "donors-taliban": {"side_a": "Western donors", "side_b": "Taliban",
+            "donors-taliban": {"side_a": "Western donors", "side_b": "The Taliban",
                                "a_win": 4, "a_backdown": 3, "a_crash": 10,
                                "b_win": 6, "b_backdown": 8, "b_crash": 5,
                                "note": "Illustrative values for teaching, not estimates."},
-            "pakistan-ttp": {"side_a": "Pakistan", "side_b": "Taliban",
+            "pakistan-ttp": {"side_a": "Pakistan", "side_b": "The Taliban",
                              "a_win": 5, "a_backdown": 6, "a_crash": 8,
                              "b_win": 5, "b_backdown": 6, "b_crash": 8,
                              "note": "Illustrative, symmetric values for teaching, not estimates."},
@@ -256,26 +256,36 @@ def format_value(value) -> str:
 
 
 def threshold_svg(out: dict) -> str:
-    """The coercion threshold plot; `views/assets/coursebook.js` draws the same SVG, character for character."""
+    """The coercion threshold plot; `views/assets/coursebook.js` draws the same SVG, character for character.
+
+    Both axes run from 0 to 100 with ticks every 25; the legend names every line and the point."""
     x = lambda credibility: format_value(round_half_up(40 + credibility * 2.8))  # noqa: E731
-    y = lambda cost: format_value(round_half_up(160 - min(cost, 100) * 1.4))  # noqa: E731
+    y = lambda cost: format_value(round_half_up(176 - min(cost, 100) * 1.4))  # noqa: E731
     needed = out["needed"]
     summary = (f"Expected cost of defiance rises with credibility and meets the cost of compliance at {format_value(needed)}% credibility."
                if needed is not None else "Expected cost of defiance stays below the cost of compliance at any credibility.")
-    parts = [
-        f'<svg class="cb-chart" viewBox="0 0 340 190" role="img" aria-label="{summary}">',
-        '<path class="cb-axis" d="M40 20V160H320"/>',
+    parts = [f'<svg class="cb-chart" viewBox="0 0 360 214" role="img" aria-label="{summary}">']
+    for tick in (0, 25, 50, 75, 100):
+        parts.append(f'<line class="cb-grid" x1="40" y1="{y(tick)}" x2="320" y2="{y(tick)}"/>'
+                     f'<text x="35" y="{y(tick)}" dy="4" text-anchor="end">{tick}</text>'
+                     f'<line class="cb-tick" x1="{x(tick)}" y1="176" x2="{x(tick)}" y2="180"/>'
+                     f'<text x="{x(tick)}" y="191" text-anchor="middle">{tick}</text>')
+    parts += [
+        '<path class="cb-axis" d="M40 36V176H320"/>',
         f'<line class="cb-compliance" x1="40" y1="{y(out["compliance_cost"])}" x2="320" y2="{y(out["compliance_cost"])}"/>',
-        f'<line class="cb-defiance" x1="40" y1="160" x2="320" y2="{y(out["exposed"])}"/>',
+        f'<line class="cb-defiance" x1="40" y1="176" x2="320" y2="{y(out["exposed"])}"/>',
     ]
     if needed is not None:
-        parts.append(f'<line class="cb-threshold" x1="{x(needed)}" y1="20" x2="{x(needed)}" y2="160"/>')
+        parts.append(f'<line class="cb-threshold" x1="{x(needed)}" y1="36" x2="{x(needed)}" y2="176"/>')
     parts += [
         f'<circle class="cb-point" cx="{x(out["credibility"])}" cy="{y(out["defiance"])}" r="5"/>',
-        '<text x="180" y="185" text-anchor="middle">credibility (%)</text>',
-        '<text x="12" y="90" transform="rotate(-90 12 90)" text-anchor="middle">cost</text>',
-        '<line class="cb-defiance" x1="44" y1="8" x2="64" y2="8"/><text x="68" y="12">cost of defiance</text>',
-        '<line class="cb-compliance" x1="178" y1="8" x2="198" y2="8"/><text x="202" y="12">cost of compliance</text>',
+        '<text x="180" y="208" text-anchor="middle">credibility (%)</text>',
+        '<text x="9" y="106" transform="rotate(-90 9 106)" text-anchor="middle">cost to the target</text>',
+        '<line class="cb-defiance" x1="40" y1="8" x2="60" y2="8"/><text x="64" y="12">expected cost of defiance</text>',
+        '<line class="cb-compliance" x1="214" y1="8" x2="234" y2="8"/><text x="238" y="12">cost of compliance</text>',
+        '<line class="cb-threshold" x1="40" y1="24" x2="60" y2="24"/><text x="64" y="28">'
+        + ("credibility needed" if needed is not None else "credibility needed > 100%") + "</text>",
+        '<circle class="cb-point" cx="224" cy="24" r="4"/><text x="238" y="28">current setting</text>',
         "</svg>",
     ]
     return "".join(parts)

@@ -200,6 +200,8 @@ def explorer_html(explorer: Explorer, preset: str | None = None) -> str:
         f'<p class="cb-explorer-title"><strong>{_e(explorer.title)}</strong></p>'
         f'<p class="cb-noscript">Run this cell to use the explorer (on the book\'s website it works in the page).</p>'
         f'<div class="cb-sliders">{"".join(sliders)}</div>'
+        f'<p class="cb-explorer-actions"><button type="button" class="cb-explorer-reset">Reset</button> '
+        f'<span class="cb-rule">puts every slider back to its preset value.</span></p>'
         f'<div class="cb-results" aria-live="polite"></div>'
         f'<ul class="cb-notes">{notes}</ul>'
         "</div>"

@@ -16,8 +16,28 @@ def test_threshold_plot_marks_the_crossing():
 
     svg = threshold_svg(coercion(50, 20, 60, 20))
     assert 'aria-label="Expected cost of defiance rises with credibility and meets the cost of compliance at 50% credibility."' in svg
-    assert '<line class="cb-threshold" x1="180" ' in svg and '<circle class="cb-point" cx="208" cy="126.4"' in svg
-    assert "cb-threshold" not in threshold_svg(coercion(40, 50, 30, 70))
+    assert '<line class="cb-threshold" x1="180" y1="36" x2="180" y2="176"/>' in svg
+    assert '<circle class="cb-point" cx="208" cy="142.4" r="5"/>' in svg  # credibility 60, defiance 24
+    unreachable = threshold_svg(coercion(40, 50, 30, 70))
+    assert 'class="cb-threshold" x1="' not in unreachable.replace('x1="40" y1="24"', "")  # no crossing drawn
+    assert "credibility needed > 100%" in unreachable
+
+
+def test_threshold_plot_has_scales_and_a_legend_for_every_line():
+    import re
+
+    from coursebook.models.explorers import threshold_svg
+
+    svg = threshold_svg(coercion(50, 20, 60, 20))
+    labels = re.findall(r">([^<>]+)</text>", svg)
+    assert labels.count("0") == 2 and labels.count("100") == 2 and "50" in labels  # both axes, 0 to 100
+    assert {"credibility (%)", "cost to the target"} <= set(labels)
+    # one legend sample per kind of mark drawn in the plot
+    drawn = set(re.findall(r'<(?:line|circle) class="(cb-(?:defiance|compliance|threshold|point))"', svg))
+    legend = {"expected cost of defiance", "cost of compliance", "credibility needed", "current setting"}
+    assert drawn == {"cb-defiance", "cb-compliance", "cb-threshold", "cb-point"} and legend <= set(labels)
+    for kind in drawn:
+        assert svg.count(f'class="{kind}"') >= 2, f"{kind} drawn but has no legend sample"
 
 
 def test_coercion_out_of_reach_and_defiance():

@@ -163,22 +163,32 @@
     }
   };
 
-  /* the coercion threshold plot: the same SVG as explorers.threshold_svg */
+  /* the coercion threshold plot: the same SVG as explorers.threshold_svg (axes 0 to 100, ticks every
+     25, a legend naming every line and the point) */
   function thresholdSvg(out) {
-    var x = function (c) { return String(r(40 + c * 2.8)); }, y = function (v) { return String(r(160 - Math.min(v, 100) * 1.4)); };
+    var x = function (c) { return String(r(40 + c * 2.8)); }, y = function (v) { return String(r(176 - Math.min(v, 100) * 1.4)); };
     var summary = out.needed !== null
       ? "Expected cost of defiance rises with credibility and meets the cost of compliance at " + out.needed + "% credibility."
       : "Expected cost of defiance stays below the cost of compliance at any credibility.";
-    var parts = ['<svg class="cb-chart" viewBox="0 0 340 190" role="img" aria-label="' + summary + '">',
-      '<path class="cb-axis" d="M40 20V160H320"/>',
+    var parts = ['<svg class="cb-chart" viewBox="0 0 360 214" role="img" aria-label="' + summary + '">'];
+    [0, 25, 50, 75, 100].forEach(function (t) {
+      parts.push('<line class="cb-grid" x1="40" y1="' + y(t) + '" x2="320" y2="' + y(t) + '"/>' +
+        '<text x="35" y="' + y(t) + '" dy="4" text-anchor="end">' + t + '</text>' +
+        '<line class="cb-tick" x1="' + x(t) + '" y1="176" x2="' + x(t) + '" y2="180"/>' +
+        '<text x="' + x(t) + '" y="191" text-anchor="middle">' + t + '</text>');
+    });
+    parts.push('<path class="cb-axis" d="M40 36V176H320"/>',
       '<line class="cb-compliance" x1="40" y1="' + y(out.compliance_cost) + '" x2="320" y2="' + y(out.compliance_cost) + '"/>',
-      '<line class="cb-defiance" x1="40" y1="160" x2="320" y2="' + y(out.exposed) + '"/>'];
-    if (out.needed !== null) parts.push('<line class="cb-threshold" x1="' + x(out.needed) + '" y1="20" x2="' + x(out.needed) + '" y2="160"/>');
+      '<line class="cb-defiance" x1="40" y1="176" x2="320" y2="' + y(out.exposed) + '"/>');
+    if (out.needed !== null) parts.push('<line class="cb-threshold" x1="' + x(out.needed) + '" y1="36" x2="' + x(out.needed) + '" y2="176"/>');
     parts.push('<circle class="cb-point" cx="' + x(out.credibility) + '" cy="' + y(out.defiance) + '" r="5"/>',
-      '<text x="180" y="185" text-anchor="middle">credibility (%)</text>',
-      '<text x="12" y="90" transform="rotate(-90 12 90)" text-anchor="middle">cost</text>',
-      '<line class="cb-defiance" x1="44" y1="8" x2="64" y2="8"/><text x="68" y="12">cost of defiance</text>',
-      '<line class="cb-compliance" x1="178" y1="8" x2="198" y2="8"/><text x="202" y="12">cost of compliance</text>', "</svg>");
+      '<text x="180" y="208" text-anchor="middle">credibility (%)</text>',
+      '<text x="9" y="106" transform="rotate(-90 9 106)" text-anchor="middle">cost to the target</text>',
+      '<line class="cb-defiance" x1="40" y1="8" x2="60" y2="8"/><text x="64" y="12">expected cost of defiance</text>',
+      '<line class="cb-compliance" x1="214" y1="8" x2="234" y2="8"/><text x="238" y="12">cost of compliance</text>',
+      '<line class="cb-threshold" x1="40" y1="24" x2="60" y2="24"/><text x="64" y="28">' +
+        (out.needed !== null ? "credibility needed" : "credibility needed > 100%") + "</text>",
+      '<circle class="cb-point" cx="224" cy="24" r="4"/><text x="238" y="28">current setting</text>', "</svg>");
     return parts.join("");
   }
 
@@ -406,7 +416,7 @@
     html.push("</tbody></table>");
     data.bars.forEach(function (bar) {
       var v = out[bar.key] || 0;
-      html.push("<div class=\"cb-bar\"><span class=\"cb-bar-label\">" + esc(bar.label) + ": " + esc(String(v) + bar.unit) +
+      html.push("<div class=\"cb-bar cb-bar-" + bar.key + "\"><span class=\"cb-bar-label\">" + esc(bar.label) + ": " + esc(String(v) + bar.unit) +
         "</span><span class=\"cb-bar-track\" aria-hidden=\"true\"><span class=\"cb-bar-fill\" style=\"width:" +
         Math.max(0, Math.min(100, v)) + "%\"></span></span></div>");
     });
@@ -427,6 +437,11 @@
     var data = payload(block);
     function update() { compute(sliderValues(block), function (out) { drawExplorer(block, data, out); }); }
     all(block, "input[type=range]").forEach(function (input) { input.addEventListener("input", update); });
+    var reset = block.querySelector(".cb-explorer-reset");  // puts every slider back to its preset
+    if (reset) reset.addEventListener("click", function () {
+      all(block, "input[type=range]").forEach(function (input) { input.value = String(data.values[input.dataset.name]); });
+      update();
+    });
     block.classList.add("cb-ready");
     update();
     return data;
@@ -436,6 +451,14 @@
   function initTimeline(table) {
     var heads = all(table, "thead th").map(function (th) { return th.textContent.trim().toLowerCase(); });
     var rows = all(table, "tbody tr"), bar = document.createElement("div"), status = document.createElement("p");
+    /* On a phone each row is stacked as a card (coursebook.css): every cell names its column, and
+       explicit roles keep the table a table for screen readers once its display changes. */
+    table.setAttribute("role", "table");
+    all(table, "tr").forEach(function (tr) { tr.setAttribute("role", "row"); });
+    all(table, "thead th").forEach(function (th) { th.setAttribute("role", "columnheader"); });
+    rows.forEach(function (tr) {
+      all(tr, "td").forEach(function (td, i) { td.setAttribute("role", "cell"); td.dataset.label = (heads[i] || "").replace(/^./, function (c) { return c.toUpperCase(); }); });
+    });
     bar.className = "cb-filters"; status.setAttribute("aria-live", "polite");
     var filters = [];
     ["actors", "themes"].forEach(function (name) {
