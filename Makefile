@@ -37,6 +37,7 @@ outputs: $(STAMP)
 benchmark: $(STAMP) vendor book
 	$(BIN)/python benchmarks/quiz_benchmark.py
 	$(BIN)/python benchmarks/grader_benchmark.py
+	$(BIN)/python benchmarks/check_benchmark.py
 
 env: $(STAMP)
 

@@ -9,7 +9,6 @@ Pure functions: the grader compares here, outside the student's kernel.
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
