@@ -11,6 +11,8 @@ determined student with time can still recover an answer (see `benchmarks/check_
 from __future__ import annotations
 
 import hashlib
+import json
+from functools import lru_cache
 
 from .comparison import Form, accepted_canonicals, canonical, form_for, type_problem
 
@@ -31,16 +33,25 @@ def task_salt(exercise: str, task_id: str, variable: str) -> str:
 
 def public_entry(exercise: str, task, cost: dict | None = None) -> dict:
     """The public form of one task (hidden tasks carry no comparison at all)."""
+    # Cached: the grader writes the public file into every submission's folder, and each digest
+    # costs a deliberate few tens of milliseconds.
+    return json.loads(_public_entry(exercise, task.model_dump_json(), json.dumps(cost or COST, sort_keys=True)))
+
+
+@lru_cache(maxsize=1024)
+def _public_entry(exercise: str, task_json: str, cost_json: str) -> str:
+    from .checks import Task   # checks imports this module
+
+    task, cost = Task.model_validate_json(task_json), json.loads(cost_json)
     entry = {"variable": task.variable, "kind": task.kind, "points": task.points, "hint": task.hint,
              "hidden": task.hidden}
     if task.hidden:
-        return entry
-    cost = dict(cost or COST)
+        return json.dumps(entry)
     form = task.form
     salt = task_salt(exercise, task.id, task.variable)
     entry.update(form=form.as_json(), salt=salt, scrypt=cost,
                  accept=sorted(digest(text, salt, cost) for text in accepted_canonicals(task.kind, task.answer, form)))
-    return entry
+    return json.dumps(entry)
 
 
 def public_credit(entry: dict, value) -> tuple[bool, str | None]:

@@ -58,7 +58,7 @@ def _significant(form: str) -> int:
 
 
 def _number_pattern(forms: set[str]) -> re.Pattern:
-    # Not inside a longer number, a word or a hex digest: `58.333` but not `158.333`, `a30f` or `3.11`.
+    # Not inside a longer number, a word or a hex digest: `12.345` but not `112.345`, `a30f` or `3.11`.
     alternatives = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
     return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w]|\.\d)")
 
