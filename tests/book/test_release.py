@@ -190,7 +190,8 @@ def test_notebooks_run_on_colab_from_the_set_up_cell_alone(release, tmp_path):
         assert "Installing the course's Python package" in done.stdout or "Ready: working in" in done.stdout
         assert f"Ready: working in {content}/course/{Path(relative).parent}" in done.stdout
     # The package came from the release clone, not from this repository.
-    where = subprocess.run([str(python), "-c", "import coursebook; print(coursebook.__file__)"], capture_output=True, text=True, check=True)
+    where = subprocess.run([str(python), "-c", "import coursebook; print(coursebook.__file__)"], cwd=tmp_path,
+                           capture_output=True, text=True, check=True)
     assert str(ROOT) not in where.stdout and "colab-venv" in where.stdout
 
 
