@@ -210,3 +210,25 @@ def test_release_builds_and_tests_itself_with_its_readme_commands(release, tmp_p
     assert student in page and "leverage-course/leverage-book/" not in page
     assert f"mybinder.org/v2/gh/{student.split('github.com/')[1]}" in page
     assert f"colab.research.google.com/github/{student.split('github.com/')[1]}" in page
+
+
+def test_release_command_reports_clearly(tmp_path):
+    from click.testing import CliRunner
+
+    from coursebook.book.release import ReleaseError
+    from coursebook.cli import main
+
+    runner = CliRunner()
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        inside = runner.invoke(main, ["release", "_build/release-here"])
+        assert inside.exit_code == 1 and "outside the instructor's repository" in inside.output
+        assert inside.exception is None or isinstance(inside.exception, SystemExit)
+        shown = runner.invoke(main, ["release", "--print-repository"])
+        assert shown.exit_code == 0 and shown.output.strip() == "leverage-course/leverage-book-student"
+    finally:
+        os.chdir(cwd)
+    (tmp_path / "_config.yml").write_text("title: x\n")
+    with pytest.raises(ReleaseError, match="student_repository"):
+        student_repository(tmp_path)
