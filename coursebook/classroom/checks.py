@@ -138,7 +138,15 @@ def judge(task: Task, value) -> Verdict:
 
 
 def matches(task: Task, value) -> bool:
-    """Is `value` (plain data from the student's notebook) an accepted answer to `task`? The grader's call."""
+    """Is `value` (plain data from the student's notebook) an accepted answer to `task`? The grader's call.
+
+    `check()` decides on the student's own object, so the grader agrees with it exactly when it
+    passes the value as that object would be: int, float, str, bool, None, list (a tuple may arrive
+    as a list), dict with text keys, and a `set`/`frozenset` kept as a set (not turned into a list,
+    which a list task would then accept). Anything else (NumPy scalars and arrays, pandas objects,
+    a dict with other keys) must not be converted into plain data: `check()` refuses those with a
+    message about the type, so the grader must give them no credit.
+    """
     return judge(task, value).credit
 
 
