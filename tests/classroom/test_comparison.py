@@ -179,3 +179,24 @@ def test_set_answers_must_be_unambiguous():
         Task(id="x", variable="x", kind="set", answer=[1.0, 1.1], tolerance=0.1)
     with pytest.raises(ValueError, match="read the same"):
         Task(id="x", variable="x", kind="set", answer=["TTP", "t.t.p."])
+
+
+@SETTINGS
+@given(st.data(), st.dictionaries(st.sampled_from(["aid", "trade", "Recognition", "frozen assets"]),
+                                  st.one_of(st.floats(min_value=-500, max_value=500), st.sampled_from(["sticks", "carrots"])),
+                                  min_size=1, max_size=4),
+       st.sampled_from([0.0, 0.05, 0.5]))
+def test_mappings_compare_values_within_tolerance_and_keys_folded(data, answer, tolerance):
+    task = Task(id="x", variable="x", kind="mapping", answer=answer, tolerance=tolerance)
+    entry = public(task)
+    shifts = {k: data.draw(st.sampled_from([0.0, 0.9, -0.9, 1.1, -1.1])) for k in answer}
+    value = {}
+    for key, item in answer.items():
+        shown = data.draw(st.sampled_from([key, key.upper(), f" {key} "]))
+        value[shown] = item + shifts[key] * tolerance if isinstance(item, float) else item
+    credited = agree(task, value, entry)
+    numeric = [k for k, v in answer.items() if isinstance(v, float)]
+    assert credited == all(abs(shifts[k]) < 1 or tolerance == 0 for k in numeric)
+    as_text = {k: (str(v) if isinstance(v, float) else v) for k, v in value.items()}
+    if numeric:
+        assert agree(task, as_text, entry) is False
