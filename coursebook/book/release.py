@@ -26,7 +26,7 @@ COPIED = [
     "book", "coursebook", "references.bib", "constraints.txt", "_toc.yml",
     "tests/conftest.py", "tests/test_layers.py", "tests/test_cli.py", "tests/vectors.json",
     "tests/quiz", "tests/models", "tests/views", "tests/export", "tests/browser",
-    "tests/fixtures/bad_banks", "tests/fixtures/export",
+    "tests/fixtures/bad_banks", "tests/fixtures/export", "tests/fixtures/lint",
     "tests/book/test_toc.py", "tests/book/test_glossary.py", "tests/book/test_workflows.py",
     "tests/classroom/test_public_checks.py",
 ]

@@ -235,3 +235,15 @@ def test_release_command_reports_clearly(tmp_path):
     (tmp_path / "_config.yml").write_text("title: x\n")
     with pytest.raises(ReleaseError, match="student_repository"):
         student_repository(tmp_path)
+
+
+def test_release_carries_the_fixtures_its_tests_read(release):
+    """A fixture folder that a copied test reads must be copied too (the slow test would find out
+    only after minutes)."""
+    wanted = set()
+    for test in (release / "tests").rglob("*.py"):
+        source = test.read_text()
+        wanted |= set(re.findall(r'"fixtures"\s*/\s*"([\w.-]+)"', source)) | set(re.findall(r"fixtures/([\w.-]+)", source))
+    wanted -= {"*"}
+    missing = sorted(name for name in wanted if not (release / "tests" / "fixtures" / name).exists())
+    assert not missing, f"add tests/fixtures/{missing[0]} to COPIED in coursebook/book/release.py"
