@@ -39,7 +39,7 @@ FROM_TEMPLATES = [
     ("runtime.txt", "binder/runtime.txt"),
 ]
 # What a notebook needs at run time besides what Colab provides (Python, numpy, matplotlib, Jupyter).
-COLAB_RUNTIME = ["ipywidgets", "pydantic", "PyYAML", "markdown-it-py", "mdit-py-plugins"]
+COLAB_RUNTIME = ["ipywidgets", "anywidget", "pydantic", "PyYAML", "markdown-it-py", "mdit-py-plugins", "latex2mathml"]
 COLAB_TAG = "colab-setup"
 
 
