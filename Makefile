@@ -28,7 +28,7 @@ exercises: $(STAMP)
 
 # Everything except the real-browser tests, for a quick loop while writing.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not release"
 
 # Re-execute every notebook and store its outputs (deterministic: see coursebook/book/execute.py).
 outputs: $(STAMP)
@@ -39,6 +39,7 @@ benchmark: $(STAMP) vendor book
 	$(BIN)/python benchmarks/grader_benchmark.py
 	$(BIN)/python benchmarks/scale_benchmark.py
 	$(BIN)/python benchmarks/page_weight.py
+	$(BIN)/python benchmarks/check_benchmark.py
 
 env: $(STAMP)
 

@@ -134,6 +134,40 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
     click.echo("exercises/ is up to date.")
 
 
+@main.command("release")
+@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@click.option("--repository", help="The students' repository URL (default: coursebook.student_repository in _config.yml).")
+@click.option("--tag", help="The release's tag, which the Colab cell installs (default: v<version>-<commit>).")
+@click.option("--print-repository", is_flag=True, help="Print the students' repository as owner/name and stop.")
+def release(dest: Path | None, repository: str | None, tag: str | None, print_repository: bool) -> None:
+    """Write the student repository into DEST: book, exercises, package; nothing from answers/."""
+    from .book.release import ReleaseError, release_tag, student_repository, write_release
+    from .classroom.leaks import scan
+    from .classroom.student_edition import stale_exercises
+
+    root = Path(".")
+    try:
+        repository = repository or student_repository(root)
+        if print_repository:
+            click.echo("/".join(repository.rstrip("/").split("/")[-2:]))
+            return
+        if dest is None:
+            _fail("name the folder to write the release into: coursebook release DIR")
+        stale = stale_exercises(root / "answers", root / "exercises")
+        if stale:
+            _fail("exercises/ is out of date with answers/ for: " + ", ".join(stale) + "; run `make exercises` first")
+        tag = tag or release_tag(root)
+        written = write_release(root, dest, repository, tag)
+        leaks = scan(dest, root)
+    except (ReleaseError, BankError) as exc:
+        _fail(str(exc))
+    if leaks:
+        _fail(f"the release in {dest} holds {len(leaks)} thing(s) from answers/; do not publish it:\n"
+              + "\n".join(f"  {leak}" for leak in leaks))
+    click.echo(f"wrote the student release {tag} ({len(written)} files) to {dest}/ for {repository}; "
+               "no solution, rubric or answer value found in it")
+
+
 @main.command("grade")
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--exercise", required=True, help="Exercise name, e.g. ex3a-revenue-exposure.")

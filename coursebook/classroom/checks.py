@@ -1,24 +1,23 @@
-"""Exercise tasks: their answer specs, how an answer is compared, and the student-safe public form.
+"""Exercise tasks: the instructor's check file (answer specs) and the decision the grader makes.
 
-The instructor's check file (`answers/checks/<name>.yml`) holds the answers. Students get a public
-file (`exercises/checks/<name>.json`) holding only salted hashes of the accepted answers, so a
-check can say "right" or "not yet" without the answer being readable in the student's folder.
+The instructor's check file (`answers/checks/<name>.yml`) holds the answers. `matches(task, value)`
+is the grader's decision; `judge` adds the type message the student sees. Both go through
+`comparison.py`, the single comparison that the student's public check file also uses
+(`fingerprints.py`), so `check()` and the grader accept exactly the same answers.
 Pure functions: the grader compares here, outside the student's kernel.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..quiz.answers import normalise_text
 from ..errors import BankError, Problem
+from .comparison import Form, Verdict, accepted_canonicals, canonical, form_for, is_number, numbers_in, type_problem
+from .fingerprints import COST, public_entry
 
 Kind = Literal["number", "text", "choice", "list", "set", "mapping"]
 
@@ -29,27 +28,48 @@ class Task(BaseModel):
     variable: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     kind: Kind
     answer: Any
-    tolerance: float | None = Field(default=None, ge=0)
-    relative_tolerance: float | None = Field(default=None, ge=0)
-    points: float = Field(default=1, gt=0)
+    tolerance: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    relative_tolerance: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    points: float = Field(default=1, gt=0, allow_inf_nan=False)
     hint: str = ""
     hidden: bool = False
 
     @property
     def absolute_tolerance(self) -> float:
-        if self.relative_tolerance is not None and isinstance(self.answer, (int, float)):
+        """Half the width of the accepted interval around each number (0: exact)."""
+        if self.relative_tolerance is not None and is_number(self.answer):
             return self.relative_tolerance * abs(self.answer)
         return self.tolerance if self.tolerance is not None else 1e-9
 
+    @property
+    def form(self) -> Form:
+        return form_for(self.kind, self.answer, self.absolute_tolerance)
+
     @model_validator(mode="after")
     def _answer_fits_kind(self):
-        if self.kind == "number" and not _is_number(self.answer):
-            raise ValueError(f"task {self.id!r}: a number task needs a numeric `answer`")
-        if self.kind in ("list", "set") and not isinstance(self.answer, list):
-            raise ValueError(f"task {self.id!r}: a {self.kind} task needs a list as `answer`")
-        if self.kind == "mapping" and not isinstance(self.answer, dict):
-            raise ValueError(f"task {self.id!r}: a mapping task needs a mapping as `answer`")
+        alternatives = self.answer if self.kind == "text" and isinstance(self.answer, list) else [self.answer]
+        for answer in alternatives:
+            problem = type_problem(self.kind, answer)
+            if problem:
+                raise ValueError(f"task {self.id!r}: the `answer` does not fit kind {self.kind!r}: "
+                                 + problem.replace("Your answer is", "it is").replace("this task wants", "the kind wants"))
+        if self.kind == "set":
+            self._set_items_distinct()
         return self
+
+    def _set_items_distinct(self):
+        # Set items are matched in sorted order, which is only unambiguous when no two accepted
+        # intervals touch and no two texts fold alike.
+        numbers = sorted(numbers_in("set", self.answer))
+        tolerance = self.absolute_tolerance
+        for low, high in zip(numbers, numbers[1:]):
+            if high - low <= 2 * tolerance:
+                raise ValueError(f"task {self.id!r}: set items {low:g} and {high:g} are within twice the "
+                                 f"tolerance ({tolerance:g}) of each other; lower the tolerance")
+        texts = [i for i in self.answer if type(i) is str]
+        if len({canonical("text", t, Form()) for t in texts}) != len(texts):
+            raise ValueError(f"task {self.id!r}: two set items read the same once case, accents and "
+                             "punctuation are ignored")
 
 
 class CheckFile(BaseModel):
@@ -69,110 +89,68 @@ class CheckFile(BaseModel):
         return sum(task.points for task in self.tasks)
 
 
+class CheckFileError(BankError):
+    """A check file failed validation (every problem, each with its file and line)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems)
+        count = len(self.problems)
+        heading = f"{count} problem{'s' if count != 1 else ''} in exercise check files:"
+        self.args = ("\n".join([heading, *(f"  {problem}" for problem in self.problems)]),)
+
+
 def load_check_file(path: str | Path) -> CheckFile:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
         return CheckFile.model_validate(data)
     except (OSError, yaml.YAMLError) as exc:
-        raise BankError([Problem(str(path), None, None, f"cannot read the check file: {exc}")]) from None
+        raise CheckFileError([Problem(str(path), None, None, f"cannot read the check file: {exc}")]) from None
     except ValidationError as exc:
-        raise BankError([Problem(str(path), None, None, f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
-                         for e in exc.errors()]) from None
+        raise CheckFileError([_located(path, text, data, e) for e in exc.errors()]) from None
 
 
-def _is_number(value) -> bool:
-    # Exact types only: a float subclass with a lying __eq__ or __sub__ is not a number here.
-    return type(value) in (int, float) and math.isfinite(value)
+def _located(path: Path, text: str, data, error) -> Problem:
+    """A validation error with the line of the task it belongs to, when that can be found."""
+    loc = error["loc"]
+    task_id, line = None, None
+    if len(loc) >= 2 and loc[0] == "tasks" and isinstance(loc[1], int):
+        try:
+            task_id = data["tasks"][loc[1]].get("id")
+        except (TypeError, IndexError, KeyError, AttributeError):
+            task_id = None
+        if task_id:
+            for number, row in enumerate(text.splitlines(), start=1):
+                if row.strip().lstrip("- ").startswith("id:") and row.split(":", 1)[1].strip().strip("'\"") == task_id:
+                    line = number
+                    break
+    message = error["msg"].removeprefix("Value error, ")
+    return Problem(str(path), line, task_id, f"{'.'.join(map(str, loc))}: {message}")
 
 
-def _canonical(value, decimals: int):
-    """Plain data in a comparable form: text folded, numbers rounded, dict keys folded."""
-    if type(value) is str:
-        return normalise_text(value)
-    if _is_number(value):
-        return round(float(value), decimals) + 0.0
-    if type(value) in (list, tuple):
-        return [_canonical(item, decimals) for item in value]
-    if type(value) is dict:
-        return {normalise_text(str(k)): _canonical(v, decimals) for k, v in value.items()}
-    return ("unsupported", type(value).__name__)
-
-
-def _decimals(task: Task) -> int:
-    tolerance = task.absolute_tolerance
-    return max(0, min(9, -math.floor(math.log10(tolerance)))) if tolerance > 0 else 9
+def judge(task: Task, value) -> Verdict:
+    """The decision on a student's value: credit exactly when the grader gives it, and why not."""
+    problem = type_problem(task.kind, value)
+    if problem:
+        return Verdict(False, problem)
+    return Verdict(canonical(task.kind, value, task.form) in accepted_canonicals(task.kind, task.answer, task.form))
 
 
 def matches(task: Task, value) -> bool:
-    """Is `value` (plain data from the student's notebook) an accepted answer to `task`?"""
-    if task.kind == "number":
-        return _is_number(value) and abs(float(value) - float(task.answer)) <= task.absolute_tolerance + 1e-12
-    if task.kind == "text":
-        accepted = task.answer if isinstance(task.answer, list) else [task.answer]
-        return type(value) is str and normalise_text(value) in {normalise_text(str(a)) for a in accepted}
-    if task.kind == "choice":
-        return type(value) is str and value.strip() == str(task.answer).strip()
-    digits = _decimals(task)
-    if task.kind == "list":
-        return type(value) is list and _canonical(value, digits) == _canonical(task.answer, digits)
-    if task.kind == "set":
-        if type(value) not in (list, set, tuple):
-            return False
-        key = lambda items: sorted(json.dumps(_canonical(item, digits), sort_keys=True) for item in items)
-        return key(list(value)) == key(task.answer)
-    if task.kind == "mapping":
-        return type(value) is dict and _canonical(value, digits) == _canonical(task.answer, digits)
-    return False
+    """Is `value` (plain data from the student's notebook) an accepted answer to `task`? The grader's call.
+
+    `check()` decides on the student's own object, so the grader agrees with it exactly when it
+    passes the value as that object would be: int, float, str, bool, None, list (a tuple may arrive
+    as a list), dict with text keys, and a `set`/`frozenset` kept as a set (not turned into a list,
+    which a list task would then accept). Anything else (NumPy scalars and arrays, pandas objects,
+    a dict with other keys) must not be converted into plain data: `check()` refuses those with a
+    message about the type, so the grader must give them no credit.
+    """
+    return judge(task, value).credit
 
 
-def _digest(salt: str, canonical) -> str:
-    return hashlib.sha256(f"{salt}|{json.dumps(canonical, sort_keys=True)}".encode()).hexdigest()[:24]
-
-
-def _fingerprints(task: Task, value, salt: str) -> list[str]:
-    """Hashes of an answer; numbers hash their bucket of width `tolerance` (and its neighbours)."""
-    if task.kind == "number":
-        step = task.absolute_tolerance
-        bucket = math.floor(float(value) / step)
-        return [_digest(salt, bucket + offset) for offset in (-1, 0, 1)]
-    if task.kind == "text":
-        return [_digest(salt, normalise_text(str(a))) for a in (value if isinstance(value, list) else [value])]
-    if task.kind == "choice":
-        return [_digest(salt, str(value).strip())]
-    digits = _decimals(task)
-    if task.kind == "set":
-        return [_digest(salt, sorted(json.dumps(_canonical(item, digits), sort_keys=True) for item in value))]
-    return [_digest(salt, _canonical(value, digits))]
-
-
-def public_spec(check_file: CheckFile) -> dict:
-    """The student-safe form of a check file: no answers, only salted fingerprints."""
-    tasks = {}
-    for task in check_file.tasks:
-        salt = f"{check_file.exercise}:{task.id}"
-        entry = {"variable": task.variable, "kind": task.kind, "points": task.points, "hint": task.hint, "hidden": task.hidden}
-        if not task.hidden:
-            entry["accept"] = sorted(set(_fingerprints(task, task.answer, salt)))
-            if task.kind == "number":
-                entry["step"] = task.absolute_tolerance
-            else:
-                entry["decimals"] = _decimals(task)
-        tasks[task.id] = entry
-    return {"exercise": check_file.exercise, "title": check_file.title, "tasks": tasks}
-
-
-def matches_public(entry: dict, value, salt: str) -> bool:
-    """The student-side check against a public spec (numbers accepted within about one step)."""
-    kind = entry["kind"]
-    if kind == "number":
-        if not _is_number(value):
-            return False
-        return _digest(salt, math.floor(float(value) / entry["step"])) in entry["accept"]
-    shape_ok = {"text": type(value) is str, "choice": type(value) is str, "list": type(value) is list,
-                "set": type(value) in (list, set, tuple), "mapping": type(value) is dict}[kind]
-    if not shape_ok:
-        return False
-    probe = Task(id="probe", variable="probe", kind=kind, answer=value if kind != "set" else list(value),
-                 tolerance=10 ** -entry.get("decimals", 9))
-    return any(f in entry["accept"] for f in _fingerprints(probe, probe.answer, salt))
+def public_spec(check_file: CheckFile, cost: dict | None = None) -> dict:
+    """The student-safe form of a check file: no answers, only slow salted hashes (fingerprints.py)."""
+    return {"exercise": check_file.exercise, "title": check_file.title, "format": 2,
+            "tasks": {task.id: public_entry(check_file.exercise, task, cost) for task in check_file.tasks}}

@@ -1,7 +1,8 @@
 """The student's `check(...)`: formative feedback on an exercise task, never the answer itself.
 
 In `answers/` it reads the instructor's check file (`checks/<name>.yml`); in `exercises/` the
-public file (`checks/<name>.json`) holding only fingerprints of the accepted answers.
+public file (`checks/<name>.json`) holding only slow salted hashes of the accepted answers. Either
+way the decision is the grader's own (`comparison.py`): "Correct" here means the grader credits it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import inspect
 import json
 from pathlib import Path
 
-from .checks import load_check_file, matches, matches_public
+from .checks import judge, load_check_file
+from .fingerprints import public_credit
 
 MISSING = object()
 
@@ -28,6 +30,9 @@ class Checker:
         elif public.exists():
             self._full = None
             self._public = json.loads(public.read_text(encoding="utf-8"))
+            if self._public.get("format") != 2:
+                raise ValueError(f"{public} is from an older version of coursebook: "
+                                 "download the exercise again (or run `make exercises`)")
         else:
             raise FileNotFoundError(
                 f"no checks for {exercise!r}: expected {public} (keep the notebook in its folder, beside checks/)")
@@ -51,9 +56,12 @@ class Checker:
         if entry["hidden"]:
             return CheckResult(task_id, "submitted", "Answer recorded; this task is checked by your instructor.")
         if self._full is not None:
-            right = matches(self._full.task(task_id), value)
+            verdict = judge(self._full.task(task_id), value)
+            right, problem = verdict.credit, verdict.problem
         else:
-            right = matches_public(entry, value, f"{self.exercise}:{task_id}")
+            right, problem = public_credit(entry, value)
+        if problem:
+            return CheckResult(task_id, "wrong-type", problem)
         if right:
             return CheckResult(task_id, "correct", "Correct.")
         return CheckResult(task_id, "incorrect", f"Not yet. Hint: {entry['hint']}" if entry["hint"] else "Not yet.")
@@ -69,5 +77,5 @@ class CheckResult:
         return f"[{self.task_id}] {self.message}"
 
     def _repr_markdown_(self) -> str:
-        mark = {"correct": "✓", "incorrect": "✗"}.get(self.status, "•")
+        mark = {"correct": "✓", "incorrect": "✗", "wrong-type": "✗"}.get(self.status, "•")
         return f"{mark} **{self.task_id}**: {self.message}"

@@ -1,6 +1,7 @@
 """The default build is the student edition: nothing from answers/ reaches the published site."""
 
 import pytest
+import yaml
 
 from tests.conftest import ROOT
 from tests.classroom.test_exercises import NAMES, secret_texts
@@ -26,3 +27,26 @@ def test_no_solution_text_in_student_site(site_text, name):
 
     leaked = [s for s in secret_texts(name) if s in site_text or html.escape(s, quote=False) in site_text]
     assert not leaked, leaked[:3]
+
+
+def test_instructor_edition_is_the_student_edition_plus_answers():
+    student = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    instructor = yaml.safe_load((ROOT / "_toc_instructor.yml").read_text())
+    answers = [part for part in instructor["parts"] if part["caption"].startswith("Answers")]
+    assert [p for p in instructor["parts"] if p not in answers] == student["parts"]
+    exercises = next(p for p in student["parts"] if p["caption"] == "Exercises")
+    notebooks = [c for c in exercises["chapters"] if c["file"].startswith("exercises/")]
+    assert [c["file"].replace("exercises/", "answers/") for c in notebooks] == [c["file"] for c in answers[0]["chapters"]]
+    assert sorted(c["file"] for c in notebooks) == sorted(
+        f"exercises/{p.stem}" for p in (ROOT / "exercises").glob("*.ipynb"))
+
+
+def test_publishing_workflow_releases_to_the_student_repository():
+    """Instructor-only: the workflow that writes the release and pushes it with a deploy key."""
+    text = (ROOT / ".github" / "workflows" / "publish-student.yml").read_text()
+    assert "branches: [main]" in text and "secrets.STUDENT_REPO_DEPLOY_KEY" in text
+    assert "coursebook release --print-repository" in text and "coursebook release ../student" in text
+    steps = [step.get("name") or step.get("uses") for step in yaml.safe_load(text)["jobs"]["publish"]["steps"]]
+    # The release is written (and scanned) before anything is pushed, and the key is checked first.
+    assert steps.index("Check that the deploy key is configured") == 0
+    assert steps.index("Write the release (refuses when anything from answers/ would leak)") < steps.index("Commit, tag and push")

@@ -39,14 +39,3 @@ def test_every_entry_exists():
 def test_every_page_is_listed():
     unlisted = sorted(pages() - set(toc_entries()))
     assert not unlisted, f"pages missing from _toc.yml: {unlisted} (fragments start with an underscore)"
-
-
-def test_instructor_edition_is_the_student_edition_plus_answers():
-    student = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    instructor = yaml.safe_load((ROOT / "_toc_instructor.yml").read_text())
-    answers = [part for part in instructor["parts"] if part["caption"].startswith("Answers")]
-    assert [p for p in instructor["parts"] if p not in answers] == student["parts"]
-    exercises = next(p for p in student["parts"] if p["caption"] == "Exercises")
-    assert [c["file"].replace("exercises/", "answers/") for c in exercises["chapters"]] == [c["file"] for c in answers[0]["chapters"]]
-    assert sorted(c["file"] for c in exercises["chapters"]) == sorted(
-        f"exercises/{p.stem}" for p in (ROOT / "exercises").glob("*.ipynb"))

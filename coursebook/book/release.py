@@ -1,0 +1,183 @@
+"""Write the student repository: everything students need, nothing from `answers/`.
+
+`coursebook release DIR` (see cli.py) calls `write_release`. The result is a repository of its own:
+the book, the student exercises with their public check files, the package, a README with the two
+set-up commands, a student `_config.yml` whose repository is the students' (so Binder, Colab, the
+GitHub button and the download links point there), Binder and Colab set-up, its own tests, CI and
+Pages workflow. What is copied is listed here, not everything-but-answers: a new instructor-only
+file stays out unless someone adds it to this list.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import yaml
+
+TEMPLATES = Path(__file__).with_name("release_files")
+
+# Copied as they are (folders recursively, minus caches). Tests: those that make sense without
+# answers/ and without the instructor edition.
+COPIED = [
+    "book", "coursebook", "references.bib", "constraints.txt", "_toc.yml",
+    "tests/conftest.py", "tests/test_layers.py", "tests/test_cli.py", "tests/vectors.json",
+    "tests/quiz", "tests/models", "tests/views", "tests/export", "tests/browser",
+    "tests/fixtures/bad_banks", "tests/fixtures/export", "tests/fixtures/lint",
+    "tests/book/test_toc.py", "tests/book/test_glossary.py", "tests/book/test_workflows.py",
+    "tests/classroom/test_public_checks.py",
+]
+NOT_COPIED = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "_build"}
+# From templates: (template name, path in the release).
+FROM_TEMPLATES = [
+    ("README.md", "README.md"), ("Makefile", "Makefile"), ("ci_run", ".ci/run"),
+    ("test.yml", ".github/workflows/test.yml"), ("deploy.yml", ".github/workflows/deploy.yml"),
+    ("gitignore", ".gitignore"), ("binder_requirements.txt", "binder/requirements.txt"),
+    ("runtime.txt", "binder/runtime.txt"),
+]
+# What a notebook needs at run time besides what Colab provides (Python, numpy, matplotlib, Jupyter).
+COLAB_RUNTIME = ["ipywidgets", "anywidget", "pydantic", "PyYAML", "markdown-it-py", "mdit-py-plugins", "latex2mathml"]
+COLAB_TAG = "colab-setup"
+
+
+class ReleaseError(ValueError):
+    pass
+
+
+def student_repository(root: Path) -> str:
+    """The students' repository URL, named once in the instructor's `_config.yml`."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    url = (config.get("coursebook") or {}).get("student_repository")
+    if not url or not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url):
+        raise ReleaseError(f"{root / '_config.yml'}: set `coursebook: student_repository:` to the students' "
+                           "repository, like https://github.com/<owner>/<name>")
+    return url
+
+
+def site_url(repository: str) -> str:
+    owner, name = repository.rstrip("/").split("/")[-2:]
+    return f"https://{owner.lower()}.github.io/{name}/"
+
+
+def package_version(root: Path) -> str:
+    match = re.search(r'^version = "([^"]+)"', (root / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    if not match:
+        raise ReleaseError(f"{root / 'pyproject.toml'}: no `version = \"...\"`")
+    return match.group(1)
+
+
+def release_tag(root: Path) -> str:
+    """`v<package version>-<instructor commit>`: the tag the Colab cell installs, one per release."""
+    version = package_version(root)
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=10", "HEAD"], capture_output=True,
+                                text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = ""
+    return f"v{version}-{commit}" if commit else f"v{version}"
+
+
+def _clear(dest: Path) -> None:
+    """Empty `dest` except its `.git` (the publishing workflow checks the student repository out here)."""
+    if dest.exists() and not dest.is_dir():
+        raise ReleaseError(f"{dest} is a file, not a folder")
+    dest.mkdir(parents=True, exist_ok=True)
+    for child in dest.iterdir():
+        if child.name == ".git":
+            continue
+        shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+
+
+def _copy(root: Path, dest: Path, relative: str) -> None:
+    source = root / relative
+    if not source.exists():
+        raise ReleaseError(f"{source} is missing: the release needs it")
+    target = dest / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns(*NOT_COPIED), dirs_exist_ok=True)
+    else:
+        shutil.copy2(source, target)
+
+
+def student_config(root: Path, repository: str) -> str:
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config.pop("coursebook", None)
+    config["repository"] = {**config.get("repository", {}), "url": repository, "branch": "main"}
+    config["exclude_patterns"] = [p for p in config.get("exclude_patterns", []) if "answers" not in p]
+    header = ("# Jupyter Book 1 configuration of the student edition, written by `coursebook release`.\n"
+              "# The repository below is this one: Binder, Colab, the GitHub button and downloads point here.\n")
+    return header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
+
+
+def colab_requirements(root: Path) -> str:
+    pins = {}
+    for line in (root / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==", 1)
+            pins[name.strip().lower()] = f"{name.strip()}=={version.strip()}"
+    missing = [name for name in COLAB_RUNTIME if name.lower() not in pins]
+    if missing:
+        raise ReleaseError(f"constraints.txt pins no version of {', '.join(missing)}")
+    return ("# Installed by the first cell of every notebook on Google Colab, before the package itself\n"
+            "# (which is installed without its own dependencies, so Colab's Jupyter is left as it is).\n"
+            + "\n".join(pins[name.lower()] for name in COLAB_RUNTIME) + "\n")
+
+
+def colab_cell(repository: str, version: str, folder: str, colab_root: str = "/content"):
+    source = (TEMPLATES / "colab_cell.py").read_text(encoding="utf-8").format(
+        repository=repository + ".git", version=version, folder=folder, colab_root=colab_root).rstrip("\n")
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["tags"] = ["remove-cell", COLAB_TAG]   # not shown on the site
+    cell["id"] = COLAB_TAG
+    return cell
+
+
+def add_colab_cell(path: Path, repository: str, version: str) -> None:
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [c for c in nb.cells if COLAB_TAG not in c.metadata.get("tags", [])]
+    nb.cells.insert(0, colab_cell(repository, version, path.parent.name))
+    nbformat.write(nb, path)
+
+
+def _student_pyproject(root: Path) -> str:
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    return text.replace('testpaths = ["tests", "book", "exercises", "answers"]', 'testpaths = ["tests", "book", "exercises"]')
+
+
+def write_release(root: Path, dest: Path, repository: str | None = None, version: str | None = None) -> list[Path]:
+    """Write the student repository into `dest` (emptied first, `.git` kept); the files written."""
+    root, dest = Path(root).resolve(), Path(dest).resolve()
+    if dest == root or root in dest.parents:
+        raise ReleaseError(f"{dest}: write the release outside the instructor's repository")
+    repository = repository or student_repository(root)
+    version = version or release_tag(root)
+    _clear(dest)
+    for relative in COPIED:
+        _copy(root, dest, relative)
+    exercises = dest / "exercises"
+    exercises.mkdir()
+    for notebook in sorted((root / "exercises").glob("*.ipynb")):
+        shutil.copy2(notebook, exercises / notebook.name)
+    (exercises / "checks").mkdir()
+    for public in sorted((root / "exercises" / "checks").glob("*.json")):
+        shutil.copy2(public, exercises / "checks" / public.name)
+    values = {"version": version, "repository": repository, "site_url": site_url(repository)}
+    for template, relative in FROM_TEMPLATES:
+        target = dest / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = (TEMPLATES / template).read_text(encoding="utf-8")
+        if template == "README.md":
+            text = text.replace("{version}", version).replace("{site_url}", values["site_url"])
+        target.write_text(text, encoding="utf-8")
+    (dest / ".ci" / "run").chmod(0o755)
+    (dest / "_config.yml").write_text(student_config(root, repository), encoding="utf-8")
+    (dest / "pyproject.toml").write_text(_student_pyproject(root), encoding="utf-8")
+    (dest / "requirements-colab.txt").write_text(colab_requirements(root), encoding="utf-8")
+    (dest / "RELEASE").write_text(f"{version}\n", encoding="utf-8")
+    for notebook in [*sorted((dest / "book").glob("*.ipynb")), *sorted(exercises.glob("*.ipynb"))]:
+        add_colab_cell(notebook, repository, version)
+    return sorted(p for p in dest.rglob("*") if p.is_file() and ".git" not in p.relative_to(dest).parts)

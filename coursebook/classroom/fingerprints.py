@@ -1,0 +1,66 @@
+"""The student-safe public form of a check file: slow salted hashes of each answer's canonical text.
+
+A public check file holds, per task, the bucket form (`comparison.Form`), a salt and the scrypt
+digests of the accepted canonical texts; never an answer. The student's `check()` hashes the
+canonical text of their value the same way and looks it up. scrypt (memory-hard, in the standard
+library) is tuned so one check costs a few tens of milliseconds: harmless for a student, but every
+guess in a brute-force search costs the same. This is formative protection, not secrecy: a
+determined student with time can still recover an answer (see `benchmarks/check_benchmark.py`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+
+from .comparison import Form, accepted_canonicals, canonical, form_for, type_problem
+
+# scrypt cost: N=2**14, r=8 (16 MiB of memory per guess), about 30 ms on the course machine.
+COST = {"n": 2 ** 14, "r": 8, "p": 1}
+VERSION = 2
+
+
+def digest(text: str, salt: str, cost: dict) -> str:
+    return hashlib.scrypt(text.encode("utf-8"), salt=salt.encode("utf-8"), n=cost["n"], r=cost["r"],
+                          p=cost["p"], maxmem=2 * 128 * cost["r"] * cost["n"] + 2 ** 20, dklen=16).hex()
+
+
+def task_salt(exercise: str, task_id: str, variable: str) -> str:
+    # Per course book, exercise and task, so no table computed for one task serves another.
+    return f"coursebook-check-v{VERSION}|leverage-course|{exercise}|{task_id}|{variable}"
+
+
+def public_entry(exercise: str, task, cost: dict | None = None) -> dict:
+    """The public form of one task (hidden tasks carry no comparison at all)."""
+    # Cached: the grader writes the public file into every submission's folder, and each digest
+    # costs a deliberate few tens of milliseconds.
+    return json.loads(_public_entry(exercise, task.model_dump_json(), json.dumps(cost or COST, sort_keys=True)))
+
+
+@lru_cache(maxsize=1024)
+def _public_entry(exercise: str, task_json: str, cost_json: str) -> str:
+    from .checks import Task   # checks imports this module
+
+    task, cost = Task.model_validate_json(task_json), json.loads(cost_json)
+    entry = {"variable": task.variable, "kind": task.kind, "points": task.points, "hint": task.hint,
+             "hidden": task.hidden}
+    if task.hidden:
+        return json.dumps(entry)
+    form = task.form
+    salt = task_salt(exercise, task.id, task.variable)
+    entry.update(form=form.as_json(), salt=salt, scrypt=cost,
+                 accept=sorted(digest(text, salt, cost) for text in accepted_canonicals(task.kind, task.answer, form)))
+    return json.dumps(entry)
+
+
+def public_credit(entry: dict, value) -> tuple[bool, str | None]:
+    """(accepted?, type problem) for `value` against a public entry: the student's side."""
+    problem = type_problem(entry["kind"], value)
+    if problem:
+        return False, problem
+    text = canonical(entry["kind"], value, Form.from_json(entry["form"]))
+    return digest(text, entry["salt"], entry["scrypt"]) in entry["accept"], None
+
+
+__all__ = ["COST", "digest", "public_entry", "public_credit", "form_for"]
