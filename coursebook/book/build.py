@@ -11,15 +11,13 @@ from pathlib import Path
 
 import nbformat
 
+from ..errors import BuildFailed
+
 EDITIONS = {
     # edition: (table of contents, extra jupyter-book arguments, where the HTML lands)
     "student": ("_toc.yml", (), Path("_build") / "html"),
     "instructor": ("_toc_instructor.yml", ("--path-output", "_build/instructor"), Path("_build") / "instructor" / "_build" / "html"),
 }
-
-
-class BuildFailed(RuntimeError):
-    pass
 
 
 def engine_fingerprint(root: Path) -> str:

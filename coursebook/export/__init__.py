@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..errors import ExportError, UnknownFormatError
 from ..quiz.model import Bank
 from . import gift, moodle_xml, qti, report
 
@@ -18,14 +19,6 @@ FORMATS = {module.NAME: module for module in (qti, gift, moodle_xml)}
 REPORT_SUFFIX = ".report.md"
 
 __all__ = ["FORMATS", "ExportError", "UnknownFormatError", "export_bank", "format_names"]
-
-
-class ExportError(OSError):
-    """An export could not be written; the message names the file and the reason."""
-
-
-class UnknownFormatError(ValueError):
-    """A format name that is not one of FORMATS (or `all`)."""
 
 
 def format_names(formats: str | Iterable[str]) -> list[str]:
