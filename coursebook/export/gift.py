@@ -9,7 +9,7 @@ question early. GIFT has no points and no hints: the report says where that matt
 from __future__ import annotations
 
 from ..quiz.markup import to_html, to_inline_html
-from ..quiz.model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
+from ..quiz.model import Bank, MultipleSelect, Numeric, ShortText, SingleChoice
 from .common import (Mapping, accepted_ranges, for_type, match_spec, mistake_ranges, moodle_fraction,
                      moodle_partial_credit_notes, moodle_shares, number, prompt_markdown, shared_notes)
 

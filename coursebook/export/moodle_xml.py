@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 
 from ..errors import UnknownFormatError
 from ..quiz.markup import to_html, to_inline_html
-from ..quiz.model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
+from ..quiz.model import Bank, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
 from .common import (Mapping, accepted_ranges, for_type, match_spec, mistake_ranges, moodle_fraction,
                      moodle_partial_credit_notes, moodle_shares, number, prompt_markdown, shared_notes)
 

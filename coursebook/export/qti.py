@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 from ..quiz.markup import to_html, to_inline_html
-from ..quiz.model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
+from ..quiz.model import Bank, MultipleSelect, Numeric, ShortText, SingleChoice
 from .common import (Mapping, accepted_ranges, for_type, match_spec, number, prompt_markdown, shared_notes,
                      wrong_answer_digest)
 
