@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from ..errors import UnknownQuestionType
 from ..quiz.answers import MESSAGES
 from ..models.explorers import Explorer, fill, format_value, threshold_svg
 from ..quiz.scoring import grade
@@ -70,6 +71,8 @@ class QuestionWidget(w.VBox):
             return box, lambda: box.value, rule
         if q.type == "ordering":
             return self._ordering(seed)
+        if q.type != "matching":
+            raise UnknownQuestionType("widget (views/widgets.py _build_controls)", q.type)
         choices = q.choices
         options = [("Choose a match", None)] + [(choices[i], i) for i in q.choice_order(seed)]
         menus = [w.Dropdown(options=options, value=None, description=_plain(pair.left),

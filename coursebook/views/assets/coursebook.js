@@ -97,7 +97,11 @@
       return result("incorrect", 0);
     }
   };
-  function grade(spec, response) { return graders[spec.type](spec, response); }
+  function unknownType(where, type) { return new Error("coursebook.js " + where + " has no entry for question type " + type); }
+  function grade(spec, response) {
+    if (!graders.hasOwnProperty(spec.type)) throw unknownType("graders", spec.type);
+    return graders[spec.type](spec, response);
+  }
 
   /* ---- models (mirror explorers.py) ---- */
   function r(v, p) { var s = Math.pow(10, p === undefined ? 1 : p); return Math.floor(v * s + 0.5) / s; }
@@ -170,7 +174,8 @@
     if (type === "multiple") return all(section, "input:checked").map(function (i) { return i.value; });
     if (type === "numeric" || type === "text") return section.querySelector(".cb-input").value;
     if (type === "ordering") return all(section, ".cb-order-item").map(function (li) { return Number(li.dataset.item); });
-    return all(section, "select").map(function (s) { return s.value === "" ? null : Number(s.value); });
+    if (type === "matching") return all(section, "select").map(function (s) { return s.value === "" ? null : Number(s.value); });
+    throw unknownType("readResponse", type);
   }
 
   function writeResponse(section, type, response) {
@@ -181,8 +186,10 @@
     } else if (type === "ordering") {
       var list = section.querySelector(".cb-order");
       response.forEach(function (item) { list.appendChild(list.querySelector('[data-item="' + item + '"]')); });
-    } else {
+    } else if (type === "matching") {
       all(section, "select").forEach(function (s, i) { s.value = response[i] === null || response[i] === undefined ? "" : String(response[i]); });
+    } else {
+      throw unknownType("writeResponse", type);
     }
   }
 
@@ -339,6 +346,6 @@
     all(document, ".cb-explorer").forEach(initExplorer);
     all(document, "table.cb-timeline").forEach(initTimeline);
   }
-  window.CourseBook = {grade: grade, parseNumber: parseNumber, normaliseText: normaliseText, models: models, thresholdSvg: thresholdSvg};
+  window.CourseBook = {grade: grade, readResponse: readResponse, writeResponse: writeResponse, parseNumber: parseNumber, normaliseText: normaliseText, models: models, thresholdSvg: thresholdSvg};
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();
