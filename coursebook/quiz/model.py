@@ -126,8 +126,9 @@ class Numeric(_Question):
         numbers += [(f"mistake {n} `value`", m.value) for n, m in enumerate(self.mistakes, start=1)]
         for name, value in numbers:
             if value is not None and not math.isfinite(value):
-                shown = name if name.startswith("mistake") else f"`{name}`"
-                raise ValueError(f"{shown} is {value}, which is not a number a student can type; write the number itself")
+                written = ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"  # as YAML spells it
+                shown = f"{name} is {written}" if name.startswith("mistake") else f"`{name}: {written}`"
+                raise ValueError(f"{shown} is not a number a student can type; write the number itself")
         return self
 
     @model_validator(mode="after")

@@ -37,8 +37,8 @@ EXPECTED = {
     "year-as-number": (9, 9, "q-year", "`items` is 1945, which YAML reads as a number, not text; put it in quotes"),
     "answer-with-percent-sign": (7, 13, "q-percent-sign", "write `answer: 46.7` and add `percent: true`"),
     # what check-banks let through before
-    "numeric-nan-answer": (7, 5, "q-nan", "`answer` is nan, which is not a number a student can type"),
-    "numeric-infinite-tolerance": (8, 5, "q-inf", "`tolerance` is inf"),
+    "numeric-nan-answer": (7, 5, "q-nan", "`answer: .nan` is not a number a student can type"),
+    "numeric-infinite-tolerance": (8, 5, "q-inf", "`tolerance: .inf` is not a number"),
     "numeric-mistake-is-answer": (9, 5, "q-mistake", "counts as correct (the answer accepts 0.467 ± 0.00934)"),
     "text-feedback-on-answer": (8, 5, "q-chicken", "`feedback` for 'Chicken!' can never show"),
     "percent-as-fraction": (7, 5, "q-share", "write `answer: 46.7` for 46.7%"),
