@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..quiz.answers import normalise_text
+from ..quiz.model import QUESTION_ID
 from ..errors import BankError, Problem
 
 Kind = Literal["number", "text", "choice", "list", "set", "mapping"]
@@ -25,7 +26,7 @@ Kind = Literal["number", "text", "choice", "list", "set", "mapping"]
 
 class Task(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    id: str = Field(pattern=QUESTION_ID)
     variable: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     kind: Kind
     answer: Any

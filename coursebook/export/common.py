@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +21,19 @@ from ..quiz.model import Matching, MultipleSelect, Numeric, Ordering, ShortText
 # one value off the list aborts the whole import.
 MOODLE_GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667,
                  14.28571, 12.5, 11.11111, 10, 5)
+
+
+def element(parent, tag: str, text: str | None = None, **attrs):
+    """A child element with text and attributes; `continue_` stands for `continue`, a Python keyword."""
+    child = ET.SubElement(parent, tag, {key.rstrip("_"): str(value) for key, value in attrs.items()})
+    if text is not None:
+        child.text = text
+    return child
+
+
+def moodle_literal(answer: str) -> str:
+    """A short answer as Moodle must read it: `*` is its wildcard, so a literal one is escaped."""
+    return answer.replace("*", "\\*")
 
 
 def for_type(layer: str, table: dict, question):

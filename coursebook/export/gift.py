@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..quiz.markup import to_html, to_inline_html
 from ..quiz.model import Bank, MultipleSelect, Numeric, ShortText, SingleChoice
 from .common import (Mapping, accepted_ranges, for_type, match_spec, mistake_ranges, moodle_fraction,
-                     moodle_partial_credit_notes, moodle_shares, number, prompt_markdown, shared_notes)
+                     moodle_literal, moodle_partial_credit_notes, moodle_shares, number, prompt_markdown, shared_notes)
 
 NAME = "gift"
 LABEL = "Moodle (GIFT)"
@@ -75,12 +75,8 @@ def _matching(question) -> list[str]:
 
 
 def _text(question: ShortText) -> list[str]:
-    lines = [f"={escape(_literal(answer))}" for answer in question.answers]
-    return lines + [f"=%0%{escape(_literal(wrong))}{_feedback(feedback)}" for wrong, feedback in question.feedback.items()]
-
-
-def _literal(answer: str) -> str:
-    return answer.replace("*", "\\*")  # `*` is a wildcard in Moodle short answers
+    lines = [f"={escape(moodle_literal(answer))}" for answer in question.answers]
+    return lines + [f"=%0%{escape(moodle_literal(wrong))}{_feedback(feedback)}" for wrong, feedback in question.feedback.items()]
 
 
 # Each type's answer block: (the opening brace, the answer lines). GIFT has no ordering type.

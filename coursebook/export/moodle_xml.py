@@ -16,8 +16,9 @@ import xml.etree.ElementTree as ET
 from ..errors import UnknownFormatError
 from ..quiz.markup import to_html, to_inline_html
 from ..quiz.model import Bank, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
+from .common import element as _sub
 from .common import (Mapping, accepted_ranges, for_type, match_spec, mistake_ranges, moodle_fraction,
-                     moodle_partial_credit_notes, moodle_shares, number, prompt_markdown, shared_notes)
+                     moodle_literal, moodle_partial_credit_notes, moodle_shares, number, prompt_markdown, shared_notes)
 
 NAME = "moodle-xml"
 LABEL = "Moodle XML"
@@ -46,13 +47,6 @@ def describe(question, ordering: str = "native") -> Mapping:
     if isinstance(question, (SingleChoice, MultipleSelect)):
         kind += " (one answer)" if isinstance(question, SingleChoice) else " (multiple answers)"
     return Mapping(kind, tuple(notes))
-
-
-def _sub(parent, tag, text=None, **attrs):
-    element = ET.SubElement(parent, tag, {key: str(value) for key, value in attrs.items()})
-    if text is not None:
-        element.text = text
-    return element
 
 
 def _text(parent, tag, html_text: str, **attrs):
@@ -116,9 +110,9 @@ def _ordering(element, question: Ordering):
 def _short(element, question: ShortText):
     _sub(element, "usecase", "0")
     for answer in question.answers:
-        _answer(element, "100", answer.replace("*", "\\*"), None, fmt="moodle_auto_format")  # `*` is a wildcard
+        _answer(element, "100", moodle_literal(answer), None, fmt="moodle_auto_format")
     for wrong, feedback in question.feedback.items():
-        _answer(element, "0", wrong.replace("*", "\\*"), feedback, fmt="moodle_auto_format")
+        _answer(element, "0", moodle_literal(wrong), feedback, fmt="moodle_auto_format")
 
 
 _BODIES = {"single": _choice, "multiple": _choice, "numeric": _numeric, "matching": _matching,

@@ -21,6 +21,7 @@ import zipfile
 
 from ..quiz.markup import to_html, to_inline_html
 from ..quiz.model import Bank, MultipleSelect, Numeric, ShortText, SingleChoice
+from .common import element as _sub
 from .common import (Mapping, accepted_ranges, for_type, match_spec, number, prompt_markdown, shared_notes,
                      wrong_answer_digest)
 
@@ -54,14 +55,6 @@ def describe(question) -> Mapping:
     if question.hint:
         notes.append("hint dropped: Canvas questions have no hints")
     return Mapping(for_type(LABEL, _TYPES, question), tuple(notes))
-
-
-def _sub(parent, tag, text=None, **attrs):
-    # `continue_` stands for the attribute `continue`, a Python keyword
-    element = ET.SubElement(parent, tag, {key.rstrip("_"): str(value) for key, value in attrs.items()})
-    if text is not None:
-        element.text = text
-    return element
 
 
 def _mattext(parent, html_text: str, texttype="text/html"):
