@@ -142,3 +142,24 @@ def test_the_books_banks_are_valid():
     banks = load_banks(ROOT / "book" / "quizzes")
     assert "demo" in banks
     assert {q.type for q in banks["demo"].questions} == {"single", "multiple", "numeric", "ordering", "matching", "text"}
+
+
+def test_check_banks_reports_every_fixture_at_once_without_a_traceback():
+    from click.testing import CliRunner
+
+    from coursebook.cli import main
+
+    result = CliRunner().invoke(main, ["check-banks", str(BAD)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output + result.stderr
+    reported = {line.split(".yml:", 1)[0].rsplit("/", 1)[-1] for line in result.stderr.splitlines()[1:]}
+    assert set(EXPECTED) | {"numbered-options"} <= reported
+
+
+def test_check_banks_reads_a_yaml_bank():
+    from click.testing import CliRunner
+
+    from coursebook.cli import main
+
+    result = CliRunner().invoke(main, ["check-banks", str(BAD / "yaml_suffix")], catch_exceptions=False)
+    assert result.exit_code == 0 and result.output.startswith("1 bank") and "all valid" in result.output
