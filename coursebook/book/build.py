@@ -147,7 +147,8 @@ def _describe_failure(root: Path, html: Path, report: Path) -> str:
     log = re.sub(r"\x1b\[[0-9;]*m", "", report.read_text(errors="replace"))  # drop terminal colours
     notebook = root / report.relative_to(html / "reports").with_suffix("").with_suffix(".ipynb")
     source = re.search(r"following cell:\n-{18}\n(.*?)\n-{18}", log, re.S)
-    errors = re.findall(r"^(\w*(?:Error|Exception|Interrupt)\b.*)$", log, re.M)
+    # the error's line plus its indented continuation (a BankError lists one problem per line)
+    errors = re.findall(r"^(\w*(?:Error|Exception|Interrupt)\b.*(?:\n  \S.*)*)$", log, re.M)
     where = "a cell"
     if source and notebook.exists():
         cells = nbformat.read(notebook, as_version=4).cells

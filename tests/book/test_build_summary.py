@@ -55,3 +55,21 @@ def test_the_build_command_reports_it_first_without_a_traceback(book):
     assert done.stderr.startswith("error: 2 problems in the question banks; the book was not built:\n")
     assert "Traceback" not in done.stderr and "invalid-yaml: book/ch1.ipynb, book/ch2.ipynb" in done.stderr
     assert not (book / "_build" / "html").exists()  # nothing ran
+
+
+def test_a_failed_page_keeps_every_line_of_a_bank_error(tmp_path):
+    from coursebook.book.build import _describe_failure
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell('quiz("my-week")')]
+    (tmp_path / "book").mkdir()
+    nbformat.write(notebook, tmp_path / "book" / "my-week.ipynb")
+    report = tmp_path / "_build" / "html" / "reports" / "book" / "my-week.err.log"
+    report.parent.mkdir(parents=True)
+    report.write_text("An error occurred while executing the following cell:\n------------------\nquiz(\"my-week\")\n"
+                      "------------------\n\nBankError: 2 problems in question banks:\n"
+                      "  book/quizzes/my-week.yml:6:18: question 'mw-order': quote this text\n"
+                      "  book/quizzes/my-week.yml:9:5: question 'mw-terms': unknown key `feedbak`\n\n")
+    message = _describe_failure(tmp_path, tmp_path / "_build" / "html", report)
+    assert "book/my-week.ipynb: cell 1 failed: BankError: 2 problems in question banks:" in message
+    assert "my-week.yml:6:18: question 'mw-order'" in message and "my-week.yml:9:5: question 'mw-terms'" in message
