@@ -113,19 +113,19 @@ def _syntax_fix(exc: MarkedYAMLError, source_line: str, column: int) -> str:
     first = value[:1]
     if "'\\t'" in problem:
         return "a tab is used for indenting here; indent with spaces only"
+    if "quoted scalar" in problem:
+        return "a quotation mark is opened but never closed; end the text with the same quote it starts with"
     if "mapping values are not allowed" in problem:
         return ("quote this text: it contains ': ', which YAML reads as the start of another key; "
                 'put the whole text in double quotes, like `prompt: "Chronology: put these in order"`')
     if "alias" in problem or first == "*":
         return ("quote this text: it starts with `*`, which YAML reads as a reference; "
                 'put the whole text in double quotes, like `a: "*Sensitivity* is the short-run cost"`')
-    if first in "&!%@`|>" and "cannot start any token" in problem or first in "&!":
+    if first and (first in "&!%@`|>" and "cannot start any token" in problem or first in "&!"):
         return f"quote this text: it starts with `{first}`, which has a meaning of its own in YAML; put the whole text in double quotes"
-    if first in "[{" or "flow" in problem:
+    if first and first in "[{" or "flow" in problem:
         return (f"quote this text: it starts with `{first or '['}`, which YAML reads as the start of a list or mapping; "
                 "put the whole text in double quotes (or close the bracket if you meant a list)")
-    if "quoted scalar" in problem:
-        return "a quotation mark is opened but never closed; end the text with the same quote it starts with"
     if "block end" in problem or "indentation" in problem or "block mapping" in problem:
         return ("the indentation is off: every key of a question must line up under `id:`, and the lines "
                 "of a list or mapping under its first line")
@@ -146,7 +146,9 @@ def _read(path: Path, text: str) -> tuple[object, _Where]:
                                  f"the key `{name}` appears twice in one mapping; keep one of them",
                                  mark.column + 1)]) from None
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # an unclosed quote or bracket is found at the end of the file: point at where it opened
+        opened = exc.context_mark and ("quoted scalar" in (exc.context or "") or "flow" in (exc.context or ""))
+        mark = exc.context_mark if opened else exc.problem_mark or exc.context_mark
         lines = text.splitlines()
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
@@ -180,6 +182,8 @@ def _explain(error: dict, raw_question) -> tuple[str, tuple]:
         loc = loc[:2] + loc[3:]  # the type tag pydantic adds to a question's location
     named = [part for part in loc if isinstance(part, str) and part != "[key]"]
     field_name = named[-1] if named else ""
+    if len(named) >= 2 and named[-2] in ("options", "feedback") and loc[-1] == named[-1]:
+        field_name = f"{named[-2]}: {named[-1]}"  # an entry, such as option `a`
     found = error.get("input")
     if kind == "union_tag_invalid":
         typed = raw_question.get("type") if isinstance(raw_question, dict) else None
@@ -224,6 +228,12 @@ def _explain(error: dict, raw_question) -> tuple[str, tuple]:
         return f"`{field_name}` must be a set of `key: text` lines, like {example} (found {_shown(found)})", loc
     if kind == "list_type":
         return f"`{field_name}` must be a list: one `- ` line per entry, or `[first, second]` (found {_shown(found)})", loc
+    if kind in ("model_type", "model_attributes_type") and loc[:1] == ("questions",) and len(loc) == 2:
+        return "each entry of `questions` must be a question: a `- id: ...` line, then its keys indented under it", loc
+    if kind in ("model_type", "model_attributes_type"):
+        return f"each entry of `{field_name}` must be a set of `key: value` lines (found {_shown(found)})", loc
+    if kind == "string_too_short":
+        return f"`{field_name}` is empty; write the text", loc
     if kind == "too_short":
         least = error.get("ctx", {}).get("min_length", 1)
         return f"`{field_name}` needs at least {least} entr{'y' if least == 1 else 'ies'}", loc

@@ -28,6 +28,8 @@ EXPECTED = {
     "yaml-tab": (8, 1, "q-tab", "indent with spaces only"),
     "yaml-star": (8, 10, "q-star", "quote this text: it starts with `*`"),
     "duplicate-key": (7, 5, "q-twice", "the key `prompt` appears twice"),
+    "yaml-unclosed-quote": (6, 13, "q-quote", "a quotation mark is opened but never closed"),
+    "empty-prompt": (6, 13, "q-empty", "`prompt` is empty; write the text"),
     # the copy (line 9), not the original (line 4)
     "duplicate-id-same-file": (9, 9, "q-copied", "duplicate question id: line 4 already uses it"),
     # the right level: the bank, not a question
