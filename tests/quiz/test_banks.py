@@ -22,6 +22,7 @@ EXPECTED = {
     "matching-unmatched": (4, 5, "q-unmatched", "pair 2 ('L2') is unmatched"),
     "matching-double": (4, 5, "q-double", "'R1' is used twice"),
     "feedback-no-option": (9, 5, "q-feedback", "`feedback` names 'c', which is not an option"),
+    "correct-not-an-option": (11, 5, "q-correct", "`correct` names 'e', which is not an option; use one of the option keys"),
     "unknown-key": (9, 5, "q-typo", "unknown key `feedbak`; did you mean `feedback`?"),
     # YAML syntax: a fix in plain words and the nearest question, never the parser's wording
     "invalid-yaml": (6, 18, "q-yaml", "quote this text: it contains ': '"),
