@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -409,11 +409,23 @@ def scan_banks(folder: str | Path) -> Scan:
     return Scan(banks, problems, files)
 
 
+def _from_here(problems: list[Problem]) -> list[Problem]:
+    """Problems with their file given from the working folder when it is inside it (`quizzes/my-week.yml`)."""
+    here = Path.cwd()
+    shown = []
+    for problem in problems:
+        path = Path(problem.file)
+        if path.is_absolute() and path.is_relative_to(here):
+            problem = replace(problem, file=path.relative_to(here).as_posix())
+        shown.append(problem)
+    return shown
+
+
 def load_banks(folder: str | Path) -> dict[str, Bank]:
     """Every bank in a folder, validated together. Raises BankError listing every problem in every file."""
     scan = scan_banks(folder)
     if scan.problems:
-        raise BankError(scan.all_problems)
+        raise BankError(_from_here(scan.all_problems))
     return scan.banks
 
 
@@ -433,7 +445,7 @@ def get_bank(name: str, folder: str | Path | None = None) -> Bank:
     stamp = tuple((p.name, p.stat().st_mtime_ns) for p in bank_files(folder))
     scan = _cached_scan(str(folder), stamp)
     if name in scan.problems:
-        raise BankError(scan.problems[name])
+        raise BankError(_from_here(scan.problems[name]))
     if name not in scan.banks:
         known = sorted(set(scan.banks) | set(scan.problems))
         guess = difflib.get_close_matches(name, known, n=1)

@@ -6,7 +6,7 @@ import pytest
 from nbclient import NotebookClient
 
 from coursebook.errors import BankError
-from coursebook.quiz.bank import load_bank
+from coursebook.quiz.bank import get_bank
 from tests.quiz.test_banks import BAD
 
 FOLDER = BAD / "one_broken"  # demo.yml (valid) and unknown-key.yml (broken)
@@ -27,11 +27,11 @@ def outputs():
 def test_a_broken_bank_shows_its_problems_without_a_traceback(outputs):
     (error,) = [out for out in outputs[1] if out.output_type == "error"]
     with pytest.raises(BankError) as raised:
-        load_bank(FOLDER / "unknown-key.yml")
+        get_bank("unknown-key", FOLDER)  # in this process, as check-banks would show it
     shown = "\n".join(error.traceback)
     assert error.ename == "BankError"
     assert shown == f"BankError: {raised.value}"  # exactly the check-banks lines, nothing else
-    assert "unknown-key.yml:9:5: question 'q-typo': unknown key `feedbak`; did you mean `feedback`?" in shown
+    assert "  tests/fixtures/bad_banks/one_broken/unknown-key.yml:9:5: question 'q-typo': unknown key `feedbak`; did you mean `feedback`?" in shown
     assert "Traceback" not in shown and "bank.py" not in shown and "display.py" not in shown
 
 
