@@ -8,6 +8,7 @@ of the key it is about.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import os
 import re
@@ -106,7 +107,7 @@ def _nearest_id(lines: list[str], line: int) -> str | None:
     return None
 
 
-def _syntax_fix(exc: MarkedYAMLError, source_line: str, column: int) -> str:
+def _syntax_fix(exc: MarkedYAMLError, source_line: str) -> str:
     """What to do about a YAML syntax error, in plain words (the parser's wording names its internals)."""
     problem = f"{exc.context or ''} {exc.problem or ''}"
     value = source_line.split(": ", 1)[1].lstrip() if ": " in source_line else source_line.strip()
@@ -153,7 +154,7 @@ def _read(path: Path, text: str) -> tuple[object, _Where]:
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         source = lines[line - 1] if line and line <= len(lines) else ""
-        raise BankError([Problem(str(path), line, _nearest_id(lines, line or 0), _syntax_fix(exc, source, column or 0),
+        raise BankError([Problem(str(path), line, _nearest_id(lines, line or 0), _syntax_fix(exc, source),
                                  column)]) from None
     return _plain(root, where), where
 
@@ -212,9 +213,10 @@ def _explain(error: dict, raw_question) -> tuple[str, tuple]:
     if "[key]" in error["loc"]:
         return (f"`{field_name}` has the key {found!r}, which YAML reads as a number; use letters "
                 f"(`a:`, `b:`, `c:`) or put the number in quotes (`\"{found}\":`)"), loc
-    if kind in ("string_type",) and isinstance(found, (int, float, bool)):
-        reading = "true/false value" if isinstance(found, bool) else "number"
-        return f"`{field_name}` is {found!r}, which YAML reads as a {reading}, not text; put it in quotes: \"{found}\"", loc
+    if kind == "string_type" and isinstance(found, (int, float, bool, datetime.date)):
+        reading = "true/false value" if isinstance(found, bool) else "date" if isinstance(found, datetime.date) else "number"
+        written = str(found).lower() if isinstance(found, bool) else found
+        return f"`{field_name}` is {written}, which YAML reads as a {reading}, not text; put it in quotes: \"{written}\"", loc
     if kind == "string_type" and isinstance(found, (list, dict)):
         return f"`{field_name}` must be text, not a {'list' if isinstance(found, list) else 'mapping'}", loc
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
