@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .quiz.bank import find_banks_dir, load_banks
+from .quiz.lint import lint_banks
 from .errors import BankError, UnknownBankError
 from .export.command import export
 
@@ -54,13 +55,21 @@ main.add_command(export)
 @main.command("check-banks")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 def check_banks(folder: Path | None) -> None:
-    """Validate every question bank (default: book/quizzes)."""
+    """Validate every question bank (default: book/quizzes), then lint it (see coursebook/quiz/lint.py)."""
     try:
-        banks = load_banks(folder or find_banks_dir())
+        folder = folder or find_banks_dir()
+        banks = load_banks(folder)
     except (BankError, UnknownBankError) as exc:
         _fail(str(exc))
     total = sum(len(bank.questions) for bank in banks.values())
     click.echo(f"{len(banks)} banks, {total} questions: all valid.")
+    results = lint_banks(banks, folder)
+    for result in results:
+        click.echo(result.summary())
+    failed = [result.bank for result in results if not result.passed]
+    if failed:
+        _fail(f"bank lint failed for {', '.join(failed)} (see the report above)")
+    click.echo("lint: every bank passes.")
 
 
 @main.command("execute")
