@@ -365,6 +365,15 @@ def bank_files(folder: str | Path) -> list[Path]:
     return sorted(path for path in Path(folder).iterdir() if path.suffix in SUFFIXES and path.is_file())
 
 
+def bank_file(folder: str | Path, name: str) -> Path:
+    """The file a bank is read from: `<name>.yml`, or `<name>.yaml` when that is the one there."""
+    for suffix in SUFFIXES:
+        path = Path(folder) / f"{name}{suffix}"
+        if path.is_file():
+            return path
+    return Path(folder) / f"{name}{SUFFIXES[0]}"
+
+
 @dataclass
 class Scan:
     """A folder of banks: those that loaded, and the problems of each file that did not."""
