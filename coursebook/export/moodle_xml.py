@@ -103,6 +103,9 @@ def _ordering(element, question: Ordering):
     _sub(element, "gradingtype", "ABSOLUTE_POSITION")  # credit per item in its right place, as the book gives
     _sub(element, "showgrading", "SHOW")
     _sub(element, "numberingstyle", "none")
+    for feedback in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
+        _text(element, feedback, "", format="html")  # as Moodle's own export writes them: empty, present
+    _sub(element, "shownumcorrect")
     for position, item in enumerate(question.items, start=1):
         _text(element, "answer", to_inline_html(item), fraction=str(position), format="html")
 
