@@ -95,7 +95,7 @@ def engine_fingerprint(root: Path) -> str:
     """A hash of what notebook outputs depend on besides their own code: the package and the banks."""
     digest = hashlib.sha256()
     package = Path(__file__).parent.parent
-    banks = [path for path in (root / "book" / "quizzes").glob("*") if path.suffix in SUFFIXES]
+    banks = [path for path in (root / "book" / "quizzes").glob("*") if path.suffix.lower() in SUFFIXES]
     for path in sorted([*package.rglob("*.py"), *package.rglob("assets/*"), *banks]):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()

@@ -361,17 +361,15 @@ def load_bank(path: str | Path) -> Bank:
 
 
 def bank_files(folder: str | Path) -> list[Path]:
-    """Every bank file in a folder: `*.yml` and `*.yaml` (the guide says .yml; .yaml is read too)."""
-    return sorted(path for path in Path(folder).iterdir() if path.suffix in SUFFIXES and path.is_file())
+    """Every bank file in a folder: `*.yml` and `*.yaml`, in any case (the guide says .yml; the others are
+    read too, never skipped)."""
+    return sorted(path for path in Path(folder).iterdir() if path.suffix.lower() in SUFFIXES and path.is_file())
 
 
 def bank_file(folder: str | Path, name: str) -> Path:
     """The file a bank is read from: `<name>.yml`, or `<name>.yaml` when that is the one there."""
-    for suffix in SUFFIXES:
-        path = Path(folder) / f"{name}{suffix}"
-        if path.is_file():
-            return path
-    return Path(folder) / f"{name}{SUFFIXES[0]}"
+    found = [path for path in bank_files(folder) if path.stem == name]
+    return found[0] if found else Path(folder) / f"{name}{SUFFIXES[0]}"
 
 
 @dataclass
