@@ -20,6 +20,7 @@ import yaml
 
 from coursebook.errors import UnknownQuestionType
 from coursebook.export import gift, moodle_xml, qti, report
+from coursebook.export.common import Mapping
 from coursebook.quiz import scoring
 from coursebook.quiz.bank import load_bank
 from coursebook.quiz.model import QUESTION_TYPES, Bank, ShortText
@@ -30,6 +31,16 @@ EXAMPLES = ROOT / "tests" / "fixtures" / "export" / "every-type.yml"
 GUIDE = ROOT / "book" / "authoring-quizzes.md"
 JS = ROOT / "coursebook" / "views" / "assets" / "coursebook.js"
 JS_HARNESS = ROOT / "tests" / "question_types.js"
+
+
+class _AnyFormat:
+    """A stand-in export format, so the report's own type table is what a test exercises."""
+
+    LABEL = "Any format"
+
+    @staticmethod
+    def describe(question):
+        return Mapping("any", ())
 
 
 def one_question_bank(question) -> Bank:
@@ -72,7 +83,7 @@ LAYERS = {
     "QTI": lambda q: (qti.describe(q), qti.render(one_question_bank(q))),
     "Moodle XML": lambda q: (moodle_xml.describe(q), moodle_xml.render(one_question_bank(q)),
                              moodle_xml.render(one_question_bank(q), ordering="matching")),
-    "export report": lambda q: report.render(one_question_bank(q), [(gift, {})]),
+    "export report": lambda q: report.render(one_question_bank(q), [(_AnyFormat, {})]),
     "authors' guide": guide_layer,
 }
 
@@ -133,3 +144,18 @@ def test_schema_types_come_from_the_question_union():
     line = next(line for line in GUIDE.read_text(encoding="utf-8").splitlines() if "type: single" in line and "|" in line)
     assert [part.strip() for part in line.split("#", 1)[1].split("|")] == list(QUESTION_TYPES)
     assert yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))["bank"] == "every-type"
+
+
+def test_the_readme_counts_the_files_a_new_type_touches(seventh_type):
+    """The files the refusals name, plus the schema, are the package files a seventh type touches."""
+    named = set()
+    for layer, run in LAYERS.items():
+        try:
+            run(seventh_type)
+        except UnknownQuestionType as exc:
+            named.update(re.findall(r"([\w/-]+\.(?:py|js|md))\b", str(exc)))
+    package = {name.rsplit("/", 1)[-1] for name in named if not name.endswith(".md")} | {"model.py"}
+    assert "coursebook.js" in package
+    assert {"book/authoring-quizzes.md"} <= named
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"a seventh touches **{len(package)} package files**" in readme, sorted(package)

@@ -16,6 +16,7 @@ from .common import (Mapping, accepted_ranges, for_type, match_spec, mistake_ran
 NAME = "gift"
 LABEL = "Moodle (GIFT)"
 SUFFIX = ".gift.txt"
+_LAYER = f"{LABEL} export (export/gift.py)"  # named when a question type has no entry here
 _TYPES = {"single": "multichoice (one answer)", "multiple": "multichoice (multiple answers)",
           "numeric": "numerical", "matching": "matching", "ordering": "matching", "text": "shortanswer"}
 _ESCAPES = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:", "\n": "\\n", "\r": ""}
@@ -35,7 +36,7 @@ def describe(question) -> Mapping:
                      f"{number(question.points)} in the Moodle quiz")
     if question.hint:
         notes.append("hint dropped: GIFT has no hints")
-    return Mapping(for_type(LABEL, _TYPES, question), tuple(notes))
+    return Mapping(for_type(_LAYER, _TYPES, question), tuple(notes))
 
 
 def _feedback(markdown: str | None) -> str:
@@ -88,9 +89,9 @@ _BODIES = {
 
 
 def question_text(question) -> str:
-    opener, lines = for_type(LABEL, _BODIES, question)(question)
+    opener, lines = for_type(_LAYER, _BODIES, question)(question)
     lines.append(f"####{escape(to_html(question.explanation))}")
-    head = f"// [id:{question.id}] {question.type} -> {for_type(LABEL, _TYPES, question)}\n"
+    head = f"// [id:{question.id}] {question.type} -> {for_type(_LAYER, _TYPES, question)}\n"
     body = "".join(f"\n\t{line}" for line in lines)
     return f"{head}::{escape(question.id)}::[html]{escape(to_html(prompt_markdown(question)))}{opener}{body}\n}}\n"
 

@@ -23,6 +23,7 @@ from .common import (Mapping, accepted_ranges, for_type, match_spec, mistake_ran
 NAME = "moodle-xml"
 LABEL = "Moodle XML"
 SUFFIX = ".moodle.xml"
+_LAYER = f"{LABEL} export (export/moodle_xml.py)"  # named when a question type has no entry here
 ORDERING_FORMS = ("native", "matching")
 _TYPES = {"single": "multichoice", "multiple": "multichoice", "numeric": "numerical",
           "matching": "matching", "ordering": "ordering", "text": "shortanswer"}
@@ -31,7 +32,7 @@ _TYPES = {"single": "multichoice", "multiple": "multichoice", "numeric": "numeri
 def _lms_type(question, ordering: str) -> str:
     if question.type == "ordering" and ordering == "matching":
         return "matching"
-    return for_type(LABEL, _TYPES, question)
+    return for_type(_LAYER, _TYPES, question)
 
 
 def describe(question, ordering: str = "native") -> Mapping:
@@ -131,7 +132,7 @@ def _question(quiz, question, ordering: str):
     _sub(element, "defaultgrade", number(question.points))
     _sub(element, "hidden", "0")
     _sub(element, "idnumber", question.id)
-    body = _matching if question.type == "ordering" and ordering == "matching" else for_type(LABEL, _BODIES, question)
+    body = _matching if question.type == "ordering" and ordering == "matching" else for_type(_LAYER, _BODIES, question)
     body(element, question)
     if question.hint:
         _text(element, "hint", to_html(question.hint), format="html")

@@ -28,6 +28,7 @@ from .common import (Mapping, accepted_ranges, for_type, match_spec, number, pro
 NAME = "qti"
 LABEL = "Canvas (QTI 1.2)"
 SUFFIX = ".qti.zip"
+_LAYER = f"{LABEL} export (export/qti.py)"  # named when a question type has no entry here
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 MANIFEST_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
 _TYPES = {
@@ -54,7 +55,7 @@ def describe(question) -> Mapping:
         notes.append("shuffle is a quiz setting in Canvas: turn on 'Shuffle answers' there")
     if question.hint:
         notes.append("hint dropped: Canvas questions have no hints")
-    return Mapping(for_type(LABEL, _TYPES, question), tuple(notes))
+    return Mapping(for_type(_LAYER, _TYPES, question), tuple(notes))
 
 
 def _mattext(parent, html_text: str, texttype="text/html"):
@@ -64,7 +65,7 @@ def _mattext(parent, html_text: str, texttype="text/html"):
 
 def _metadata(item, question):
     fields = _sub(_sub(item, "itemmetadata"), "qtimetadata")
-    for label, entry in (("question_type", for_type(LABEL, _TYPES, question)), ("points_possible", number(question.points))):
+    for label, entry in (("question_type", for_type(_LAYER, _TYPES, question)), ("points_possible", number(question.points))):
         field = _sub(fields, "qtimetadatafield")
         _sub(field, "fieldlabel", label)
         _sub(field, "fieldentry", entry)
@@ -177,7 +178,7 @@ def _item(section, question, numbers):
     condition, var = _condition(resprocessing, continue_="Yes")
     _sub(var, "other")
     _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
-    for_type(LABEL, _BODIES, question)(item, presentation, resprocessing, question, numbers)
+    for_type(_LAYER, _BODIES, question)(item, presentation, resprocessing, question, numbers)
     general = "\n\n".join(part for part in (question.explanation, wrong_answer_digest(question)) if part)
     _feedback(item, "general_fb", to_html(general))
 

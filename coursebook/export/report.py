@@ -33,6 +33,6 @@ def render(bank: Bank, formats) -> bytes:
         for module, options in formats:
             mapping = module.describe(question, **options)
             notes = "; ".join(mapping.notes) or "nothing"
-            lines.append(f"| {question.id} | {for_type('the export report', _TYPE_NAMES, question)} | {module.LABEL} | "
+            lines.append(f"| {question.id} | {for_type('the export report (export/report.py)', _TYPE_NAMES, question)} | {module.LABEL} | "
                          f"{_cell(mapping.lms_type)} | {_cell(notes)} |")
     return ("\n".join(lines) + "\n").encode("utf-8")
