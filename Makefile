@@ -9,6 +9,7 @@ BIN    := $(VENV)/bin
 MATHJAX_VERSION := 3.2.2
 AXE_VERSION     := 4.11.0
 GIFT_PEGJS_VERSION := 1.0.2
+GIFT_PEGJS := vendor/gift/node_modules/gift-pegjs/package.json
 STAMP  := $(VENV)/.installed
 
 .PHONY: book instructor-book test test-fast outputs exercises clean env vendor benchmark
@@ -28,7 +29,7 @@ exercises: $(STAMP)
 	$(BIN)/python -m coursebook exercises generate
 
 # Everything except the real-browser tests, for a quick loop while writing.
-test-fast: $(STAMP) vendor
+test-fast: $(STAMP) $(GIFT_PEGJS)
 	$(BIN)/python -m pytest -m "not browser"
 
 # Re-execute every notebook and store its outputs (deterministic: see coursebook/book/execute.py).
@@ -51,7 +52,7 @@ $(STAMP): pyproject.toml constraints.txt
 # MathJax (served by the site itself, so pages with maths work offline), axe-core (for the
 # accessibility test) and gift-pegjs (an independent GIFT parser the export tests read files with),
 # all from the npm registry at pinned versions; no test fetches anything itself.
-vendor: vendor/site/_static/mathjax/tex-mml-chtml.js vendor/axe-core/axe.min.js vendor/gift/node_modules/gift-pegjs/package.json
+vendor: vendor/site/_static/mathjax/tex-mml-chtml.js vendor/axe-core/axe.min.js $(GIFT_PEGJS)
 
 vendor/site/_static/mathjax/tex-mml-chtml.js:
 	rm -rf vendor/tmp-mathjax && mkdir -p vendor/tmp-mathjax vendor/site/_static/mathjax/output/chtml/fonts vendor/site/_static/mathjax/input/tex
@@ -67,9 +68,10 @@ vendor/axe-core/axe.min.js:
 	cp vendor/tmp-axe/package/axe.min.js vendor/axe-core/
 	rm -rf vendor/tmp-axe
 
-vendor/gift/node_modules/gift-pegjs/package.json:
+$(GIFT_PEGJS): Makefile
 	mkdir -p vendor/gift
 	npm install --silent --prefix vendor/gift --no-audit --no-fund --save-exact gift-pegjs@$(GIFT_PEGJS_VERSION)
+	touch $@
 
 clean:
 	rm -rf _build vendor
