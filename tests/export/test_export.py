@@ -39,7 +39,8 @@ FIXTURE = ROOT / "tests" / "fixtures" / "export" / "every-type.yml"
 EDGE = ROOT / "tests" / "fixtures" / "export" / "2024-week3.yml"
 SCHEMAS = ROOT / "tests" / "fixtures" / "export" / "schemas"
 BOOK_BANKS = ROOT / "book" / "quizzes"
-GIFT_PEGJS = "1.0.2"
+# the pin lives in the Makefile, which installs it (`make vendor`)
+GIFT_PEGJS = re.search(r"^GIFT_PEGJS_VERSION := (\S+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
 VENDOR = ROOT / "vendor" / "gift"
 PARSE_GIFT = ROOT / "tests" / "export" / "parse_gift.js"
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
