@@ -117,7 +117,7 @@ def _syntax_fix(exc: MarkedYAMLError, source_line: str) -> str:
     if "quoted scalar" in problem:
         return "a quotation mark is opened but never closed; end the text with the same quote it starts with"
     if "mapping values are not allowed" in problem:
-        return ("quote this text: it contains ': ', which YAML reads as the start of another key; "
+        return ("quote this text: it contains `: `, which YAML reads as the start of another key; "
                 'put the whole text in double quotes, like `prompt: "Chronology: put these in order"`')
     if "alias" in problem or first == "*":
         return ("quote this text: it starts with `*`, which YAML reads as a reference; "

@@ -42,7 +42,7 @@ def test_every_problem_and_the_pages_using_the_bank(book):
     lines = str(raised.value).splitlines()
     assert lines[0] == "2 problems in the question banks; the book was not built:"
     assert lines[1].startswith("  book/quizzes/duplicate-id-same-file.yml:9:9: question 'q-copied': duplicate question id")
-    assert lines[2].startswith("  book/quizzes/invalid-yaml.yml:6:18: question 'q-yaml': quote this text: it contains ': '")
+    assert lines[2].startswith("  book/quizzes/invalid-yaml.yml:6:18: question 'q-yaml': quote this text: it contains `: `")
     assert lines[3] == "Pages that use the broken banks:"
     assert "  duplicate-id-same-file: none (no page calls quiz() on it)" in lines
     assert "  invalid-yaml: book/ch1.ipynb, book/ch2.ipynb" in lines

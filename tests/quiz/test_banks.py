@@ -25,7 +25,7 @@ EXPECTED = {
     "correct-not-an-option": (11, 5, "q-correct", "`correct` names 'e', which is not an option; use one of the option keys"),
     "unknown-key": (9, 5, "q-typo", "unknown key `feedbak`; did you mean `feedback`?"),
     # YAML syntax: a fix in plain words and the nearest question, never the parser's wording
-    "invalid-yaml": (6, 18, "q-yaml", "quote this text: it contains ': '"),
+    "invalid-yaml": (6, 18, "q-yaml", "quote this text: it contains `: `"),
     "yaml-tab": (8, 1, "q-tab", "indent with spaces only"),
     "yaml-star": (8, 10, "q-star", "quote this text: it starts with `*`"),
     "duplicate-key": (7, 5, "q-twice", "the key `prompt` appears twice"),
