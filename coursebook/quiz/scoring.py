@@ -140,7 +140,8 @@ _GRADERS = {
 
 
 def grade(question, response) -> Result:
-    """Grade any question type; never raises on odd input, which comes back as 'invalid'."""
+    """Grade any question type; never raises on odd input, which comes back as 'invalid'. A type with no
+    grader here raises UnknownQuestionType rather than being graded as another type."""
     if question.type not in _GRADERS:
         raise UnknownQuestionType("grading (quiz/scoring.py _GRADERS)", question.type)
     return _GRADERS[question.type](question, response)
