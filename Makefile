@@ -47,6 +47,8 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	# An editable install skips data files: put the Jupyter settings default (pyproject.toml) in place.
+	install -D -m 644 coursebook/views/assets/coursebook-jupyter-settings.json $(VENV)/share/jupyter/lab/settings/overrides.d/coursebook-jupyter-settings.json
 	touch $(STAMP)
 
 # MathJax (served by the site itself, so pages with maths work offline), axe-core (for the

@@ -78,7 +78,8 @@ LAYERS = {
     "grading": lambda q: scoring.grade(q, None),
     "static HTML": lambda q: (static.client_spec(q), static.question_html(q, 1)),
     "JS": js_layer,
-    "widget": lambda q: widgets.QuestionWidget(q, 1, widgets.Scoreboard(one_question_bank(q))),
+    # the live widget shows the site's own HTML and script, so it has no type code of its own
+    "widget": lambda q: widgets.quiz_widget(one_question_bank(q), [q]),
     "GIFT": lambda q: (gift.describe(q), gift.question_text(q)),
     "QTI": lambda q: (qti.describe(q), qti.render(one_question_bank(q))),
     "Moodle XML": lambda q: (moodle_xml.describe(q), moodle_xml.render(one_question_bank(q)),

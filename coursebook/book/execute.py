@@ -21,16 +21,14 @@ def _shorten(source: str, lines: int = 6) -> str:
 
 
 def make_deterministic(nb) -> None:
-    """Remove what changes from run to run: widget state and model ids, timings, kernel noise."""
+    """Remove what changes from run to run or cannot outlive the kernel: widget state, widget views,
+    timings. A stored widget view names a model no later kernel has, so a trusted notebook would show
+    "model not found" in its place; without it Jupyter shows the `text/html` view ("run this cell")."""
     nb.metadata.pop("widgets", None)
-    counter = 0
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if WIDGET_VIEW in data:
-                counter += 1
-                data[WIDGET_VIEW] = {**data[WIDGET_VIEW], "model_id": f"coursebook-widget-{counter:03d}"}
+            output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 def execute_notebook(path: str | Path, timeout: int = 300) -> None:

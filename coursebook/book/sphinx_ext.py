@@ -25,7 +25,9 @@ def _add_assets(app) -> None:
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     metadata = getattr(app.env, "nb_metadata", {}).get(pagename, {})
     metadata.get("js_files", {}).pop("ipywidgets_state", None)
-    if doctree is not None and 'class="math notranslate' in context.get("body", ""):
+    body = context.get("body", "")
+    # Quiz maths may sit only in a quiz's JSON payload (explanations and hints are drawn by the script).
+    if doctree is not None and ('class="math notranslate' in body or 'class=\\"math notranslate' in body):
         app.env.get_domain("math").data.setdefault("has_equations", {})[pagename] = True
 
 

@@ -18,8 +18,11 @@ _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6,
                 "b": 1e9, "bn": 1e9, "billion": 1e9}
 # ASCII-only classes, as in JavaScript: other scripts' digits are mapped above or refused.
 _SUFFIX = re.compile(r"^(.*?)\s*(thousand|million|billion|mn|bn|k|m|b)$", re.ASCII)
-_NUMBER = re.compile(r"^[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?$", re.ASCII)
-_COMMA_DECIMAL = re.compile(r"^[+-]?\d+,(?:\d{1,2}|\d{4,})$", re.ASCII)
+_PERCENT = re.compile(r"^(.*?)\s*(?:%|percent|per cent|pct)$", re.ASCII)
+# A thousands group never starts with 0 (`0,467` is a decimal comma, not 467); `24.` is 24.
+_NUMBER = re.compile(r"^[+-]?(?:(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$", re.ASCII)
+# Digits, one comma, digits, and not a thousands separator (checked after _NUMBER): `12,5`, `0,467`.
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$", re.ASCII)
 
 MESSAGES = {
     "empty": "Type an answer first.",
@@ -57,26 +60,26 @@ def _clean(raw: str) -> str:
 
 
 def parse_number(raw: str) -> Number | Invalid:
-    """`1,700,000`, `1.7 million`, `1.7m`, `-3`, `3.5e2`, `24%`; refuses words, NaN and infinities."""
+    """`1,700,000`, `1.7 million`, `1.7m`, `-3`, `3.5e2`, `24%`, `24 percent`, `24.`;
+    refuses words, NaN, infinities and decimal commas (`12,5`, `0,467`)."""
     if len(raw) > MAX_INPUT:
         return Invalid("too-long")
     text = _clean(raw)
     if not text:
         return Invalid("empty")
-    percent = text.endswith("%")
-    text = text.removesuffix("%").strip()
+    percent = _PERCENT.match(text)
+    if percent:
+        text = percent.group(1)
     factor = 1.0
     suffix = _SUFFIX.match(text)
     if suffix and suffix.group(1):
         text, factor = suffix.group(1), _MULTIPLIERS[suffix.group(2)]
-    if _COMMA_DECIMAL.fullmatch(text):
-        return Invalid("comma-decimal")
     if not _NUMBER.fullmatch(text):
-        return Invalid("not-a-number")
+        return Invalid("comma-decimal" if _COMMA_DECIMAL.fullmatch(text) else "not-a-number")
     value = float(text.replace(",", "")) * factor
     if not math.isfinite(value):
         return Invalid("not-finite")
-    return Number(value, percent)
+    return Number(value, bool(percent))
 
 
 def normalise_text(raw: str) -> str:

@@ -41,3 +41,22 @@ def to_html(text: str | None) -> str:
 def to_inline_html(text: str | None) -> str:
     """Inline HTML (no wrapping paragraph), for option labels."""
     return _MARKDOWN.renderInline(text).strip() if text else ""
+
+
+_PLAIN_TOKENS = {"text", "code_inline", "math_inline", "math_inline_double"}
+
+
+@lru_cache(maxsize=4096)
+def plain_text(text: str | None) -> str:
+    """The words of inline Markdown without its markup, for places that cannot hold HTML (an
+    <option>, an aria-label). Read from the same parser as `to_inline_html`, so a literal `*` stays."""
+    if not text:
+        return ""
+    words = []
+    for block in _MARKDOWN.parseInline(text):
+        for token in block.children or ():
+            if token.type in _PLAIN_TOKENS:
+                words.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+    return "".join(words).strip()

@@ -168,11 +168,12 @@ class Ordering(_Question):
     items: list[str] = Field(min_length=2)
 
     def display_order(self, seed: int = 0) -> list[int]:
-        """Positions shown to the student: shuffled, deterministic, never already solved."""
+        """Positions shown to the student: shuffled, deterministic per id and seed, and with no item
+        in its right place (so Check without moving anything earns nothing)."""
+        rng = random.Random(f"{self.id}:{seed}")
         order = list(range(len(self.items)))
-        random.Random(f"{self.id}:{seed}").shuffle(order)
-        if order == sorted(order):
-            order = order[1:] + order[:1]
+        while any(position == item for position, item in enumerate(order)):
+            rng.shuffle(order)  # about e tries on average; a derangement exists for 2 items or more
         return order
 
     @model_validator(mode="after")

@@ -71,12 +71,20 @@ def grade_multiple(question: MultipleSelect, response) -> Result:
     return Result(result.verdict, score, shown, f"{hits} of {len(correct)} correct options chosen, {misses} wrong")
 
 
-def _candidates(question: Numeric, number: Number) -> list[float]:
+def _readings(question: Numeric, number: Number) -> list[float]:
+    """Every value the student may have meant, in the question's units."""
     if not question.percent:
         return [number.value / 100 if number.percent_sign else number.value]
     if number.percent_sign:
         return [number.value]
     return [number.value, number.value * 100]  # 24 and 0.24 both mean 24 percent
+
+
+def _intended(question: Numeric, number: Number) -> float:
+    """The one reading a mistake is diagnosed from: a bare number below 1 in a percent question is a
+    fraction (0.2 is 20%); any other number means what it says (1 is 1%, never 100%)."""
+    readings = _readings(question, number)
+    return readings[1] if len(readings) == 2 and abs(number.value) < 1 else readings[0]
 
 
 def _near(value: float, target: float, tolerance: float) -> bool:
@@ -88,12 +96,14 @@ def grade_numeric(question: Numeric, response) -> Result:
     if isinstance(number, Invalid):
         return _invalid(number.reason)
     tolerance = question.absolute_tolerance
-    values = _candidates(question, number)
-    if any(_near(value, question.answer, tolerance) for value in values):
+    if any(_near(value, question.answer, tolerance) for value in _readings(question, number)):
         return Result("correct", 1.0)
-    for index, mistake in enumerate(question.mistakes):
-        if any(_near(value, mistake.value, tolerance) for value in values):
-            return Result("incorrect", 0.0, (f"mistake-{index}",))
+    # Within the tolerance, the nearest anticipated mistake (the first on a tie) names the error.
+    value = _intended(question, number)
+    near = [(abs(value - mistake.value), index) for index, mistake in enumerate(question.mistakes)
+            if _near(value, mistake.value, tolerance)]
+    if near:
+        return Result("incorrect", 0.0, (f"mistake-{min(near)[1]}",))
     return Result("incorrect", 0.0)
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 from ..errors import UnknownQuestionType
 from ..quiz.answers import MESSAGES, normalise_text
 from ..models.explorers import Explorer, fill
-from ..quiz.markup import to_html, to_inline_html
+from ..quiz.markup import plain_text, to_html, to_inline_html
+from ..quiz.policy import POLICY
 
 ASSETS = Path(__file__).parent / "assets"  # the one JS and one CSS file the site serves
 
@@ -39,6 +41,8 @@ def client_spec(question) -> dict:
     """What the browser's grader needs for one question, precomputed here."""
     spec = {"id": question.id, "type": question.type, "points": question.points,
             "explanation": to_html(question.explanation)}
+    if question.hint:
+        spec["hint"] = to_html(question.hint)
     if question.type in ("single", "multiple"):
         spec["options"] = list(question.options)
         spec["correct"] = list(question.correct_keys)
@@ -84,8 +88,8 @@ def _ordering(question, seed: int) -> str:
         text = question.items[item]
         rows.append(
             f'<li class="cb-order-item" data-item="{item}"><span class="cb-item-text">{to_inline_html(text)}</span> '
-            f'<span class="cb-order-buttons"><button type="button" class="cb-up" aria-label="Move up: {_e(text)}">Up</button>'
-            f'<button type="button" class="cb-down" aria-label="Move down: {_e(text)}">Down</button></span></li>'
+            f'<span class="cb-order-buttons"><button type="button" class="cb-up" disabled aria-label="Move up: {_e(plain_text(text))}">Up</button>'
+            f'<button type="button" class="cb-down" disabled aria-label="Move down: {_e(plain_text(text))}">Down</button></span></li>'
         )
     return (f'<ol class="cb-order" aria-labelledby="cb-{_e(question.id)}-prompt">{"".join(rows)}</ol>'
             f'<p class="cb-sr-only" aria-live="polite" data-role="order-status"></p>')
@@ -93,7 +97,7 @@ def _ordering(question, seed: int) -> str:
 
 def _matching(question, seed: int) -> str:
     choices = question.choices
-    options = "".join(f'<option value="{index}">{_e(choices[index])}</option>' for index in question.choice_order(seed))
+    options = "".join(f'<option value="{index}">{_e(plain_text(choices[index]))}</option>' for index in question.choice_order(seed))
     rows = []
     for index, pair in enumerate(question.pairs):
         control_id = f"cb-{question.id}-m{index}"
@@ -122,12 +126,11 @@ def _controls(question, seed: int) -> tuple[str, str]:
 
 
 def question_html(question, number: int, seed: int = 0) -> str:
+    """One question's stored markup: prompt and controls only. The buttons, the hint and the
+    explanation are added by the script from the payload, so a viewer without it (GitHub, nbviewer,
+    a notebook opened before its cells run) shows the questions and gives nothing away."""
     qid = _e(question.id)
     rule, controls = _controls(question, seed)
-    hint = ""
-    if question.hint:
-        hint = (f'<button type="button" class="cb-hint-button" aria-expanded="false" aria-controls="cb-{qid}-hint">Show hint</button>'
-                f'<div class="cb-hint" id="cb-{qid}-hint" hidden>{to_html(question.hint)}</div>')
     points = f'{question.points:g} point{"s" if question.points != 1 else ""}'
     return (
         f'<section class="cb-question" id="cb-{qid}" data-qid="{qid}" data-type="{question.type}" aria-labelledby="cb-{qid}-title">'
@@ -135,30 +138,43 @@ def question_html(question, number: int, seed: int = 0) -> str:
         f'<div class="cb-prompt" id="cb-{qid}-prompt">{to_html(question.prompt)}</div>'
         + (f'<p class="cb-rule">{_e(rule)}</p>' if rule else "")
         + controls
-        + f'<div class="cb-actions"><button type="button" class="cb-check">Check</button>{hint}</div>'
-        f'<div class="cb-feedback" role="status" aria-live="polite"></div>'
-        f'<div class="cb-explanation" hidden><p class="cb-explanation-label">Explanation</p>{to_html(question.explanation)}</div>'
-        "</section>"
+        + '<div class="cb-actions"></div><div class="cb-feedback" role="status" aria-live="polite"></div>'
+        '<div class="cb-explanation"></div></section>'
+
     )
 
 
-def quiz_html(bank, questions, seed: int = 0) -> str:
-    """A block of questions from one bank, with the chapter's running score and a reset control."""
+RUN_THIS_CELL = "Run this cell to answer these questions (on the book's website they work in the page)."
+
+
+def quiz_html(bank, questions, seed: int = 0, instance: int = 1) -> str:
+    """A block of questions from one bank, with the policy, the chapter's running score and a reset
+    control. `instance` > 1 marks a repeat of the same questions on one page: its element ids get
+    a suffix so that two blocks never share an id or a radio group."""
     numbers = {question.id: index for index, question in enumerate(bank.questions, start=1)}
     payload = {"bank": bank.bank, "title": bank.title, "total": bank.total_points, "messages": MESSAGES,
-               "labels": VERDICT_LABELS, "questions": [client_spec(question) for question in questions]}
+               "labels": VERDICT_LABELS, "policy": POLICY, "questions": [client_spec(question) for question in questions]}
     block_id = f"cbq-{bank.bank}-{questions[0].id}"
     body = "".join(question_html(question, numbers[question.id], seed) for question in questions)
+    if instance > 1:
+        block_id += f"-{instance}"
+        body = _suffix_ids(body, f"-{instance}")
     return (
         f'<div class="cb-quiz" id="{_e(block_id)}" data-bank="{_e(bank.bank)}">'
         f'<script type="application/json" class="cb-payload">{_json(payload)}</script>'
-        f'<p class="cb-noscript">This quiz needs JavaScript. Open the notebook in Jupyter to answer it there.</p>'
+        f'<p class="cb-noscript">{_e(RUN_THIS_CELL)}</p>'
         f"{body}"
+        f'<p class="cb-policy">{_e(POLICY["statement"])}</p>'
         f'<div class="cb-footer"><p class="cb-score" aria-live="polite">{_e(bank.title)}: '
-        f'<span class="cb-score-value">0</span> of {bank.total_points:g} points</p>'
-        f'<button type="button" class="cb-reset">Reset this page\'s answers</button></div>'
+        f'<span class="cb-score-value">0</span> of {bank.total_points:g} points</p></div>'
         "</div>"
     )
+
+
+def _suffix_ids(markup: str, suffix: str) -> str:
+    """Append `suffix` to every id and to every attribute that points at one (ids start `cb-`)."""
+    return re.sub(r'\b(id|for|name|aria-labelledby|aria-controls)="(cb-[^"]*)"',
+                  lambda match: f'{match.group(1)}="{match.group(2)}{suffix}"', markup)
 
 
 def explorer_html(explorer: Explorer, preset: str | None = None) -> str:
@@ -179,7 +195,7 @@ def explorer_html(explorer: Explorer, preset: str | None = None) -> str:
             f'<div class="cb-slider"><label for="{control_id}">{_e(fill(slider.label, names))}</label> '
             f'<input type="range" id="{control_id}" data-name="{slider.name}" min="{slider.min:g}" max="{slider.max:g}" '
             f'step="{slider.step:g}" value="{value:g}"> '
-            f'<output for="{control_id}">{value:g}{_e(slider.unit)}</output></div>'
+            f'<output for="{control_id}" data-unit="{_e(slider.unit)}">{value:g}{_e(slider.unit)}</output></div>'
         )
     note = (explorer.presets.get(preset) or {}).get("note", "") if preset else ""
     notes = "".join(f"<li>{_e(text)}</li>" for text in ((note,) if note else ()) + explorer.notes)
@@ -187,7 +203,7 @@ def explorer_html(explorer: Explorer, preset: str | None = None) -> str:
         f'<div class="cb-explorer" id="{block_id}" data-model="{explorer.name}">'
         f'<script type="application/json" class="cb-payload">{_json(payload)}</script>'
         f'<p class="cb-explorer-title"><strong>{_e(explorer.title)}</strong></p>'
-        f'<p class="cb-noscript">This explorer needs JavaScript. Open the notebook in Jupyter to use it there.</p>'
+        f'<p class="cb-noscript">Run this cell to use the explorer (on the book\'s website it works in the page).</p>'
         f'<div class="cb-sliders">{"".join(sliders)}</div>'
         f'<div class="cb-results" aria-live="polite"></div>'
         f'<ul class="cb-notes">{notes}</ul>'

@@ -1,183 +1,189 @@
-"""The live view: ipywidgets for a running kernel. Grading is delegated to `grading.grade`."""
+"""The live view for a running kernel: the site's own HTML and script inside an anywidget.
+
+The page shows exactly what the site shows (`static.quiz_html`, `static.explorer_html`), drawn by
+the same `assets/coursebook.js`; `assets/live.js` connects it to this kernel. Here, Python grades
+every answer and applies the quiz policy (`quiz/policy.py`); states are kept in `progress.py`'s
+file beside the notebook, so they survive a re-run, a page reload and a new kernel. Styles ship in
+the widget (`assets/live.css`); nothing depends on the site's CSS.
+"""
 
 from __future__ import annotations
 
-import ipywidgets as w
+import html as html_text
+import json
+import re
+from dataclasses import asdict
 
-from ..errors import UnknownQuestionType
-from ..quiz.answers import MESSAGES
-from ..models.explorers import Explorer, fill, format_value, threshold_svg
+import anywidget
+import traitlets
+from latex2mathml.converter import convert as latex_to_mathml
+
+from ..models.explorers import Explorer
+from ..quiz.policy import EVENTS, new_state, step
 from ..quiz.scoring import grade
-from ..quiz.markup import to_html, to_inline_html
-from .static import MATCHING_RULE, MULTIPLE_RULE, ORDERING_RULE, VERDICT_LABELS
+from . import static
+from .progress import Progress, progress_here
+
+_ASSETS = static.ASSETS
+_SCRIPT = "\n".join([
+    "globalThis.CourseBookLive = true;",  # load the shared renderer without wiring the page itself
+    (_ASSETS / "coursebook.js").read_text(encoding="utf-8"),
+    (_ASSETS / "live.js").read_text(encoding="utf-8"),
+])
+_STYLE = (_ASSETS / "live.css").read_text(encoding="utf-8")
 
 
-class Scoreboard:
-    """The running score of one bank in this kernel: the last valid result per question."""
-
-    def __init__(self, bank):
-        self.bank, self.scores, self.labels = bank, {}, []
-
-    def record(self, question, result) -> None:
-        if result.counts:
-            self.scores[question.id] = result.score * question.points
-        for label in self.labels:
-            label.value = self.text()
-
-    def text(self) -> str:
-        earned = round(sum(self.scores.values()), 2)
-        return f"{self.bank.title}: {earned:g} of {self.bank.total_points:g} points"
+_MATH = re.compile(r'<(span|div) class="math notranslate nohighlight">\\[(\[](.*?)\\[)\]]</\1>', re.S)
+_PAYLOAD = re.compile(r'(<script type="application/json" class="cb-payload">)(.*?)(</script>)', re.S)
 
 
-class QuestionWidget(w.VBox):
-    """One question: its controls, a Check button, feedback and explanation."""
-
-    def __init__(self, question, number: int, scoreboard: Scoreboard, seed: int = 0):
-        self.question, self.scoreboard = question, scoreboard
-        self.result = None
-        title = w.HTML(f"<strong>Question {number}</strong> ({question.points:g} point{'s' if question.points != 1 else ''})")
-        prompt = w.HTMLMath(to_html(question.prompt))
-        self.controls, self._read, rule = self._build_controls(seed)
-        self.check_button = w.Button(description="Check", tooltip="Check your answer")
-        self.check_button.on_click(lambda _: self.check())
-        self.feedback = w.HTMLMath()
-        self.explanation = w.HTMLMath(layout=w.Layout(display="none"))
-        actions = [self.check_button]
-        self.hint = None
-        if question.hint:
-            self.hint = w.HTMLMath(to_html(question.hint), layout=w.Layout(display="none"))
-            self.hint_button = w.Button(description="Show hint")
-            self.hint_button.on_click(lambda _: self.toggle_hint())
-            actions.append(self.hint_button)
-        parts = [title, prompt] + ([w.HTML(f"<em>{rule}</em>")] if rule else []) + [self.controls, w.HBox(actions)]
-        super().__init__(parts + ([self.hint] if self.hint else []) + [self.feedback, self.explanation])
-        self.add_class("cb-live-question")
-
-    def _build_controls(self, seed):
-        q = self.question
-        if q.type == "single":
-            keys = q.option_order(seed)
-            radio = w.RadioButtons(options=[(_plain(q.options[k]), k) for k in keys], value=None,
-                                   description="Answer", layout=w.Layout(width="auto"))
-            return radio, lambda: radio.value or "", ""
-        if q.type == "multiple":
-            boxes = {k: w.Checkbox(description=to_inline_html(q.options[k]), description_allow_html=True,
-                                   indent=False, value=False) for k in q.option_order(seed)}
-            return w.VBox(list(boxes.values())), lambda: [k for k, box in boxes.items() if box.value], MULTIPLE_RULE
-        if q.type in ("numeric", "text"):
-            units = f" ({q.units})" if getattr(q, "units", None) else ""
-            box = w.Text(description="Answer", placeholder=f"Your answer{units}")
-            rule = "Percentages may be written as 24, 24% or 0.24." if getattr(q, "percent", False) else ""
-            return box, lambda: box.value, rule
-        if q.type == "ordering":
-            return self._ordering(seed)
-        if q.type != "matching":
-            raise UnknownQuestionType("widget (views/widgets.py _build_controls)", q.type)
-        choices = q.choices
-        options = [("Choose a match", None)] + [(choices[i], i) for i in q.choice_order(seed)]
-        menus = [w.Dropdown(options=options, value=None, description=_plain(pair.left),
-                            style={"description_width": "initial"}) for pair in q.pairs]
-        return w.VBox(menus), lambda: [menu.value for menu in menus], MATCHING_RULE
-
-    def _ordering(self, seed):
-        q = self.question
-        order = q.display_order(seed)
-        box = w.VBox()
-
-        def render():
-            rows = []
-            for position, item in enumerate(order):
-                up = w.Button(description="Up", tooltip=f"Move up: {q.items[item]}", layout=w.Layout(width="4em"))
-                down = w.Button(description="Down", tooltip=f"Move down: {q.items[item]}", layout=w.Layout(width="5em"))
-                up.on_click(lambda _, p=position: move(p, -1))
-                down.on_click(lambda _, p=position: move(p, +1))
-                rows.append(w.HBox([w.HTML(f"{position + 1}. {to_inline_html(q.items[item])}"), up, down]))
-            box.children = rows
-
-        def move(position, step):
-            target = position + step
-            if 0 <= target < len(order):
-                order[position], order[target] = order[target], order[position]
-                render()
-
-        render()
-        self.move = move
-        return box, lambda: list(order), ORDERING_RULE
-
-    def toggle_hint(self):
-        hidden = self.hint.layout.display == "none"
-        self.hint.layout.display = None if hidden else "none"
-        self.hint_button.description = "Hide hint" if hidden else "Show hint"
-
-    def check(self):
-        result = grade(self.question, self._read())
-        self.result = result
-        self.feedback.value = feedback_html(self.question, result)
-        if result.counts:
-            self.explanation.value = f"<p><strong>Explanation</strong></p>{to_html(self.question.explanation)}"
-            self.explanation.layout.display = None
-        self.scoreboard.record(self.question, result)
-        return result
+def _mathml(fragment: str) -> str:
+    """The markup renderer's maths (`\\(...\\)` for the site's MathJax) as MathML, which the browser
+    draws itself: JupyterLab's typesetter does not reach into a widget."""
+    def swap(match):
+        display = "block" if match.group(1) == "div" else "inline"
+        try:
+            return latex_to_mathml(html_text.unescape(match.group(2)), display=display)
+        except Exception:  # noqa: BLE001 - a formula it cannot read stays as source, never breaks the quiz
+            return match.group(0)
+    return _MATH.sub(swap, fragment)
 
 
-def feedback_html(question, result) -> str:
-    """The same words the static view shows, from the same result."""
-    if result.verdict == "invalid":
-        return f"<p><strong>{VERDICT_LABELS['invalid']}</strong> {MESSAGES[result.feedback[0]]}</p>"
-    earned = round(result.score * question.points, 2)
-    parts = [f"<p><strong>{VERDICT_LABELS[result.verdict]}</strong> {result.detail} ({earned:g} of {question.points:g})</p>"]
-    texts = getattr(question, "feedback", {}) or {}
-    if question.type == "numeric":
-        texts = {f"mistake-{i}": m.feedback for i, m in enumerate(question.mistakes)}
-    parts += [to_html(texts[key]) for key in result.feedback if key in texts]
-    return "".join(parts)
+def _live_html(markup: str) -> str:
+    """The site's block with its maths as MathML, in the visible markup and in the payload."""
+    def payload(match):
+        data = json.loads(match.group(2))
+        return match.group(1) + static._json(_map_strings(data, _mathml)) + match.group(3)
+    return _PAYLOAD.sub(payload, _mathml(markup), count=1)
 
 
-def _plain(text: str) -> str:
-    """Option text for controls that cannot show HTML (radio labels, dropdown entries)."""
-    return text.replace("*", "").replace("`", "")
+def _map_strings(value, change):
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [_map_strings(item, change) for item in value]
+    if isinstance(value, dict):
+        return {key: _map_strings(item, change) for key, item in value.items()}
+    return value
 
 
-def quiz_widget(bank, questions, scoreboard: Scoreboard, seed: int = 0) -> w.VBox:
-    numbers = {q.id: i for i, q in enumerate(bank.questions, start=1)}
-    score = w.HTML(scoreboard.text())
-    scoreboard.labels.append(score)
-    items = [QuestionWidget(q, numbers[q.id], scoreboard, seed) for q in questions]
-    box = w.VBox(items + [score])
-    box.questions = items
-    box.score = score
-    return box
+def _as_json(result) -> dict | None:
+    """A grader result as the page receives it (lists, not tuples)."""
+    return None if result is None else {**asdict(result), "feedback": list(result.feedback)}
 
 
-def explorer_widget(explorer: Explorer, preset: str | None = None) -> w.VBox:
-    values, names = explorer.defaults(preset), explorer.labels(preset)
-    sliders = {}
-    for s in explorer.sliders:
-        sliders[s.name] = w.FloatSlider(value=values[s.name], min=s.min, max=s.max, step=s.step,
-                                        description=fill(s.label, names), readout_format=".0f",
-                                        style={"description_width": "initial"}, layout=w.Layout(width="95%"))
-    results = w.HTMLMath()
+class QuizWidget(anywidget.AnyWidget):
+    """Questions from one bank. The browser sends events; the kernel answers with states."""
 
-    def update(_=None):
-        outputs = explorer.compute(**{name: slider.value for name, slider in sliders.items()})
-        results.value = results_html(explorer, outputs, names)
+    _esm = traitlets.Unicode(_SCRIPT).tag(sync=True)
+    _css = traitlets.Unicode(_STYLE).tag(sync=True)
+    kind = traitlets.Unicode("quiz").tag(sync=True)
+    html = traitlets.Unicode().tag(sync=True)
+    views = traitlets.Dict().tag(sync=True)
+    """Per question id: {"state": policy state, "result": the last grader result or None}."""
+    score = traitlets.Dict().tag(sync=True)
+    """{"earned": points, "total": points} for the whole bank, across every block on the page."""
 
-    for slider in sliders.values():
-        slider.observe(update, names="value")
-    update()
-    note = (explorer.presets.get(preset) or {}).get("note") if preset else None
-    notes = "".join(f"<li>{text}</li>" for text in ((note,) if note else ()) + explorer.notes)
-    box = w.VBox([w.HTML(f"<strong>{explorer.title}</strong>"), *sliders.values(), results, w.HTML(f"<ul>{notes}</ul>")])
-    box.sliders, box.results = sliders, results
-    return box
+    def __init__(self, bank, questions, *, seed: int = 0, instance: int = 1, progress: Progress | None = None):
+        super().__init__(html=_live_html(static.quiz_html(bank, questions, seed, instance)))
+        self.bank, self.questions = bank, {question.id: question for question in questions}
+        self.progress = progress or progress_here()
+        self._results: dict[str, dict | None] = {}
+        self.progress.listen(bank.bank, self)
+        self.on_msg(self._on_message)
+        self.refresh()
+
+    # -- the protocol with live.js --------------------------------------------------------------
+    def _on_message(self, _widget, content, _buffers=None) -> None:
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "hello":
+            self.send({"type": "ready"})
+        elif content.get("type") == "event":
+            event, qids = content.get("event"), content.get("qids")
+            if isinstance(event, dict) and event.get("type") in EVENTS and isinstance(qids, list):
+                self.apply(event, [qid for qid in qids if qid in self.questions])
+
+    def apply(self, event: dict, qids: list[str]) -> None:
+        """Run one policy event on some of this block's questions, store and show the outcome."""
+        states, changes = self.progress.states(self.bank.bank), {}
+        for qid in qids:
+            state, result = step(self.questions[qid], states.get(qid), event)
+            changes[qid] = state
+            if result is not None or event["type"] == "reset":
+                self._results[qid] = _as_json(result)
+        self.progress.update(self.bank.bank, changes)  # calls refresh() on every block of the bank
+
+    def refresh(self) -> None:
+        states, views = self.progress.states(self.bank.bank), {}
+        for qid, question in self.questions.items():
+            state = {**new_state(), **states.get(qid, {})}
+            if qid not in self._results:  # a new block or kernel: show what the stored answer earned
+                self._results[qid] = _as_json(grade(question, state["response"])) if state["response"] is not None else None
+            views[qid] = {"state": state, "result": self._results[qid]}
+        self.views = views
+        earned = sum(question.points * float(states.get(question.id, {}).get("best", 0) or 0)
+                     for question in self.bank.questions)
+        self.score = {"earned": round(earned, 2), "total": self.bank.total_points}
+
+    # -- what a student does, for tests and for scripted use --------------------------------------
+    def check(self, qid: str, response) -> dict:
+        self.apply({"type": "check", "response": response}, [qid])
+        return self.views[qid]
+
+    def open_hint(self, qid: str) -> dict:
+        self.apply({"type": "hint"}, [qid])
+        return self.views[qid]
+
+    def show_answer(self, qid: str) -> dict:
+        self.apply({"type": "show-answer"}, [qid])
+        return self.views[qid]
+
+    def reset(self) -> None:
+        self.apply({"type": "reset"}, list(self.questions))
 
 
-def results_html(explorer: Explorer, outputs: dict, names: dict) -> str:
-    rows = "".join(
-        f"<tr><th>{fill(row.label, names)}</th><td>"
-        f"{row.missing if outputs[row.key] is None else format_value(outputs[row.key]) + row.unit}</td></tr>"
-        for row in explorer.rows
-    )
-    verdict = fill(fill(explorer.verdicts[outputs["verdict"]], names), outputs)
-    chart = threshold_svg(outputs) if explorer.chart == "threshold" else ""
-    return f"<p><strong>{verdict}</strong></p>{chart}<table>{rows}</table>"
+class ExplorerWidget(anywidget.AnyWidget):
+    """One explorer: the browser sends slider values, the kernel's model computes the outputs."""
+
+    _esm = traitlets.Unicode(_SCRIPT).tag(sync=True)
+    _css = traitlets.Unicode(_STYLE).tag(sync=True)
+    kind = traitlets.Unicode("explorer").tag(sync=True)
+    html = traitlets.Unicode().tag(sync=True)
+    values = traitlets.Dict().tag(sync=True)
+    outputs = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, explorer: Explorer, preset: str | None = None):
+        self.explorer = explorer
+        super().__init__(html=_live_html(static.explorer_html(explorer, preset)), values=explorer.defaults(preset))
+        self.on_msg(self._on_message)
+        self._compute()
+
+    def _on_message(self, _widget, content, _buffers=None) -> None:
+        if isinstance(content, dict) and content.get("type") == "hello":
+            self.send({"type": "ready"})
+
+    @traitlets.observe("values")
+    def _on_values(self, _change) -> None:
+        self._compute()
+
+    def _compute(self) -> None:
+        if not hasattr(self, "explorer"):
+            return
+        sliders = {slider.name: slider for slider in self.explorer.sliders}
+        clean = {}
+        for name, slider in sliders.items():
+            try:
+                value = float(self.values.get(name, slider.value))
+            except (TypeError, ValueError):
+                value = slider.value
+            clean[name] = min(slider.max, max(slider.min, value)) if value == value else slider.value
+        self.outputs = self.explorer.compute(**clean)
+
+
+def quiz_widget(bank, questions, seed: int = 0, instance: int = 1) -> QuizWidget:
+    return QuizWidget(bank, questions, seed=seed, instance=instance)
+
+
+def explorer_widget(explorer: Explorer, preset: str | None = None) -> ExplorerWidget:
+    return ExplorerWidget(explorer, preset)

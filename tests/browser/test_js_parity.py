@@ -91,6 +91,8 @@ def test_hostile_bank_shows_text_and_runs_nothing(page, harness):
     page.locator("#cb-h-1 .cb-check").click()
     feedback = page.locator("#cb-h-1 .cb-feedback")
     assert feedback.locator("a").count() == 0 or "javascript:" not in (feedback.locator("a").first.get_attribute("href") or "")
+    page.locator("#cb-h-1-a").check()  # right: the explanation opens (never after a wrong answer)
+    page.locator("#cb-h-1 .cb-check").click()
     assert "<iframe src=x>" in page.locator("#cb-h-1 .cb-explanation").inner_text()
     assert page.locator("main img, main iframe").count() == 0
     page.watch.check()  # no alert() dialog, no console error

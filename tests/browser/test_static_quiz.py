@@ -1,5 +1,7 @@
-"""The published quiz page, answered in a real browser: every type, wrong then right, reload, reset,
-the keyboard alone, and accessibility (axe-core, loaded from the local vendor folder)."""
+"""The published quiz page, answered in a real browser under the quiz policy (quiz/policy.json):
+every type wrong then right, best attempt kept, hint before Show answer, invalid entries change
+nothing, reload, reset with confirmation, the keyboard alone (Enter checks), and accessibility
+(axe-core, loaded from the local vendor folder)."""
 
 import re
 
@@ -28,7 +30,7 @@ def check(page, qid):
 
 
 def score(page):
-    return float(page.locator(".cb-score-value").first.inner_text())
+    return round(float(page.locator(".cb-score-value").first.inner_text()), 2)
 
 
 def order_items(page, qid):
@@ -79,27 +81,81 @@ def test_wrong_then_right(demo, qid):
         WRONG[qid](demo)
         text = check(demo, qid)
         assert "Not yet." in text and WRONG_FEEDBACK[qid] in text
-        assert score(demo) == 0
-    else:  # the ordering starts shuffled, so checking it untouched is a wrong answer
-        assert "Not yet." in check(demo, qid) or "Partly right." in check(demo, qid)
+    else:  # the ordering never starts with an item in place, so checking it untouched earns nothing
+        assert "0 of 4 in the right place" in check(demo, qid)
+    assert score(demo) == 0
+    assert not question(demo, qid).locator(".cb-explanation").is_visible()  # a wrong answer never explains
+    assert question(demo, qid).locator(".cb-check").is_enabled()  # and the question stays open
     RIGHT[qid](demo)
     text = check(demo, qid)
-    assert text.startswith("✓") or "Correct." in text
     assert "Correct." in text
     assert score(demo) == 1
     assert question(demo, qid).locator(".cb-explanation").is_visible()
+    assert question(demo, qid).locator(".cb-check").is_disabled()  # right: closed at full marks
     demo.watch.check()
 
 
-def test_invalid_numeric_keeps_score(demo):
-    RIGHT["demo-numeric"](demo)
+def test_policy_is_stated(demo):
+    statement = demo.locator(".cb-policy").first.inner_text()
+    assert "best attempt counts" in statement and "Show answer" in statement and "Enter" in statement
+
+
+def test_best_attempt_kept_and_show_answer(demo):
+    q = question(demo, "demo-multiple")
+    for key in "ab":
+        demo.locator(f"#cb-demo-multiple-{key}").check()
+    assert "Partly right." in check(demo, "demo-multiple")
+    assert score(demo) == 0.67
+    demo.locator("#cb-demo-multiple-b").uncheck()
+    demo.locator("#cb-demo-multiple-d").check()
+    text = check(demo, "demo-multiple")
+    assert "Not yet." in text and "best attempt" in text
+    assert score(demo) == 0.67  # a worse retry never lowers the score
+    assert not q.locator(".cb-explanation").is_visible()
+    q.locator(".cb-show-answer").click()
+    assert q.locator(".cb-explanation").is_visible() and q.locator(".cb-check").is_disabled()
+    assert "Answer shown." in q.locator(".cb-feedback").inner_text() and score(demo) == 0.67
+
+
+def test_hint_comes_before_show_answer(demo):
+    q = question(demo, "demo-single")
+    assert not q.locator(".cb-show-answer").is_visible()
+    demo.locator("#cb-demo-single-a").check()
+    check(demo, "demo-single")
+    assert not q.locator(".cb-show-answer").is_visible()  # the hint is offered first
+    q.locator(".cb-hint-button").click()
+    assert q.locator(".cb-show-answer").is_visible()
+
+
+def test_invalid_entries_change_nothing(demo):
+    box = demo.locator("#cb-demo-numeric-input")
+    box.fill("100")
     check(demo, "demo-numeric")
-    demo.locator("#cb-demo-numeric-input").fill("NaN")
-    assert "Enter a number" in check(demo, "demo-numeric")
-    assert score(demo) == 1
+    for entry, message in (("NaN", "Enter a number"), ("0,467", "decimals with a point"), ("12,5", "decimals with a point")):
+        box.fill(entry)
+        assert message in check(demo, "demo-numeric")
+        assert score(demo) == 0
+    demo.reload()
+    demo.wait_for_selector(".cb-quiz.cb-ready")
+    assert demo.locator("#cb-demo-numeric-input").input_value() == "100"  # the stored answer is the last readable one
+    demo.locator("#cb-demo-numeric-input").fill("24.")
+    assert "Correct." in check(demo, "demo-numeric") and score(demo) == 1
 
 
-def test_reload_keeps_progress_and_reset_clears(demo):
+def test_one_is_one_percent_not_a_mistake(demo):
+    demo.locator("#cb-demo-numeric-input").fill("1")
+    text = check(demo, "demo-numeric")
+    assert "Not yet." in text and "You added the two shares" not in text
+    demo.locator("#cb-demo-numeric-input").fill("24 percent")
+    assert "Correct." in check(demo, "demo-numeric")
+
+
+def reset_page(page):
+    page.locator(".cb-reset").first.click()
+    page.locator(".cb-confirm-yes").first.click()
+
+
+def test_reload_keeps_progress_and_reset_asks_first(demo):
     RIGHT["demo-single"](demo)
     check(demo, "demo-single")
     RIGHT["demo-ordering"](demo)
@@ -112,9 +168,13 @@ def test_reload_keeps_progress_and_reset_clears(demo):
     assert order_items(demo, "demo-ordering") == [0, 1, 2, 3]
     assert "Correct." in question(demo, "demo-single").locator(".cb-feedback").inner_text()
     demo.locator(".cb-reset").first.click()
+    demo.locator(".cb-confirm-no").first.click()  # changed their mind: nothing is lost
+    assert score(demo) == 2
+    reset_page(demo)
     assert score(demo) == 0
     assert not demo.locator("#cb-demo-single-b").is_checked()
     assert question(demo, "demo-single").locator(".cb-feedback").inner_text() == ""
+    assert question(demo, "demo-single").locator(".cb-check").is_enabled()
     demo.reload()
     demo.wait_for_selector(".cb-quiz.cb-ready")
     assert score(demo) == 0
@@ -136,11 +196,10 @@ def test_keyboard_only(demo):
     kb.press("Tab")
     kb.press("Enter")
     assert "Correct." in question(demo, "demo-multiple").locator(".cb-feedback").inner_text()
-    # Numeric and text: type, Tab to Check, Enter.
+    # Numeric and text: type, then Enter in the box checks.
     for qid, answer in (("demo-numeric", "24%"), ("demo-text", "TTP")):
         demo.locator(f"#cb-{qid}-input").focus()
         kb.type(answer)
-        kb.press("Tab")
         kb.press("Enter")
         assert "Correct." in question(demo, qid).locator(".cb-feedback").inner_text()
     # Ordering: the Up/Down buttons answer Enter.

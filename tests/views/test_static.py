@@ -67,3 +67,46 @@ def test_explorer_html_carries_defaults_and_preset():
     html = explorer_html(get_explorer("chicken"), "donors-taliban")
     assert 'id="cbx-chicken-donors-taliban"' in html and "Western donors: cost of the crash" in html
     assert 'data-name="b_backdown" min="0" max="10" step="1" value="8"' in html
+
+
+def _outside_payload(html: str) -> str:
+    before, rest = html.split('<script type="application/json" class="cb-payload">', 1)
+    return before + rest.split("</script>", 1)[1]
+
+
+def test_stored_markup_reveals_nothing():
+    """What GitHub, nbviewer or a notebook opened before its cells run shows: questions and a
+    "run this cell" line, never a hint, an explanation, feedback or a dead button."""
+    banks = load_banks(ROOT / "book" / "quizzes")
+    for bank in banks.values():
+        visible = _outside_payload(quiz_html(bank, bank.questions))
+        assert "Run this cell to answer" in visible and "How this quiz works" in visible
+        buttons = re.findall(r"<button[^>]*>", visible)
+        assert all(" disabled " in button and ("cb-up" in button or "cb-down" in button) for button in buttons)
+        assert "Explanation" not in visible
+        for question in bank.questions:
+            for secret in [question.explanation, question.hint] + list(getattr(question, "feedback", {}).values()):
+                if secret:
+                    assert secret[:40] not in visible, (question.id, secret[:40])
+
+
+def test_payload_carries_policy_and_hint():
+    html = quiz_html(BANK, BANK.questions)
+    data = json.loads(html.split('class="cb-payload">', 1)[1].split("</script>", 1)[0])
+    from coursebook.quiz.policy import POLICY
+
+    assert data["policy"] == POLICY
+    single = next(q for q in data["questions"] if q["id"] == "demo-single")
+    assert "Ask whether the target" in single["hint"]
+
+
+def test_labels_use_the_markdown_renderer():
+    question = TypeAdapter(Bank).validate_python({
+        "bank": "m", "title": "M", "questions": [{
+            "id": "m-1", "type": "ordering", "prompt": "p", "explanation": "e",
+            "items": ["*Emphasis* and $x^2$", "3 * 4 = 12", "[a link](https://example.org)"]}]}).questions[0]
+    from coursebook.views.static import question_html
+
+    html = question_html(question, 1)
+    assert "<em>Emphasis</em>" in html and r"\(x^2\)" in html and "3 * 4 = 12" in html
+    assert 'aria-label="Move up: Emphasis and x^2"' in html and 'aria-label="Move up: a link"' in html

@@ -5,8 +5,9 @@
   "use strict";
   var EPS = 1e-9, MAX_INPUT = 200;
   var SUFFIX = /^(.*?)[ \t\n\r\f\v]*(thousand|million|billion|mn|bn|k|m|b)$/;
-  var NUMBER = /^[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?$/;
-  var COMMA_DECIMAL = /^[+-]?\d+,(?:\d{1,2}|\d{4,})$/;
+  var PERCENT = /^(.*?)[ \t\n\r\f\v]*(?:%|percent|per cent|pct)$/;
+  var NUMBER = /^[+-]?(?:(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/;
+  var COMMA_DECIMAL = /^[+-]?\d+,\d+$/;
   var FACTORS = {k: 1e3, thousand: 1e3, m: 1e6, mn: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9};
 
   function arabicDigit(c) {
@@ -20,12 +21,11 @@
     if (Array.from(raw).length > MAX_INPUT) return {invalid: "too-long"};
     var t = raw.normalize("NFKC").replace(/[\u0660-\u066C\u06F0-\u06F9]/g, arabicDigit).trim().toLowerCase();
     if (!t) return {invalid: "empty"};
-    var percent = t.slice(-1) === "%";
-    if (percent) t = t.slice(0, -1).trim();
+    var pm = PERCENT.exec(t), percent = !!pm;
+    if (pm) t = pm[1];
     var factor = 1, m = SUFFIX.exec(t);
     if (m && m[1]) { t = m[1]; factor = FACTORS[m[2]]; }
-    if (COMMA_DECIMAL.test(t)) return {invalid: "comma-decimal"};
-    if (!NUMBER.test(t)) return {invalid: "not-a-number"};
+    if (!NUMBER.test(t)) return {invalid: COMMA_DECIMAL.test(t) ? "comma-decimal" : "not-a-number"};
     var value = Number(t.replace(/,/g, "")) * factor;
     if (!isFinite(value)) return {invalid: "not-finite"};
     return {value: value, percent: percent};
@@ -69,10 +69,13 @@
       var n = parseNumber(typeof r === "string" ? r : "");
       if (n.invalid) return invalid(n.invalid);
       var values = !q.percent ? [n.percent ? n.value / 100 : n.value] : n.percent ? [n.value] : [n.value, n.value * 100];
-      var hit = function (target) { return values.some(function (v) { return near(v, target, q.tolerance); }); };
-      if (hit(q.answer)) return result("correct", 1);
-      for (var i = 0; i < q.mistakes.length; i++) if (hit(q.mistakes[i])) return result("incorrect", 0, ["mistake-" + i]);
-      return result("incorrect", 0);
+      if (values.some(function (v) { return near(v, q.answer, q.tolerance); })) return result("correct", 1);
+      // the one reading a mistake is diagnosed from (scoring._intended), then the nearest mistake
+      var value = values.length === 2 && Math.abs(n.value) < 1 ? values[1] : values[0], found = -1, gap = Infinity;
+      for (var i = 0; i < q.mistakes.length; i++) {
+        if (near(value, q.mistakes[i], q.tolerance) && Math.abs(value - q.mistakes[i]) < gap) { found = i; gap = Math.abs(value - q.mistakes[i]); }
+      }
+      return found >= 0 ? result("incorrect", 0, ["mistake-" + found]) : result("incorrect", 0);
     },
     ordering: function (q, r) {
       if (!Array.isArray(r) || !r.every(isInt)) return invalid("not-a-permutation");
@@ -101,6 +104,32 @@
   function grade(spec, response) {
     if (!graders.hasOwnProperty(spec.type)) throw unknownType("graders", spec.type);
     return graders[spec.type](spec, response);
+  }
+
+  /* ---- the quiz policy (mirror quiz/policy.py; the rules are data, policy.json) ---- */
+  function newState() {
+    return {response: null, best: 0, attempts: 0, hint: false, explained: false, closed: false, revealed: false};
+  }
+  function canShowAnswer(policy, spec, s) {
+    var rule = policy.show_answer;
+    return !s.closed && s.attempts >= rule.after_attempts && (!rule.after_hint || !spec.hint || s.hint);
+  }
+  function step(policy, spec, state, event) {
+    var s = newState(), k;
+    for (k in state || {}) if (state.hasOwnProperty(k)) s[k] = state[k];
+    if (event.type === "reset") return {state: newState(), result: null};
+    if (event.type === "hint") { if (spec.hint) s.hint = true; return {state: s, result: null}; }
+    if (event.type === "show-answer") {
+      if (canShowAnswer(policy, spec, s)) {
+        s.revealed = true; s.explained = s.explained || policy.show_answer.explain; s.closed = s.closed || policy.show_answer.close;
+      }
+      return {state: s, result: null};
+    }
+    if (event.type !== "check" || s.closed) return {state: s, result: null};
+    var res = grade(spec, event.response), rule = policy.on_check[res.verdict];
+    if (rule.record) { s.response = event.response; s.attempts += 1; s.best = Math.max(s.best, res.score); }
+    s.explained = s.explained || rule.explain; s.closed = s.closed || rule.close;
+    return {state: s, result: res};
   }
 
   /* ---- models (mirror explorers.py) ---- */
@@ -164,10 +193,55 @@
   function typeset(el) { if (window.MathJax && MathJax.typesetPromise) MathJax.typesetPromise([el]).catch(function () {}); }
   function fill(t, values) { return t.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? String(values[k]) : m; }); }
 
-  /* ---- quizzes ---- */
+  /* ---- quizzes: one renderer; a store says where states live (localStorage, or the kernel) ---- */
   var storeKey = "coursebook:" + location.pathname;
-  function load() { try { return JSON.parse(localStorage.getItem(storeKey)) || {}; } catch (e) { return {}; } }
-  function save(state) { try { localStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* private mode */ } }
+  function loadAll() { try { return JSON.parse(localStorage.getItem(storeKey)) || {}; } catch (e) { return {}; } }
+  function saveAll(all_) { try { localStorage.setItem(storeKey, JSON.stringify(all_)); } catch (e) { /* private mode */ } }
+  function isState(x) { return x && typeof x === "object" && !Array.isArray(x) && "attempts" in x; }
+
+  /* The site: the policy runs here, states are kept in localStorage per page. */
+  function siteStore(data, specs) {
+    var results = {};
+    function stateOf(qid) {
+      var saved = loadAll()[qid];
+      if (saved === undefined || saved === null) return newState();
+      if (isState(saved)) return saved;
+      return step(data.policy, specs[qid], newState(), {type: "check", response: saved}).state;  // an older page's bare answer
+    }
+    return {
+      view: function (qid) {
+        var st = stateOf(qid), res = results[qid];
+        if (res === undefined) res = st.response !== null ? grade(specs[qid], st.response) : null;
+        return {state: st, result: res};
+      },
+      dispatch: function (qid, event, done) {
+        var out = step(data.policy, specs[qid], stateOf(qid), event), saved = loadAll();
+        saved[qid] = out.state; saveAll(saved);
+        results[qid] = out.result || (event.type === "reset" ? null : results[qid]);
+        done();
+      },
+      score: function () {
+        var earned = 0, seen = {}, saved = loadAll();
+        all(document, '.cb-quiz[data-bank="' + data.bank + '"]').forEach(function (block) {
+          payload(block).questions.forEach(function (q) {
+            if (seen[q.id]) return;
+            seen[q.id] = true;
+            var st = saved[q.id];
+            if (st !== undefined && st !== null) earned += (isState(st) ? st.best : grade(q, st).score || 0) * q.points;
+          });
+        });
+        return earned;
+      },
+      resetLabel: "Reset this page's answers",
+      resetQuestion: "Clear every answer and score on this page?",
+      resetScope: function () { return all(document, ".cb-question"); },
+      reset: function (sections, done) {
+        try { localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
+        results = {};
+        done(sections);
+      }
+    };
+  }
 
   function readResponse(section, type) {
     if (type === "single") { var c = section.querySelector("input:checked"); return c ? c.value : ""; }
@@ -180,129 +254,189 @@
 
   function writeResponse(section, type, response) {
     if (type === "single" || type === "multiple") {
-      all(section, "input").forEach(function (i) { i.checked = [].concat(response).indexOf(i.value) >= 0; });
+      all(section, "input").forEach(function (i) { i.checked = [].concat(response || []).indexOf(i.value) >= 0; });
     } else if (type === "numeric" || type === "text") {
-      section.querySelector(".cb-input").value = response || "";
+      section.querySelector(".cb-input").value = typeof response === "string" ? response : "";
     } else if (type === "ordering") {
       var list = section.querySelector(".cb-order");
-      response.forEach(function (item) { list.appendChild(list.querySelector('[data-item="' + item + '"]')); });
+      (response || []).forEach(function (item) {
+        var li = list.querySelector('[data-item="' + item + '"]');
+        if (li) list.appendChild(li);  // a stale answer naming a lost item is skipped, not fatal
+      });
     } else if (type === "matching") {
-      all(section, "select").forEach(function (s, i) { s.value = response[i] === null || response[i] === undefined ? "" : String(response[i]); });
+      all(section, "select").forEach(function (s, i) {
+        var v = (response || [])[i];
+        s.value = v === null || v === undefined ? "" : String(v);
+      });
     } else {
       throw unknownType("writeResponse", type);
     }
   }
 
-  function showResult(section, spec, res, data) {
-    var box = section.querySelector(".cb-feedback"), parts = [];
-    section.classList.remove("cb-correct", "cb-partial", "cb-incorrect", "cb-invalid");
-    section.classList.add("cb-" + res.verdict);
-    if (res.verdict === "invalid") {
+  function points(x) { return String(Math.round(x * 100) / 100); }
+
+  function feedbackHtml(spec, view, data) {
+    var res = view.result, st = view.state, parts = [];
+    if (res && res.verdict === "invalid") {
       parts.push("<p><strong>" + esc(data.labels.invalid) + "</strong> " + esc(data.messages[res.feedback[0]]) + "</p>");
-    } else {
-      var score = res.score * spec.points;
+    } else if (res) {
       parts.push("<p><strong>" + esc(data.labels[res.verdict]) + "</strong> " + esc(res.detail) +
-        " <span class=\"cb-earned\">(" + (Math.round(score * 100) / 100) + " of " + spec.points + ")</span></p>");
+        " <span class=\"cb-earned\">(" + points(res.score * spec.points) + " of " + spec.points + ")</span></p>");
       res.feedback.forEach(function (k) { if (spec.feedback && spec.feedback[k]) parts.push(spec.feedback[k]); });
-      section.querySelector(".cb-explanation").hidden = false;
     }
-    box.innerHTML = parts.join("");
-    if (/\\[(\[]/.test(box.innerHTML)) typeset(box);  // the explanation was typeset with the page
+    if (st.attempts && (st.revealed || (!res && st.closed) || (res && res.verdict !== "invalid" && st.best > res.score + EPS))) {
+      parts.push("<p class=\"cb-best\">" + (st.revealed ? "Answer shown. " : "") + "Your score on this question: " +
+        points(st.best * spec.points) + " of " + spec.points + (st.closed ? "." : " (your best attempt).") + "</p>");
+    }
+    return parts.join("");
   }
 
-  function refreshScores(data, state) {
-    var earned = 0;
-    all(document, ".cb-quiz").forEach(function (block) {
-      if (block.dataset.bank !== data.bank) return;
-      payload(block).questions.forEach(function (q) {
-        var saved = state[q.id];
-        if (saved) { var res = grade(q, saved); if (res.verdict !== "invalid") earned += res.score * q.points; }
-      });
-    });
-    all(document, '.cb-quiz[data-bank="' + data.bank + '"] .cb-score-value').forEach(function (el) {
-      el.textContent = String(Math.round(earned * 100) / 100);
-    });
+  function renderQuestion(section, spec, view, data, restore) {
+    var st = view.state, type = section.dataset.type, res = view.result;
+    if (restore) writeResponse(section, type, st.response === null ? (type === "ordering" ? section.cbInitial : null) : st.response);
+    section.classList.remove("cb-correct", "cb-partial", "cb-incorrect", "cb-invalid", "cb-closed");
+    if (res) section.classList.add("cb-" + res.verdict);
+    if (st.closed) section.classList.add("cb-closed");
+    all(section, "input, select, .cb-up, .cb-down, .cb-check").forEach(function (el) { el.disabled = st.closed; });
+    var box = section.querySelector(".cb-feedback"), html = feedbackHtml(spec, view, data);
+    if (box.innerHTML !== html) { box.innerHTML = html; if (/\\[(\[]/.test(html)) typeset(box); }
+    var ex = section.querySelector(".cb-explanation");
+    ex.hidden = !st.explained;
+    if (st.explained && !ex.firstChild) {
+      ex.innerHTML = "<p class=\"cb-explanation-label\">Explanation</p>" + spec.explanation;
+      typeset(ex);
+    } else if (!st.explained && ex.firstChild) ex.innerHTML = "";
+    section.querySelector(".cb-show-answer").hidden = !canShowAnswer(data.policy, spec, st);
   }
 
-  function initQuiz(block) {
-    var data = payload(block), specs = {};
+  function button(cls, text) {
+    var b = document.createElement("button");
+    b.type = "button"; b.className = cls; b.textContent = text;
+    return b;
+  }
+
+  /* Build the controls the stored markup leaves out (so a page without this script shows no dead
+   * buttons, hints or explanations), then wire every question of a block to a store. */
+  function initQuiz(block, store, data) {
+    var specs = {}, sections = all(block, ".cb-question");
     data.questions.forEach(function (q) { specs[q.id] = q; });
-    block.classList.add("cb-ready");
-    all(block, ".cb-question").forEach(function (section) {
-      var spec = specs[section.dataset.qid], type = section.dataset.type;
-      var initial = type === "ordering" ? readResponse(section, type) : null;
-      section.cbReset = function () {
-        writeResponse(section, type, type === "ordering" ? initial : type === "multiple" ? [] : type === "matching" ? [] : "");
-        section.classList.remove("cb-correct", "cb-partial", "cb-incorrect", "cb-invalid");
-        section.querySelector(".cb-feedback").innerHTML = "";
-        section.querySelector(".cb-explanation").hidden = true;
-      };
-      section.querySelector(".cb-check").addEventListener("click", function () {
-        var response = readResponse(section, type), res = grade(spec, response), state = load();
-        if (res.verdict !== "invalid") { state[spec.id] = response; save(state); }
-        showResult(section, spec, res, data);
-        refreshScores(data, state);
+    function refreshScore() {
+      var earned = store.score();
+      all(document, '.cb-quiz[data-bank="' + data.bank + '"] .cb-score-value').forEach(function (el) { el.textContent = points(earned); });
+    }
+    sections.forEach(function (section) {
+      var spec = specs[section.dataset.qid], type = section.dataset.type, actions = section.querySelector(".cb-actions");
+      section.cbInitial = type === "ordering" ? readResponse(section, type) : null;
+      var check = button("cb-check", "Check"), show = button("cb-show-answer", "Show answer");
+      show.hidden = true;
+      actions.appendChild(check);
+      function render(restore) { renderQuestion(section, spec, store.view(spec.id), data, restore); }
+      section.cbRender = render;
+      check.addEventListener("click", function () {
+        store.dispatch(spec.id, {type: "check", response: readResponse(section, type)}, function () { render(false); refreshScore(); });
       });
-      var hintButton = section.querySelector(".cb-hint-button");
-      if (hintButton) hintButton.addEventListener("click", function () {
-        var hint = section.querySelector(".cb-hint"), open = hint.hidden;
-        hint.hidden = !open;
-        hintButton.setAttribute("aria-expanded", String(open));
-        hintButton.textContent = open ? "Hide hint" : "Show hint";
+      if (spec.hint) {
+        var hintButton = button("cb-hint-button", "Show hint"), hint = document.createElement("div");
+        hint.className = "cb-hint"; hint.id = section.id + "-hint"; hint.hidden = true;
+        hintButton.setAttribute("aria-expanded", "false");
+        hintButton.setAttribute("aria-controls", hint.id);
+        actions.appendChild(hintButton);
+        actions.parentNode.insertBefore(hint, actions.nextSibling);
+        hintButton.addEventListener("click", function () {
+          var open = hint.hidden;
+          if (open && !hint.firstChild) { hint.innerHTML = spec.hint; typeset(hint); }
+          hint.hidden = !open;
+          hintButton.setAttribute("aria-expanded", String(open));
+          hintButton.textContent = open ? "Hide hint" : "Show hint";
+          if (open) store.dispatch(spec.id, {type: "hint"}, function () { render(false); });
+        });
+      }
+      actions.appendChild(show);
+      show.addEventListener("click", function () {
+        store.dispatch(spec.id, {type: "show-answer"}, function () { render(false); refreshScore(); });
       });
-      all(section, ".cb-up, .cb-down").forEach(function (button) {
-        button.addEventListener("click", function () {
-          var li = button.closest("li"), list = li.parentNode, up = button.classList.contains("cb-up");
+      if (data.policy.enter_checks) {
+        all(section, ".cb-input").forEach(function (input) {
+          input.addEventListener("keydown", function (e) {
+            if (e.key === "Enter" && !e.isComposing) { e.preventDefault(); check.click(); }
+          });
+        });
+      }
+      all(section, ".cb-up, .cb-down").forEach(function (b) {
+        b.addEventListener("click", function () {
+          var li = b.closest("li"), list = li.parentNode, up = b.classList.contains("cb-up");
           var other = up ? li.previousElementSibling : li.nextElementSibling;
           if (other) list.insertBefore(li, up ? other : other.nextElementSibling);
-          button.focus();
-          var pos = all(list, "li").indexOf(li) + 1;
+          b.focus();  // the moved item keeps the focus, so Enter moves it again
+          var items = all(list, "li"), pos = items.indexOf(li) + 1;
           section.querySelector('[data-role="order-status"]').textContent =
-            li.querySelector(".cb-item-text").textContent + ": position " + pos;
+            li.querySelector(".cb-item-text").textContent + ": position " + pos + " of " + items.length;
         });
       });
-      var saved = load()[spec.id];
-      if (saved !== undefined) {
-        writeResponse(section, type, saved);
-        showResult(section, spec, grade(spec, saved), data);
-      }
+      try { render(true); } catch (e) { if (window.console) console.error(e); }  // one stale answer must not stop the others
     });
-    block.querySelector(".cb-reset").addEventListener("click", function () {
-      try { localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
-      all(document, ".cb-question").forEach(function (s) { if (s.cbReset) s.cbReset(); });
-      all(document, ".cb-score-value").forEach(function (el) { el.textContent = "0"; });
+    var footer = block.querySelector(".cb-footer"), reset = button("cb-reset", store.resetLabel);
+    var confirmBox = document.createElement("div");
+    confirmBox.className = "cb-confirm"; confirmBox.setAttribute("role", "group"); confirmBox.hidden = true;
+    confirmBox.innerHTML = "<span class=\"cb-confirm-text\"></span> ";
+    confirmBox.firstChild.textContent = store.resetQuestion;
+    var yes = button("cb-confirm-yes", "Clear answers"), no = button("cb-confirm-no", "Keep them");
+    confirmBox.appendChild(yes); confirmBox.appendChild(no);
+    footer.appendChild(reset); footer.appendChild(confirmBox);
+    reset.addEventListener("click", function () { confirmBox.hidden = false; reset.hidden = true; no.focus(); });
+    no.addEventListener("click", function () { confirmBox.hidden = true; reset.hidden = false; reset.focus(); });
+    yes.addEventListener("click", function () {
+      store.reset(store.resetScope(block), function (cleared) {
+        cleared.forEach(function (s) {
+          var hint = s.querySelector(".cb-hint"), hb = s.querySelector(".cb-hint-button");
+          if (hint) { hint.hidden = true; hb.textContent = "Show hint"; hb.setAttribute("aria-expanded", "false"); }
+          if (s.cbRender) s.cbRender(true);
+        });
+        all(document, ".cb-quiz").forEach(function (b) { if (b.cbRefreshScore) b.cbRefreshScore(); });
+        confirmBox.hidden = true; reset.hidden = false; reset.focus();
+      });
     });
-    refreshScores(data, load());
+    block.cbRefreshScore = refreshScore;
+    block.classList.add("cb-ready");
+    refreshScore();
   }
 
-  /* ---- explorers ---- */
-  function initExplorer(block) {
-    var data = payload(block), results = block.querySelector(".cb-results");
-    block.classList.add("cb-ready");
-    function update() {
-      var values = {};
-      all(block, "input[type=range]").forEach(function (input) {
-        values[input.dataset.name] = Number(input.value);
-        input.nextElementSibling.textContent = input.value + (input.nextElementSibling.textContent.slice(-1) === "%" ? "%" : "");
-      });
-      var out = models[data.model](values), html = ["<p class=\"cb-verdict\"><strong>" + esc(fill(data.verdicts[out.verdict], out)) + "</strong></p>" +
-        (data.chart === "threshold" ? thresholdSvg(out) : "") + "<table class=\"cb-table\"><tbody>"];
-      data.rows.forEach(function (row) {
-        var v = out[row.key];
-        html.push("<tr><th scope=\"row\">" + esc(row.label) + "</th><td data-key=\"" + row.key + "\">" +
-          esc(v === null ? row.missing : String(v) + row.unit) + "</td></tr>");
-      });
-      html.push("</tbody></table>");
-      data.bars.forEach(function (bar) {
-        var v = out[bar.key] || 0;
-        html.push("<div class=\"cb-bar\"><span class=\"cb-bar-label\">" + esc(bar.label) + ": " + esc(String(v) + bar.unit) +
-          "</span><span class=\"cb-bar-track\" aria-hidden=\"true\"><span class=\"cb-bar-fill\" style=\"width:" +
-          Math.max(0, Math.min(100, v)) + "%\"></span></span></div>");
-      });
-      results.innerHTML = html.join("");
-    }
+  /* ---- explorers: one drawing; the numbers come from the models here, or from the kernel ---- */
+  function drawExplorer(block, data, out) {
+    var html = ["<p class=\"cb-verdict\"><strong>" + esc(fill(data.verdicts[out.verdict], out)) + "</strong></p>" +
+      (data.chart === "threshold" ? thresholdSvg(out) : "") + "<table class=\"cb-table\"><tbody>"];
+    data.rows.forEach(function (row) {
+      var v = out[row.key];
+      html.push("<tr><th scope=\"row\">" + esc(row.label) + "</th><td data-key=\"" + row.key + "\">" +
+        esc(v === null ? row.missing : String(v) + row.unit) + "</td></tr>");
+    });
+    html.push("</tbody></table>");
+    data.bars.forEach(function (bar) {
+      var v = out[bar.key] || 0;
+      html.push("<div class=\"cb-bar\"><span class=\"cb-bar-label\">" + esc(bar.label) + ": " + esc(String(v) + bar.unit) +
+        "</span><span class=\"cb-bar-track\" aria-hidden=\"true\"><span class=\"cb-bar-fill\" style=\"width:" +
+        Math.max(0, Math.min(100, v)) + "%\"></span></span></div>");
+    });
+    block.querySelector(".cb-results").innerHTML = html.join("");
+  }
+
+  function sliderValues(block) {
+    var values = {};
+    all(block, "input[type=range]").forEach(function (input) {
+      values[input.dataset.name] = Number(input.value);
+      var output = input.nextElementSibling;
+      output.textContent = input.value + (output.dataset.unit || "");
+    });
+    return values;
+  }
+
+  function initExplorer(block, compute) {
+    var data = payload(block);
+    function update() { compute(sliderValues(block), function (out) { drawExplorer(block, data, out); }); }
     all(block, "input[type=range]").forEach(function (input) { input.addEventListener("input", update); });
+    block.classList.add("cb-ready");
     update();
+    return data;
   }
 
   /* ---- timeline filters: a table with Actors and Themes columns ---- */
@@ -342,10 +476,24 @@
   }
 
   function init() {
-    all(document, ".cb-quiz").forEach(initQuiz);
-    all(document, ".cb-explorer").forEach(initExplorer);
+    all(document, ".cb-quiz").forEach(function (block) {
+      try {
+        var data = payload(block), specs = {};
+        data.questions.forEach(function (q) { specs[q.id] = q; });
+        initQuiz(block, siteStore(data, specs), data);
+      } catch (e) { if (window.console) console.error(e); }  // one broken block must not stop the others
+    });
+    all(document, ".cb-explorer").forEach(function (block) {
+      var model = payload(block).model;
+      initExplorer(block, function (values, draw) { draw(models[model](values)); });
+    });
     all(document, "table.cb-timeline").forEach(initTimeline);
   }
-  window.CourseBook = {grade: grade, readResponse: readResponse, writeResponse: writeResponse, parseNumber: parseNumber, normaliseText: normaliseText, models: models, thresholdSvg: thresholdSvg};
+  window.CourseBook = {grade: grade, parseNumber: parseNumber, normaliseText: normaliseText, models: models,
+    thresholdSvg: thresholdSvg, step: step, newState: newState, canShowAnswer: canShowAnswer,
+    initQuiz: initQuiz, initExplorer: initExplorer, payload: payload,
+    readResponse: readResponse, writeResponse: writeResponse};
+  // The live view (views/assets/live.js) loads this file as a module and wires blocks to the kernel.
+  if (window.CourseBookLive) return;
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();
