@@ -6,6 +6,7 @@ stderr with exit code 1 (content or build problems) or 2 (usage, from click).
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -137,21 +138,33 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--exercise", required=True, help="Exercise name, e.g. ex3a-revenue-exposure.")
 @ANSWERS_OPTION
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Default: grading-output/<exercise>.")
-@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Submissions graded in parallel.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Default: grading-output/<exercise>.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Submissions graded in parallel.")
 @click.option("--force", is_flag=True, help="Re-grade submissions already graded.")
 @click.option("--cell-timeout", default=30, show_default=True, type=click.IntRange(1), help="Seconds per cell.")
 @click.option("--total-timeout", default=120, show_default=True, type=click.IntRange(1), help="Seconds per notebook.")
 @click.option("--memory-mb", default=2048, show_default=True, type=click.IntRange(256), help="Kernel memory limit.")
+@click.option("--max-output-mb", default=2.0, show_default=True, type=click.FloatRange(0.01),
+              help="Output a notebook may print before the rest is dropped.")
 @click.option("--on-timeout", type=click.Choice(["zero", "keep"]), default="zero", show_default=True,
               help="zero: a timed-out submission scores 0; keep: it keeps points for answers already set.")
+@click.option("--no-sandbox", is_flag=True, help="Run students' code without bubblewrap (unsafe; rows say so).")
+@click.option("--canvas-assignment", default="", help="Column name for canvas-grades.csv, as Canvas shows it, "
+              "e.g. 'Exercise 3a (12345)' to update that assignment. Default: the exercise's title.")
 def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | None, jobs: int, force: bool,
-          cell_timeout: int, total_timeout: int, memory_mb: int, on_timeout: str) -> None:
-    """Grade a folder (or LMS zip) of submitted notebooks into a CSV gradebook and feedback pages."""
+          cell_timeout: int, total_timeout: int, memory_mb: int, max_output_mb: float, on_timeout: str,
+          no_sandbox: bool, canvas_assignment: str) -> None:
+    """Grade a folder (or LMS zip) of submitted notebooks into gradebooks and feedback pages."""
     from .classroom.checks import load_check_file
-    from .classroom.grader import Limits
-    from .classroom.gradebook import collect_submissions, grade_all
+    from .classroom.grader.classroom import GradingInterrupted, grade_all
+    from .classroom.grader.collect import collect
+    from .classroom.grader.limits import Limits
+    from .classroom.grader.sandbox import SandboxUnavailable, require_sandbox
+    from .classroom.grader.writers import blank_lms_grades
     from .classroom.student_edition import rubric_text
+    from .errors import GradingInputError
 
     check_path = answers_dir / "checks" / f"{exercise}.yml"
     if not check_path.exists():
@@ -161,17 +174,58 @@ def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | N
         checks = load_check_file(check_path)
     except BankError as exc:
         _fail(str(exc))
+    if no_sandbox:
+        click.echo("warning: --no-sandbox: students' code runs with your account's rights; every row is "
+                   "marked as graded without the sandbox", err=True)
+    else:
+        try:
+            require_sandbox()
+        except SandboxUnavailable as exc:
+            _fail(str(exc))
     out_dir = out_dir or Path("grading-output") / exercise
+    problem = _output_problem(submissions, out_dir, answers_dir)
+    if problem:
+        _fail(problem)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        found = collect_submissions(submissions, out_dir / "unpacked")
-    except (OSError, ValueError) as exc:
+        unpacked = out_dir / "unpacked"
+        if unpacked.exists():
+            shutil.rmtree(unpacked)  # our own copy of the last archive: unpacked afresh each run
+        found = collect(submissions, unpacked)
+    except (OSError, GradingInputError) as exc:
         _fail(str(exc))
-    limits = Limits(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb, on_timeout=on_timeout)
+    try:
+        limits = Limits(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
+                        max_output_bytes=int(max_output_mb * 1_000_000), on_timeout=on_timeout)
+    except ValueError as exc:
+        _fail(str(exc))
     rubric = rubric_text(answers_dir / f"{exercise}.ipynb")
-    results = grade_all(found, checks, out_dir, jobs=jobs, force=force, limits=limits, rubric=rubric)
-    counts = {}
-    for result in results:
-        counts[result.status] = counts.get(result.status, 0) + 1
+    try:
+        rows = grade_all(found, checks, out_dir, jobs=jobs, force=force, limits=limits, sandbox=not no_sandbox,
+                         rubric=rubric, canvas_assignment=canvas_assignment, progress=True)
+    except GradingInterrupted as exc:
+        click.echo(f"\n{exc}", err=True)
+        sys.exit(128 + exc.signum)
+    except OSError as exc:
+        _fail(f"cannot write the results: {exc}")
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.result.status.value] = counts.get(row.result.status.value, 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    click.echo(f"graded {len(results)} submissions ({summary}): {out_dir / 'gradebook.csv'}, feedback in {out_dir / 'feedback'}/")
+    click.echo(f"graded {len(rows)} files ({summary}) into {out_dir}/: gradebook.csv, canvas-grades.csv, "
+               "moodle-grading-worksheet.csv, instructor.html, feedback/")
+    blank = blank_lms_grades(rows)
+    if blank:
+        click.echo(f"{len(blank)} student(s) handed in several notebooks or none gradable; their LMS grade is left "
+                   f"blank: {', '.join(blank)}", err=True)
+
+
+def _output_problem(submissions: Path, out_dir: Path, answers_dir: Path) -> str:
+    """The output folder must not sit inside the submissions (it would be collected as submissions) and
+    must not hold the submissions or the answer key (the grader rewrites parts of it)."""
+    out, source, answers = out_dir.resolve(), submissions.resolve(), answers_dir.resolve()
+    if out == source or (source.is_dir() and source in out.parents):
+        return f"--out {out_dir} is inside the submissions folder {submissions}; choose a folder outside it"
+    if out in source.parents or out in answers.parents or out == answers:
+        return f"--out {out_dir} contains the submissions or the answers; choose a separate folder"
+    return ""

@@ -87,3 +87,7 @@ class ExecutionFailed(RuntimeError):
 
 class BuildFailed(RuntimeError):
     """The book did not build; the message lists what went wrong, most useful first."""
+
+
+class GradingInputError(ValueError):
+    """The grader cannot start: the submissions, the output folder or the archive as a whole is unusable."""

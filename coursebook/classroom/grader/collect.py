@@ -1,0 +1,145 @@
+"""Find the submissions in a folder or an LMS zip, and who each belongs to.
+
+Identity comes only from where the LMS put the file, never from inside the notebook:
+- Canvas names each file `name_userid_submissionid_file.ipynb` (`name_LATE_userid_...` when late);
+- Moodle's "download submissions in folders" gives `Full Name_12345_assignsubmission_file_/file.ipynb`
+  (or, flat, `Full Name_12345_assignsubmission_file_file.ipynb`); 12345 is the assignment's
+  participant number, which Moodle's grading worksheet uses as `Participant 12345`;
+- anything else is identified by its path without the extension.
+
+Every file is a submission with its own result key, so two files that look alike (`Jane Doe.ipynb`
+and `Jane_Doe.ipynb`, or `alice.txt` beside `alice.ipynb`) never share a result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from ...errors import GradingInputError
+from .archive import ArchiveLimits, Entry, unpack
+
+CANVAS = re.compile(r"^(?P<name>[^_/]+)_(?:(?P<late>(?i:late))_)?(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
+MOODLE_FOLDER = re.compile(r"^(?P<name>.+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_$")
+MOODLE_FLAT = re.compile(r"^(?P<name>.+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.+)$")
+IGNORED = ("__MACOSX", ".DS_Store")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One file handed in, and whose it is."""
+
+    key: str
+    """Unique, stable and file-system safe: names the stored result and the feedback page."""
+    source: str
+    """Where it came from (path inside the folder or archive), printable: odd bytes shown as \\xNN."""
+    path: Path | None
+    """The file to grade; None when it was refused (see `refusal`)."""
+    student: str
+    """The student as the LMS names them (Canvas: its lastfirst name; Moodle: the full name)."""
+    lms: str = ""
+    """'canvas', 'moodle', or '' (identified by file name only)."""
+    lms_id: str = ""
+    """Canvas user ID, or Moodle participant number."""
+    submission_id: str = ""
+    late: bool = False
+    refusal: Entry | None = None
+    """For an archive entry that was not unpacked: the entry and the reason."""
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(name: str) -> str:
+    """A file name as text that can be written anywhere: undecodable bytes and control characters
+    (a name holding a terminal escape or a line break) become \\xNN."""
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
+def result_key(source: str) -> str:
+    """Readable prefix plus a hash of the whole source, so look-alike names get distinct keys."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", source).strip("._-")[:60] or "submission"
+    return f"{slug}-{hashlib.sha256(source.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+
+
+def _moodle(match) -> dict:
+    name = match["name"].strip()
+    if name == "Participant":  # blind marking: Moodle hides the name, the number stays
+        name = f"Participant {match['participant']}"
+    return {"student": name, "lms": "moodle", "lms_id": match["participant"]}
+
+
+def identify(source: str) -> dict:
+    """Student, LMS and ids from a path as the LMS wrote it (`/`-separated)."""
+    parts = PurePosixPath(source).parts
+    for folder in reversed(parts[:-1]):
+        match = MOODLE_FOLDER.match(folder)
+        if match:
+            return _moodle(match)
+    name = parts[-1] if parts else source
+    match = MOODLE_FLAT.match(name)
+    if match:
+        return _moodle(match)
+    match = CANVAS.match(name)
+    if match:
+        return {"student": match["name"], "lms": "canvas", "lms_id": match["user"],
+                "submission_id": match["submission"], "late": bool(match["late"])}
+    stem = str(PurePosixPath(source).with_suffix("")) if PurePosixPath(source).suffix else source
+    return {"student": stem}
+
+
+def _submission(source: str, path: Path | None, seen: set[str], refusal: Entry | None = None) -> Submission:
+    unique = source
+    copy = 2
+    while unique in seen:  # one archive can hold the same name twice
+        unique, copy = f"{source} #{copy}", copy + 1
+    seen.add(unique)
+    return Submission(key=result_key(unique), source=unique, path=path, refusal=refusal, **identify(source))
+
+
+def collect(source: Path, unpack_to: Path, limits: ArchiveLimits = ArchiveLimits()) -> list[Submission]:
+    """Every file in a folder (recursively) or a zip, each with its identity, in a stable order."""
+    if source.is_dir():
+        return _from_folder(source)
+    if source.is_file() and zipfile.is_zipfile(source):
+        return _from_archive(source, unpack_to, limits)
+    raise GradingInputError(f"{source}: neither a folder nor a zip file")
+
+
+def _from_folder(folder: Path) -> list[Submission]:
+    found, seen = [], set()
+
+    def unreadable(error: OSError) -> None:  # a folder that cannot be listed still shows up, as a row
+        source = printable(Path(error.filename).relative_to(folder).as_posix())
+        found.append(_submission(source + "/", None, seen, Entry(source + "/", None, "unlistable")))
+
+    for root, dirs, files in os.walk(folder, followlinks=False, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in IGNORED
+                         and not os.path.islink(os.path.join(root, d)))
+        linked = [d for d in os.listdir(root)
+                  if os.path.islink(os.path.join(root, d)) and os.path.isdir(os.path.join(root, d))]
+        for name in sorted(files + linked):
+            if name.startswith(".") or name in IGNORED:
+                continue
+            path = Path(root) / name
+            source = printable(path.relative_to(folder).as_posix())
+            if path.is_symlink():  # a link could point at the instructor's files: never follow it
+                found.append(_submission(source, None, seen, Entry(source, None, "link")))
+            else:
+                found.append(_submission(source, path, seen))
+    return found
+
+
+def _from_archive(archive: Path, unpack_to: Path, limits: ArchiveLimits) -> list[Submission]:
+    seen: set[str] = set()
+    found = []
+    for entry in unpack(archive, unpack_to, limits):
+        name = printable(entry.name)
+        refusal = None if entry.path else replace(entry, name=name)
+        found.append(_submission(name, entry.path, seen, refusal))
+    return found

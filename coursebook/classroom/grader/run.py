@@ -1,0 +1,222 @@
+"""Grade one submission: read it, run it in its sandbox under limits, read its answers, compare.
+
+The comparison happens here, in the grader's process, with `checks.matches`, against the
+instructor's check file, which never enters the sandbox. Every file yields one result, whatever it
+holds or does; `grade_submission` never raises for anything a submission does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import atexit
+import json
+import subprocess
+import threading
+import time
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+
+import nbformat
+from nbclient.exceptions import DeadKernelError
+from traitlets.log import get_logger
+
+from ..checks import CheckFile, matches, public_spec
+from ..student_edition import WRITTEN_TAG
+from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
+from .kernel import LimitedClient, Watchdog, kill_kernel_processes, kernel_manager
+from .limits import Limits
+from .results import Status, SubmissionResult, TaskResult, Verdict
+from .sandbox import INSIDE_WORK, Sandbox
+
+MAX_NOTEBOOK_BYTES = 50_000_000
+KEEPS_POINTS = (Status.OK, Status.ERRORS, Status.MEMORY, Status.OUTPUT_LIMIT)
+
+
+def read_submission(path: Path):
+    """(notebook, None) or (None, (status, detail)); never raises."""
+    try:
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_NOTEBOOK_BYTES + 1)
+    except OSError as exc:
+        return None, (Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file", "error": exc.strerror or str(exc)})
+    if len(raw) > MAX_NOTEBOOK_BYTES:
+        return None, (Status.NOT_A_NOTEBOOK, {"reason": "too-large", "limit_bytes": MAX_NOTEBOOK_BYTES})
+    if not raw.strip():
+        return None, (Status.NOT_A_NOTEBOOK, {"reason": "empty"})
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, (Status.NOT_A_NOTEBOOK, {"reason": "not-utf8", "byte": exc.start})
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        return None, (Status.NOT_A_NOTEBOOK, {"reason": "not-json", "line": getattr(exc, "lineno", None)})
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        return None, (Status.NOT_A_NOTEBOOK, {"reason": "no-cells"})
+    try:
+        with _quiet(get_logger()):  # nbformat logs each schema error; the row says it once
+            nb = nbformat.reads(text, as_version=4)
+            nbformat.validate(nb)
+    except Exception as exc:  # nbformat raises several unrelated types for schema problems
+        where = "/".join(str(p) for p in getattr(exc, "absolute_path", []) or [])
+        return None, (Status.INVALID_NOTEBOOK, {"reason": "schema", "where": where,
+                                                "error": (str(exc).splitlines() or [""])[0][:200]})
+    return nb, None
+
+
+@contextmanager
+def _quiet(logger):
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def written_response(nb) -> str:
+    texts = [cell.source for cell in nb.cells if WRITTEN_TAG in (cell.get("metadata", {}).get("tags") or [])]
+    return "\n\n".join(texts).strip()
+
+
+def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sandbox: bool = True,
+                     work_root: Path | None = None) -> SubmissionResult:
+    """Run and grade one submission. Identity (`student`) and `fingerprint` are the caller's to set.
+
+    The sandbox's folder is made in `work_root` (default: the system's temporary folder) and removed.
+    """
+    started = time.monotonic()
+    path = Path(path)
+    result = SubmissionResult(student="", source=path.name, status=Status.GRADER_ERROR, sandboxed=sandbox,
+                              tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks})
+    try:
+        _grade(path, checks, limits, sandbox, result, work_root)
+    except Exception as exc:  # the grader's own failure on this file: a row, and the class goes on
+        result.status = Status.GRADER_ERROR
+        result.detail = {"exception": type(exc).__name__, "error": str(exc)[:300],
+                         "where": traceback.format_exc(limit=-3)[-1500:]}
+        for task in result.tasks.values():
+            task.points, task.verdict = 0.0, Verdict.NOT_RUN
+    result.seconds = round(time.monotonic() - started, 2)
+    return result
+
+
+def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, result: SubmissionResult,
+           work_root) -> None:
+    nb, problem = read_submission(path)
+    if nb is None:
+        result.status, result.detail = problem
+        return
+    result.written_response = written_response(nb)
+    box = Sandbox.create(work_root)
+    try:
+        answers, status, detail = _run(nb, checks, limits, box, sandboxed)
+    finally:
+        box.remove()
+    result.status, result.detail = status, detail
+    _score(result, checks, answers, limits)
+
+
+def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool):
+    """(answers or None, status, detail) of running `nb` in `box`."""
+    (box.work / "checks").mkdir()
+    spec = box.work / "checks" / f"{checks.exercise}.json"
+    spec.write_text(json.dumps(public_spec(checks)), encoding="utf-8")  # what the student's check() reads
+    notebook = box.work / "submission.ipynb"
+    nbformat.write(nb, notebook)  # the student's own notebook, without the extraction cell and its nonce
+    for made in (box.work / "checks", spec, notebook):
+        box.give(made)
+    answer_name = answer_file_name()
+    inside = f"{INSIDE_WORK}/{answer_name}" if sandboxed else str(box.work / answer_name)
+    nb.cells.append(nbformat.v4.new_code_cell(extraction_cell([t.variable for t in checks.tasks], inside)))
+
+    km = kernel_manager(box, limits, sandboxed=sandboxed)
+    client = LimitedClient(nb, limits, km=km, resources={"metadata": {"path": str(box.work)}},
+                           startup_timeout=limits.startup_grace)
+    detail: dict = {}
+    outcome: dict = {}
+    # nbclient runs in a thread of its own: its event loop then installs no SIGINT/SIGTERM handlers,
+    # so the instructor's Ctrl-C reaches this thread as KeyboardInterrupt instead of being taken as
+    # the kernel's death (a submission interrupted by the instructor must not be recorded as crashed).
+    runner = threading.Thread(target=lambda: outcome.update(error=asyncio.run(_drive(client, km, limits))),
+                              name="coursebook-kernel", daemon=True)
+    with Watchdog(km, limits.hard_timeout) as watchdog:
+        runner.start()
+        try:
+            while runner.is_alive():
+                runner.join(0.25)
+        except BaseException:
+            kill_kernel_processes(km)
+            runner.join(10)
+            raise
+    atexit.unregister(client._cleanup_kernel)  # registered by nbclient; the kernel is gone already
+    error = outcome.get("error", RuntimeError("the kernel's thread ended without a word"))
+    if error is not None and not isinstance(error, DeadKernelError):
+        detail["exception"] = type(error).__name__
+    answers = read_answers(box.work / answer_name)
+    return answers, _status(nb, client, watchdog.fired, error is not None, answers, detail), detail
+
+
+def _status(nb, client: LimitedClient, killed: bool, died: bool, answers, detail: dict) -> Status:
+    """How the run ended; adds the facts behind it to `detail`."""
+    errors = [out for cell in nb.cells[:-1] for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+    if errors:
+        detail["error_cells"] = len(errors)
+    if client.truncated:
+        detail["output_truncated"] = True
+    if killed:
+        detail["timeout_kind"] = "hard-limit"
+    elif client.timed_out:
+        detail["timeout_kind"] = "cell-or-notebook"
+    if killed or client.timed_out:
+        return Status.TIMEOUT
+    if any(out.get("ename") == "MemoryError" for out in errors):
+        return Status.MEMORY
+    if died:
+        return Status.CRASHED
+    if answers is None:
+        return Status.ANSWERS_UNREADABLE
+    if client.truncated:
+        return Status.OUTPUT_LIMIT
+    return Status.ERRORS if errors else Status.OK
+
+
+async def _drive(client: LimitedClient, km, limits: Limits):
+    """Run the notebook; then kill the sandbox and reap it. The exception that ended it, or None."""
+    error = None
+    try:
+        await asyncio.wait_for(client.async_execute(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+                               limits.hard_timeout + 5)
+    except Exception as exc:  # DeadKernelError, a timeout, a kernel that never started: a row, never a raise
+        error = exc
+    finally:
+        kill_kernel_processes(km)  # whatever happened, nothing of the submission outlives this
+        try:
+            await km.shutdown_kernel(now=True)
+        except Exception:  # already dead or never started: nothing left to stop
+            pass
+        if client.kc is not None:
+            client.kc.stop_channels()  # the grader's own sockets to the (gone) kernel
+            client.kc = None
+    return error
+
+
+def _score(result: SubmissionResult, checks: CheckFile, answers: dict | None, limits: Limits) -> None:
+    keeps = result.status in KEEPS_POINTS or (result.status is Status.TIMEOUT and limits.on_timeout == "keep")
+    for task in checks.tasks:
+        entry = result.tasks[task.id]
+        if answers is None:
+            entry.verdict = Verdict.NOT_RUN if not result.status.ran else Verdict.NOT_ANSWERED
+            continue
+        value = answers.get(task.variable)
+        unsupported = contains_unsupported(value)
+        if value is None:
+            entry.verdict = Verdict.NOT_ANSWERED
+        elif unsupported:
+            entry.verdict, entry.value_type = Verdict.WRONG_TYPE, unsupported
+        elif matches(task, value):
+            entry.verdict, entry.points = (Verdict.CORRECT, task.points) if keeps else (Verdict.WITHHELD, 0.0)
+        else:
+            entry.verdict = Verdict.INCORRECT

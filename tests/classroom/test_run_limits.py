@@ -1,0 +1,213 @@
+"""One submission's run: values read back exactly, limits, interruption, and a missing bubblewrap."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.grader import Limits, Status, Verdict, grade_submission, sandbox
+from coursebook.classroom.grader.extract import Unsupported, decode
+from tests.conftest import ROOT
+
+FIXTURE = ROOT / "tests" / "fixtures" / "grading"
+CHECKS = load_check_file(FIXTURE / "answers" / "checks" / "ex0-fixture.yml")
+LIMITS = Limits(cell_timeout=4, total_timeout=10, startup_grace=25)
+
+
+def notebook(tmp_path: Path, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(code) for code in cells]
+    path = tmp_path / "submission.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def processes_under(folder: Path) -> list[str]:
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                cmdline = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if str(folder) in cmdline:
+                found.append(cmdline[:150])
+    return found
+
+
+def test_numpy_scalars_tuples_and_sets_arrive_as_what_they_are(tmp_path):
+    path = notebook(tmp_path, "import numpy as np",
+                    "share = np.float64(0.6) * np.float64(0.4)\ngroup = np.str_('TTP')",
+                    "order = ['takeover', 'decree', 'press conference']",
+                    "pairs = {'Hirschman': 'influence effect', 'Schelling': 'compellence'}")
+    result = grade_submission(path, CHECKS, LIMITS)
+    assert (result.status, result.total) == (Status.OK, 5), result.tasks
+
+
+def test_objects_are_wrong_type_not_errors(tmp_path):
+    path = notebook(tmp_path, "class F(float):\n    def __eq__(self, other):\n        return True",
+                    "share = F(0.1)\ngroup = object()\norder = ('takeover', 'decree', 'press conference')")
+    result = grade_submission(path, CHECKS, LIMITS)
+    assert result.total == 0
+    assert result.tasks["share"].verdict is Verdict.WRONG_TYPE and result.tasks["share"].value_type == "F"
+    assert result.tasks["group"].verdict is Verdict.WRONG_TYPE
+    assert result.tasks["order"].verdict is Verdict.INCORRECT  # a tuple is not the list the task asks for
+
+
+def test_decode_keeps_kinds():
+    assert decode({"s": [1, {"h": "61"}]}) == {1, "a"}
+    assert decode({"t": [1, 2]}) == (1, 2)
+    assert decode({"d": [[{"h": "6b"}, [1.5]]]}) == {"k": [1.5]}
+    assert isinstance(decode({"s": [[1]]}), Unsupported)
+    assert isinstance(decode({"d": [[1, 2]]}), Unsupported)
+
+
+def test_notebook_budget_is_enforced_from_outside(tmp_path):
+    # Ten cells of 0.9 s each under a 3 s budget: the old grader ran them all and said "ok".
+    path = notebook(tmp_path, *["import time\ntime.sleep(0.9)"] * 10, "share = 0.24")
+    started = time.monotonic()
+    result = grade_submission(path, CHECKS, Limits(cell_timeout=2, total_timeout=3, on_timeout="keep"))
+    assert result.status is Status.TIMEOUT
+    assert result.tasks["share"].verdict is Verdict.NOT_ANSWERED  # the cells past the budget never ran
+    assert time.monotonic() - started < 3 + 25
+
+
+def test_ctrl_c_stops_the_run_without_a_result_and_without_leftovers(tmp_path):
+    path = notebook(tmp_path, "while True:\n    pass")
+    work_root = tmp_path / "sandboxes"
+    timer = threading.Timer(4, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        grade_submission(path, CHECKS, Limits(cell_timeout=60, total_timeout=60), work_root=work_root)
+    time.sleep(1)
+    assert processes_under(work_root) == []
+
+
+def test_a_killed_grader_takes_its_sandbox_with_it(tmp_path):
+    path = notebook(tmp_path, "while True:\n    pass")
+    work_root = tmp_path / "sandboxes"
+    code = ("import sys; from coursebook.classroom.grader import grade_submission, Limits;"
+            "from coursebook.classroom.checks import load_check_file;"
+            f"grade_submission({str(path)!r}, load_check_file({str(FIXTURE / 'answers/checks/ex0-fixture.yml')!r}),"
+            f" Limits(cell_timeout=60, total_timeout=60), work_root={str(work_root)!r})")
+    worker = subprocess.Popen([sys.executable, "-c", code])
+    deadline = time.monotonic() + 60
+    while not any("kernel_launch" in p for p in processes_under(work_root)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_under(work_root), "the kernel never started"
+    worker.kill()
+    worker.wait()
+    time.sleep(1)
+    assert processes_under(work_root) == []
+
+
+def test_missing_bubblewrap_is_one_line_with_the_install_command(monkeypatch):
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    sandbox.sandbox_problem.cache_clear()
+    try:
+        with pytest.raises(sandbox.SandboxUnavailable) as caught:
+            sandbox.require_sandbox()
+    finally:
+        sandbox.sandbox_problem.cache_clear()
+    message = str(caught.value)
+    assert "\n" not in message and "apt-get install bubblewrap" in message
+
+
+def test_unusable_bubblewrap_is_reported(monkeypatch, tmp_path):
+    fake = tmp_path / "bwrap"
+    fake.write_text("#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: str(fake))
+    sandbox.sandbox_problem.cache_clear()
+    try:
+        problem = sandbox.sandbox_problem()
+    finally:
+        sandbox.sandbox_problem.cache_clear()
+    assert "No permissions" in problem and "apt-get install bubblewrap" in problem
+
+
+def test_limits_fingerprint_changes_with_every_field():
+    base = Limits()
+    assert base.fingerprint() == Limits().fingerprint()
+    changed = [Limits(cell_timeout=31), Limits(total_timeout=121), Limits(memory_mb=1024),
+               Limits(max_output_bytes=1), Limits(max_processes=8), Limits(max_file_mb=1),
+               Limits(on_timeout="keep"), Limits(startup_grace=61)]
+    assert len({base.fingerprint(), *(limits.fingerprint() for limits in changed)}) == len(changed) + 1
+    with pytest.raises(ValueError, match="memory_mb"):
+        Limits(memory_mb=0)
+
+
+def test_the_kernel_sees_only_its_own_world(tmp_path):
+    probe = ("import os, json\n"
+             "seen = {'env': sorted(os.environ), 'root': sorted(os.listdir('/')), 'ppid': os.getppid(),"
+             " 'uid': os.getuid(), 'pids': sorted(p for p in os.listdir('/proc') if p.isdigit()),"
+             " 'cwd': os.getcwd(), 'files': sorted(os.listdir('.'))}\n"
+             "group = json.dumps(seen)")
+    path = notebook(tmp_path, probe)
+    from coursebook.classroom.grader import run
+
+    seen = {}
+    original = run.matches
+
+    def spy(task, value):
+        if task.id == "group":
+            seen.update(json.loads(value))
+        return original(task, value)
+
+    run.matches = spy
+    os.environ["COURSEBOOK_PROBE_SECRET"] = "instructor-only"
+    try:
+        grade_submission(path, CHECKS, LIMITS)
+    finally:
+        run.matches = original
+        os.environ.pop("COURSEBOOK_PROBE_SECRET")
+    # Only the allow-list, plus what IPython sets for itself in its own process.
+    ipython_own = {"PAGER", "TERM", "CLICOLOR", "CLICOLOR_FORCE", "FORCE_COLOR", "GIT_PAGER", "PWD",
+                   "PYDEVD_USE_FRAME_EVAL", "JPY_PARENT_PID", "JPY_SESSION_NAME"}
+    assert set(seen["env"]) <= set(sandbox.ENVIRONMENT) | ipython_own, set(seen["env"]) - set(sandbox.ENVIRONMENT)
+    assert seen["cwd"] == sandbox.INSIDE_WORK and seen["ppid"] == 1
+    assert set(seen["files"]) <= {"submission.ipynb", "checks"}
+    assert len(seen["pids"]) <= 4  # bwrap's init, the kernel, and what it ran
+    host_only = {entry for entry in os.listdir("/") if entry not in ("usr", "bin", "lib", "lib32", "lib64", "sbin",
+                                                                      "etc", "proc", "dev", "tmp")}
+    top_of_python = {Path(p).parts[1] for p in (sys.prefix, sys.base_prefix, ROOT)}
+    assert set(seen["root"]) & host_only <= top_of_python | {"submission"}
+    if os.geteuid() == 0:
+        assert seen["uid"] != 0
+
+
+def test_a_failure_of_the_graders_own_code_is_a_row(tmp_path, monkeypatch):
+    from coursebook.classroom.grader import run
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(run.Sandbox, "create", broken)
+    result = grade_submission(FIXTURE / "submissions" / "perfect.ipynb", CHECKS, LIMITS)
+    assert result.status is Status.GRADER_ERROR and result.total == 0
+    assert result.detail["exception"] == "OSError"
+    assert {task.verdict for task in result.tasks.values()} == {Verdict.NOT_RUN}
+
+
+def test_private_tmp_and_files_are_capped(tmp_path, monkeypatch):
+    from coursebook.classroom.grader import run
+
+    seen = {}
+    original = run.matches
+    monkeypatch.setattr(run, "matches", lambda task, value: seen.setdefault(task.id, value) and original(task, value))
+    path = notebook(tmp_path, "written = 0\ntry:\n    for i in range(100):\n"
+                              "        open(f'/tmp/f{i}', 'wb').write(b'0' * 2**20)\n        written += 1\n"
+                              "except OSError:\n    pass\ngroup = str(written)",
+                    "try:\n    open('big.bin', 'wb').write(b'0' * 20 * 2**20)\n    share = 1\n"
+                    "except OSError:\n    share = 0")
+    grade_submission(path, CHECKS, Limits(max_file_mb=10, cell_timeout=10, total_timeout=20))
+    assert int(seen["group"]) < 10  # 100 files of 1 MB were tried; /tmp holds 10 MB
+    assert seen["share"] == 0  # a 20 MB file is refused (RLIMIT_FSIZE)
