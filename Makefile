@@ -8,6 +8,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 MATHJAX_VERSION := 3.2.2
 AXE_VERSION     := 4.11.0
+GIFT_PEGJS_VERSION := 1.0.2
+GIFT_PEGJS := vendor/gift/node_modules/gift-pegjs/package.json
 STAMP  := $(VENV)/.installed
 
 .PHONY: book instructor-book test test-fast outputs exercises clean env vendor benchmark
@@ -27,7 +29,7 @@ exercises: $(STAMP)
 	$(BIN)/python -m coursebook exercises generate
 
 # Everything except the real-browser tests, for a quick loop while writing.
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(GIFT_PEGJS)
 	$(BIN)/python -m pytest -m "not browser and not release"
 
 # Re-execute every notebook and store its outputs (deterministic: see coursebook/book/execute.py).
@@ -52,9 +54,10 @@ $(STAMP): pyproject.toml constraints.txt
 	install -D -m 644 coursebook/views/assets/coursebook-jupyter-settings.json $(VENV)/share/jupyter/lab/settings/overrides.d/coursebook-jupyter-settings.json
 	touch $(STAMP)
 
-# MathJax (served by the site itself, so pages with maths work offline) and axe-core (for the
-# accessibility test), both from the npm registry at pinned versions.
-vendor: vendor/site/_static/mathjax/tex-mml-chtml.js vendor/axe-core/axe.min.js
+# MathJax (served by the site itself, so pages with maths work offline), axe-core (for the
+# accessibility test) and gift-pegjs (an independent GIFT parser the export tests read files with),
+# all from the npm registry at pinned versions; no test fetches anything itself.
+vendor: vendor/site/_static/mathjax/tex-mml-chtml.js vendor/axe-core/axe.min.js $(GIFT_PEGJS)
 
 vendor/site/_static/mathjax/tex-mml-chtml.js:
 	rm -rf vendor/tmp-mathjax && mkdir -p vendor/tmp-mathjax vendor/site/_static/mathjax/output/chtml/fonts vendor/site/_static/mathjax/input/tex
@@ -69,6 +72,11 @@ vendor/axe-core/axe.min.js:
 	cd vendor/tmp-axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz
 	cp vendor/tmp-axe/package/axe.min.js vendor/axe-core/
 	rm -rf vendor/tmp-axe
+
+$(GIFT_PEGJS): Makefile
+	mkdir -p vendor/gift
+	npm install --silent --prefix vendor/gift --no-audit --no-fund --save-exact gift-pegjs@$(GIFT_PEGJS_VERSION)
+	touch $@
 
 clean:
 	rm -rf _build vendor

@@ -18,7 +18,7 @@ def test_check_banks_ok():
 def test_check_banks_reports_without_traceback():
     completed = run("check-banks", "tests/fixtures/bad_banks")
     assert completed.returncode == 1
-    assert "unknown-key.yml:10: question 'q-typo': unknown key `feedbak`" in completed.stderr
+    assert "unknown-key.yml:9:5: question 'q-typo': unknown key `feedbak`" in completed.stderr
     assert "Traceback" not in completed.stderr
 
 

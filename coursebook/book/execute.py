@@ -8,11 +8,9 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from ..errors import ExecutionFailed
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-class ExecutionFailed(RuntimeError):
-    """A notebook failed to run; the message names the notebook, the cell and the error."""
 
 
 def _shorten(source: str, lines: int = 6) -> str:

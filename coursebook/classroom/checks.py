@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..quiz.model import QUESTION_ID
 from ..errors import BankError, Problem
 from .comparison import Form, Verdict, accepted_canonicals, canonical, form_for, is_number, numbers_in, type_problem
 from .fingerprints import COST, public_entry
@@ -24,7 +25,7 @@ Kind = Literal["number", "text", "choice", "list", "set", "mapping"]
 
 class Task(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    id: str = Field(pattern=QUESTION_ID)
     variable: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     kind: Kind
     answer: Any

@@ -14,16 +14,13 @@ from pathlib import Path
 
 import nbformat
 
+from ..errors import MarkerError
 from .checks import load_check_file, public_spec
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 HIDDEN_TAGS = {"hidden", "rubric"}
 WRITTEN_TAG = "written-response"
 WRITTEN_PLACEHOLDER = "*Write your answer here.*"
-
-
-class MarkerError(ValueError):
-    pass
 
 
 def _assigned_names(code: str) -> list[str]:

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..errors import ExportError, UnknownFormatError
 from ..quiz.model import Bank
 from . import gift, moodle_xml, qti, report
 
@@ -18,14 +19,6 @@ FORMATS = {module.NAME: module for module in (qti, gift, moodle_xml)}
 REPORT_SUFFIX = ".report.md"
 
 __all__ = ["FORMATS", "ExportError", "UnknownFormatError", "export_bank", "format_names"]
-
-
-class ExportError(OSError):
-    """An export could not be written; the message names the file and the reason."""
-
-
-class UnknownFormatError(ValueError):
-    """A format name that is not one of FORMATS (or `all`)."""
 
 
 def format_names(formats: str | Iterable[str]) -> list[str]:
@@ -52,9 +45,19 @@ def _write(path: Path, data: bytes) -> None:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def export_bank(bank: Bank, format: str | Iterable[str], out_dir: str | Path) -> list[Path]:
-    """Write `bank` in each requested format, plus its report, into out_dir; return the paths."""
-    modules = [FORMATS[name] for name in format_names(format)]
+def options_for(module, moodle_ordering: str) -> dict:
+    """The keyword options one format takes: only Moodle XML has a choice (its ordering form)."""
+    return {"ordering": moodle_ordering} if module is moodle_xml else {}
+
+
+def export_bank(bank: Bank, formats: str | Iterable[str], out_dir: str | Path, *,
+                moodle_ordering: str = "native") -> list[Path]:
+    """Write `bank` in each requested format, plus its report, into out_dir; return the paths.
+
+    `moodle_ordering`: "native" writes ordering questions as Moodle's ordering type (Moodle 4.4 and
+    later); "matching" writes them as matching to positions, which every Moodle version imports.
+    """
+    modules = [FORMATS[name] for name in format_names(formats)]
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -63,8 +66,8 @@ def export_bank(bank: Bank, format: str | Iterable[str], out_dir: str | Path) ->
     paths = []
     for module in modules:
         path = out_dir / f"{bank.bank}{module.SUFFIX}"
-        _write(path, module.render(bank))
+        _write(path, module.render(bank, **options_for(module, moodle_ordering)))
         paths.append(path)
     path = out_dir / f"{bank.bank}{REPORT_SUFFIX}"
-    _write(path, report.render(bank, modules))
+    _write(path, report.render(bank, [(module, options_for(module, moodle_ordering)) for module in modules]))
     return paths + [path]

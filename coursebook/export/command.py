@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
+from ..errors import BankError, ExportError, UnknownBankError, UnknownFormatError
 from ..quiz.bank import find_banks_dir, get_bank, load_banks
-from ..errors import BankError, UnknownBankError
-from . import FORMATS, ExportError, UnknownFormatError, export_bank, format_names
+from . import FORMATS, export_bank, format_names
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -28,9 +28,13 @@ def _fail(message: str, code: int = 1) -> None:
               help=f"One of {', '.join(FORMATS)} or all; repeat for several.")
 @click.option("--out", "out_dir", default="lms-export", show_default=True, type=click.Path(path_type=Path),
               help="Folder to write into (created if missing).")
+@click.option("--moodle-ordering", type=click.Choice(["native", "matching"]), default="native", show_default=True,
+              help="Moodle XML: ordering questions as Moodle's ordering type (Moodle 4.4+), or as matching to "
+                   "positions (any Moodle).")
 @click.option("--banks", "banks_dir", type=click.Path(path_type=Path),
               help="Folder of question banks (default: book/quizzes, found from here).")
-def export(banks: tuple[str, ...], all_banks: bool, formats: tuple[str, ...], out_dir: Path, banks_dir: Path | None) -> None:
+def export(banks: tuple[str, ...], all_banks: bool, formats: tuple[str, ...], out_dir: Path, moodle_ordering: str,
+           banks_dir: Path | None) -> None:
     """Export question banks (by name, or --all) for Canvas and Moodle, with a report of each."""
     if bool(banks) == all_banks:
         _fail("name one or more banks, or give --all (not both)", 2)
@@ -48,7 +52,7 @@ def export(banks: tuple[str, ...], all_banks: bool, formats: tuple[str, ...], ou
                 raise UnknownBankError(f"no question banks (*.yml) in {folder}")
         else:
             chosen = [get_bank(name, folder) for name in dict.fromkeys(banks)]
-        written = [path for bank in chosen for path in export_bank(bank, names, out_dir)]
+        written = [path for bank in chosen for path in export_bank(bank, names, out_dir, moodle_ordering=moodle_ordering)]
     except (BankError, UnknownBankError, ExportError) as exc:
         _fail(str(exc))
     for path in written:

@@ -9,15 +9,39 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..errors import ExportError, UnknownQuestionType
 from ..quiz.markup import to_inline_html
 from ..quiz.model import Matching, MultipleSelect, Numeric, Ordering, ShortText
 
-# Moodle accepts only these answer grades (as fractions); anything else fails its import.
-MOODLE_GRADES = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3,
-                 0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05)
+# Moodle accepts only these answer grades (in percent, as Moodle writes them, and their negatives);
+# one value off the list aborts the whole import.
+MOODLE_GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667,
+                 14.28571, 12.5, 11.11111, 10, 5)
+
+
+def element(parent, tag: str, text: str | None = None, **attrs):
+    """A child element with text and attributes; `continue_` stands for `continue`, a Python keyword."""
+    child = ET.SubElement(parent, tag, {key.rstrip("_"): str(value) for key, value in attrs.items()})
+    if text is not None:
+        child.text = text
+    return child
+
+
+def moodle_literal(answer: str) -> str:
+    """A short answer as Moodle must read it: `*` is its wildcard, so a literal one is escaped."""
+    return answer.replace("*", "\\*")
+
+
+def for_type(layer: str, table: dict, question):
+    """A layer's entry for this question's type; an unknown type is an error, never another type's code."""
+    try:
+        return table[question.type]
+    except KeyError:
+        raise UnknownQuestionType(layer, question.type) from None
 
 
 @dataclass(frozen=True)
@@ -71,14 +95,14 @@ def mistake_ranges(question: Numeric) -> list[tuple[Range, str]]:
     return [(r, mistake.feedback) for mistake in question.mistakes for r in _ranges(mistake.value, question)]
 
 
-def prompt_markdown(question) -> str:
+def prompt_markdown(question, ordering_as_matching: bool = True) -> str:
     """The prompt, plus what a student needs to know that the book says beside the input."""
     parts = [question.prompt]
     if isinstance(question, Numeric) and question.units:
         parts.append(f"Units: {question.units}.")
     if isinstance(question, Numeric) and question.percent:
         parts.append("Type the number without a % sign.")
-    if isinstance(question, Ordering):
+    if isinstance(question, Ordering) and ordering_as_matching:
         parts.append("Give each item its place in the order: 1 for the first.")
     return "\n\n".join(parts)
 
@@ -165,21 +189,57 @@ def shared_notes(question) -> list[str]:
     return notes
 
 
-def moodle_fraction(fraction: float) -> str:
+def moodle_grade_ok(percent: float) -> bool:
+    """Whether Moodle's importer accepts this grade (it compares within 1e-5 of a fraction)."""
+    return any(abs(abs(percent) - grade) < 1e-3 for grade in (*MOODLE_GRADES, 0))
+
+
+@dataclass(frozen=True)
+class MoodleShares:
+    """A multiple-select question's grades in Moodle: each on Moodle's list, the correct ones adding to 100."""
+
+    correct: dict[str, float]
+    """Option key -> percent, for each correct option."""
+    penalty: float
+    """Percent taken away for each wrong option chosen (written negative)."""
+    equal: bool
+    """Whether every correct option earns the same share, as in the book."""
+
+
+def moodle_shares(question: MultipleSelect) -> MoodleShares:
+    """1/k of the marks per correct option when Moodle has that grade (k = 1 to 10, and 20). Otherwise
+    (k = 11 to 19) the nearest split Moodle can hold: some options earn 10%, the rest 5%, adding to 100%;
+    the book's rule cannot be written exactly there, and the report says so."""
+    keys = [key for key in question.option_order() if key in question.correct_keys]
+    count = len(keys)
+    share = 100 / count
+    nearest = min(MOODLE_GRADES, key=lambda grade: abs(grade - share))
+    if moodle_grade_ok(share):
+        return MoodleShares({key: nearest for key in keys}, -nearest, True)
+    if count > 20:
+        raise ExportError(f"question {question.id!r} has {count} correct options; Moodle's smallest grade is 5%, "
+                          "so at most 20 correct options can share the marks: split the question")
+    high = 20 - count  # high * 10 + (count - high) * 5 == 100
+    grades = {key: (10.0 if index < high else 5.0) for index, key in enumerate(keys)}
+    return MoodleShares(grades, -nearest, False)
+
+
+def moodle_fraction(percent: float) -> str:
     """A Moodle answer grade in percent, written the way Moodle's own list has it (33.33333)."""
-    return number(round(fraction * 100, 5))
-
-
-def moodle_grade_ok(fraction: float) -> bool:
-    return any(abs(abs(fraction) - grade) < 1e-7 for grade in MOODLE_GRADES)
+    if not moodle_grade_ok(percent):
+        raise ExportError(f"internal: {percent} is not one of Moodle's grades")  # never written: Moodle would refuse the file
+    return number(round(percent, 5))
 
 
 def moodle_partial_credit_notes(question) -> list[str]:
     """What Moodle (GIFT or XML) does with a multiple-select question's partial credit."""
     if not isinstance(question, MultipleSelect):
         return []
-    notes = ["partial credit as in the book: +1/k per correct choice, -1/k per wrong one, "
-             "never below 0 (k = number of correct options)"]
-    if not moodle_grade_ok(1 / len(question.correct_keys)):
-        notes.append(f"Moodle has no grade of 1/{len(question.correct_keys)}: set the grades by hand")
-    return notes
+    shares = moodle_shares(question)
+    if shares.equal:
+        return ["partial credit as in the book: +1/k per correct choice, -1/k per wrong one, "
+                "never below 0 (k = number of correct options)"]
+    split = ", ".join(f"{key} {number(value)}%" for key, value in shares.correct.items())
+    return [f"Moodle has no grade of 1/{len(shares.correct)}, and one grade off its list stops the whole import: "
+            f"the correct options earn {split} (adding to 100%) and each wrong choice takes "
+            f"{number(-shares.penalty)}% away, the nearest Moodle can come to the book's equal shares"]

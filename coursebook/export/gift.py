@@ -9,13 +9,14 @@ question early. GIFT has no points and no hints: the report says where that matt
 from __future__ import annotations
 
 from ..quiz.markup import to_html, to_inline_html
-from ..quiz.model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
-from .common import (Mapping, accepted_ranges, match_spec, mistake_ranges, moodle_fraction,
-                     moodle_partial_credit_notes, number, prompt_markdown, shared_notes)
+from ..quiz.model import Bank, MultipleSelect, Numeric, ShortText, SingleChoice
+from .common import (Mapping, accepted_ranges, for_type, match_spec, mistake_ranges, moodle_fraction,
+                     moodle_literal, moodle_partial_credit_notes, moodle_shares, number, prompt_markdown, shared_notes)
 
 NAME = "gift"
 LABEL = "Moodle (GIFT)"
 SUFFIX = ".gift.txt"
+_LAYER = f"{LABEL} export (export/gift.py)"  # named when a question type has no entry here
 _TYPES = {"single": "multichoice (one answer)", "multiple": "multichoice (multiple answers)",
           "numeric": "numerical", "matching": "matching", "ordering": "matching", "text": "shortanswer"}
 _ESCAPES = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:", "\n": "\\n", "\r": ""}
@@ -35,7 +36,7 @@ def describe(question) -> Mapping:
                      f"{number(question.points)} in the Moodle quiz")
     if question.hint:
         notes.append("hint dropped: GIFT has no hints")
-    return Mapping(_TYPES[question.type], tuple(notes))
+    return Mapping(for_type(_LAYER, _TYPES, question), tuple(notes))
 
 
 def _feedback(markdown: str | None) -> str:
@@ -43,13 +44,13 @@ def _feedback(markdown: str | None) -> str:
 
 
 def _choices(question) -> list[str]:
-    share = 1 / len(question.correct_keys)
+    shares = moodle_shares(question) if isinstance(question, MultipleSelect) else None
     lines = []
     for key in question.option_order():
-        if isinstance(question, SingleChoice):
+        if shares is None:
             mark = "=" if key in question.correct_keys else "~"
         else:  # Moodle: multiple answers when no option is written with `=`
-            mark = f"~%{moodle_fraction(share if key in question.correct_keys else -share)}%"
+            mark = f"~%{moodle_fraction(shares.correct.get(key, shares.penalty))}%"
         lines.append(mark + escape(to_inline_html(question.options[key])) + _feedback(question.feedback.get(key)))
     return lines
 
@@ -75,26 +76,22 @@ def _matching(question) -> list[str]:
 
 
 def _text(question: ShortText) -> list[str]:
-    lines = [f"={escape(_literal(answer))}" for answer in question.answers]
-    return lines + [f"=%0%{escape(_literal(wrong))}{_feedback(feedback)}" for wrong, feedback in question.feedback.items()]
+    lines = [f"={escape(moodle_literal(answer))}" for answer in question.answers]
+    return lines + [f"=%0%{escape(moodle_literal(wrong))}{_feedback(feedback)}" for wrong, feedback in question.feedback.items()]
 
 
-def _literal(answer: str) -> str:
-    return answer.replace("*", "\\*")  # `*` is a wildcard in Moodle short answers
+# Each type's answer block: (the opening brace, the answer lines). GIFT has no ordering type.
+_BODIES = {
+    "single": lambda q: ("{", _choices(q)), "multiple": lambda q: ("{", _choices(q)),
+    "numeric": lambda q: ("{#", _numeric(q)), "matching": lambda q: ("{", _matching(q)),
+    "ordering": lambda q: ("{", _matching(q)), "text": lambda q: ("{", _text(q)),
+}
 
 
 def question_text(question) -> str:
-    opener = "{"
-    if isinstance(question, (SingleChoice, MultipleSelect)):
-        lines = _choices(question)
-    elif isinstance(question, Numeric):
-        opener, lines = "{#", _numeric(question)
-    elif isinstance(question, (Matching, Ordering)):
-        lines = _matching(question)
-    else:
-        lines = _text(question)
+    opener, lines = for_type(_LAYER, _BODIES, question)(question)
     lines.append(f"####{escape(to_html(question.explanation))}")
-    head = f"// [id:{question.id}] {question.type} -> {_TYPES[question.type]}\n"
+    head = f"// [id:{question.id}] {question.type} -> {for_type(_LAYER, _TYPES, question)}\n"
     body = "".join(f"\n\t{line}" for line in lines)
     return f"{head}::{escape(question.id)}::[html]{escape(to_html(prompt_markdown(question)))}{opener}{body}\n}}\n"
 

@@ -1,5 +1,11 @@
 """Canvas: a QTI 1.2 package (imsmanifest.xml plus one assessment), as Canvas itself exports it.
 
+Identifiers are chosen for the importers, not for people: the manifest's are `xs:ID` (a letter first,
+so a bank named `2024-week3` is still valid), and each matching choice is a plain number unique in
+the file, because Canvas takes the first run of digits in a choice's identifier as its match id (a
+question id with a digit in it would give every choice the same one). The manifest uses the IMS
+Content Packaging 1.1 namespace, the one its published schema (imscp_v1p1.xsd) declares.
+
 Canvas Classic imports it as a quiz and a question bank of the same questions; New Quizzes imports
 the same package. Item metadata (`question_type`, `points_possible`) tells Canvas the native type;
 feedback follows Canvas's conventions: `general_fb` for the explanation, `<answer ident>_fb` per
@@ -9,18 +15,22 @@ option. Maths stays as MathJax's \\( \\) inside the HTML, which Canvas typesets.
 from __future__ import annotations
 
 import io
+import itertools
 import xml.etree.ElementTree as ET
 import zipfile
 
 from ..quiz.markup import to_html, to_inline_html
-from ..quiz.model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
-from .common import Mapping, accepted_ranges, match_spec, number, prompt_markdown, shared_notes, wrong_answer_digest
+from ..quiz.model import Bank, MultipleSelect, Numeric, ShortText, SingleChoice
+from .common import element as _sub
+from .common import (Mapping, accepted_ranges, for_type, match_spec, number, prompt_markdown, shared_notes,
+                     wrong_answer_digest)
 
 NAME = "qti"
 LABEL = "Canvas (QTI 1.2)"
 SUFFIX = ".qti.zip"
+_LAYER = f"{LABEL} export (export/qti.py)"  # named when a question type has no entry here
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
-MANIFEST_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
+MANIFEST_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
 _TYPES = {
     "single": "multiple_choice_question", "multiple": "multiple_answers_question",
     "numeric": "numerical_question", "matching": "matching_question",
@@ -45,15 +55,7 @@ def describe(question) -> Mapping:
         notes.append("shuffle is a quiz setting in Canvas: turn on 'Shuffle answers' there")
     if question.hint:
         notes.append("hint dropped: Canvas questions have no hints")
-    return Mapping(_TYPES[question.type], tuple(notes))
-
-
-def _sub(parent, tag, text=None, **attrs):
-    # `continue_` stands for the attribute `continue`, a Python keyword
-    element = ET.SubElement(parent, tag, {key.rstrip("_"): str(value) for key, value in attrs.items()})
-    if text is not None:
-        element.text = text
-    return element
+    return Mapping(for_type(_LAYER, _TYPES, question), tuple(notes))
 
 
 def _mattext(parent, html_text: str, texttype="text/html"):
@@ -63,7 +65,7 @@ def _mattext(parent, html_text: str, texttype="text/html"):
 
 def _metadata(item, question):
     fields = _sub(_sub(item, "itemmetadata"), "qtimetadata")
-    for label, entry in (("question_type", _TYPES[question.type]), ("points_possible", number(question.points))):
+    for label, entry in (("question_type", for_type(_LAYER, _TYPES, question)), ("points_possible", number(question.points))):
         field = _sub(fields, "qtimetadatafield")
         _sub(field, "fieldlabel", label)
         _sub(field, "fieldentry", entry)
@@ -128,9 +130,10 @@ def _numeric(presentation, resprocessing, question):
         _score(condition, "100")
 
 
-def _matching(presentation, resprocessing, question):
+def _matching(presentation, resprocessing, question, numbers):
     spec = match_spec(question)
-    choice_ids = {choice: f"{question.id}-m{index + 1}" for index, choice in enumerate(spec.choices)}
+    # plain numbers, unique in the file: Canvas reads a choice's match id from its first digits
+    choice_ids = {choice: str(next(numbers)) for choice in spec.choices}
     share = f"{100 / len(spec.lefts):.2f}"
     for index, (left, answer) in enumerate(zip(spec.lefts, spec.answers), start=1):
         response_id = f"response_{question.id}-{index}"
@@ -154,7 +157,18 @@ def _text(presentation, resprocessing, question):
     _score(condition, "100")
 
 
-def _item(section, question):
+# Each type's presentation and scoring; matching and ordering also draw choice numbers.
+_BODIES = {
+    "single": lambda item, presentation, scoring, question, numbers: _choice(item, presentation, scoring, question),
+    "multiple": lambda item, presentation, scoring, question, numbers: _choice(item, presentation, scoring, question),
+    "numeric": lambda item, presentation, scoring, question, numbers: _numeric(presentation, scoring, question),
+    "matching": lambda item, presentation, scoring, question, numbers: _matching(presentation, scoring, question, numbers),
+    "ordering": lambda item, presentation, scoring, question, numbers: _matching(presentation, scoring, question, numbers),
+    "text": lambda item, presentation, scoring, question, numbers: _text(presentation, scoring, question),
+}
+
+
+def _item(section, question, numbers):
     item = _sub(section, "item", ident=question.id, title=question.id)
     _metadata(item, question)
     presentation = _sub(item, "presentation")
@@ -164,14 +178,7 @@ def _item(section, question):
     condition, var = _condition(resprocessing, continue_="Yes")
     _sub(var, "other")
     _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
-    if isinstance(question, (SingleChoice, MultipleSelect)):
-        _choice(item, presentation, resprocessing, question)
-    elif isinstance(question, Numeric):
-        _numeric(presentation, resprocessing, question)
-    elif isinstance(question, (Matching, Ordering)):
-        _matching(presentation, resprocessing, question)
-    elif isinstance(question, ShortText):
-        _text(presentation, resprocessing, question)
+    for_type(_LAYER, _BODIES, question)(item, presentation, resprocessing, question, numbers)
     general = "\n\n".join(part for part in (question.explanation, wrong_answer_digest(question)) if part)
     _feedback(item, "general_fb", to_html(general))
 
@@ -179,19 +186,20 @@ def _item(section, question):
 def assessment_xml(bank: Bank) -> bytes:
     root = ET.Element("questestinterop", xmlns=QTI_NS)
     section = _sub(_sub(root, "assessment", ident=bank.bank, title=bank.title), "section", ident="root_section")
+    numbers = itertools.count(1001)
     for question in bank.questions:
-        _item(section, question)
+        _item(section, question, numbers)
     ET.indent(root)
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
 
 
 def manifest_xml(bank: Bank, href: str) -> bytes:
-    root = ET.Element("manifest", identifier=f"{bank.bank}-manifest", xmlns=MANIFEST_NS)
+    root = ET.Element("manifest", identifier=f"manifest-{bank.bank}", xmlns=MANIFEST_NS)  # xs:ID: a letter first
     metadata = _sub(root, "metadata")
     _sub(metadata, "schema", "IMS Content")
     _sub(metadata, "schemaversion", "1.1.3")
     _sub(root, "organizations")
-    resource = _sub(_sub(root, "resources"), "resource", identifier=bank.bank, type="imsqti_xmlv1p2", href=href)
+    resource = _sub(_sub(root, "resources"), "resource", identifier=f"resource-{bank.bank}", type="imsqti_xmlv1p2", href=href)
     _sub(resource, "file", href=href)
     ET.indent(root)
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True)

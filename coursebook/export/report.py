@@ -4,6 +4,7 @@ everything lost or changed on the way, with the reason. Nothing is dropped witho
 from __future__ import annotations
 
 from ..quiz.model import Bank
+from .common import for_type
 
 _TYPE_NAMES = {"single": "single choice", "multiple": "multiple select", "numeric": "numeric",
                "ordering": "ordering", "matching": "matching", "text": "short text"}
@@ -14,12 +15,12 @@ def _cell(text: str) -> str:
 
 
 def render(bank: Bank, formats) -> bytes:
-    """`formats` are the format modules exported; one table row per question and format."""
+    """`formats` are (format module, its options) pairs, as exported; one table row per question and format."""
     lines = [
         f"# LMS export report: {bank.bank}",
         "",
         f"Bank `{bank.bank}` ({bank.title}): {len(bank.questions)} questions, {bank.total_points:g} points.",
-        "Formats: " + ", ".join(module.LABEL for module in formats) + ".",
+        "Formats: " + ", ".join(module.LABEL for module, _ in formats) + ".",
         "",
         "Texts are the book's HTML (Markdown rendered, raw HTML shown as text) in UTF-8. Inline maths is "
         "written as `\\( ... \\)` and display maths as `\\[ ... \\]`: Canvas typesets these with MathJax, "
@@ -29,9 +30,9 @@ def render(bank: Bank, formats) -> bytes:
         "| --- | --- | --- | --- | --- |",
     ]
     for question in bank.questions:
-        for module in formats:
-            mapping = module.describe(question)
+        for module, options in formats:
+            mapping = module.describe(question, **options)
             notes = "; ".join(mapping.notes) or "nothing"
-            lines.append(f"| {question.id} | {_TYPE_NAMES[question.type]} | {module.LABEL} | "
+            lines.append(f"| {question.id} | {for_type('the export report (export/report.py)', _TYPE_NAMES, question)} | {module.LABEL} | "
                          f"{_cell(mapping.lms_type)} | {_cell(notes)} |")
     return ("\n".join(lines) + "\n").encode("utf-8")

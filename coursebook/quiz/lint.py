@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from .bank import bank_file
 from .model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
 
 MAX_LONGEST_SHARE = 0.35
@@ -252,4 +253,4 @@ def lint_bank(bank: Bank, path: str | Path | None = None) -> BankLint:
 
 def lint_banks(banks: dict[str, Bank], folder: str | Path | None = None) -> list[BankLint]:
     """Lint every bank; with the folder they came from, findings name file and line."""
-    return [lint_bank(bank, Path(folder) / f"{name}.yml" if folder else None) for name, bank in sorted(banks.items())]
+    return [lint_bank(bank, bank_file(folder, name) if folder else None) for name, bank in sorted(banks.items())]

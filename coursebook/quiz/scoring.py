@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import UnknownQuestionType
 from .answers import Invalid, Number, normalise_text, parse_number
 from .model import Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
 
@@ -149,5 +150,8 @@ _GRADERS = {
 
 
 def grade(question, response) -> Result:
-    """Grade any question type; never raises on odd input, which comes back as 'invalid'."""
+    """Grade any question type; never raises on odd input, which comes back as 'invalid'. A type with no
+    grader here raises UnknownQuestionType rather than being graded as another type."""
+    if question.type not in _GRADERS:
+        raise UnknownQuestionType("grading (quiz/scoring.py _GRADERS)", question.type)
     return _GRADERS[question.type](question, response)

@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 
+from ..errors import UnknownQuestionType
 from ..quiz.answers import MESSAGES, normalise_text
 from ..models.explorers import Explorer, fill
 from ..quiz.markup import plain_text, to_html, to_inline_html
@@ -58,6 +59,8 @@ def client_spec(question) -> dict:
         spec["answers"] = sorted({normalise_text(answer) for answer in question.answers})
         spec["feedback"] = {key: to_html(text) for key, text in question.feedback.items()}
         spec["feedbackKeys"] = {normalise_text(key): key for key in question.feedback}
+    else:
+        raise UnknownQuestionType("static HTML (views/static.py client_spec)", question.type)
     return spec
 
 
@@ -117,7 +120,9 @@ def _controls(question, seed: int) -> tuple[str, str]:
         return "", _typed(question, "Your answer")
     if question.type == "ordering":
         return ORDERING_RULE, _ordering(question, seed)
-    return MATCHING_RULE, _matching(question, seed)
+    if question.type == "matching":
+        return MATCHING_RULE, _matching(question, seed)
+    raise UnknownQuestionType("static HTML (views/static.py _controls)", question.type)
 
 
 def question_html(question, number: int, seed: int = 0) -> str:

@@ -29,18 +29,6 @@ def test_no_solution_text_in_student_site(site_text, name):
     assert not leaked, leaked[:3]
 
 
-def test_instructor_edition_is_the_student_edition_plus_answers():
-    student = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    instructor = yaml.safe_load((ROOT / "_toc_instructor.yml").read_text())
-    answers = [part for part in instructor["parts"] if part["caption"].startswith("Answers")]
-    assert [p for p in instructor["parts"] if p not in answers] == student["parts"]
-    exercises = next(p for p in student["parts"] if p["caption"] == "Exercises")
-    notebooks = [c for c in exercises["chapters"] if c["file"].startswith("exercises/")]
-    assert [c["file"].replace("exercises/", "answers/") for c in notebooks] == [c["file"] for c in answers[0]["chapters"]]
-    assert sorted(c["file"] for c in notebooks) == sorted(
-        f"exercises/{p.stem}" for p in (ROOT / "exercises").glob("*.ipynb"))
-
-
 def test_publishing_workflow_releases_to_the_student_repository():
     """Instructor-only: the workflow that writes the release and pushes it with a deploy key."""
     text = (ROOT / ".github" / "workflows" / "publish-student.yml").read_text()

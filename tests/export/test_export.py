@@ -1,13 +1,18 @@
 """LMS export: every file is read back by a parser that is not ours and compared with the bank.
 
-QTI and Moodle XML are parsed with xml.etree; GIFT with gift-pegjs from the npm registry (installed
-into vendor/gift on first use). The expected values are worked out here from the bank itself, so a
-dropped answer, a wrong correct flag, a lost feedback or a wrong range fails a test.
+QTI and Moodle XML are parsed with xml.etree; GIFT with gift-pegjs from the npm registry (put into
+vendor/gift by `make vendor`, which `make test` runs first; a test never fetches it). The expected
+values are worked out here from the bank itself, so a dropped answer, a wrong correct flag, a lost
+feedback or a wrong range fails a test. Besides, every file is held to what the LMS checks on import:
+QTI against the QTI 1.2 DTD, the manifest against the IMS content-package schema (both shipped in
+tests/fixtures/export/schemas, from Instructure's QTIMigrationTool), Moodle grades against Moodle's
+list, and Canvas's reading of matching-choice identifiers as Canvas's importer does it.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 import shutil
@@ -19,21 +24,27 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
+from coursebook.errors import BankError, ExportError, UnknownFormatError
+from coursebook.export import FORMATS, export_bank, gift, moodle_xml, qti
+from coursebook.export.common import MOODLE_GRADES
 from coursebook.quiz.bank import load_bank, load_banks
-from coursebook.errors import BankError
-from coursebook.export import FORMATS, export_bank, gift
 from coursebook.export.command import export
 from coursebook.quiz.markup import to_html, to_inline_html
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "export" / "every-type.yml"
+# An awkward bank: a name starting with a digit, ids with digits, 11 and 13 correct options.
+EDGE = ROOT / "tests" / "fixtures" / "export" / "2024-week3.yml"
+SCHEMAS = ROOT / "tests" / "fixtures" / "export" / "schemas"
 BOOK_BANKS = ROOT / "book" / "quizzes"
-GIFT_PEGJS = "1.0.2"
+# the pin lives in the Makefile, which installs it (`make vendor`)
+GIFT_PEGJS = re.search(r"^GIFT_PEGJS_VERSION := (\S+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
 VENDOR = ROOT / "vendor" / "gift"
 PARSE_GIFT = ROOT / "tests" / "export" / "parse_gift.js"
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
-MANIFEST = "{http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1}"
+MANIFEST = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
 # gift-pegjs 1.0.2 leaves its escape placeholders in the right side of a matching pair (its own
 # decoder is not applied there); Moodle decodes them. Undo them the way gift-pegjs defines them.
 GIFT_PLACEHOLDERS = {"&&092;": "\\", "&&058;": ":", "&&035;": "#", "&&061;": "=", "&&123;": "{",
@@ -45,7 +56,7 @@ CANVAS_TYPES = {"single": "multiple_choice_question", "multiple": "multiple_answ
 GIFT_TYPES = {"single": "MC", "multiple": "MC", "numeric": "Numerical", "matching": "Matching",
               "ordering": "Matching", "text": "Short"}
 MOODLE_TYPES = {"single": "multichoice", "multiple": "multichoice", "numeric": "numerical",
-                "matching": "matching", "ordering": "matching", "text": "shortanswer"}
+                "matching": "matching", "ordering": "ordering", "text": "shortanswer"}
 
 
 # --- expectations, worked out from the bank -------------------------------------------------------
@@ -209,11 +220,11 @@ def check_gift(bank, parsed):
 
 
 def _gift_choice(question, found):
-    k = len(question.correct_keys)
     seen = {}
     for choice in found["choices"]:
         seen[choice["text"]["text"]] = choice
     assert set(seen) == {to_inline_html(text) for text in question.options.values()}, question.id
+    graded = {}
     for key, text in question.options.items():
         choice = seen[to_inline_html(text)]
         right = key in question.correct_keys
@@ -221,9 +232,11 @@ def _gift_choice(question, found):
             assert (choice["isCorrect"], choice["weight"]) == (right, None), question.id
         else:
             assert not choice["isCorrect"]
-            assert choice["weight"] == pytest.approx((100 if right else -100) / k, abs=1e-4), question.id
+            graded[key] = (right, choice["weight"])
         fb = choice["feedback"]["text"] if choice["feedback"] else None
         assert fb == (to_html(question.feedback[key]) if key in question.feedback else None), question.id
+    if graded:
+        assert_book_partial_credit(question, graded)
 
 
 def _gift_range(answer):
@@ -269,20 +282,21 @@ CHECK_GIFT = {"single": _gift_choice, "multiple": _gift_choice, "numeric": _gift
               "matching": _gift_matching, "ordering": _gift_matching, "text": _gift_text}
 
 
-def check_moodle(bank, root):
+def check_moodle(bank, root, ordering="native"):
     category, *questions = root.findall("question")
     assert category.get("type") == "category"
     assert category.findtext("category/text") == "$course$/top/" + bank.title.replace("/", "//")
     assert [q.findtext("name/text") for q in questions] == [q.id for q in bank.questions]
     for question, found in zip(bank.questions, questions):
-        assert found.get("type") == MOODLE_TYPES[question.type], question.id
+        as_matching = question.type == "ordering" and ordering == "matching"
+        assert found.get("type") == ("matching" if as_matching else MOODLE_TYPES[question.type]), question.id
         assert found.findtext("idnumber") == question.id
         assert found.find("questiontext").get("format") == "html"
         assert found.findtext("questiontext/text").startswith(to_html(question.prompt)), question.id
         assert found.findtext("generalfeedback/text") == to_html(question.explanation), question.id
         assert float(found.findtext("defaultgrade")) == question.points, question.id
         assert _texts(found, "hint/text") == ([to_html(question.hint)] if question.hint else []), question.id
-        CHECK_MOODLE[question.type](question, found)
+        (_moodle_matching if as_matching else CHECK_MOODLE[question.type])(question, found)
 
 
 def _answers(found):
@@ -294,15 +308,32 @@ def _moodle_choice(question, found):
     assert found.findtext("single") == ("true" if question.type == "single" else "false")
     assert found.findtext("shuffleanswers") == ("true" if question.shuffle else "false")
     answers = {text: (fraction, fb) for text, fraction, fb, _ in _answers(found)}
-    k = len(question.correct_keys)
-    expected = {}
-    for key, text in question.options.items():
-        right = key in question.correct_keys
-        fraction = (100 if right else 0) if question.type == "single" else (100 if right else -100) / k
-        expected[to_inline_html(text)] = (fraction, to_html(question.feedback.get(key)))
+    expected = {to_inline_html(text): (key in question.correct_keys, to_html(question.feedback.get(key)))
+                for key, text in question.options.items()}
     assert set(answers) == set(expected), question.id
-    for text, (fraction, fb) in expected.items():
-        assert answers[text][0] == pytest.approx(fraction, abs=1e-4) and answers[text][1] == fb, question.id
+    fractions = {text: answers[text][0] for text in expected}
+    for text, (right, fb) in expected.items():
+        assert answers[text][1] == fb, question.id
+    assert_book_partial_credit(question, {text: (right, fractions[text]) for text, (right, _) in expected.items()})
+
+
+def assert_book_partial_credit(question, graded: dict):
+    """text -> (is correct, grade in percent). The book gives 1/k per correct option and takes 1/k per
+    wrong one; Moodle can only take grades on its list, and the correct ones must add up to 100."""
+    k = len(question.correct_keys)
+    if question.type == "single":
+        assert {grade for right, grade in graded.values() if right} == {100}
+        assert {grade for right, grade in graded.values() if not right} <= {0}
+        return
+    right_grades = [grade for right, grade in graded.values() if right]
+    wrong_grades = [grade for right, grade in graded.values() if not right]
+    assert sum(right_grades) == pytest.approx(100, abs=0.5), question.id  # Moodle: round(total, 2) == 1
+    if any(abs(100 / k - g) < 1e-3 for g in MOODLE_GRADES):
+        assert right_grades == pytest.approx([100 / k] * k, abs=1e-4), question.id
+        assert wrong_grades == pytest.approx([-100 / k] * len(wrong_grades), abs=1e-4), question.id
+    else:  # the nearest split Moodle can hold
+        assert max(right_grades) - min(right_grades) <= 5, question.id
+        assert all(g < 0 for g in wrong_grades), question.id
 
 
 def _moodle_numeric(question, found):
@@ -327,6 +358,14 @@ def _moodle_matching(question, found):
     assert sorted(extra) == sorted(plain(d) for d in getattr(question, "distractors", []))
 
 
+def _moodle_ordering(question, found):
+    """Moodle's ordering type: the items in order, `fraction` their position, graded by absolute position."""
+    assert found.findtext("gradingtype") == "ABSOLUTE_POSITION" and found.findtext("selecttype") == "ALL"
+    answers = [(text, fraction) for text, fraction, _, _ in _answers(found)]
+    assert answers == [(to_inline_html(item), position) for position, item in enumerate(question.items, start=1)]
+    assert "Give each item its place" not in found.findtext("questiontext/text")
+
+
 def _moodle_text(question, found):
     assert found.findtext("usecase") == "0"
     answers = _answers(found)
@@ -336,23 +375,21 @@ def _moodle_text(question, found):
 
 
 CHECK_MOODLE = {"single": _moodle_choice, "multiple": _moodle_choice, "numeric": _moodle_numeric,
-                "matching": _moodle_matching, "ordering": _moodle_matching, "text": _moodle_text}
+                "matching": _moodle_matching, "ordering": _moodle_ordering, "text": _moodle_text}
 
 
 # --- fixtures -------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def parse_gift():
-    """gift-pegjs, pinned, from the npm registry into vendor/gift; returns a parse(path) function."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        pytest.fail("node and npm are needed to check GIFT with gift-pegjs (apt-get install nodejs npm)")
+    """gift-pegjs, pinned, as `make vendor` installs it into vendor/gift; returns a parse(path) function."""
+    node = shutil.which("node")
+    if not node:
+        pytest.fail("node is needed to check GIFT with gift-pegjs (apt-get install nodejs npm)")
     package = VENDOR / "node_modules" / "gift-pegjs"
     installed = package / "package.json"
     if not installed.exists() or json.loads(installed.read_text())["version"] != GIFT_PEGJS:
-        done = subprocess.run([npm, "install", "--prefix", str(VENDOR), "--no-audit", "--no-fund",
-                               "--save-exact", f"gift-pegjs@{GIFT_PEGJS}"], capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, f"npm install gift-pegjs@{GIFT_PEGJS} failed:\n{done.stderr}"
+        pytest.fail(f"gift-pegjs {GIFT_PEGJS} is not in {VENDOR}: run `make vendor` (make test does it first)")
 
     def parse(path: Path):
         done = subprocess.run([node, str(PARSE_GIFT), str(package), str(path)], capture_output=True, text=True, timeout=60)
@@ -371,6 +408,17 @@ def fixture_bank():
 def fixture_files(fixture_bank, tmp_path_factory):
     out = tmp_path_factory.mktemp("every-type")
     return {path.name: path for path in export_bank(fixture_bank, "all", out)}
+
+
+@pytest.fixture(scope="module")
+def edge_bank():
+    return load_bank(EDGE)
+
+
+@pytest.fixture(scope="module")
+def edge_files(edge_bank, tmp_path_factory):
+    out = tmp_path_factory.mktemp("edge")
+    return {path.name: path for path in export_bank(edge_bank, "all", out)}
 
 
 @pytest.fixture(scope="module")
@@ -476,8 +524,11 @@ def test_report_lists_every_question_and_every_loss(book_exports, fixture_bank, 
                     assert "hint dropped" in notes, (question.id, module.NAME)
                 if question.points != 1 and module.NAME == "gift":
                     assert "points" in notes, question.id
-                if question.type == "ordering":
+                if question.type == "ordering" and module.NAME != "moodle-xml":
                     assert "ordering became matching" in notes, question.id
+                if question.type == "ordering" and module.NAME == "moodle-xml":
+                    assert "Moodle's own ordering type (Moodle 4.4 and later)" in notes, question.id
+                    assert "--moodle-ordering matching" in notes, question.id
                 if question.type == "multiple" and module.NAME == "qti":
                     assert "Canvas Classic scores it as the book does" in notes
                     assert "Partial credit with penalty" in notes
@@ -555,3 +606,154 @@ def test_unwritable_output_folder_in_a_real_process(tmp_path):
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: cannot create the output folder {blocker / 'sub'}")
+
+
+# --- what each LMS checks on import, by third-party schemas and rules -----------------------------
+
+def _local_schemas():
+    class Local(etree.Resolver):
+        def resolve(self, url, pubid, context):  # imscp_v1p1.xsd imports xml.xsd from w3.org
+            if url.endswith("xml.xsd"):
+                return self.resolve_filename(str(SCHEMAS / "xml.xsd"), context)
+            return None
+
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(Local())
+    return parser
+
+
+@pytest.fixture(scope="session")
+def manifest_schema():
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / "imscp_v1p1.xsd"), _local_schemas()))
+
+
+@pytest.fixture(scope="session")
+def qti_dtd():
+    # The QTI 1.2 DTD predates XML namespaces, so it does not declare the `xmlns` Canvas's own
+    # exports carry; declaring that one attribute is the only addition to the published DTD.
+    text = (SCHEMAS / "ims_qtiasiv1p2.dtd").read_text(encoding="utf-8").split("?>", 1)[1]
+    text += '\n<!ATTLIST questestinterop xmlns CDATA #FIXED "http://www.imsglobal.org/xsd/ims_qtiasiv1p2">\n'
+    return etree.DTD(io.StringIO(text))
+
+
+def qti_parts(path: Path) -> tuple[bytes, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        manifest = archive.read("imsmanifest.xml")
+        href = ET.fromstring(manifest).find(f"{MANIFEST}resources/{MANIFEST}resource").get("href")
+        return manifest, archive.read(href)
+
+
+def all_exports(fixture_files, edge_files, book_exports):
+    yield "every-type", fixture_files
+    yield "2024-week3", edge_files
+    for name, (_, files) in book_exports.items():
+        yield name, files
+
+
+def test_qti_is_valid_against_the_qti_dtd_and_the_manifest_against_the_ims_schema(
+        fixture_files, edge_files, book_exports, qti_dtd, manifest_schema):
+    for name, files in all_exports(fixture_files, edge_files, book_exports):
+        manifest, assessment = qti_parts(files[f"{name}.qti.zip"])
+        assert manifest_schema.validate(etree.fromstring(manifest)), (name, manifest_schema.error_log)
+        assert qti_dtd.validate(etree.fromstring(assessment)), (name, qti_dtd.error_log.filter_from_errors())
+
+
+def test_the_schemas_catch_what_they_guard_against(qti_dtd, manifest_schema, edge_bank):
+    # a validation is only worth something if it fails on the faults it is there for
+    manifest = etree.fromstring(qti.manifest_xml(edge_bank, "2024-week3.xml"))
+    manifest.set("identifier", "2024-week3-manifest")  # the old identifier: a digit first is not an xs:ID
+    assert not manifest_schema.validate(manifest)
+    assessment = etree.fromstring(qti.assessment_xml(edge_bank))
+    etree.SubElement(assessment.find(f"{QTI}assessment"), "bogus")
+    assert not qti_dtd.validate(assessment)
+
+
+def canvas_match_ids(item) -> list[int]:
+    """Canvas's importer (associate_interaction.rb, get_canvas_matches): a matching choice's id is the
+    first run of digits in its identifier, `sc['identifier'] =~ /(\\d+)/`, when it has one."""
+    first = item.find(f"{QTI}presentation/{QTI}response_lid")
+    return [int(re.search(r"\d+", label.get("ident")).group()) if re.search(r"\d+", label.get("ident")) else -i
+            for i, label in enumerate(first.iter(f"{QTI}response_label"), start=1)]
+
+
+def test_canvas_reads_a_distinct_match_id_for_every_choice(fixture_files, edge_files, book_exports):
+    checked = 0
+    for name, files in all_exports(fixture_files, edge_files, book_exports):
+        root = ET.fromstring(qti_parts(files[f"{name}.qti.zip"])[1])
+        for item in root.iter(f"{QTI}item"):
+            meta = {f.findtext(f"{QTI}fieldlabel"): f.findtext(f"{QTI}fieldentry") for f in item.iter(f"{QTI}qtimetadatafield")}
+            if meta["question_type"] == "matching_question":
+                ids = canvas_match_ids(item)
+                assert len(set(ids)) == len(ids), (name, item.get("ident"), ids)
+                checked += 1
+    assert checked >= 4  # including w3-match and w3-order, whose ids hold a digit
+
+
+def moodle_grades_in(path: Path) -> list[float]:
+    if path.suffix == ".xml":
+        return [float(answer.get("fraction")) for question in ET.parse(path).getroot().iter("question")
+                if question.get("type") != "ordering" for answer in question.findall("answer")]
+    return [float(weight) for weight in re.findall(r"(?<!\\)%(-?[\d.]+)%", path.read_text(encoding="utf-8"))]
+
+
+def test_every_moodle_grade_is_on_moodles_list(fixture_files, edge_files, book_exports):
+    # Moodle's importer (question/format.php, match grades = error) aborts the whole file on one grade
+    # that is not within 1e-5 of a listed fraction
+    allowed = [0, *MOODLE_GRADES, *(-grade for grade in MOODLE_GRADES)]
+    seen = set()
+    for name, files in all_exports(fixture_files, edge_files, book_exports):
+        for suffix in (".moodle.xml", ".gift.txt"):
+            for grade in moodle_grades_in(files[f"{name}{suffix}"]):
+                assert any(abs(grade - ok) < 1e-3 for ok in allowed), (name, suffix, grade)
+                seen.add(grade)
+    assert {10, 5} <= seen  # the 11- and 13-option questions were exported, with grades from the list
+
+
+def test_eleven_correct_options_in_moodle(edge_bank, edge_files, parse_gift):
+    check_moodle(edge_bank, ET.parse(edge_files["2024-week3.moodle.xml"]).getroot())
+    check_gift(edge_bank, parse_gift(edge_files["2024-week3.gift.txt"]))
+    check_qti(edge_bank, read_qti(edge_files["2024-week3.qti.zip"]))
+    rows = {(row[0], row[2]): row[4] for row in report_rows(edge_files["2024-week3.report.md"])}
+    assert "Moodle has no grade of 1/11" in rows[("w3-eleven", "Moodle XML")]
+    assert "adding to 100%" in rows[("w3-eleven", "Moodle (GIFT)")]
+
+
+def test_too_many_correct_options_for_moodle_is_refused_by_name(tmp_path):
+    options = {f"o{n}": f"Option {n}" for n in range(22)}
+    bank = load_bank_text(tmp_path, "too-many", f"""
+  - id: q-many
+    type: multiple
+    prompt: Which?
+    options: {json.dumps(options)}
+    correct: {json.dumps(list(options)[:21])}
+    explanation: e
+""")
+    with pytest.raises(ExportError, match="question 'q-many' has 21 correct options"):
+        export_bank(bank, "moodle-xml", tmp_path / "out")
+
+
+def load_bank_text(folder: Path, name: str, questions: str):
+    path = folder / f"{name}.yml"
+    path.write_text(f"bank: {name}\ntitle: T\nquestions:{questions}", encoding="utf-8")
+    return load_bank(path)
+
+
+def test_moodle_ordering_fallback_is_matching(fixture_bank, tmp_path):
+    (path,) = [p for p in export_bank(fixture_bank, "moodle-xml", tmp_path, moodle_ordering="matching")
+               if p.suffix == ".xml"]
+    check_moodle(fixture_bank, ET.parse(path).getroot(), ordering="matching")
+    report = (tmp_path / "every-type.report.md").read_text(encoding="utf-8")
+    assert "ordering became matching" in report and "Moodle's own ordering type" not in report
+    with pytest.raises(UnknownFormatError):
+        moodle_xml.render(fixture_bank, ordering="drag")
+
+
+def test_command_chooses_the_moodle_ordering_form(tmp_path):
+    for form, kind in (("native", "ordering"), ("matching", "matching")):
+        out = tmp_path / form
+        result = run("demo", "--format", "moodle-xml", "--moodle-ordering", form, "--banks", str(BOOK_BANKS), "--out", str(out))
+        assert result.exit_code == 0, result.stderr
+        root = ET.parse(out / "demo.moodle.xml").getroot()
+        demo = load_bank(BOOK_BANKS / "demo.yml")
+        ordering_ids = {q.id for q in demo.questions if q.type == "ordering"}
+        assert {q.get("type") for q in root.iter("question") if q.findtext("idnumber") in ordering_ids} == {kind}

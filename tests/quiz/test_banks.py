@@ -2,45 +2,113 @@
 
 import pytest
 
-from coursebook.quiz.bank import load_bank, load_banks
+from coursebook.quiz.bank import get_bank, load_bank, load_banks
 from coursebook.errors import BankError
 from tests.conftest import ROOT
 
 BAD = ROOT / "tests" / "fixtures" / "bad_banks"
 
-# fixture -> (line, question id, words the message must contain)
+# fixture -> (line, column, question id, words the message must contain). Each is one authoring
+# mistake; the message must say where (file:line:column, question) and what to do, in plain words.
 EXPECTED = {
-    "unknown-type": (10, "q-bad-type", "unknown question type 'essay'"),
-    "missing-prompt": (4, "q-no-prompt", "missing required key `prompt`"),
-    "single-zero-correct": (4, "q-zero", "exactly one correct option, found 0"),
-    "single-two-correct": (4, "q-two", "exactly one correct option, found 2"),
-    "multiple-no-correct": (4, "q-none", "at least one correct option"),
-    "numeric-missing-answer": (4, "q-no-answer", "missing required key `answer`"),
-    "numeric-negative-tolerance": (4, "q-negative", "a tolerance must be zero or more"),
-    "ordering-repeated": (4, "q-repeat", "'first' appears twice"),
-    "matching-unmatched": (4, "q-unmatched", "pair 2 ('L2') is unmatched"),
-    "matching-double": (4, "q-double", "'R1' is used twice"),
-    "feedback-no-option": (4, "q-feedback", "`feedback` names 'c', which is not an option"),
-    "unknown-key": (10, "q-typo", "unknown key `feedbak`; did you mean `feedback`?"),
-    "invalid-yaml": (6, None, "not valid YAML"),
+    "unknown-type": (11, 11, "q-bad-type", "unknown question type 'essay'"),
+    "missing-prompt": (4, 5, "q-no-prompt", "add `prompt:` to this question"),
+    "single-zero-correct": (4, 5, "q-zero", "exactly one correct option, found 0"),
+    "single-two-correct": (4, 5, "q-two", "exactly one correct option, found 2"),
+    "multiple-no-correct": (4, 5, "q-none", "at least one correct option"),
+    "numeric-missing-answer": (4, 5, "q-no-answer", "missing required key `answer`"),
+    "numeric-negative-tolerance": (8, 5, "q-negative", "a tolerance must be zero or more"),
+    "ordering-repeated": (4, 5, "q-repeat", "'first' appears twice"),
+    "matching-unmatched": (4, 5, "q-unmatched", "pair 2 ('L2') is unmatched"),
+    "matching-double": (4, 5, "q-double", "'R1' is used twice"),
+    "feedback-no-option": (9, 5, "q-feedback", "`feedback` names 'c', which is not an option"),
+    "correct-not-an-option": (11, 5, "q-correct", "`correct` names 'e', which is not an option; use one of the option keys"),
+    "unknown-key": (9, 5, "q-typo", "unknown key `feedbak`; did you mean `feedback`?"),
+    # YAML syntax: a fix in plain words and the nearest question, never the parser's wording
+    "invalid-yaml": (6, 18, "q-yaml", "quote this text: it contains `: `"),
+    "yaml-tab": (8, 1, "q-tab", "indent with spaces only"),
+    "yaml-star": (8, 10, "q-star", "quote this text: it starts with `*`"),
+    "duplicate-key": (7, 5, "q-twice", "the key `prompt` appears twice"),
+    "yaml-unclosed-quote": (6, 13, "q-quote", "a quotation mark is opened but never closed"),
+    "empty-prompt": (6, 13, "q-empty", "`prompt` is empty; write the text"),
+    # the copy (line 9), not the original (line 4)
+    "duplicate-id-same-file": (9, 9, "q-copied", "duplicate question id: line 4 already uses it"),
+    # the right level: the bank, not a question
+    "bank-no-title": (1, 1, None, "add `title:` to the bank"),
+    "bank-name-underscore": (1, 7, None, "`bank` must be the file's name without `.yml`"),
+    "options-as-list": (7, 14, "q-list", "`options` must be a set of `key: text` lines"),
+    "year-as-number": (9, 9, "q-year", "`items` is 1945, which YAML reads as a number, not text; put it in quotes"),
+    "answer-with-percent-sign": (7, 13, "q-percent-sign", "write `answer: 46.7` and add `percent: true`"),
+    # what check-banks let through before
+    "numeric-nan-answer": (7, 5, "q-nan", "`answer: .nan` is not a number a student can type"),
+    "numeric-infinite-tolerance": (8, 5, "q-inf", "`tolerance: .inf` is not a number"),
+    "numeric-mistake-is-answer": (9, 5, "q-mistake", "counts as correct (the answer accepts 0.467 ± 0.00934)"),
+    "text-feedback-on-answer": (8, 5, "q-chicken", "`feedback` for 'Chicken!' can never show"),
+    "percent-as-fraction": (7, 5, "q-share", "write `answer: 46.7` for 46.7%"),
+    "relative-link": (8, 18, "q-link", "the link `ch1-leverage-theory.ipynb` is relative"),
+    "id-too-long": (4, 9, "q-" + "x" * 100, "Moodle keeps at most 100"),
 }
+# Words from the schema library's own messages: an author should never meet them.
+JARGON = ("Input should", "dictionary", "validation", "union", "[key]", "list[str]", "tagged", "discriminator",
+          "mapping values are not allowed", "cannot start any token", "alias", "scalar", "Value error")
 
 
 def test_every_fixture_is_covered():
-    assert {path.stem for path in BAD.glob("*.yml")} == set(EXPECTED)
+    assert {path.stem for path in BAD.glob("*.yml")} == set(EXPECTED) | {"numbered-options"}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_broken_bank_is_reported_precisely(name):
-    line, question_id, words = EXPECTED[name]
+    line, column, question_id, words = EXPECTED[name]
     with pytest.raises(BankError) as caught:
         load_bank(BAD / f"{name}.yml")
     [problem] = caught.value.problems
     assert problem.file.endswith(f"{name}.yml")
-    assert problem.line == line
+    assert (problem.line, problem.column) == (line, column)
     assert problem.question_id == question_id
     assert words in problem.message
-    assert f"{name}.yml:{line}:" in str(caught.value)
+    assert f"{name}.yml:{line}:{column}:" in str(caught.value)
+    assert not [word for word in JARGON if word in problem.message]
+
+
+def test_numbered_options_get_one_plain_message_per_place():
+    with pytest.raises(BankError) as caught:
+        load_bank(BAD / "numbered-options.yml")
+    problems = caught.value.problems
+    assert [(p.line, p.column) for p in problems] == [(8, 10), (9, 10), (10, 14)]
+    assert "use letters (`a:`, `b:`, `c:`)" in problems[0].message
+    assert "put it in quotes" in problems[2].message
+    assert not [word for p in problems for word in JARGON if word in p.message]
+
+
+def test_a_bank_saved_as_yaml_is_read_not_skipped():
+    banks = load_banks(BAD / "yaml_suffix")
+    assert list(banks) == ["my-week"]
+    assert get_bank("my-week", BAD / "yaml_suffix").title == "Saved as .yaml"
+
+
+def test_the_same_bank_as_yml_and_yaml_is_refused_by_name(tmp_path):
+    for suffix in (".yml", ".yaml"):
+        (tmp_path / f"my-week{suffix}").write_text((BAD / "yaml_suffix" / "my-week.yaml").read_text())
+    with pytest.raises(BankError, match=r"my-week\.ya?ml holds a bank of the same name; keep one"):
+        load_banks(tmp_path)
+
+
+def test_one_broken_bank_does_not_break_the_others():
+    folder = BAD / "one_broken"
+    assert get_bank("demo", folder).bank == "demo"
+    with pytest.raises(BankError, match="unknown key `feedbak`"):
+        get_bank("unknown-key", folder)
+    with pytest.raises(BankError):
+        load_banks(folder)  # check-banks still reports every problem
+
+
+def test_jupyter_shows_the_message_without_a_traceback():
+    with pytest.raises(BankError) as caught:
+        load_bank(BAD / "invalid-yaml.yml")
+    shown = "\n".join(caught.value._render_traceback_())
+    assert "invalid-yaml.yml:6:18: question 'q-yaml': quote this text" in shown
+    assert "Traceback" not in shown and "bank.py" not in shown
 
 
 def test_duplicate_ids_across_banks():
@@ -48,6 +116,7 @@ def test_duplicate_ids_across_banks():
         load_banks(BAD / "duplicate_ids")
     [problem] = caught.value.problems
     assert (problem.question_id, problem.line) == ("q-shared", 9)
+    assert "duplicate question id" in problem.message
     assert problem.file.endswith("second.yml") and "first.yml" in problem.message
 
 
@@ -76,3 +145,24 @@ def test_the_books_banks_are_valid():
     banks = load_banks(ROOT / "book" / "quizzes")
     assert "demo" in banks
     assert {q.type for q in banks["demo"].questions} == {"single", "multiple", "numeric", "ordering", "matching", "text"}
+
+
+def test_check_banks_reports_every_fixture_at_once_without_a_traceback():
+    from click.testing import CliRunner
+
+    from coursebook.cli import main
+
+    result = CliRunner().invoke(main, ["check-banks", str(BAD)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output + result.stderr
+    reported = {line.split(".yml:", 1)[0].rsplit("/", 1)[-1] for line in result.stderr.splitlines()[1:]}
+    assert set(EXPECTED) | {"numbered-options"} <= reported
+
+
+def test_check_banks_reads_a_yaml_bank():
+    from click.testing import CliRunner
+
+    from coursebook.cli import main
+
+    result = CliRunner().invoke(main, ["check-banks", str(BAD / "yaml_suffix")], catch_exceptions=False)
+    assert result.exit_code == 0 and result.output.startswith("1 bank") and "all valid" in result.output

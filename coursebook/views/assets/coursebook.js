@@ -100,7 +100,11 @@
       return result("incorrect", 0);
     }
   };
-  function grade(spec, response) { return graders[spec.type](spec, response); }
+  function unknownType(where, type) { return new Error("coursebook.js " + where + " has no entry for question type " + type); }
+  function grade(spec, response) {
+    if (!graders.hasOwnProperty(spec.type)) throw unknownType("graders", spec.type);
+    return graders[spec.type](spec, response);
+  }
 
   /* ---- the quiz policy (mirror quiz/policy.py; the rules are data, policy.json) ---- */
   function newState() {
@@ -254,7 +258,8 @@
     if (type === "multiple") return all(section, "input:checked").map(function (i) { return i.value; });
     if (type === "numeric" || type === "text") return section.querySelector(".cb-input").value;
     if (type === "ordering") return all(section, ".cb-order-item").map(function (li) { return Number(li.dataset.item); });
-    return all(section, "select").map(function (s) { return s.value === "" ? null : Number(s.value); });
+    if (type === "matching") return all(section, "select").map(function (s) { return s.value === "" ? null : Number(s.value); });
+    throw unknownType("readResponse", type);
   }
 
   function writeResponse(section, type, response) {
@@ -268,11 +273,13 @@
         var li = list.querySelector('[data-item="' + item + '"]');
         if (li) list.appendChild(li);  // a stale answer naming a lost item is skipped, not fatal
       });
-    } else {
+    } else if (type === "matching") {
       all(section, "select").forEach(function (s, i) {
         var v = (response || [])[i];
         s.value = v === null || v === undefined ? "" : String(v);
       });
+    } else {
+      throw unknownType("writeResponse", type);
     }
   }
 
@@ -507,7 +514,8 @@
   }
   window.CourseBook = {grade: grade, parseNumber: parseNumber, normaliseText: normaliseText, models: models,
     thresholdSvg: thresholdSvg, step: step, newState: newState, canShowAnswer: canShowAnswer,
-    initQuiz: initQuiz, initExplorer: initExplorer, payload: payload};
+    initQuiz: initQuiz, initExplorer: initExplorer, payload: payload,
+    readResponse: readResponse, writeResponse: writeResponse};
   // The live view (views/assets/live.js) loads this file as a module and wires blocks to the kernel.
   if (window.CourseBookLive) return;
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
