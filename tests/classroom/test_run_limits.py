@@ -56,10 +56,13 @@ def test_objects_are_wrong_type_not_errors(tmp_path):
     path = notebook(tmp_path, "class F(float):\n    def __eq__(self, other):\n        return True",
                     "share = F(0.1)\ngroup = object()\norder = ('takeover', 'decree', 'press conference')")
     result = grade_submission(path, CHECKS, LIMITS)
-    assert result.total == 0
     assert result.tasks["share"].verdict is Verdict.WRONG_TYPE and result.tasks["share"].value_type == "F"
     assert result.tasks["group"].verdict is Verdict.WRONG_TYPE
-    assert result.tasks["order"].verdict is Verdict.INCORRECT  # a tuple is not the list the task asks for
+    assert result.tasks["share"].points == result.tasks["group"].points == 0
+    # The one comparison (classroom/comparison.py) that check() shares reads a tuple as the sequence a
+    # list task asks for: it arrives as a tuple (not flattened to a list) and is credited as check() says.
+    assert result.tasks["order"].verdict is Verdict.CORRECT
+    assert result.total == result.tasks["order"].points
 
 
 def test_decode_keeps_kinds():
