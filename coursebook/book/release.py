@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -31,6 +32,8 @@ COPIED = [
     "tests/classroom/test_public_checks.py",
 ]
 NOT_COPIED = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "_build"}
+# Files inside a copied folder that stay out: tests that read answers/ (the grader's real checks).
+LEFT_OUT = {"tests/browser/test_feedback_pages.py"}
 # From templates: (template name, path in the release).
 FROM_TEMPLATES = [
     ("README.md", "README.md"), ("Makefile", "Makefile"), ("ci_run", ".ci/run"),
@@ -38,8 +41,11 @@ FROM_TEMPLATES = [
     ("gitignore", ".gitignore"), ("binder_requirements.txt", "binder/requirements.txt"),
     ("runtime.txt", "binder/runtime.txt"),
 ]
-# What a notebook needs at run time besides what Colab provides (Python, numpy, matplotlib, Jupyter).
-COLAB_RUNTIME = ["ipywidgets", "anywidget", "pydantic", "PyYAML", "markdown-it-py", "mdit-py-plugins", "latex2mathml"]
+# The package's runtime dependencies (pyproject.toml) that the Colab cell does not install: what
+# Colab already ships (its Jupyter kernel, nbformat, matplotlib; reinstalling them would disturb
+# Colab's own Jupyter) and the site builder. Every other dependency is installed, so a new one
+# reaches Colab without anyone editing this file.
+COLAB_PROVIDES = {"ipykernel", "nbformat", "nbclient", "matplotlib", "jupyter-book"}
 COLAB_TAG = "colab-setup"
 
 
@@ -98,7 +104,10 @@ def _copy(root: Path, dest: Path, relative: str) -> None:
     target = dest / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_dir():
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns(*NOT_COPIED), dirs_exist_ok=True)
+        def ignore(folder: str, names: list[str]) -> set[str]:
+            here = Path(folder).relative_to(root).as_posix()
+            return {n for n in names if n in NOT_COPIED or f"{here}/{n}" in LEFT_OUT}
+        shutil.copytree(source, target, ignore=ignore, dirs_exist_ok=True)
     else:
         shutil.copy2(source, target)
 
@@ -113,18 +122,32 @@ def student_config(root: Path, repository: str) -> str:
     return header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
 
 
+def _name(requirement: str) -> str:
+    """The normalised project name of a requirement line (`ruamel.yaml==0.19.1` -> `ruamel-yaml`)."""
+    return re.sub(r"[-_.]+", "-", re.split(r"[\s\[<>=!~;]", requirement.strip(), maxsplit=1)[0]).lower()
+
+
+def runtime_dependencies(root: Path) -> list[str]:
+    """The `[project] dependencies` of pyproject.toml, as written there (exact pins)."""
+    with (root / "pyproject.toml").open("rb") as handle:
+        return list(tomllib.load(handle)["project"]["dependencies"])
+
+
 def colab_requirements(root: Path) -> str:
+    """pyproject's runtime dependencies minus what Colab provides, each at its constraints.txt pin."""
     pins = {}
     for line in (root / "constraints.txt").read_text(encoding="utf-8").splitlines():
-        if "==" in line and not line.startswith("#"):
-            name, version = line.split("==", 1)
-            pins[name.strip().lower()] = f"{name.strip()}=={version.strip()}"
-    missing = [name for name in COLAB_RUNTIME if name.lower() not in pins]
+        if "==" in line and not line.lstrip().startswith("#"):
+            pins[_name(line)] = line.split("#", 1)[0].strip()
+    wanted = [_name(d) for d in runtime_dependencies(root) if _name(d) not in COLAB_PROVIDES]
+    missing = [name for name in wanted if name not in pins]
     if missing:
-        raise ReleaseError(f"constraints.txt pins no version of {', '.join(missing)}")
+        raise ReleaseError(f"{root / 'constraints.txt'} pins no version of {', '.join(missing)} "
+                           "(a runtime dependency in pyproject.toml)")
     return ("# Installed by the first cell of every notebook on Google Colab, before the package itself\n"
             "# (which is installed without its own dependencies, so Colab's Jupyter is left as it is).\n"
-            + "\n".join(pins[name.lower()] for name in COLAB_RUNTIME) + "\n")
+            "# Written by `coursebook release` from pyproject.toml's dependencies at constraints.txt's pins.\n"
+            + "\n".join(pins[name] for name in wanted) + "\n")
 
 
 def colab_cell(repository: str, version: str, folder: str, colab_root: str = "/content"):
@@ -146,6 +169,17 @@ def add_colab_cell(path: Path, repository: str, version: str) -> None:
 def _student_pyproject(root: Path) -> str:
     text = (root / "pyproject.toml").read_text(encoding="utf-8")
     return text.replace('testpaths = ["tests", "book", "exercises", "answers"]', 'testpaths = ["tests", "book", "exercises"]')
+
+
+def _vendor_versions_of(root: Path, makefile: str) -> str:
+    """The release's Makefile fetches the same MathJax, axe-core and gift-pegjs as the instructor's."""
+    source = (root / "Makefile").read_text(encoding="utf-8")
+    for name in re.findall(r"^(\w+_VERSION)\s*:=", makefile, re.M):
+        pinned = re.search(rf"^{name}\s*:=\s*(\S+)", source, re.M)
+        if not pinned:
+            raise ReleaseError(f"{root / 'Makefile'}: no `{name} := ...` for the release's Makefile")
+        makefile = re.sub(rf"^({name}\s*:=\s*)\S+", lambda m: m.group(1) + pinned.group(1), makefile, flags=re.M)
+    return makefile
 
 
 def write_release(root: Path, dest: Path, repository: str | None = None, version: str | None = None) -> list[Path]:
@@ -172,6 +206,8 @@ def write_release(root: Path, dest: Path, repository: str | None = None, version
         text = (TEMPLATES / template).read_text(encoding="utf-8")
         if template == "README.md":
             text = text.replace("{version}", version).replace("{site_url}", values["site_url"])
+        if template == "Makefile":
+            text = _vendor_versions_of(root, text)
         target.write_text(text, encoding="utf-8")
     (dest / ".ci" / "run").chmod(0o755)
     (dest / "_config.yml").write_text(student_config(root, repository), encoding="utf-8")

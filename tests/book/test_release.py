@@ -17,7 +17,7 @@ import nbformat
 import pytest
 import yaml
 
-from coursebook.book.release import COLAB_TAG, student_repository, write_release
+from coursebook.book.release import COLAB_PROVIDES, COLAB_TAG, ReleaseError, colab_requirements, runtime_dependencies, student_repository, write_release
 from coursebook.classroom.checks import load_check_file
 from coursebook.classroom.leaks import number_formats, scan
 from tests.conftest import ROOT
@@ -91,6 +91,25 @@ def test_binder_builds_python_311_and_installs_the_package(release):
     dry = subprocess.run([str(BIN / "python"), "-m", "pip", "install", "--dry-run", "--quiet", "-r", "binder/requirements.txt"],
                          cwd=release, capture_output=True, text=True, timeout=600)
     assert dry.returncode == 0, dry.stderr[-2000:]
+
+
+def test_colab_installs_every_runtime_dependency_colab_lacks(release, tmp_path):
+    """requirements-colab.txt follows pyproject.toml: a dependency added there reaches Colab too."""
+    written = [l for l in (release / "requirements-colab.txt").read_text().splitlines() if l and not l.startswith("#")]
+    pinned = {l.split("==")[0].lower().replace(".", "-") for l in written}
+    for dependency in runtime_dependencies(ROOT):
+        name = re.split(r"[=<>!~\[; ]", dependency)[0]
+        key = name.lower().replace(".", "-").replace("_", "-")
+        assert (key in pinned) != (key in COLAB_PROVIDES), dependency
+    for line in written:
+        assert line == _constraint(line.split("==")[0]), line
+    # A new dependency without a pin in constraints.txt is refused, by name.
+    for name in ("pyproject.toml", "constraints.txt"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    pyproject = (tmp_path / "pyproject.toml").read_text()
+    (tmp_path / "pyproject.toml").write_text(pyproject.replace('dependencies = [\n', 'dependencies = [\n    "psygnal-extra==1.0",\n', 1))
+    with pytest.raises(ReleaseError, match="psygnal-extra"):
+        colab_requirements(tmp_path)
 
 
 @pytest.mark.parametrize("plant, where", [

@@ -43,6 +43,9 @@ def open_page(browser, site_url, path, *, viewport=DESKTOP, scheme="light", requ
         page.wait_for_url(lambda url: not url.endswith(path))
         page.wait_for_load_state("load")
     page.wait_for_function("() => !document.querySelector('.cb-quiz:not(.cb-ready), .cb-explorer:not(.cb-ready)')")
+    # The theme animates colours when it applies the mode; measure the settled page, with its fonts.
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     return context, page
 
 
