@@ -168,6 +168,24 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
                "no solution, rubric or answer value found in it")
 
 
+
+_LIMITS = [
+    click.option("--cell-timeout", default=30, show_default=True, type=click.IntRange(1), help="Seconds per cell."),
+    click.option("--total-timeout", default=120, show_default=True, type=click.IntRange(1), help="Seconds per notebook."),
+    click.option("--memory-mb", default=2048, show_default=True, type=click.IntRange(256), help="Kernel memory limit."),
+    click.option("--max-output-mb", default=2.0, show_default=True, type=click.FloatRange(0.01),
+                 help="Output a notebook may print before the rest is dropped."),
+    click.option("--on-timeout", type=click.Choice(["zero", "keep"]), default="zero", show_default=True,
+                 help="zero: a timed-out submission scores 0; keep: it keeps points for answers already set."),
+]
+
+
+def LIMIT_OPTIONS(command):
+    """The grading limits, the same for `grade` and the Gradescope autograder."""
+    for option in reversed(_LIMITS):
+        command = option(command)
+    return command
+
 @main.command("grade")
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--exercise", required=True, help="Exercise name, e.g. ex3a-revenue-exposure.")
@@ -177,13 +195,7 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Submissions graded in parallel.")
 @click.option("--force", is_flag=True, help="Re-grade submissions already graded.")
-@click.option("--cell-timeout", default=30, show_default=True, type=click.IntRange(1), help="Seconds per cell.")
-@click.option("--total-timeout", default=120, show_default=True, type=click.IntRange(1), help="Seconds per notebook.")
-@click.option("--memory-mb", default=2048, show_default=True, type=click.IntRange(256), help="Kernel memory limit.")
-@click.option("--max-output-mb", default=2.0, show_default=True, type=click.FloatRange(0.01),
-              help="Output a notebook may print before the rest is dropped.")
-@click.option("--on-timeout", type=click.Choice(["zero", "keep"]), default="zero", show_default=True,
-              help="zero: a timed-out submission scores 0; keep: it keeps points for answers already set.")
+@LIMIT_OPTIONS
 @click.option("--no-sandbox", is_flag=True, help="Run students' code without bubblewrap (unsafe; rows say so).")
 @click.option("--canvas-assignment", default="", help="Column name for canvas-grades.csv, as Canvas shows it, "
               "e.g. 'Exercise 3a (12345)' to update that assignment. Default: the exercise's title.")
@@ -333,13 +345,7 @@ def autograder() -> None:
 @ANSWERS_OPTION
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The zip to write, e.g. ex3a-autograder.zip.")
-@click.option("--cell-timeout", default=30, show_default=True, type=click.IntRange(1), help="Seconds per cell.")
-@click.option("--total-timeout", default=120, show_default=True, type=click.IntRange(1), help="Seconds per notebook.")
-@click.option("--memory-mb", default=2048, show_default=True, type=click.IntRange(256), help="Kernel memory limit.")
-@click.option("--max-output-mb", default=2.0, show_default=True, type=click.FloatRange(0.01),
-              help="Output a notebook may print before the rest is dropped.")
-@click.option("--on-timeout", type=click.Choice(["zero", "keep"]), default="zero", show_default=True,
-              help="zero: a timed-out submission scores 0; keep: it keeps points for answers already set.")
+@LIMIT_OPTIONS
 def autograder_gradescope(exercise: str, answers_dir: Path, out_file: Path, cell_timeout: int, total_timeout: int,
                           memory_mb: int, max_output_mb: float, on_timeout: str) -> None:
     """Write a Gradescope autograder zip for one exercise (its answer key and nothing else of yours)."""
