@@ -128,3 +128,24 @@ def test_grade_names_the_nearest_exercise_in_one_line(tmp_path):
     assert done.exit_code == 1
     assert done.output.count("\n") == 1 and "did you mean ex0-fixture?" in done.output
     assert not (tmp_path / "out").exists()
+
+
+def test_grade_passes_the_files_limits_with_only_the_given_options_over_them(tmp_path, monkeypatch):
+    """`grade` maps its options onto the library call: the check file's limits, `--cell-timeout` over them."""
+    from coursebook.classroom.grader import whole_class
+
+    seen = {}
+
+    def fake_grade_class(assignment, submissions, out_dir, **options):
+        seen.update(assignment=assignment, options=options)
+        return whole_class.ClassGrading(rows=[], everyone=[], graded=[], shard=options["shard"])
+    monkeypatch.setattr(whole_class, "grade_class", fake_grade_class)
+    (tmp_path / "class").mkdir()
+    done = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--exercise", "ex0-fixture",
+                                     "--answers", str(answers(tmp_path, LIMITS)), "--out", str(tmp_path / "out"),
+                                     "--cell-timeout", "9", "--shard", "2/3", "-j", "2"])
+    assert done.exit_code == 0, done.output
+    limits = seen["assignment"].limits
+    assert (limits.cell_timeout, limits.total_timeout, limits.on_timeout) == (9, 300, "keep")
+    assert seen["options"]["jobs"] == 2 and str(seen["options"]["shard"]) == "2/3"
+    assert "shard 2/3: 0 of the class's 0 files" in done.output
