@@ -90,8 +90,8 @@ def main(count: int = 40, jobs: int = 2) -> None:
             list(pool.map(run_plain, submissions))
         floor = time.perf_counter() - start
         start = time.perf_counter()
-        rows = grade_all(collect(folder, Path(tmp) / "unpacked"), assignment, Path(tmp) / "out", jobs=jobs,
-                         force=True, progress=False)
+        rows = grade_all(collect(folder, Path(tmp) / "unpacked"), assignment, Path(tmp) / "out",
+                         jobs=jobs, force=True, progress=False)
         graded = time.perf_counter() - start
     results = [row.result for row in rows]
     wrong = sum(r.total < r.max_total for r in results)

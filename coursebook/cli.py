@@ -169,14 +169,17 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
 
 
 _LIMITS = [
-    click.option("--cell-timeout", type=click.IntRange(1), help="Seconds per cell.  [default: 30]"),
-    click.option("--total-timeout", type=click.IntRange(1), help="Seconds per notebook.  [default: 120]"),
-    click.option("--memory-mb", type=click.IntRange(256), help="Kernel memory limit.  [default: 2048]"),
+    click.option("--cell-timeout", type=click.IntRange(1),
+                 help="Seconds per cell.  [default: 30]"),
+    click.option("--total-timeout", type=click.IntRange(1),
+                 help="Seconds per notebook.  [default: 120]"),
+    click.option("--memory-mb", type=click.IntRange(256),
+                 help="Kernel memory limit.  [default: 2048]"),
     click.option("--max-output-mb", type=click.FloatRange(0.01),
                  help="Output a notebook may print before the rest is dropped.  [default: 2.0]"),
     click.option("--on-timeout", type=click.Choice(["zero", "keep"]),
-                 help="zero: a timed-out submission scores 0; keep: it keeps points for answers already set.  "
-                      "[default: zero]"),
+                 help="zero: a timed-out submission scores 0; keep: it keeps points for answers "
+                      "already set.  [default: zero]"),
 ]
 
 

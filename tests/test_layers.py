@@ -73,8 +73,9 @@ def violations(package: Path = PACKAGE) -> list[str]:
             elif target_room == room and room in FLOORS:
                 floor, target_floor = floor_of(module), floor_of(target)
                 if FLOORS[room][target_floor] > FLOORS[room][floor]:
-                    problems.append(f"{where}: {module} (floor {floor or room!r}) imports {target} from floor "
-                                    f"{target_floor or room!r} of {room}/, which is not below it")
+                    problems.append(f"{where}: {module} (floor {floor or room!r}) imports {target} "
+                                    f"from floor {target_floor or room!r} of {room}/, "
+                                    "which is not below it")
     return problems
 
 
@@ -87,13 +88,15 @@ def test_every_module_has_a_known_room():
 def test_every_subpackage_has_a_known_floor():
     for room, floors in FLOORS.items():
         found = {p.name for p in (PACKAGE / room).iterdir() if (p / "__init__.py").exists()}
-        assert found == set(floors) - {""}, f"{room}/ subpackages without a floor: {found - set(floors)}"
+        assert found == set(floors) - {""}, f"{room}/ subpackages without a floor: {found}"
 
 
 def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
     """module -> the package's modules it imports (anywhere in the file, inside functions too)."""
-    paths = {".".join(p.relative_to(package.parent).with_suffix("").parts).removesuffix(".__init__"): p
-             for p in package.rglob("*.py")}
+    paths = {}
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        paths[".".join(parts).removesuffix(".__init__")] = path
     graph = {}
     for module, path in paths.items():
         graph[module] = set()
@@ -106,7 +109,7 @@ def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
 
 
 def circles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Every import circle found by a depth-first walk (each reported once, from where it closes)."""
+    """Every import circle found by a depth-first walk (each reported once, where it closes)."""
     found, state = [], {}
 
     def visit(module, path):
@@ -126,7 +129,8 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_import_circle():
     """No two modules import each other, not even through an import hidden inside a function."""
-    assert not circles(import_graph()), "\n".join(" -> ".join(c) for c in circles(import_graph()))
+    found = circles(import_graph())
+    assert not found, "\n".join(" -> ".join(circle) for circle in found)
 
 
 def test_the_circle_check_catches_a_hidden_circle(tmp_path):
@@ -134,8 +138,8 @@ def test_the_circle_check_catches_a_hidden_circle(tmp_path):
     (fake / "classroom").mkdir(parents=True)
     (fake / "classroom" / "checks.py").write_text("from .fingerprints import public_entry\n")
     (fake / "classroom" / "fingerprints.py").write_text("def f():\n    from .checks import Task\n")
-    assert circles(import_graph(fake)) == [["coursebook.classroom.checks", "coursebook.classroom.fingerprints",
-                                            "coursebook.classroom.checks"]]
+    checks, fingerprints = "coursebook.classroom.checks", "coursebook.classroom.fingerprints"
+    assert circles(import_graph(fake)) == [[checks, fingerprints, checks]]
 
 
 def test_rooms_import_downward_only():
@@ -157,16 +161,19 @@ def test_the_check_catches_a_floor_reaching_up(tmp_path):
     """The exercise's data reaching up into the grader is named, though both are in classroom/."""
     fake = tmp_path / "coursebook"
     (fake / "classroom" / "exercise").mkdir(parents=True)
-    (fake / "classroom" / "exercise" / "assignment.py").write_text("from ..grader.store import fingerprint\n")
+    assignment = fake / "classroom" / "exercise" / "assignment.py"
+    assignment.write_text("from ..grader.store import fingerprint\n")
     found = violations(fake)
-    assert any("coursebook/classroom/exercise/assignment.py:1" in p and "'grader'" in p for p in found), found
+    assert any("classroom/exercise/assignment.py:1" in p and "'grader'" in p for p in found), found
 
 
 def test_every_package_folder_is_in_the_wheel():
-    """pyproject.toml lists the packages by hand: a new room or floor left out of it would be missing
+    """pyproject.toml lists the packages by hand: a new room or floor left out of it would be absent
     from the wheel the Gradescope autograder installs (its import then fails in the container)."""
     import tomllib
 
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = set(config["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")}
-    assert found == listed, f"not in pyproject's packages: {sorted(found - listed)}; listed but gone: {sorted(listed - found)}"
+    assert found == listed, (f"not in pyproject's packages: {sorted(found - listed)}; "
+                             f"listed but gone: {sorted(listed - found)}")

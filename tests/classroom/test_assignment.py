@@ -84,7 +84,8 @@ def test_an_unknown_exercise_names_the_file_the_exercises_and_the_nearest(tmp_pa
     with pytest.raises(UnknownExerciseError) as caught:
         Assignment.load(folder, "ex0-fixtrue")
     message = str(caught.value)
-    assert message.startswith(f"no check file {folder / 'checks' / 'ex0-fixtrue.yml'}; exercises: ex0-fixture")
+    missing = folder / "checks" / "ex0-fixtrue.yml"
+    assert message.startswith(f"no check file {missing}; exercises: ex0-fixture")
     assert message.endswith("did you mean ex0-fixture?")
     with pytest.raises(UnknownExerciseError) as caught:
         Assignment.load(folder, "zzz")
@@ -101,12 +102,14 @@ def test_fingerprint_changes_with_the_key_and_the_limits_only(tmp_path):
     base = Assignment.load(folder, "ex0-fixture")
     assert Assignment.load(folder, "ex0-fixture").fingerprint() == base.fingerprint()
     # the LMS column and the rubric do not change any grade
-    assert Assignment.load(folder, "ex0-fixture", canvas_assignment="Other").fingerprint() == base.fingerprint()
+    other_column = Assignment.load(folder, "ex0-fixture", canvas_assignment="Other")
+    assert other_column.fingerprint() == base.fingerprint()
     changed_answer = base.checks.model_copy(update={"tasks": [
         base.checks.tasks[0].model_copy(update={"answer": 0.25}), *base.checks.tasks[1:]]})
     changed_points = base.checks.model_copy(update={"tasks": [
         base.checks.tasks[0].model_copy(update={"points": 3}), *base.checks.tasks[1:]]})
-    variants = {base.with_checks(changed_answer).fingerprint(), base.with_checks(changed_points).fingerprint(),
+    variants = {base.with_checks(changed_answer).fingerprint(),
+                base.with_checks(changed_points).fingerprint(),
                 Assignment.load(folder, "ex0-fixture", cell_timeout=31).fingerprint(),
                 Assignment.load(answers(tmp_path / "b", LIMITS), "ex0-fixture").fingerprint()}
     assert len(variants | {base.fingerprint()}) == 5
@@ -123,15 +126,15 @@ def test_with_checks_keeps_everything_else(tmp_path):
 
 
 def test_grade_names_the_nearest_exercise_in_one_line(tmp_path):
-    done = CliRunner().invoke(main, ["grade", str(tmp_path), "--exercise", "ex0-fixtrue",
-                                     "--answers", str(answers(tmp_path)), "--out", str(tmp_path / "out")])
+    done = CliRunner().invoke(main, ["grade", str(tmp_path), "--exercise", "ex0-fixtrue", "--answers",
+                                     str(answers(tmp_path)), "--out", str(tmp_path / "out")])
     assert done.exit_code == 1
     assert done.output.count("\n") == 1 and "did you mean ex0-fixture?" in done.output
     assert not (tmp_path / "out").exists()
 
 
 def test_grade_passes_the_files_limits_with_only_the_given_options_over_them(tmp_path, monkeypatch):
-    """`grade` maps its options onto the library call: the check file's limits, `--cell-timeout` over them."""
+    """`grade` maps its options onto the library call: the file's limits, `--cell-timeout` over them."""
     from coursebook.classroom.grader import whole_class
 
     seen = {}
@@ -142,7 +145,8 @@ def test_grade_passes_the_files_limits_with_only_the_given_options_over_them(tmp
     monkeypatch.setattr(whole_class, "grade_class", fake_grade_class)
     (tmp_path / "class").mkdir()
     done = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--exercise", "ex0-fixture",
-                                     "--answers", str(answers(tmp_path, LIMITS)), "--out", str(tmp_path / "out"),
+                                     "--answers", str(answers(tmp_path, LIMITS)),
+                                     "--out", str(tmp_path / "out"),
                                      "--cell-timeout", "9", "--shard", "2/3", "-j", "2"])
     assert done.exit_code == 0, done.output
     limits = seen["assignment"].limits

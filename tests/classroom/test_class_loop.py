@@ -160,7 +160,8 @@ def test_a_hung_worker_is_stopped_by_the_backstop(tmp_path, monkeypatch):
     (folder / "hangs.ipynb").write_bytes(PERFECT)
     (folder / "fine.ipynb").write_bytes(PERFECT)
     limits = Limits(cell_timeout=1, total_timeout=1, startup_grace=1)
-    rows = grade_all(collect(folder, tmp_path / "u"), replace(ASSIGNMENT, limits=limits), tmp_path / "out", jobs=2,
+    hurried = replace(ASSIGNMENT, limits=limits)
+    rows = grade_all(collect(folder, tmp_path / "u"), hurried, tmp_path / "out", jobs=2,
                      progress=False, grade=misbehaving_grade)
     got = {r.submission.source: r.result for r in rows}
     assert got["hangs.ipynb"].status is Status.TIMEOUT and got["hangs.ipynb"].total == 0

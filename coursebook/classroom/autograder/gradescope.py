@@ -39,7 +39,8 @@ REGULAR = 0o644 << 16 | stat.S_IFREG << 16
 
 
 def config_for(assignment: Assignment) -> dict:
-    return {"exercise": assignment.name, "title": assignment.title, "limits": asdict(assignment.limits),
+    return {"exercise": assignment.name, "title": assignment.title,
+            "limits": asdict(assignment.limits),
             "package": {"name": "coursebook", "version": package_version()}}
 
 

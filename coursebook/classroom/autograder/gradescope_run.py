@@ -44,12 +44,13 @@ class SetupProblem(RuntimeError):
 
 
 def load_setup(root: Path) -> tuple[dict, Assignment]:
-    """The zip's configuration and the Assignment rebuilt from its check file, under the limits in force
-    when the zip was built."""
+    """The zip's configuration and the Assignment rebuilt from its check file, under the limits in
+    force when the zip was built."""
     source = root / "source"
     try:
         config = json.loads((source / CONFIG).read_text(encoding="utf-8"))
-        assignment = replace(Assignment.load(source, config["exercise"]), limits=Limits(**config["limits"]))
+        assignment = replace(Assignment.load(source, config["exercise"]),
+                             limits=Limits(**config["limits"]))
     except Exception as exc:  # any failure here is the autograder's, reported the same way
         raise SetupProblem(f"cannot read the autograder's configuration in {source}: {exc}") from None
     installed = metadata.version("coursebook")

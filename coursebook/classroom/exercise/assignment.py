@@ -1,8 +1,8 @@
 """One exercise as the grader sees it: its checks, limits, rubric, title and LMS names, loaded once.
 
-`Assignment.load(answers_dir, name)` reads `answers/checks/<name>.yml` (the tasks with their answers,
-and an optional `limits:` section), the rubric from `answers/<name>.ipynb`, and applies the limits
-given on the command line over the file's. `grade`, `gradebook merge`, the Gradescope zip and its
+`Assignment.load(answers_dir, name)` reads `answers/checks/<name>.yml` (the tasks with their
+answers, and an optional `limits:` section), the rubric from `answers/<name>.ipynb`, and applies
+the limits given on the command line over the file's. `grade`, `gradebook merge`, the Gradescope zip and its
 runner all start from this object, so they grade one exercise under the same terms.
 """
 
@@ -64,7 +64,8 @@ class Assignment:
         """
         unknown = set(limit_overrides) - set(SETTINGS)
         if unknown:
-            raise TypeError(f"unknown limit {sorted(unknown)[0]!r}; the limits are {', '.join(SETTINGS)}")
+            raise TypeError(f"unknown limit {sorted(unknown)[0]!r}; "
+                            f"the limits are {', '.join(SETTINGS)}")
         answers_dir = Path(answers_dir)
         check_path = answers_dir / "checks" / f"{name}.yml"
         if not check_path.is_file():
@@ -79,7 +80,8 @@ class Assignment:
 
     def fingerprint(self) -> str:
         """What a grade depends on besides the submission: the answer key (tasks, answers, points,
-        hints), the limits and the package's version. Stable across runs; changes with any of them."""
+        hints), the limits and the package's version. Stable across runs; changes with any of
+        them."""
         key = self.checks.model_dump(mode="json", include={"exercise", "tasks"})
         terms = {"key": key, "limits": self.limits.fingerprint(), "version": package_version()}
         return hashlib.sha256(json.dumps(terms, sort_keys=True).encode()).hexdigest()[:16]

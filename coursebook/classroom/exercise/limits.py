@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 SETTINGS = ("cell_timeout", "total_timeout", "memory_mb", "max_output_mb", "on_timeout")
-"""The limits an author or instructor sets: the check file's `limits:` keys and `grade`'s options."""
+"""The limits an author or instructor sets: the check file's `limits:` keys, `grade`'s options."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Limits:
 
     @classmethod
     def from_settings(cls, *layers: Mapping[str, Any]) -> Limits:
-        """Limits from `SETTINGS`-keyed layers, each given (not None) value overriding the ones before.
+        """Limits from `SETTINGS`-keyed layers, each given (not None) value overriding earlier ones.
 
         `max_output_mb` becomes `max_output_bytes`; raises ValueError for an unknown key.
         """
@@ -55,7 +55,8 @@ class Limits:
         for layer in layers:
             unknown = set(layer) - set(SETTINGS)
             if unknown:
-                raise ValueError(f"unknown limit {sorted(unknown)[0]!r}; the limits are {', '.join(SETTINGS)}")
+                raise ValueError(f"unknown limit {sorted(unknown)[0]!r}; "
+                                 f"the limits are {', '.join(SETTINGS)}")
             chosen.update({key: value for key, value in layer.items() if value is not None})
         if "max_output_mb" in chosen:
             chosen["max_output_bytes"] = int(chosen.pop("max_output_mb") * 1_000_000)

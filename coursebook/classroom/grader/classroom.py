@@ -115,8 +115,8 @@ def _context():
     return context
 
 
-def grade_all(submissions: list[Submission], assignment: Assignment, out_dir: Path, *, jobs: int = 1,
-              force: bool = False, sandbox: bool = True, progress: bool = True,
+def grade_all(submissions: list[Submission], assignment: Assignment, out_dir: Path, *,
+              jobs: int = 1, force: bool = False, sandbox: bool = True, progress: bool = True,
               grade=grade_submission) -> list[Row]:
     """Grade every submission not already graded with the same file, key and limits; write the
     gradebook, the LMS files and the feedback pages into `out_dir`; return one row per submission.

@@ -33,8 +33,8 @@ def file_digest(path: Path | None) -> str:
 
 def fingerprint(path: Path | None, assignment: Assignment, sandbox: bool) -> str:
     """What a result depends on; a change in any part means the result is stale."""
-    return (f"file={file_digest(path)};assignment={assignment.fingerprint()};sandbox={int(sandbox)};"
-            f"schema={SCHEMA}")
+    return (f"file={file_digest(path)};assignment={assignment.fingerprint()};"
+            f"sandbox={int(sandbox)};schema={SCHEMA}")
 
 
 def reusable(result: SubmissionResult | None, expected: str) -> bool:

@@ -47,11 +47,12 @@ class ClassGrading:
 
 
 def output_problem(submissions: Path, out_dir: Path, answers_dir: Path) -> str:
-    """The output folder must not sit inside the submissions (it would be collected as submissions) and
-    must not hold the submissions or the answer key (the grader rewrites parts of it)."""
+    """The output folder must not sit inside the submissions (it would be collected as submissions)
+    and must not hold the submissions or the answer key (the grader rewrites parts of it)."""
     out, source, answers = out_dir.resolve(), submissions.resolve(), answers_dir.resolve()
     if out == source or (source.is_dir() and source in out.parents):
-        return f"--out {out_dir} is inside the submissions folder {submissions}; choose a folder outside it"
+        return (f"--out {out_dir} is inside the submissions folder {submissions}; "
+                "choose a folder outside it")
     if out in source.parents or out in answers.parents or out == answers:
         return f"--out {out_dir} contains the submissions or the answers; choose a separate folder"
     return ""
