@@ -32,7 +32,10 @@ Five rules, each reported per bank by `coursebook check-banks`:
    is strictly longer, so ties are no cue). A question weighs 1: in a multiple-select question
    each of its k keys weighs 1/k. The bank fails when the key is among the two longest in more
    than `MAX_TOP_TWO_SHARE` (60 percent) of its choice questions, or is the shortest (no option
-   strictly shorter) in fewer than `MIN_SHORTEST_SHARE` (10 percent). Overcorrecting is a cue
+   strictly shorter) in fewer than `MIN_SHORTEST_SHARE` (10 percent). The rule applies to banks
+   with at least `MIN_RANKED` (5) choice questions: over fewer, a share is noise (one question
+   cannot be both "not among the two shortest" and "sometimes the shortest"), so the report
+   prints the ranks of a smaller bank without judging them. Overcorrecting is a cue
    too, so it also fails when the key is among the two *shortest* in more than 60 percent. The
    report prints the distribution of ranks, so an author sees which way to move.
 
@@ -59,6 +62,7 @@ MAX_LONGEST_SHARE = 0.35
 MAX_TOP_TWO_SHARE = 0.60
 MIN_SHORTEST_SHARE = 0.10
 MAX_BOTTOM_TWO_SHARE = 0.60
+MIN_RANKED = 5
 
 _CURRENCY = re.compile(r"(?<!\\)\$(?=\d)")
 _MATHS_SIGN = re.compile(r"[\\^_={]")
@@ -338,8 +342,8 @@ def lint_bank(bank: Bank, path: str | Path | None = None) -> BankLint:
 
 def _rank_findings(result: BankLint) -> list[Finding]:
     """The length-rank rule (rule 4) over a bank already counted."""
-    findings = []
-    if not result.choice:
+    findings: list[Finding] = []
+    if result.choice < MIN_RANKED:
         return findings
     if result.top_two_share > MAX_TOP_TWO_SHARE + 1e-9:
         findings.append(Finding(
