@@ -136,7 +136,9 @@ class BankLint:
         share = f"{len(self.longest_keyed)} of {self.choice} choice questions ({self.longest_share:.0%})"
         lines = [f"{self.bank}: keyed option uniquely longest in {share}; limit {MAX_LONGEST_SHARE:.0%}"]
         if self.choice:
-            spread = ", ".join(f"{_ordinal(rank)} {_count(count)}" for rank, count in sorted(self.ranks.items()))
+            spread = ", ".join(
+                f"{_ordinal(rank)} {_count(count)}" for rank, count in sorted(self.ranks.items())
+            )
             lines.append(
                 f"  key's length rank (1st = longest): {spread}; among the two longest "
                 f"{self.top_two_share:.0%} (limit {MAX_TOP_TWO_SHARE:.0%}), shortest "
@@ -190,8 +192,10 @@ def hint_findings(question) -> list[Finding]:
         for key in question.correct_keys:
             text = question.options[key].strip().rstrip(".").lower()
             if len(text) >= 12 and text in hint.lower():
-                return [Finding("hint", question.id, f"the hint quotes the keyed option {key!r} whole; "
-                                "point to the idea instead")]
+                return [Finding(
+                    "hint", question.id,
+                    f"the hint quotes the keyed option {key!r} whole; point to the idea instead",
+                )]
     return []
 
 
@@ -355,14 +359,16 @@ def _rank_findings(result: BankLint) -> list[Finding]:
     if result.shortest_share < MIN_SHORTEST_SHARE - 1e-9:
         findings.append(Finding(
             "length-rank", None,
-            f"the key is the shortest option in {_count(round(result.shortest, 2))} of {result.choice} "
-            f"choice questions ({result.shortest_share:.0%}), under the {MIN_SHORTEST_SHARE:.0%} "
+            f"the key is the shortest option in {_count(round(result.shortest, 2))} of "
+            f"{result.choice} choice questions ({result.shortest_share:.0%}), under the "
+            f"{MIN_SHORTEST_SHARE:.0%} "
             "floor: a student who rules out the shortest option never loses the key",
         ))
     if result.bottom_two_share > MAX_BOTTOM_TWO_SHARE + 1e-9:
         findings.append(Finding(
             "length-rank", None,
-            f"the key is among the two shortest options in {_count(round(result.bottom_two, 2))} of "
+            f"the key is among the two shortest options in "
+            f"{_count(round(result.bottom_two, 2))} of "
             f"{result.choice} choice questions ({result.bottom_two_share:.0%}), above the "
             f"{MAX_BOTTOM_TWO_SHARE:.0%} limit: a short option has become the cue",
         ))

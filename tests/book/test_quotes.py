@@ -204,7 +204,8 @@ def texts():
     folders = [ROOT / "book", ROOT / "answers"]
     for folder in folders:
         for notebook in sorted(folder.glob("*.ipynb")):
-            for number, cell in enumerate(json.loads(notebook.read_text(encoding="utf-8"))["cells"]):
+            cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+            for number, cell in enumerate(cells):
                 if cell["cell_type"] == "markdown":
                     yield f"{notebook.relative_to(ROOT)} cell {number}", "".join(cell["source"])
     for page in sorted((ROOT / "book").glob("**/*.md")):
@@ -258,7 +259,8 @@ def test_every_figure_given_for_a_source_is_in_that_source(sources):
 def test_a_misquotation_or_a_wrong_source_is_caught(sources):
     """The attack: put words in a source's mouth, or give one source's words to the other."""
     planted = [
-        ("USIP calls the expulsions \"a humanitarian catastrophe\" {cite}`usip2023pakistan`.", False),
+        ("USIP calls the expulsions \"a humanitarian catastrophe\" {cite}`usip2023pakistan`.",
+         False),
         ("USIP calls the decision \"controversial\" {cite}`usip2023pakistan`.", True),
         ("Malejacq and Terpstra call aid \"inefficient and counterproductive\".", True),
         ("Malejacq and Terpstra write of \"a major increase in violence\".", False),
@@ -271,13 +273,15 @@ def test_a_misquotation_or_a_wrong_source_is_caught(sources):
         if expected is None:
             assert found == [], text
         else:
-            assert len(found) == 1 and found_in(found[0].text, sources[found[0].source]) is expected, text
+            assert len(found) == 1, text
+            assert found_in(found[0].text, sources[found[0].source]) is expected, text
 
 
 def test_a_wrong_figure_for_a_source_is_caught(sources):
     wrong = [f for f in figures("planted", "USIP reports that 2.7 million were targeted and 27,000 "
                                 "returned {cite}`usip2023pakistan`.")]
     assert [value for _, _, value, _, _ in wrong] == ["2.7", "27,000"]
-    assert not any(figure_in(value, shown, sources["usip2023pakistan"]) for _, shown, value, _, _ in wrong)
+    usip = sources["usip2023pakistan"]
+    assert not any(figure_in(value, shown, usip) for _, shown, value, _, _ in wrong)
     right = list(figures("planted", "USIP reports 1.7 million targeted {cite}`usip2023pakistan`."))
     assert right and all(figure_in(v, s, sources["usip2023pakistan"]) for _, s, v, _, _ in right)
