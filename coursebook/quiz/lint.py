@@ -182,7 +182,9 @@ def key_length_ranks(question: SingleChoice | MultipleSelect) -> list[tuple[int,
     ]
 
 
-def hint_findings(question) -> list[Finding]:
+def hint_findings(
+    question: SingleChoice | MultipleSelect | Numeric | Ordering | Matching | ShortText,
+) -> list[Finding]:
     """A missing or blank hint, or one that quotes a keyed option whole (rule 5)."""
     hint = (question.hint or "").strip()
     if not hint:
