@@ -1,6 +1,6 @@
 """Lint a validated bank for the habits that let a test-wise student (or a renderer) beat it.
 
-Three rules, each reported per bank by `coursebook check-banks`:
+Five rules, each reported per bank by `coursebook check-banks`:
 
 1. **Longest-option cue** (fails a bank). For every single- and multiple-choice question we ask
    whether the keyed option is the *uniquely longest* option, counted in characters of the
@@ -26,6 +26,24 @@ Three rules, each reported per bank by `coursebook check-banks`:
      Percentages are read from the text (a number followed by `%`, "percent" or "per cent") and,
      for numeric questions marked `percent: true`, from the keyed answer and the mistake values.
 
+4. **Length rank of the key** (fails a bank). Ruling out the shortest options is the next trick
+   once "pick the longest" is gone. For every keyed option of a choice question we take its rank
+   by length among that question's options (1 = longest; an option counts as longer only when it
+   is strictly longer, so ties are no cue). A question weighs 1: in a multiple-select question
+   each of its k keys weighs 1/k. The bank fails when the key is among the two longest in more
+   than `MAX_TOP_TWO_SHARE` (60 percent) of its choice questions, or is the shortest (no option
+   strictly shorter) in fewer than `MIN_SHORTEST_SHARE` (10 percent). The rule applies to banks
+   with at least `MIN_RANKED` (5) choice questions: over fewer, a share is noise (one question
+   cannot be both "not among the two shortest" and "sometimes the shortest"), so the report
+   prints the ranks of a smaller bank without judging them. Overcorrecting is a cue
+   too, so it also fails when the key is among the two *shortest* in more than 60 percent. The
+   report prints the distribution of ranks, so an author sees which way to move.
+
+5. **Hint and explanation** (fails a bank). Every question carries a hint (the quizzes tell
+   students to open one) and a non-empty explanation. The model already refuses an empty
+   explanation; the lint refuses a missing or blank hint, and a hint that gives the key away by
+   quoting a keyed option's text whole.
+
 Pure functions over the validated model; the CLI prints the results.
 """
 
@@ -41,6 +59,10 @@ from .bank import bank_file
 from .model import Bank, Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
 
 MAX_LONGEST_SHARE = 0.35
+MAX_TOP_TWO_SHARE = 0.60
+MIN_SHORTEST_SHARE = 0.10
+MAX_BOTTOM_TWO_SHARE = 0.60
+MIN_RANKED = 5
 
 _CURRENCY = re.compile(r"(?<!\\)\$(?=\d)")
 _MATHS_SIGN = re.compile(r"[\\^_={]")
@@ -76,6 +98,14 @@ class BankLint:
     positions: Counter = field(default_factory=Counter)
     """Key positions (1-based) over unshuffled choice questions; a multiple-select adds each key."""
     unshuffled: int = 0
+    ranks: Counter = field(default_factory=Counter)
+    """Weighted count of keyed options by length rank (1 = longest) over the choice questions."""
+    top_two: float = 0.0
+    """Weighted number of choice questions whose key is among the two longest options."""
+    shortest: float = 0.0
+    """Weighted number of choice questions whose key is the shortest option."""
+    bottom_two: float = 0.0
+    """Weighted number of choice questions whose key is among the two shortest options."""
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -87,12 +117,34 @@ class BankLint:
         return len(self.longest_keyed) / self.choice if self.choice else 0.0
 
     @property
+    def top_two_share(self) -> float:
+        return self.top_two / self.choice if self.choice else 0.0
+
+    @property
+    def shortest_share(self) -> float:
+        return self.shortest / self.choice if self.choice else 0.0
+
+    @property
+    def bottom_two_share(self) -> float:
+        return self.bottom_two / self.choice if self.choice else 0.0
+
+    @property
     def passed(self) -> bool:
         return not self.findings
 
     def summary(self) -> str:
         share = f"{len(self.longest_keyed)} of {self.choice} choice questions ({self.longest_share:.0%})"
         lines = [f"{self.bank}: keyed option uniquely longest in {share}; limit {MAX_LONGEST_SHARE:.0%}"]
+        if self.choice:
+            spread = ", ".join(
+                f"{_ordinal(rank)} {_count(count)}" for rank, count in sorted(self.ranks.items())
+            )
+            lines.append(
+                f"  key's length rank (1st = longest): {spread}; among the two longest "
+                f"{self.top_two_share:.0%} (limit {MAX_TOP_TWO_SHARE:.0%}), shortest "
+                f"{self.shortest_share:.0%} (at least {MIN_SHORTEST_SHARE:.0%}), among the two "
+                f"shortest {self.bottom_two_share:.0%} (limit {MAX_BOTTOM_TWO_SHARE:.0%})"
+            )
         if self.unshuffled:
             spread = ", ".join(f"{_ordinal(pos)} {count}" for pos, count in sorted(self.positions.items()))
             noun = "question" if self.unshuffled == 1 else "questions"
@@ -101,6 +153,10 @@ class BankLint:
             where = f"{self.file}:{finding.line}: " if self.file and finding.line else (f"{self.file}: " if self.file else "")
             lines.append(f"  {where}{finding}")
         return "\n".join(lines)
+
+
+def _count(value: float) -> str:
+    return f"{value:g}" if value == int(value) else f"{value:.2f}"
 
 
 def _ordinal(number: int) -> str:
@@ -113,6 +169,36 @@ def keyed_is_uniquely_longest(question: SingleChoice | MultipleSelect) -> bool:
     longest = max(lengths.values())
     leaders = [key for key, length in lengths.items() if length == longest]
     return len(leaders) == 1 and leaders[0] in question.correct_keys
+
+
+def key_length_ranks(question: SingleChoice | MultipleSelect) -> list[tuple[int, int]]:
+    """For each keyed option: its length rank from the longest (1 + options strictly longer) and
+    from the shortest (1 + options strictly shorter)."""
+    lengths = {key: len(text.strip()) for key, text in question.options.items()}
+    return [
+        (1 + sum(other > lengths[key] for other in lengths.values()),
+         1 + sum(other < lengths[key] for other in lengths.values()))
+        for key in question.correct_keys
+    ]
+
+
+def hint_findings(
+    question: SingleChoice | MultipleSelect | Numeric | Ordering | Matching | ShortText,
+) -> list[Finding]:
+    """A missing or blank hint, or one that quotes a keyed option whole (rule 5)."""
+    hint = (question.hint or "").strip()
+    if not hint:
+        return [Finding("hint", question.id, "has no hint; add one that points to the idea without "
+                        "giving the answer away")]
+    if isinstance(question, (SingleChoice, MultipleSelect)):
+        for key in question.correct_keys:
+            text = question.options[key].strip().rstrip(".").lower()
+            if len(text) >= 12 and text in hint.lower():
+                return [Finding(
+                    "hint", question.id,
+                    f"the hint quotes the keyed option {key!r} whole; point to the idea instead",
+                )]
+    return []
 
 
 def _texts(question) -> list[str]:
@@ -228,10 +314,18 @@ def lint_bank(bank: Bank, path: str | Path | None = None) -> BankLint:
                 result.multiple += 1
             if keyed_is_uniquely_longest(question):
                 result.longest_keyed.append(question.id)
+            ranked = key_length_ranks(question)
+            weight = 1 / len(ranked)
+            for rank, from_shortest in ranked:
+                result.ranks[rank] += weight
+                result.top_two += weight * (rank <= 2)
+                result.shortest += weight * (from_shortest == 1)
+                result.bottom_two += weight * (from_shortest <= 2)
             if not question.shuffle:
                 result.unshuffled += 1
                 order = list(question.options)
                 result.positions.update(order.index(key) + 1 for key in question.correct_keys)
+        result.findings.extend(hint_findings(question))
         for text in _texts(question):
             texts.append((question.id, text))
             result.findings.extend(currency_findings(question.id, text))
@@ -242,6 +336,7 @@ def lint_bank(bank: Bank, path: str | Path | None = None) -> BankLint:
             f"choice questions ({result.longest_share:.0%}), above the {MAX_LONGEST_SHARE:.0%} limit: "
             f"lengthen distractors or trim keys in {', '.join(result.longest_keyed)}",
         ))
+    result.findings[:0] = _rank_findings(result)
     result.findings.extend(separator_findings(texts))
     result.findings.extend(precision_findings(texts))
     if path:
@@ -249,6 +344,37 @@ def lint_bank(bank: Bank, path: str | Path | None = None) -> BankLint:
         result.findings = [replace(f, line=lines.get(f.question_id, 1 if f.question_id is None else None))
                            for f in result.findings]
     return result
+
+
+def _rank_findings(result: BankLint) -> list[Finding]:
+    """The length-rank rule (rule 4) over a bank already counted."""
+    findings: list[Finding] = []
+    if result.choice < MIN_RANKED:
+        return findings
+    if result.top_two_share > MAX_TOP_TWO_SHARE + 1e-9:
+        findings.append(Finding(
+            "length-rank", None,
+            f"the key is among the two longest options in {_count(round(result.top_two, 2))} of "
+            f"{result.choice} choice questions ({result.top_two_share:.0%}), above the "
+            f"{MAX_TOP_TWO_SHARE:.0%} limit: shorten keys or lengthen distractors",
+        ))
+    if result.shortest_share < MIN_SHORTEST_SHARE - 1e-9:
+        findings.append(Finding(
+            "length-rank", None,
+            f"the key is the shortest option in {_count(round(result.shortest, 2))} of "
+            f"{result.choice} choice questions ({result.shortest_share:.0%}), under the "
+            f"{MIN_SHORTEST_SHARE:.0%} "
+            "floor: a student who rules out the shortest option never loses the key",
+        ))
+    if result.bottom_two_share > MAX_BOTTOM_TWO_SHARE + 1e-9:
+        findings.append(Finding(
+            "length-rank", None,
+            f"the key is among the two shortest options in "
+            f"{_count(round(result.bottom_two, 2))} of "
+            f"{result.choice} choice questions ({result.bottom_two_share:.0%}), above the "
+            f"{MAX_BOTTOM_TWO_SHARE:.0%} limit: a short option has become the cue",
+        ))
+    return findings
 
 
 def lint_banks(banks: dict[str, Bank], folder: str | Path | None = None) -> list[BankLint]:

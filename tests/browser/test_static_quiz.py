@@ -112,6 +112,7 @@ def test_best_attempt_kept_and_show_answer(demo):
     assert "Not yet." in text and "best attempt" in text
     assert score(demo) == 0.67  # a worse retry never lowers the score
     assert not q.locator(".cb-explanation").is_visible()
+    q.locator(".cb-hint-button").click()  # every question has a hint, offered before the answer
     q.locator(".cb-show-answer").click()
     assert q.locator(".cb-explanation").is_visible() and q.locator(".cb-check").is_disabled()
     assert "Answer shown." in q.locator(".cb-feedback").inner_text() and score(demo) == 0.67

@@ -1,4 +1,5 @@
-"""The bank lint: the longest-option cue, key positions, probable currency, a figure written two ways."""
+"""The bank lint: the longest-option cue, key positions, probable currency, a figure written two ways,
+the key's length rank and the hint every question needs."""
 
 import subprocess
 import sys
@@ -6,7 +7,15 @@ import sys
 import pytest
 
 from coursebook.quiz.bank import load_bank, load_banks
-from coursebook.quiz.lint import MAX_LONGEST_SHARE, lint_bank, lint_banks
+from coursebook.quiz.lint import (
+    MAX_BOTTOM_TWO_SHARE,
+    MAX_LONGEST_SHARE,
+    MAX_TOP_TWO_SHARE,
+    MIN_RANKED,
+    MIN_SHORTEST_SHARE,
+    lint_bank,
+    lint_banks,
+)
 from tests.conftest import ROOT
 
 LINT = ROOT / "tests" / "fixtures" / "lint"
@@ -72,7 +81,7 @@ def test_truncated_percentage_is_flagged_and_correct_rounding_is_not():
 def test_findings_name_file_and_line_when_the_file_is_given():
     path = LINT / "currency.yml"
     result = lint_bank(load_bank(path), path)
-    assert [finding.line for finding in result.findings] == [5, 10]
+    assert [finding.line for finding in result.findings] == [5, 11]
     assert f"{path}:5: [currency] question 'cu-bare'" in result.summary()
     bank_wide = lint_bank(load_bank(LINT / "longest-fails.yml"), LINT / "longest-fails.yml")
     assert bank_wide.findings[0].line == 1
@@ -98,3 +107,66 @@ def test_check_banks_reports_each_bank_and_fails_a_bad_one(tmp_path):
     assert "longest-fails: keyed option uniquely longest in 2 of 3" in completed.stdout
     assert "bank lint failed for longest-fails" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_every_question_needs_a_hint_that_does_not_quote_the_key():
+    result = lint("hints")
+    hints = [(f.question_id, f.message) for f in result.findings if f.rule == "hint"]
+    assert [qid for qid, _ in hints] == ["hi-missing", "hi-blank", "hi-gives-away"]
+    assert "has no hint" in hints[0][1] and "has no hint" in hints[1][1]
+    assert "quotes the keyed option 'a' whole" in hints[2][1]
+    assert not result.passed
+
+
+def test_the_clean_fixtures_all_carry_hints():
+    for name in ("clean", "longest-passes", "rank-spread"):
+        assert not [f for f in lint(name).findings if f.rule == "hint"], name
+
+
+def _rank_findings(result):
+    return [f.message for f in result.findings if f.rule == "length-rank"]
+
+
+def test_keys_that_run_long_fail_with_the_distribution_printed():
+    result = lint("rank-long")
+    assert result.top_two == pytest.approx(4) and result.shortest == 0
+    messages = _rank_findings(result)
+    assert len(messages) == 2
+    assert "among the two longest options in 4 of 5 choice questions (80%)" in messages[0]
+    assert "shortest option in 0 of 5" in messages[1]
+    assert "key's length rank (1st = longest): 1st 2, 2nd 2, 3rd 1" in result.summary()
+
+
+def test_keys_that_run_short_fail_too():
+    result = lint("rank-short")
+    messages = _rank_findings(result)
+    assert len(messages) == 1 and "among the two shortest options in 4 of 5" in messages[0]
+    assert result.top_two_share <= MAX_TOP_TWO_SHARE and result.shortest_share >= MIN_SHORTEST_SHARE
+
+
+def test_spread_keys_pass():
+    result = lint("rank-spread")
+    assert _rank_findings(result) == [] and result.passed
+    assert dict(result.ranks) == {1: 1, 2: 1, 3: 2, 4: 1}
+    assert "among the two longest 40%" in result.summary() and "shortest 20%" in result.summary()
+
+
+def test_a_multiple_select_question_weighs_one_whatever_its_keys():
+    bank = load_bank(LINT / "longest-passes.yml")
+    result = lint_bank(bank)
+    assert sum(result.ranks.values()) == pytest.approx(result.choice)
+
+
+def test_small_banks_are_reported_not_judged_on_rank():
+    result = lint("rank-small")
+    assert result.choice < MIN_RANKED and _rank_findings(result) == []
+    assert "among the two longest 100%" in result.summary()
+
+
+def test_every_book_bank_spreads_its_keys():
+    for result in lint_banks(load_banks(ROOT / "book" / "quizzes")):
+        if result.choice >= MIN_RANKED:
+            assert result.top_two_share <= MAX_TOP_TWO_SHARE, result.summary()
+            assert result.shortest_share >= MIN_SHORTEST_SHARE, result.summary()
+            assert result.bottom_two_share <= MAX_BOTTOM_TWO_SHARE, result.summary()
+        assert not [f for f in result.findings if f.rule == "hint"], result.summary()
