@@ -48,7 +48,7 @@ def status(item: dict, now: int) -> dict | None:
     state = item.get("state")
     if not answered(state):
         return None
-    at = item.get("seen") or now
+    at = item["seen"] if item.get("seen") is not None else now
     missed = bool(state.get("revealed")) or float(state.get("best") or 0) < 1 - EPS
     return {"missed": missed, "due": at + DAY_MS, "box": 1, "last": at}
 

@@ -25,7 +25,7 @@
       return {missed: !!record.missed, due: record.due, box: Math.floor(record.box || 1), last: record.last || 0};
     }
     if (!answered(item.state)) return null;
-    var at = item.seen || now, missed = !!item.state.revealed || Number(item.state.best || 0) < 1 - EPS;
+    var at = item.seen !== null && item.seen !== undefined ? item.seen : now, missed = !!item.state.revealed || Number(item.state.best || 0) < 1 - EPS;
     return {missed: missed, due: at + DAY_MS, box: 1, last: at};
   }
   function afterAttempt(item, right, now) {
