@@ -1,6 +1,6 @@
-/* cb-offline.js (every student page, kept under 2 KB): registers sw.js for offline reading, says
- * when a new version is ready, and notes when this page was opened and each question first answered
- * (the practice page's Leitner boxes count from then; see coursebook/quiz/practice.py). */
+/* cb-offline.js, on every student page (under 2 KB): registers sw.js (offline reading), says when
+ * a new version is ready, notes when the page was opened and each question first answered (the
+ * Practice page's boxes count from then: coursebook/quiz/practice.py). */
 (function () {
   "use strict";
   var root = new URL("../", document.currentScript.src), page = location.pathname;
@@ -16,6 +16,9 @@
   }
   stamp();
   addEventListener("pagehide", stamp);
+  document.addEventListener("click", function (e) {  // after the quiz has stored the answer
+    if (e.target.closest && e.target.closest(".cb-check, .cb-show-answer")) setTimeout(stamp, 0);
+  });
   document.addEventListener("visibilitychange", stamp);
   var sw = navigator.serviceWorker, reloading = false;
   if (!sw || !/^https?:$/.test(location.protocol)) return;

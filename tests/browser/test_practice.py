@@ -1,0 +1,332 @@
+"""The Practice page and the offline site, in Chromium as a student meets them.
+
+- Answers in two chapters, a day later (the page's clock moved), a session with the missed ones
+  first and the chapters taking turns; option order new each session.
+- Progress saved to a file and loaded into a fresh browser profile; foreign and damaged files
+  refused with a message; a profile with progress asks before anything is replaced.
+- Offline (Playwright's offline mode, and the server stopped too): every visited page, its quizzes
+  and explorers work, an unvisited page shows the offline note with links to the visited ones.
+- A new deploy (the worker rewritten for a changed site) replaces the cache, after the student
+  accepts the update; the old cache is gone. An instructor page is never kept; the instructor
+  edition's worker removes the caches and itself.
+
+The offline and deploy tests serve their own copy of the built site (tmp_path), so that stopping
+the server or changing files touches nothing shared.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import datetime, timezone
+
+import pytest
+
+from coursebook.book.service_worker import write_worker
+from tests.browser.conftest import SITE, serve
+
+DATA = json.loads((SITE / "_static" / "practice-data.json").read_text(encoding="utf-8"))
+CH1, CH2, CH3 = ("book/ch1-leverage-theory.html", "book/ch2-reverse-leverage.html",
+                 "book/ch3-pakistan-rupture.html")
+START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def singles(page: str) -> list[dict]:
+    return [q["spec"] for q in DATA["questions"] if q["page"] == page and q["spec"]["type"] == "single"]
+
+
+class Student:
+    """One browser profile, with every console error and failed page script recorded."""
+
+    def __init__(self, browser, **options):
+        self.context = browser.new_context(viewport={"width": 1200, "height": 900}, **options)
+        self.errors: list[str] = []
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _console(self, message) -> None:
+        # Chromium asks for /favicon.ico on its own (the book has none); that 404 is not the page's.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            self.errors.append(message.text)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def student(browser):
+    made = []
+
+    def make(**options) -> Student:
+        made.append(Student(browser, **options))
+        return made[-1]
+    yield make
+    for one in made:
+        one.close()
+
+
+def answer(page, qid: str, right: bool, reveal: bool = False) -> None:
+    section = page.locator(f"section#cb-{qid}")
+    spec = page.evaluate("""qid => {
+        const block = document.getElementById('cb-' + qid).closest('.cb-quiz');
+        return window.CourseBook.payload(block).questions.find(q => q.id === qid); }""", qid)
+    key = spec["correct"][0] if right else next(k for k in spec["options"] if k not in spec["correct"])
+    section.locator(f'input[value="{key}"]').check()
+    section.locator(".cb-check").click()
+    section.locator(".cb-feedback strong").wait_for()
+    if reveal:
+        section.locator(".cb-show-answer").click()
+        section.locator(".cb-explanation").wait_for()
+
+
+def session_items(page) -> list[dict]:
+    page.locator(".cb-practice-item.cb-ready").first.wait_for()
+    return page.evaluate("""() => [...document.querySelectorAll('.cb-practice-item')].map(b => ({
+        qid: b.querySelector('.cb-question').dataset.qid,
+        chapter: b.querySelector('.cb-practice-from a').getAttribute('href'),
+        group: [...b.querySelector('.cb-practice-group').classList].find(c => c.startsWith('cb-group-')).slice(9),
+        options: [...b.querySelectorAll('.cb-option input')].map(i => i.value).join('')}))""")
+
+
+def summary_table(page) -> list[list[str]]:
+    page.locator(".cb-practice-table").wait_for()
+    return page.evaluate("""() => [...document.querySelectorAll('.cb-practice-table tbody tr')].map(
+        tr => [...tr.children].map(c => c.textContent))""")
+
+
+def answer_two_chapters(page, url: str) -> dict:
+    """Chapter 1: one wrong, one right. Chapter 2: one wrong, one shown with Show answer, one right."""
+    ch1, ch2 = singles(CH1), singles(CH2)
+    page.goto(f"{url}/{CH1}")
+    answer(page, ch1[0]["id"], right=False)
+    answer(page, ch1[1]["id"], right=True)
+    page.goto(f"{url}/{CH2}")
+    answer(page, ch2[0]["id"], right=False)
+    answer(page, ch2[1]["id"], right=False, reveal=True)
+    answer(page, ch2[2]["id"], right=True)
+    return {"missed": [ch1[0]["id"], ch2[0]["id"], ch2[1]["id"]], "right": [ch1[1]["id"], ch2[2]["id"]]}
+
+
+def test_a_day_later_the_session_holds_the_missed_ones_first_interleaved(site_url, student):
+    one = student()
+    one.context.clock.install(time=START)
+    done = answer_two_chapters(one.page, site_url)
+    one.context.clock.set_system_time(datetime.fromtimestamp(START.timestamp() + 86_400 + 60, timezone.utc))
+    one.page.goto(f"{site_url}/book/practice.html")
+    items = session_items(one.page)
+    assert [i["group"] for i in items] == ["missed"] * 3 + ["due"] * 2 + ["new"] * 5
+    assert [i["qid"] for i in items[:3]] == done["missed"]  # ch1's, then ch2's: the chapters take turns
+    assert [i["chapter"] for i in items[:2]] == [f"{site_url}/{CH1}", f"{site_url}/{CH2}"]
+    assert [i["qid"] for i in items[3:5]] == done["right"]  # right a day ago: due again
+    new_chapters = [i["chapter"] for i in items[5:]]
+    assert set(new_chapters) == {f"{site_url}/{CH1}", f"{site_url}/{CH2}"}  # only chapters opened, both of them
+    assert all(a != b for a, b in zip(new_chapters, new_chapters[1:]))
+    # The same runtime and policy: right at the first try closes it and explains.
+    first = one.page.locator(".cb-practice-item").first
+    first_spec = next(s for s in singles(CH1) if s["id"] == items[0]["qid"])
+    first.locator(f'input[value="{first_spec["correct"][0]}"]').check()
+    first.locator(".cb-check").click()
+    first.locator(".cb-question.cb-correct.cb-closed .cb-explanation").wait_for()
+    rows = summary_table(one.page)
+    assert rows[0][:5] == [DATA["chapters"][0]["title"], "24", "2", "1", "1"]  # ch1: 2 answered, 1 due
+    chart = one.page.locator("svg.cb-practice-chart title").text_content()
+    assert "2 answered, 1 right first time, 1 due, of 24" in chart  # the chart says what the table says
+    # A new order of the options each session.
+    still_missed = items[1]["qid"]
+    orders = {items[1]["options"]}
+    for _ in range(5):
+        one.page.locator(".cb-practice-new").click()
+        orders.add(next(i["options"] for i in session_items(one.page) if i["qid"] == still_missed))
+    assert len(orders) > 1
+    # "Review this chapter" at the end of a chapter: a session from that chapter only.
+    one.page.goto(f"{site_url}/{CH2}")
+    one.page.locator(".cb-review-link a").click()
+    chapters = {i["chapter"] for i in session_items(one.page)}
+    assert chapters == {f"{site_url}/{CH2}"}
+    assert not one.errors, one.errors
+
+
+def test_progress_saved_to_a_file_loads_into_a_fresh_profile(site_url, student, tmp_path):
+    one = student(accept_downloads=True)
+    answer_two_chapters(one.page, site_url)
+    one.page.goto(f"{site_url}/book/practice.html")
+    session_items(one.page)
+    before = summary_table(one.page)
+    with one.page.expect_download() as download:
+        one.page.locator(".cb-practice-save").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert json.loads(saved.read_text())["format"] == "coursebook-progress"
+
+    fresh = student()
+    fresh.page.goto(f"{site_url}/book/practice.html")
+    fresh.page.locator(".cb-practice-tools input[type=file]").wait_for(state="attached")
+    assert summary_table(fresh.page) != before
+    # Refused, with a clear message and nothing changed: a foreign file, a damaged one.
+    foreign, damaged = tmp_path / "notes.json", tmp_path / "cut.json"
+    foreign.write_text('{"some": "other app"}')
+    damaged.write_text(saved.read_text()[:200])
+    upload = fresh.page.locator(".cb-practice-tools input[type=file]")
+    message = fresh.page.locator(".cb-practice-message")
+    upload.set_input_files(str(foreign))
+    message.filter(has_text="is not a progress file saved by this book").wait_for()
+    assert message.get_attribute("role") == "alert"
+    upload.set_input_files(str(damaged))
+    message.filter(has_text="not readable JSON").wait_for()
+    other = json.loads(saved.read_text()) | {"book": "Another book"}
+    (tmp_path / "other.json").write_text(json.dumps(other))
+    upload.set_input_files(str(tmp_path / "other.json"))
+    message.filter(has_text="holds progress for another book").wait_for()
+    assert summary_table(fresh.page) != before
+    upload.set_input_files(str(saved))
+    message.filter(has_text="Progress loaded").wait_for()
+    assert summary_table(fresh.page) == before
+    fresh.page.goto(f"{site_url}/{CH1}")
+    fresh.page.locator(f"section#cb-{singles(CH1)[1]['id']}.cb-correct.cb-closed").wait_for()
+
+    # A profile with progress of its own is asked first; "keep" keeps it.
+    other_student = student()
+    other_student.page.goto(f"{site_url}/{CH3}")
+    answer(other_student.page, singles(CH3)[0]["id"], right=True)
+    other_student.page.goto(f"{site_url}/book/practice.html")
+    mine = summary_table(other_student.page)
+    other_student.page.locator(".cb-practice-tools input[type=file]").set_input_files(str(saved))
+    other_student.page.locator(".cb-practice-confirm .cb-confirm-no").click()
+    other_student.page.locator(".cb-practice-message").filter(has_text="Nothing was changed").wait_for()
+    assert summary_table(other_student.page) == mine
+    other_student.page.locator(".cb-practice-tools input[type=file]").set_input_files(str(saved))
+    other_student.page.locator(".cb-practice-confirm .cb-confirm-yes").click()
+    other_student.page.locator(".cb-practice-message").filter(has_text="Progress loaded").wait_for()
+    assert summary_table(other_student.page) == before
+    for who in (one, fresh, other_student):
+        assert not who.errors, who.errors
+
+
+@pytest.fixture
+def own_site(tmp_path):
+    """A copy of the built site on its own server (stoppable, changeable)."""
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder, ignore=shutil.ignore_patterns("reports", ".doctrees"))
+    server = serve(folder)
+    holder = {"folder": folder, "url": f"http://127.0.0.1:{server.server_address[1]}", "server": server}
+    yield holder
+    if holder["server"] is not None:
+        server.shutdown()
+        server.server_close()
+
+
+def worker_ready(page) -> None:
+    """Wait until the worker controls the page and holds a copy of it."""
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    page.wait_for_function("""async () => {
+        const names = await caches.keys();
+        for (const n of names) { if (await (await caches.open(n)).match(location.href.split('?')[0])) return true; }
+        return false; }""", timeout=30_000)
+
+
+def cache_names(page) -> list[str]:
+    return page.evaluate("caches.keys()")
+
+
+def visit(page, url: str) -> None:
+    page.goto(url)
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # lazy figures load too
+    page.wait_for_load_state("networkidle")
+    worker_ready(page)
+
+
+def test_offline_every_visited_page_quiz_and_explorer_works(own_site, student):
+    one = student()
+    url = own_site["url"]
+    for path in (CH1, CH2, "book/practice.html"):
+        visit(one.page, f"{url}/{path}")
+    session_items(one.page)
+    one.context.set_offline(True)
+    own_site["server"].shutdown()
+    own_site["server"].server_close()
+    own_site["server"] = None
+
+    one.page.goto(f"{url}/{CH1}")
+    answer(one.page, singles(CH1)[0]["id"], right=True)
+    explorer = one.page.locator(".cb-explorer.cb-ready").first
+    before = explorer.locator(".cb-results").inner_text()
+    explorer.locator("input[type=range]").first.fill("0")
+    one.page.wait_for_function("([el, old]) => el.innerText !== old",
+                               arg=[explorer.locator(".cb-results").element_handle(), before])
+    one.page.goto(f"{url}/{CH2}")
+    answer(one.page, singles(CH2)[0]["id"], right=False)
+    one.page.goto(f"{url}/book/practice.html")
+    assert len(session_items(one.page)) == 10
+    assert not one.errors, one.errors  # nothing the visited pages need is missing offline
+
+    one.page.goto(f"{url}/{CH3}")
+    note = one.page.locator("main.cb-offline-note")
+    note.wait_for()
+    assert "has not been opened on this device yet" in note.inner_text()
+    links = note.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert {f"{url}/{CH1}", f"{url}/{CH2}", f"{url}/book/practice.html"} <= set(links)
+    assert f"{url}/{CH3}" not in links
+    note.locator(f'a[href="{url}/{CH1}"]').click()
+    one.page.locator(".cb-quiz.cb-ready").first.wait_for()
+
+
+def read_build(folder) -> dict:
+    return json.loads(re.search(r"var BUILD = (\{.*?\});\n", (folder / "sw.js").read_text()).group(1))
+
+
+def test_a_new_deploy_replaces_the_cache_after_the_student_accepts(own_site, student):
+    one = student()
+    url, folder = own_site["url"], own_site["folder"]
+    visit(one.page, f"{url}/{CH1}")
+    visit(one.page, f"{url}/{CH2}")
+    old = cache_names(one.page)
+    assert len(old) == 1 and old[0].endswith(read_build(folder)["version"])
+
+    chapter = folder / CH2
+    chapter.write_text(chapter.read_text().replace("</main>", "<p id='deployed'>Second deploy</p></main>", 1))
+    write_worker(folder, "student", read_build(folder)["pages"])  # the build's last step
+    new_version = read_build(folder)["version"]
+    assert not old[0].endswith(new_version)
+
+    one.page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    banner = one.page.locator(".cb-update")
+    banner.wait_for()
+    assert "A new version of this book is ready" in banner.inner_text()
+    assert cache_names(one.page) == old or len(cache_names(one.page)) == 2  # nothing removed before the student says so
+    with one.page.expect_navigation():
+        banner.locator("button").click()
+    one.page.wait_for_function("v => caches.keys().then(k => k.length === 1 && k[0].endsWith(v))",
+                               arg=new_version, timeout=30_000)
+    has_new = one.page.evaluate("""u => caches.keys().then(k => caches.open(k[0]))
+        .then(c => c.match(u)).then(r => r.text()).then(t => t.includes('Second deploy'))""", f"{url}/{CH2}")
+    assert has_new  # the page kept offline is the new one, fetched past the HTTP cache
+    has_ch1 = one.page.evaluate("u => caches.match(u).then(r => !!r)", f"{url}/{CH1}")
+    assert has_ch1  # every page kept before is kept again
+    assert not one.errors, one.errors
+
+
+def test_an_instructor_page_is_never_kept_and_the_instructor_worker_removes_itself(own_site, student):
+    one = student()
+    url, folder = own_site["url"], own_site["folder"]
+    (folder / "answers").mkdir()
+    solved = (folder / CH1).read_text()
+    (folder / "answers" / "ex1a-coercion-threshold.html").write_text(solved)
+    marked = solved.replace("<head>", '<head><meta name="coursebook-edition" content="instructor">', 1)
+    (folder / CH3).write_text(marked)  # a student page's path, but the instructor edition's page
+    visit(one.page, f"{url}/{CH1}")
+    for path in ("answers/ex1a-coercion-threshold.html", CH3):
+        one.page.goto(f"{url}/{path}")
+        one.page.locator(".cb-quiz.cb-ready").first.wait_for()
+        one.page.wait_for_function("navigator.serviceWorker.controller !== null")
+    kept = one.page.evaluate("() => caches.keys().then(k => caches.open(k[0])).then(c => c.keys())"
+                             ".then(rs => rs.map(r => r.url))")
+    assert f"{url}/{CH1}" in kept
+    assert not [u for u in kept if "answers/" in u or u.endswith(CH3)], kept
+
+    write_worker(folder, "instructor", read_build(folder)["pages"])
+    one.page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    one.page.wait_for_function("""() => caches.keys().then(k => k.length === 0)""", timeout=30_000)
+    one.page.wait_for_function("""() => navigator.serviceWorker.getRegistration().then(r => !r)""",
+                               timeout=30_000)
