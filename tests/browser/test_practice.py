@@ -132,8 +132,8 @@ def test_a_day_later_the_session_holds_the_missed_ones_first_interleaved(site_ur
     first.locator(".cb-check").click()
     first.locator(".cb-question.cb-correct.cb-closed .cb-explanation").wait_for()
     rows = summary_table(one.page)
-    assert rows[0][:5] == [DATA["chapters"][0]["title"], "24", "2", "1", "1"]  # ch1: 2 answered, 1 due
-    chart = one.page.locator("svg.cb-practice-chart title").text_content()
+    assert rows[0] == [f'{DATA["chapters"][0]["title"]} (24 questions)', "2", "1", "1"]  # 2 answered, 1 due
+    chart = one.page.locator(".cb-practice-chart").get_attribute("aria-label")
     assert "2 answered, 1 right first time, 1 due, of 24" in chart  # the chart says what the table says
     # A new order of the options each session.
     still_missed = items[1]["qid"]
@@ -368,7 +368,10 @@ def test_practice_page_in_light_and_dark_on_a_phone_and_a_desktop(site_url, stud
             assert violations == [], f"{name} {scheme}"
             widths = view.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             assert widths[0] <= widths[1], f"{name} {scheme}: the page is wider than the screen"
+            view.page.evaluate("window.scrollTo(0, 0)")
             view.page.screenshot(path=str(SHOTS / f"practice-{name}-{scheme}-top.png"))
+            first.scroll_into_view_if_needed()
+            view.page.screenshot(path=str(SHOTS / f"practice-{name}-{scheme}-question.png"))
             view.page.locator(".cb-practice-progress").scroll_into_view_if_needed()
             view.page.screenshot(path=str(SHOTS / f"practice-{name}-{scheme}-progress.png"))
             assert not view.errors, view.errors

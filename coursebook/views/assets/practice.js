@@ -262,37 +262,32 @@
   /* ---- the summary: a small bar chart and the same figures in a table ---- */
   function renderSummary() {
     var rows = chapterSummary(currentItemsAll(), Date.now()), el = box.querySelector(".cb-practice-progress");
-    var W = 300, rowH = 58, labelW = 0, height = rows.length * rowH + 4;
     var bars = [["answered", "answered"], ["right_first_time", "right first time"], ["due", "due"]];
-    var svg = ['<svg class="cb-practice-chart" viewBox="0 0 ' + (W + 60) + " " + height +
-      '" role="img" aria-labelledby="cb-practice-chart-title"><title id="cb-practice-chart-title">' +
-      esc(rows.map(function (r) {
-        return chapterTitle(r.chapter) + ": " + r.answered + " answered, " + r.right_first_time +
-          " right first time, " + r.due + " due, of " + r.questions;
-      }).join("; ")) + "</title>"];
-    rows.forEach(function (r, i) {
-      var y = i * rowH;
-      svg.push('<text class="cb-chart-label" x="0" y="' + (y + 11) + '">' + esc(chapterTitle(r.chapter)) +
-        " (" + r.questions + " questions)</text>");
-      bars.forEach(function (b, j) {
-        var w = r.questions ? Math.round(W * r[b[0]] / r.questions) : 0, by = y + 16 + j * 13;
-        svg.push('<rect class="cb-chart-track" x="' + labelW + '" y="' + by + '" width="' + W + '" height="10"/>' +
-          '<rect class="cb-chart-' + b[0] + '" x="' + labelW + '" y="' + by + '" width="' + w + '" height="10"/>' +
-          '<text class="cb-chart-value" x="' + (W + 6) + '" y="' + (by + 9) + '">' + r[b[0]] + "</text>");
-      });
-    });
-    svg.push("</svg>");
+    function said(r) {
+      return chapterTitle(r.chapter) + ": " + r.answered + " answered, " + r.right_first_time +
+        " right first time, " + r.due + " due, of " + r.questions;
+    }
+    var chart = '<div class="cb-practice-chart" role="img" aria-label="' + esc(rows.map(said).join("; ")) + '">' +
+      rows.map(function (r) {
+        return '<div class="cb-chart-row"><p class="cb-chart-label">' + esc(chapterTitle(r.chapter)) + "</p>" +
+          bars.map(function (b) {
+            var share = r.questions ? Math.round(1000 * r[b[0]] / r.questions) / 10 : 0;
+            return '<div class="cb-chart-bar"><span class="cb-chart-track"><span class="cb-chart-' + b[0] +
+              '" style="width:' + share + '%"></span></span><span class="cb-chart-value">' + r[b[0]] + "</span></div>";
+          }).join("") + "</div>";
+      }).join("") + "</div>";
     var legend = '<p class="cb-chart-legend" aria-hidden="true">' + bars.map(function (b) {
-      return '<span class="cb-key cb-chart-' + b[0] + '"></span> ' + b[1];
-    }).join(" ") + "</p>";
+      return '<span><span class="cb-key cb-chart-' + b[0] + '"></span> ' + b[1] + "</span>";
+    }).join(" ") + " (bars: share of the chapter's questions)</p>";
     var table = '<table class="cb-table cb-practice-table"><caption>Your progress by chapter</caption><thead><tr>' +
-      '<th scope="col">Chapter</th><th scope="col">Questions</th><th scope="col">Answered</th>' +
+      '<th scope="col">Chapter</th><th scope="col">Answered</th>' +
       '<th scope="col">Right first time</th><th scope="col">Due</th></tr></thead><tbody>' +
       rows.map(function (r) {
-        return '<tr><th scope="row">' + esc(chapterTitle(r.chapter)) + "</th><td>" + r.questions + "</td><td>" +
-          r.answered + "</td><td>" + r.right_first_time + "</td><td>" + r.due + "</td></tr>";
+        return '<tr><th scope="row">' + esc(chapterTitle(r.chapter)) + ' <span class="cb-practice-count">(' +
+          r.questions + " questions)</span></th><td>" + r.answered + "</td><td>" + r.right_first_time +
+          "</td><td>" + r.due + "</td></tr>";
       }).join("") + "</tbody></table>";
-    el.innerHTML = '<h2 id="cb-practice-progress">Your progress</h2>' + legend + svg.join("") + table;
+    el.innerHTML = '<h2 id="cb-practice-progress">Your progress</h2>' + legend + chart + table;
   }
   function currentItemsAll() {  // every chapter, opened or not, for the summary
     var records = read(recordsKey()), visits = read(visitsKey()), states = {};
