@@ -1,4 +1,4 @@
-"""Sphinx extension: the Practice page's data, its assets, "Review this chapter", and offline reading.
+"""Sphinx extension: the Practice page's data and assets, "Review this chapter", offline reading.
 
 - While reading, collects every quiz block a page shows (its payload and each question's markup,
   exactly as the page has them) into the environment.
@@ -29,7 +29,8 @@ DATA_FILE = "practice-data.json"
 BLOCK = re.compile(r'<div class="cb-quiz" id="[^"]*" data-bank="([^"]+)">'
                    r'<script type="application/json" class="cb-payload">(.*?)</script>(.*?)'
                    r'<p class="cb-policy">', re.S)
-SECTION = re.compile(r'<section class="cb-question" id="[^"]*" data-qid="([^"]+)".*?</section>', re.S)
+SECTION = re.compile(r'<section class="cb-question" id="[^"]*" data-qid="([^"]+)".*?</section>',
+                     re.S)
 logger = logging.getLogger(__name__)
 
 
@@ -63,12 +64,13 @@ def _forget(app, env, docname) -> None:
 
 
 def _merge(app, env, docnames, other) -> None:
+    theirs = getattr(other, "coursebook_quizzes", {})
     env.__dict__.setdefault("coursebook_quizzes", {}).update(
-        {doc: blocks for doc, blocks in getattr(other, "coursebook_quizzes", {}).items() if doc in docnames})
+        {doc: blocks for doc, blocks in theirs.items() if doc in docnames})
 
 
 def book_order(env, root: str) -> list[str]:
-    """Every document reached from the root's toctrees, depth first (the table of contents' order)."""
+    """Every document reached from the root's toctrees, depth first (the contents' order)."""
     order, stack = [], [root]
     while stack:
         doc = stack.pop(0)
@@ -99,8 +101,9 @@ def practice_data(env, root: str, book: str) -> dict:
                     continue
                 seen.add(key)
                 count += 1
-                questions.append({"key": key, "page": page, "bank": block["bank"], "bankTitle": payload["title"],
-                                  "spec": spec, "html": block["sections"][spec["id"]]})
+                questions.append({"key": key, "page": page, "bank": block["bank"],
+                                  "bankTitle": payload["title"], "spec": spec,
+                                  "html": block["sections"][spec["id"]]})
         if count:
             chapters.append({"page": page, "title": _title(env, doc), "questions": count})
     return {**shared, "book": book, "chapters": chapters, "questions": questions}
@@ -121,7 +124,8 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
     if PRACTICE_PAGE in app.env.found_docs and 'class="cb-quiz"' in body and "body" in context:
         target = app.builder.get_relative_uri(pagename, PRACTICE_PAGE)
         context["body"] = body + (
-            f'<p class="cb-review-link"><a href="{target}?chapter={pagename}.html">Review this chapter</a>: '
+            f'<p class="cb-review-link"><a href="{target}?chapter={pagename}.html">'
+            "Review this chapter</a>: "
             "a practice session from this chapter's questions, the ones you missed first.</p>")
 
 
@@ -130,10 +134,11 @@ def _finish(app, exception) -> None:
         return
     outdir, env = Path(app.outdir), app.env
     data = practice_data(env, app.config.root_doc, app.config.html_title or app.config.project)
-    (outdir / "_static" / DATA_FILE).write_text(
-        json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    (outdir / "_static" / DATA_FILE).write_text(text, encoding="utf-8")
     edition = "instructor" if is_instructor(env) else "student"
-    pages = {doc + ".html": _title(env, doc) for doc in env.found_docs if not doc.startswith("answers/")}
+    pages = {doc + ".html": _title(env, doc) for doc in env.found_docs
+             if not doc.startswith("answers/")}
     pages.update({"genindex.html": "Index", "search.html": "Search"})
     write_worker(outdir, edition, pages)
     logger.info("[coursebook] practice data: %d questions from %d pages; sw.js for the %s edition",

@@ -21,7 +21,7 @@ SKIPPED = {WORKER, ".buildinfo"}
 
 
 def site_version(outdir: Path) -> str:
-    """A short hash of every file under `outdir` except the worker itself (sorted, path and bytes)."""
+    """A short hash of every file under `outdir` but the worker (sorted; path and bytes)."""
     digest = hashlib.sha256()
     for path in sorted(p for p in outdir.rglob("*") if p.is_file()):
         relative = path.relative_to(outdir).as_posix()
@@ -37,8 +37,10 @@ def worker_source(edition: str, version: str, pages: dict[str, str]) -> str:
     return TEMPLATE.read_text(encoding="utf-8").replace(PLACEHOLDER, text.replace("</", "<\\/"), 1)
 
 
-def write_worker(outdir: Path, edition: str, pages: dict[str, str], version: str | None = None) -> Path:
+def write_worker(outdir: Path, edition: str, pages: dict[str, str],
+                 version: str | None = None) -> Path:
     """Write `outdir/sw.js`; `pages` maps each page's path under the site root to its title."""
     path = Path(outdir) / WORKER
-    path.write_text(worker_source(edition, version or site_version(Path(outdir)), pages), encoding="utf-8")
+    source = worker_source(edition, version or site_version(Path(outdir)), pages)
+    path.write_text(source, encoding="utf-8")
     return path

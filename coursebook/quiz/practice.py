@@ -57,7 +57,8 @@ def after_attempt(item: dict, right: bool, now: int) -> dict:
     """The record after one practice attempt: right at the first try, or not."""
     current = status(item, now)
     box = min((current["box"] if current else 1) + 1, len(INTERVAL_DAYS)) if right else 1
-    return {"box": box, "due": now + INTERVAL_DAYS[box - 1] * DAY_MS, "missed": not right, "last": now}
+    due = now + INTERVAL_DAYS[box - 1] * DAY_MS
+    return {"box": box, "due": due, "missed": not right, "last": now}
 
 
 def interleave(items: list[dict]) -> list[dict]:

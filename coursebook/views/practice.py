@@ -42,7 +42,8 @@ def items_from(progress: Progress, chapter: str | None = None) -> list[dict[str,
         for question in bank.questions:
             key = f"{name}/{question.id}"
             items.append({"key": key, "chapter": name, "state": states.get(question.id),
-                          "record": records.get(key), "seen": None, "question": question, "bank": bank})
+                          "record": records.get(key), "seen": None, "question": question,
+                          "bank": bank})
     return items
 
 
@@ -68,7 +69,8 @@ class _Attempt:
         if not self.decided and (state["attempts"] or state["revealed"]):
             self.decided = True
             right = state["attempts"] == 1 and not state["revealed"] and state["best"] >= 1 - 1e-9
-            self.progress.update(RECORDS, {self.item["key"]: after_attempt(self.item, right, now_ms())})
+            record = after_attempt(self.item, right, now_ms())
+            self.progress.update(RECORDS, {self.item["key"]: record})
         if self.item["group"] == "new" and state["attempts"]:
             self.progress.update(bank, {qid: state})
         if getattr(self, "widget", None) is not None:
@@ -82,14 +84,14 @@ def enroll(progress: Progress, items: list[dict[str, Any]], now: int) -> None:
     for item in items:
         found = status(item, now) if item["record"] is None else None
         if found is not None:
-            fresh[item["key"]] = item["record"] = {"box": 1, "due": found["due"], "missed": found["missed"],
-                                                   "last": found["last"]}
+            fresh[item["key"]] = item["record"] = {
+                "box": 1, "due": found["due"], "missed": found["missed"], "last": found["last"]}
     if fresh:
         progress.update(RECORDS, fresh)
 
 
-def session(chapter: str | None = None, *, size: int = SESSION_SIZE, progress: Progress | None = None,
-            now: int | None = None) -> list[dict[str, Any]]:
+def session(chapter: str | None = None, *, size: int = SESSION_SIZE,
+            progress: Progress | None = None, now: int | None = None) -> list[dict[str, Any]]:
     progress = progress or progress_here()
     now = now if now is not None else now_ms()
     items = items_from(progress, chapter)
@@ -97,7 +99,8 @@ def session(chapter: str | None = None, *, size: int = SESSION_SIZE, progress: P
     return build_session(items, now, size, chapter)
 
 
-def practice(chapter: str | None = None, *, size: int = SESSION_SIZE, progress: Progress | None = None):
+def practice(chapter: str | None = None, *, size: int = SESSION_SIZE,
+             progress: Progress | None = None) -> Any:
     """A practice session in the notebook: `practice()` across the banks you have opened, or
     `practice("leverage-theory")` for one bank."""
     import ipywidgets
@@ -114,10 +117,12 @@ def practice(chapter: str | None = None, *, size: int = SESSION_SIZE, progress: 
     seed = random.randrange(1, 2**31)  # a new order of the options each session
     counts = {group: sum(item["group"] == group for item in picked) for group in GROUPS}
     summary = ", ".join(f"{n} {GROUPS[g]}" for g, n in counts.items() if n)
-    children = [ipywidgets.HTML(f"<p><strong>Practice: {len(picked)} questions</strong> ({summary}).</p>")]
+    heading = f"<p><strong>Practice: {len(picked)} questions</strong> ({summary}).</p>"
+    children: list[Any] = [ipywidgets.HTML(heading)]
     for number, item in enumerate(picked, start=1):
-        children.append(ipywidgets.HTML(
-            f"<p>{number}. From <em>{html.escape(item['bank'].title)}</em>, {GROUPS[item['group']]}</p>"))
+        title = html.escape(item["bank"].title)
+        group = GROUPS[item["group"]]
+        children.append(ipywidgets.HTML(f"<p>{number}. From <em>{title}</em>, {group}</p>"))
         children.append(QuizWidget(item["bank"], [item["question"]], seed=seed + number,
                                    progress=_Attempt(progress, item)))
     return ipywidgets.VBox(children)

@@ -19,10 +19,12 @@ HARNESS = ROOT / "tests" / "practice_vectors.js"
 def python_results() -> dict:
     items = VECTORS["items"]
     return {
-        "sessions": [[[i["key"], i["group"]] for i in build_session(items, c["now"], c["size"], c["chapter"])]
+        "sessions": [[[i["key"], i["group"]]
+                      for i in build_session(items, c["now"], c["size"], c["chapter"])]
                      for c in VECTORS["sessions"]],
         "summary": chapter_summary(items, VECTORS["summary"]["now"]),
-        "attempts": [after_attempt(items[a["item"]], a["right"], a["now"]) for a in VECTORS["attempts"]],
+        "attempts": [after_attempt(items[a["item"]], a["right"], a["now"])
+                     for a in VECTORS["attempts"]],
     }
 
 
@@ -31,7 +33,8 @@ def js_results() -> dict:
     node = shutil.which("node")
     if not node:
         pytest.fail("node is needed to run practice.js's scheduler (apt-get install nodejs)")
-    done = subprocess.run([node, str(HARNESS), str(JS), str(ROOT / "tests" / "practice_vectors.json")],
+    vectors = ROOT / "tests" / "practice_vectors.json"
+    done = subprocess.run([node, str(HARNESS), str(JS), str(vectors)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)

@@ -31,7 +31,8 @@ def right(question) -> dict:
 def test_missed_questions_come_first_banks_taking_turns_and_the_outcome_is_kept(tmp_path):
     lt, rl = singles("leverage-theory"), singles("reverse-leverage")
     progress = Progress(tmp_path)
-    progress.update("leverage-theory", {lt[0].id: wrong(lt[0]), lt[1].id: wrong(lt[1]), lt[2].id: right(lt[2])})
+    progress.update("leverage-theory",
+                    {lt[0].id: wrong(lt[0]), lt[1].id: wrong(lt[1]), lt[2].id: right(lt[2])})
     progress.update("reverse-leverage", {rl[0].id: wrong(rl[0])})
     box = practice(progress=progress)
     widgets = [child for child in box.children if isinstance(child, QuizWidget)]
@@ -46,7 +47,7 @@ def test_missed_questions_come_first_banks_taking_turns_and_the_outcome_is_kept(
     again = Progress(tmp_path)  # a new kernel reads the file
     record = again.states(RECORDS)[f"leverage-theory/{lt[0].id}"]
     assert record["box"] == 2 and record["missed"] is False
-    assert again.states("leverage-theory")[lt[0].id] == wrong(lt[0])  # the chapter's state is untouched
+    assert again.states("leverage-theory")[lt[0].id] == wrong(lt[0])  # the chapter's: untouched
     saved = json.loads((tmp_path / FILE_NAME).read_text())
     assert RECORDS in saved["banks"]
 
@@ -56,7 +57,7 @@ def test_a_day_later_the_right_answers_are_due(tmp_path):
     progress = Progress(tmp_path)
     progress.update("leverage-theory", {lt[0].id: right(lt[0])})
     now = 1_000 * DAY_MS
-    assert [i["group"] for i in session(progress=progress, now=now) if i["question"].id == lt[0].id] == []
+    assert lt[0].id not in [i["question"].id for i in session(progress=progress, now=now)]
     later = session(progress=Progress(tmp_path), now=now + DAY_MS)
     assert later[0]["question"].id == lt[0].id and later[0]["group"] == "due"
 
