@@ -87,7 +87,10 @@ class Visit:
     """One browser profile (so a second page can reuse the first page's cache)."""
 
     def __init__(self, browser, throttle: bool = False):
-        self.context = browser.new_context(viewport={"width": 390, "height": 844})
+        # Service workers off: a page the book's worker serves never reaches this page's network
+        # log (the second-page figure would read 0); what the worker costs is printed on its own.
+        self.context = browser.new_context(viewport={"width": 390, "height": 844},
+                                           service_workers="block")
         self.blocked: list[str] = []
         self.page = self.context.new_page()
         self.cdp = self.context.new_cdp_session(self.page)
