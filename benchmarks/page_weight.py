@@ -173,15 +173,20 @@ def offline_cost() -> None:
     chapter = (SITE / "book" / "ch2-reverse-leverage.html").read_text(encoding="utf-8")
     tag = next(line for line in chapter.splitlines() if "cb-offline.js" in line).strip()
     review = chapter[chapter.index('<p class="cb-review-link">'):].split("</p>", 1)[0] + "</p>"
-    registration = (SITE / "_static" / "cb-offline.js").read_bytes()
+    registration = gz((SITE / "_static" / "cb-offline.js").read_bytes())
+    rows = [
+        ("cb-offline.js (registration, update notice), once per site", registration,
+         "met" if registration < 2 else "MISSED"),
+        ("its <script> tag, in every page", len(tag.encode()) / KB, "(raw)"),
+        ("the Review this chapter link, in pages with quizzes", len(review.encode()) / KB, "(raw)"),
+        ("sw.js, fetched by the browser once per site and version",
+         gz((SITE / "sw.js").read_bytes()), ""),
+        ("practice-data.json (the Practice page only)",
+         gz((SITE / "_static" / "practice-data.json").read_bytes()), ""),
+    ]
     print("\nOffline reading on every chapter (compressed; target: the registration < 2 KB)")
-    print(f"  {'cb-offline.js (registration, update notice), once per site':60} {gz(registration):6.2f} KB"
-          f"  {'met' if gz(registration) < 2 else 'MISSED'}")
-    print(f"  {'its <script> tag, in every page':60} {len(tag.encode()) / KB:6.2f} KB (raw)")
-    print(f"  {'the Review this chapter link, in pages with quizzes':60} {len(review.encode()) / KB:6.2f} KB (raw)")
-    print(f"  {'sw.js, fetched by the browser once per site and version':60} {gz((SITE / 'sw.js').read_bytes()):6.2f} KB")
-    print(f"  {'practice-data.json (the Practice page only)':60} "
-          f"{gz((SITE / '_static' / 'practice-data.json').read_bytes()):6.2f} KB")
+    for label, size, note in rows:
+        print(f"  {label:60} {size:6.2f} KB  {note}")
 
 
 def main() -> None:
