@@ -1,7 +1,7 @@
 """Spaced practice across the book: a Leitner box system (Leitner 1972, *So lernt man lernen*).
 
 The rule, in both views (`views/assets/practice.js` mirrors this module line for line and
-`tests/practice_vectors.json` holds the two to the same sessions):
+`tests/quiz/practice_vectors.json` holds the two to the same sessions):
 
 - Every question a student has answered sits in one of five boxes. Box n comes back after
   INTERVAL_DAYS[n - 1] days (1, 2, 4, 8, 16) counted from its last answer.

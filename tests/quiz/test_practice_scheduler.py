@@ -11,9 +11,10 @@ import pytest
 from coursebook.quiz.practice import DAY_MS, after_attempt, build_session, chapter_summary
 from tests.conftest import ROOT
 
-VECTORS = json.loads((ROOT / "tests" / "practice_vectors.json").read_text(encoding="utf-8"))
+VECTORS_FILE = ROOT / "tests" / "quiz" / "practice_vectors.json"
+VECTORS = json.loads(VECTORS_FILE.read_text(encoding="utf-8"))
 JS = ROOT / "coursebook" / "views" / "assets" / "practice.js"
-HARNESS = ROOT / "tests" / "practice_vectors.js"
+HARNESS = ROOT / "tests" / "quiz" / "practice_vectors.js"
 
 
 def python_results() -> dict:
@@ -33,8 +34,7 @@ def js_results() -> dict:
     node = shutil.which("node")
     if not node:
         pytest.fail("node is needed to run practice.js's scheduler (apt-get install nodejs)")
-    vectors = ROOT / "tests" / "practice_vectors.json"
-    done = subprocess.run([node, str(HARNESS), str(JS), str(vectors)],
+    done = subprocess.run([node, str(HARNESS), str(JS), str(VECTORS_FILE)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)

@@ -1,7 +1,7 @@
 /* practice.js: the Practice page (book/practice.md), loaded on that page only.
  *
  * The scheduler below mirrors coursebook/quiz/practice.py rule for rule (a Leitner box system;
- * tests/practice_vectors.json holds the two to the same sessions). The questions come from
+ * tests/quiz/practice_vectors.json holds the two to the same sessions). The questions come from
  * _static/practice-data.json, written at build time (coursebook/book/practice_ext.py), and run on
  * the chapters' own quiz runtime (window.CourseBook from coursebook.js) with the same policy.
  *

@@ -1,5 +1,5 @@
-// For tests/quiz/test_practice_scheduler.py: run practice.js's scheduler on tests/practice_vectors.json in
-// Node and print what it found. Usage: node practice_vectors.js <practice.js> <vectors.json>
+// For tests/quiz/test_practice_scheduler.py: run practice.js's scheduler on the vectors
+// (practice_vectors.json) in Node and print what it found. Usage: node practice_vectors.js <practice.js> <vectors.json>
 const fs = require("fs");
 const vm = require("vm");
 
