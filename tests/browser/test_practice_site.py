@@ -30,6 +30,8 @@ DATA = json.loads((SITE / "_static" / "practice-data.json").read_text(encoding="
 CH1, CH2, CH3 = ("book/ch1-leverage-theory.html", "book/ch2-reverse-leverage.html",
                  "book/ch3-pakistan-rupture.html")
 START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+AXE = SITE.parents[1] / "vendor" / "axe-core" / "axe.min.js"
+SHOTS = SITE.parent / "screenshots"
 
 
 def singles(page: str) -> list[dict]:
@@ -236,14 +238,13 @@ def own_site(tmp_path):
 
 
 def worker_ready(page) -> None:
-    """Wait until the worker controls the page and holds a copy of it."""
+    """Wait until the worker controls the page and holds a copy of it and of all it loaded."""
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
     page.wait_for_function("""async () => {
-        const names = await caches.keys();
-        for (const n of names) {
-            if (await (await caches.open(n)).match(location.href.split('?')[0])) return true;
-        }
-        return false; }""", timeout=30_000)
+        const wanted = [location.href.split('?')[0]].concat(performance.getEntriesByType('resource')
+            .map(e => e.name).filter(u => u.startsWith(location.origin) && !u.endsWith('/sw.js')));
+        for (const url of wanted) { if (!(await caches.match(url))) return false; }
+        return true; }""", timeout=60_000)
 
 
 def cache_names(page) -> list[str]:
@@ -288,6 +289,8 @@ def test_offline_every_visited_page_quiz_and_explorer_works(own_site, student):
     links = note.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert {f"{url}/{CH1}", f"{url}/{CH2}", f"{url}/book/practice.html"} <= set(links)
     assert f"{url}/{CH3}" not in links
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    one.page.screenshot(path=str(SHOTS / "offline-note.png"))
     note.locator(f'a[href="{url}/{CH1}"]').click()
     one.page.locator(".cb-quiz.cb-ready").first.wait_for()
 
@@ -318,6 +321,8 @@ def test_a_new_deploy_replaces_the_cache_after_the_student_accepts(own_site, stu
     banner = one.page.locator(".cb-update")
     banner.wait_for()
     assert "A new version of this book is ready" in banner.inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    one.page.screenshot(path=str(SHOTS / "update-ready.png"))
     assert old[0] in cache_names(one.page)  # nothing removed before the student says so
     with one.page.expect_navigation():
         banner.locator("button").click()
@@ -358,8 +363,6 @@ def test_an_instructor_page_is_never_kept_and_its_worker_removes_itself(own_site
                                timeout=30_000)
 
 
-AXE = SITE.parents[1] / "vendor" / "axe-core" / "axe.min.js"
-SHOTS = SITE.parent / "screenshots"
 
 
 def test_practice_page_in_light_and_dark_on_a_phone_and_a_desktop(site_url, student):

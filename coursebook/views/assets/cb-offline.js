@@ -35,16 +35,17 @@
     b.onclick = function () { reloading = true; worker.postMessage("skip-waiting"); };
     d.appendChild(b); document.body.appendChild(d);
   }
-  sw.addEventListener("controllerchange", function () { if (reloading) location.reload(); });
+  function keep() {  // what this page loaded before the worker ran: the worker keeps a copy
+    var c = sw.controller, urls = performance.getEntriesByType("resource").map(function (e) { return e.name; });
+    if (c) c.postMessage({cache: [location.href].concat(urls)});
+  }
+  addEventListener("load", keep);
+  sw.addEventListener("controllerchange", function () { if (reloading) location.reload(); else keep(); });
   sw.register(root.href + "sw.js", {scope: root.pathname}).then(function (reg) {
     if (reg.waiting && sw.controller) offer(reg.waiting);
     reg.addEventListener("updatefound", function () {
       var w = reg.installing;
       w.addEventListener("statechange", function () { if (w.state === "installed" && sw.controller) offer(w); });
     });
-    return sw.ready;
-  }).then(function (reg) {
-    var urls = performance.getEntriesByType("resource").map(function (e) { return e.name; });
-    if (reg.active) reg.active.postMessage({cache: [location.href].concat(urls)});
   }).catch(function () { /* no offline copy: the page works as before */ });
 })();
