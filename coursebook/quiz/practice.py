@@ -43,8 +43,11 @@ def status(item: dict, now: int) -> dict | None:
     """{"missed", "due", "box", "last"} for an answered question, None for one never answered."""
     record = item.get("record")
     if isinstance(record, dict) and isinstance(record.get("due"), (int, float)):
-        return {"missed": bool(record.get("missed")), "due": record["due"],
-                "box": int(record.get("box") or 1), "last": record.get("last") or 0}
+        box = record.get("box")
+        box = int(box) if isinstance(box, (int, float)) and 1 <= box <= len(INTERVAL_DAYS) else 1
+        last = record.get("last")
+        return {"missed": bool(record.get("missed")), "due": record["due"], "box": box,
+                "last": last if isinstance(last, (int, float)) else 0}
     state = item.get("state")
     if not answered(state):
         return None

@@ -192,6 +192,12 @@ def test_progress_saved_to_a_file_loads_into_a_fresh_profile(site_url, student, 
     assert message.get_attribute("role") == "alert"
     upload.set_input_files(str(damaged))
     message.filter(has_text="not readable JSON").wait_for()
+    broken = json.loads(saved.read_text())
+    first_page = next(iter(broken["pages"]))
+    broken["pages"][first_page][next(iter(broken["pages"][first_page]))]["best"] = 7
+    (tmp_path / "broken.json").write_text(json.dumps(broken))
+    upload.set_input_files(str(tmp_path / "broken.json"))
+    message.filter(has_text="is damaged").wait_for()
     other = json.loads(saved.read_text()) | {"book": "Another book"}
     (tmp_path / "other.json").write_text(json.dumps(other))
     upload.set_input_files(str(tmp_path / "other.json"))

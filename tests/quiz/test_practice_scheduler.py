@@ -61,6 +61,12 @@ def test_a_session_never_repeats_a_question_and_keeps_its_size():
     assert all(a != b for a, b in zip(chapters, chapters[1:])), chapters  # interleaved
 
 
+def test_a_damaged_record_counts_as_box_one_and_never_raises():
+    item = {"key": "c/q", "chapter": "c", "state": None, "seen": None,
+            "record": {"box": "x", "due": 0, "missed": False, "last": None}}
+    assert after_attempt(item, True, 0)["box"] == 2
+
+
 def test_a_wrong_practice_answer_goes_back_to_box_one_and_a_right_one_climbs_to_five():
     item = {"key": "c/q", "chapter": "c", "state": None, "record": None, "seen": None}
     for expected in (2, 3, 4, 5, 5):

@@ -22,7 +22,10 @@
   function status(item, now) {
     var record = item.record;
     if (record && typeof record === "object" && typeof record.due === "number") {
-      return {missed: !!record.missed, due: record.due, box: Math.floor(record.box || 1), last: record.last || 0};
+      var box = typeof record.box === "number" && record.box >= 1 && record.box <= INTERVAL_DAYS.length
+        ? Math.floor(record.box) : 1;
+      return {missed: !!record.missed, due: record.due, box: box,
+        last: typeof record.last === "number" ? record.last : 0};
     }
     if (!answered(item.state)) return null;
     var at = item.seen !== null && item.seen !== undefined ? item.seen : now, missed = !!item.state.revealed || Number(item.state.best || 0) < 1 - EPS;
@@ -336,7 +339,7 @@
   }
   function isRecordLike(r) {
     return r && typeof r === "object" && typeof r.due === "number" && typeof r.box === "number" &&
-      r.box >= 1 && r.box <= INTERVAL_DAYS.length;
+      r.box >= 1 && r.box <= INTERVAL_DAYS.length && (r.last === undefined || typeof r.last === "number");
   }
   /* A parsed file checked against this book: {error} or {pages, practice, visits}. */
   function checkFile(name, text) {
@@ -360,7 +363,7 @@
     if (!file.pages || typeof file.pages !== "object") bad.push("pages");
     Object.keys(file.pages || {}).forEach(function (page) {
       var states = file.pages[page];
-      if (!known[page]) return;  // a page this edition no longer has
+      if (!Object.prototype.hasOwnProperty.call(known, page)) return;  // a page this edition lacks
       if (!states || typeof states !== "object") { bad.push(page); return; }
       Object.keys(states).forEach(function (q) { if (!isStateLike(states[q])) bad.push(page + " " + q); });
       pages[page] = states;
@@ -371,7 +374,20 @@
       return {error: "\u201c" + name + "\u201d is damaged: " + bad.slice(0, 3).join(", ") +
         (bad.length > 3 ? " and " + (bad.length - 3) + " more" : "") + " cannot be read. Nothing was changed."};
     }
-    return {pages: pages, practice: practice, visits: file.visits && typeof file.visits === "object" ? file.visits : {}};
+    return {pages: pages, practice: practice, visits: cleanVisits(file.visits)};
+  }
+  /* Only well-formed visit stamps ({at: ms, q: {qid: ms}}); anything else is dropped, not fatal. */
+  function cleanVisits(visits) {
+    var out = {};
+    Object.keys(visits && typeof visits === "object" ? visits : {}).forEach(function (page) {
+      var v = visits[page], q = {};
+      if (!v || typeof v !== "object" || typeof v.at !== "number") return;
+      Object.keys(v.q && typeof v.q === "object" ? v.q : {}).forEach(function (id) {
+        if (typeof v.q[id] === "number") q[id] = v.q[id];
+      });
+      out[page] = {at: v.at, q: q};
+    });
+    return out;
   }
   function apply(found) {
     data.chapters.forEach(function (c) {
