@@ -4,6 +4,8 @@ Prints figures; asserts nothing. Targets (issue 15), compressed bytes over the w
 first visit fetches (HTML, CSS, JS, images, fonts):
   a chapter without maths <= 400 KB; a chapter with maths <= 700 KB; a second chapter after the
   first (cached assets) <= 150 KB; plus the time until a quiz is clickable on a slow mobile link.
+Issue 26: the Practice page's first visit (its questions' data included) < 300 KB; what offline
+reading adds to every chapter (the service worker's registration) < 2 KB.
 
 How: both sites are served from 127.0.0.1 by one server that gzips text (level 6, as GitHub Pages
 and most hosts do) and sends `Cache-Control: max-age=600` (GitHub Pages' value). Chromium, through
@@ -85,7 +87,10 @@ class Visit:
     """One browser profile (so a second page can reuse the first page's cache)."""
 
     def __init__(self, browser, throttle: bool = False):
-        self.context = browser.new_context(viewport={"width": 390, "height": 844})
+        # Service workers off: a page the book's worker serves never reaches this page's network
+        # log (the second-page figure would read 0); what the worker costs is printed on its own.
+        self.context = browser.new_context(viewport={"width": 390, "height": 844},
+                                           service_workers="block")
         self.blocked: list[str] = []
         self.page = self.context.new_page()
         self.cdp = self.context.new_cdp_session(self.page)
@@ -160,6 +165,30 @@ def time_to_usable(browser, url: str, ready: str | None, runs: int = 3) -> dict:
     return results[len(results) // 2]  # the median run
 
 
+def offline_cost() -> None:
+    """What offline reading adds to a chapter (issue 26), gzip 6 as served."""
+    def gz(data: bytes) -> float:
+        return len(gzip.compress(data, 6)) / KB
+
+    chapter = (SITE / "book" / "ch2-reverse-leverage.html").read_text(encoding="utf-8")
+    tag = next(line for line in chapter.splitlines() if "cb-offline.js" in line).strip()
+    review = chapter[chapter.index('<p class="cb-review-link">'):].split("</p>", 1)[0] + "</p>"
+    registration = gz((SITE / "_static" / "cb-offline.js").read_bytes())
+    rows = [
+        ("cb-offline.js (registration, update notice), once per site", registration,
+         "met" if registration < 2 else "MISSED"),
+        ("its <script> tag, in every page", len(tag.encode()) / KB, "(raw)"),
+        ("the Review this chapter link, in pages with quizzes", len(review.encode()) / KB, "(raw)"),
+        ("sw.js, fetched by the browser once per site and version",
+         gz((SITE / "sw.js").read_bytes()), ""),
+        ("practice-data.json (the Practice page only)",
+         gz((SITE / "_static" / "practice-data.json").read_bytes()), ""),
+    ]
+    print("\nOffline reading on every chapter (compressed; target: the registration < 2 KB)")
+    for label, size, note in rows:
+        print(f"  {label:60} {size:6.2f} KB  {note}")
+
+
 def main() -> None:
     if not (SITE / "book" / "intro.html").exists():
         sys.exit("build the book first: make book")
@@ -180,6 +209,7 @@ def main() -> None:
                 ("our chapter without maths (ch2), first visit", f"{ours_url}/book/ch2-reverse-leverage.html", None, 400),
                 ("our chapter with maths (ch1), first visit", f"{ours_url}/book/ch1-leverage-theory.html", None, 700),
                 ("our intro, first visit", f"{ours_url}/book/intro.html", None, None),
+                ("our practice page, first visit", f"{ours_url}/book/practice.html", None, 300),
                 ("our ch2 after ch1 (cached assets)", f"{ours_url}/book/ch1-leverage-theory.html",
                  f"{ours_url}/book/ch2-reverse-leverage.html", 150),
                 ("default JB1 intro, first visit", f"{default_url}/intro.html", None, None),
@@ -195,6 +225,8 @@ def main() -> None:
                 print(f"  {label:50} {measured['requests']:8} {measured['bytes'] / KB:8.1f}  {verdict}")
                 if blocked:
                     print(f"  {'':50} (blocked {len(blocked)} request(s) to other hosts, not counted: {blocked[0]} ...)")
+
+            offline_cost()
 
             print(f"\nTime to a usable page at a slow mobile profile (1.6 Mbit/s down, 150 ms latency), median of 3, cold cache")
             print(f"  {'page':50} {'DOM ready':>10} {'usable':>10} {'load':>8}")

@@ -1,0 +1,36 @@
+"""`practice()` in JupyterLab 4 and Notebook 7, a real kernel: it reads the progress the chapter
+quizzes wrote beside the notebook, shows the missed question first, and keeps the outcome there."""
+
+import json
+
+import nbformat
+
+from coursebook.views.progress import FILE_NAME
+from tests.browser.test_jupyterlab import current, lab, open_notebook, question, run_all  # noqa: F401
+
+WRONG = {"response": "a", "best": 0.0, "attempts": 1, "hint": False, "explained": False,
+         "closed": False, "revealed": False}
+
+
+def test_practice_in_a_notebook_reads_and_writes_the_chapters_progress(page, lab):  # noqa: F811
+    folder = lab.root / "book"
+    (folder / FILE_NAME).write_text(json.dumps({"version": 1, "banks": {"demo": {"demo-single": WRONG}}}))
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from coursebook import practice\npractice()")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                       "language": "python"}
+    nbformat.write(notebook, folder / "practice-live.ipynb")
+    open_notebook(page, lab, "practice-live.ipynb")
+    run_all(page)
+    first = current(page).locator(".cb-live .cb-question").first
+    assert first.get_attribute("data-qid") == "demo-single"  # the one answered wrong comes first
+    assert current(page).locator(".cb-live .cb-question").count() == 6  # the demo bank's six
+    assert "missed last time" in current(page).locator(".jp-OutputArea").first.inner_text()
+    spec = json.loads(first.locator("xpath=ancestor::div[contains(@class,'cb-quiz')]")
+                      .locator("script.cb-payload").text_content())["questions"][0]
+    question(page, "demo-single").locator(f'input[value="{spec["correct"][0]}"]').check()
+    question(page, "demo-single").locator(".cb-check").click()
+    question(page, "demo-single").locator(".cb-feedback", has_text="Correct").wait_for(timeout=15000)
+    saved = json.loads((folder / FILE_NAME).read_text())
+    assert saved["banks"]["_practice"]["demo/demo-single"]["box"] == 2
+    assert saved["banks"]["demo"]["demo-single"] == WRONG  # the chapter's own answer stays as it was
