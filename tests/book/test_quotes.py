@@ -72,6 +72,8 @@ DERIVED = {
     "6": "the rerouting explorer's worked example",
     "22": "low reading of USIP's shares: 40 percent x 55 percent",
     "27": "high reading of USIP's shares: 45 percent x 60 percent",
+    "0.40": "USIP's 'more than 40 percent' written as a fraction (glossary: revenue exposure)",
+    "0.60": "USIP's 'nearly 60 percent' written as a fraction (glossary: revenue exposure)",
 }
 OUR_WORKING = re.compile(r"\bour (?:calculation|arithmetic|scenarios|estimate)", re.I)
 
@@ -87,6 +89,25 @@ def _drop_inline_code(text: str) -> str:
     for key in roles:
         text = text.replace("\x00", f"{{cite}}`{key}`", 1)
     return text
+FENCE = re.compile(r"^[ \t]*(`{3,})([^\n]*)\n(.*?)^[ \t]*\1(?!`)[ \t]*$", re.S | re.M)
+# Directives whose body is prose a reader sees: their text is checked like any other. Every other
+# fence (code, math, includes, the bibliography) is dropped.
+PROSE_DIRECTIVES = {"{admonition}", "{glossary}", "{list-table}", "{note}", "{tip}",
+                    "{important}", "{warning}", "{dropdown}", "{sidebar}", "{margin}",
+                    "{seealso}", "{epigraph}"}
+
+
+def _drop_code(text: str) -> str:
+    """Drop code and math fences; keep the prose inside directives (glossary, admonitions)."""
+    def replace(match: re.Match[str]) -> str:
+        name, _, title = match.group(2).strip().partition(" ")
+        if name not in PROSE_DIRECTIVES:
+            return " "
+        body = re.sub(r"^[ \t]*:[\w-]+:.*$", "", match.group(3), flags=re.M)
+        return f"\n\n{title}\n\n{body}\n\n"
+    return FENCE.sub(replace, text)
+
+
 QUOTE = re.compile(r"\"([^\"\n]{3,400}?)\"|“([^”]{3,400}?)”")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”)]*\s+(?=[A-Z(*\"“])|\n\s*\n|\n\s*[-*|] ")
 FIGURE = re.compile(
@@ -138,13 +159,13 @@ def _attribute(sentence: str, start: int, end: int) -> str | None:
 
 
 def _sentences(text: str):
-    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    text = _drop_code(text)
     text = _drop_inline_code(text)
     return [part for part in SENTENCE_END.split(text) if part and part.strip()]
 
 
 def _paragraphs(text: str):
-    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    text = _drop_code(text)
     text = _drop_inline_code(text)
     return [part for part in re.split(r"\n\s*\n|\n\s*[-*|] |\n\|", text) if part.strip()]
 
@@ -275,6 +296,18 @@ def test_a_misquotation_or_a_wrong_source_is_caught(sources):
         else:
             assert len(found) == 1, text
             assert found_in(found[0].text, sources[found[0].source]) is expected, text
+
+
+def test_quotations_inside_directives_are_checked(sources):
+    """The glossary and admonitions are fenced directives; a code fence is not prose."""
+    glossary = ("```{glossary}\nExpulsion\n  USIP calls it \"a humanitarian catastrophe\" "
+                "{cite}`usip2023pakistan`.\n```\n")
+    admonition = ("```{admonition} USIP on the \"land grab\"\n:class: note\n"
+                  "USIP writes of \"an audacious attempt\" {cite}`usip2023pakistan`.\n```\n")
+    code = "```python\nprint(\"USIP says a humanitarian catastrophe\")\n```\n"
+    found = [q.text for q in quotations("planted", glossary + admonition + code)]
+    assert found == ["a humanitarian catastrophe", "land grab", "an audacious attempt"]
+    assert [found_in(text, sources["usip2023pakistan"]) for text in found] == [False, True, True]
 
 
 def test_a_wrong_figure_for_a_source_is_caught(sources):
