@@ -85,7 +85,7 @@ SEEN = """section => {
 
 
 def _same(question, response):
-    return sorted(response) if question.type == "multiple" else response
+    return sorted(response) if question.type == "multiple" and isinstance(response, list) else response
 
 
 def page_with(folder, source: str | None = None) -> str:
