@@ -9,14 +9,27 @@ function send(model, message) {
   try { model.send(message); return true; } catch (e) { return false; }  // no kernel yet
 }
 
-/* Keys pressed in a quiz or explorer stay there: Lumino's command registry stops looking for
- * notebook shortcuts at an element marked data-lm-suppress-shortcuts, and the keydown does not
- * bubble out to the notebook either. Native keys (arrows in a radio group, letters in a select,
- * Enter in an answer box) still work, because nothing here cancels their default action. */
+/* Keys pressed in a quiz or explorer stay there. Lumino's command registry stops looking for
+ * notebook shortcuts at an element marked data-lm-suppress-shortcuts (enough in JupyterLab 4), but
+ * Notebook 7 still ran "d d" from a focused radio. So a key event whose target is inside a live
+ * block is stopped on its way down, at the window, before any notebook listener sees it. Native
+ * key actions still happen (arrows in a radio group or a slider, letters in a select or a text
+ * box, Enter and Space on a button), because nothing cancels them; the one key the runtime
+ * listens for itself, Enter in an answer box, is handled here, since the event no longer reaches
+ * the box's own listener. */
 function keepKeys(el) {
   el.setAttribute("data-lm-suppress-shortcuts", "true");
+  if (window.CourseBookKeyGuard) return;
+  window.CourseBookKeyGuard = true;
   ["keydown", "keypress", "keyup"].forEach(function (kind) {
-    el.addEventListener(kind, function (e) { e.stopPropagation(); });
+    window.addEventListener(kind, function (e) {
+      var t = e.target;
+      if (!t || !t.closest || !t.closest(".cb-live")) return;
+      e.stopPropagation();
+      if (kind !== "keydown" || e.key !== "Enter" || e.isComposing || !t.classList.contains("cb-input")) return;
+      var block = t.closest(".cb-quiz"), check = t.closest(".cb-question").querySelector(".cb-check");
+      if (block && block.cbEnterChecks && check && !check.disabled) { e.preventDefault(); check.click(); }
+    }, true);
   });
 }
 

@@ -280,6 +280,7 @@
       });
     });
     block.cbRefreshScore = refreshScore;
+    block.cbEnterChecks = !!data.policy.enter_checks;
     block.classList.add("cb-ready");
     refreshScore();
   }
