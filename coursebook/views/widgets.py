@@ -79,14 +79,16 @@ class QuizWidget(anywidget.AnyWidget):
 
     def __init__(self, bank, questions, *, seed: int = 0, instance: int = 1,
                  progress: Progress | None = None):
-        super().__init__(html=_live_html(static.quiz_html(bank, questions, seed, instance)))
-        self.bank = bank
+        progress = progress or progress_here()
+        # The stored states go in with the first message, so the block's first drawing (its score
+        # label included) is already right; a later update would leave a moment showing 0.
+        states = progress.states(bank.bank)
+        super().__init__(html=_live_html(static.quiz_html(bank, questions, seed, instance)),
+                         states=states, notice=progress.notice)
+        self.bank, self.progress = bank, progress
         self.qids = {question.id for question in bank.questions}
-        self.progress = progress or progress_here()
         self.progress.listen(bank.bank, self)
         self.on_msg(self._on_message)
-        self.states = self.progress.states(bank.bank)
-        self.notice = self.progress.notice
 
     def _on_message(self, _widget, content, _buffers=None) -> None:
         if not isinstance(content, dict):

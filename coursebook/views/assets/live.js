@@ -57,7 +57,8 @@ function liveBackend(model) {
     },
     resetLabel: "Reset this quiz",
     resetQuestion: "Clear your answers and scores for these questions?",
-    resetScope: function (b) { return Array.prototype.slice.call(b.querySelectorAll(".cb-question")); }
+    resetScope: function (b) { return Array.prototype.slice.call(b.querySelectorAll(".cb-question")); },
+    scoreScope: function (b) { return [b]; }
   };
 }
 

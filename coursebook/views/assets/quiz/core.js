@@ -116,6 +116,7 @@
       resetLabel: backend.resetLabel,
       resetQuestion: backend.resetQuestion,
       resetScope: backend.resetScope,
+      scoreScope: backend.scoreScope,
       reset: function (sections, done) {
         var changes = {};
         sections.forEach(function (s) { changes[s.dataset.qid] = newState(); delete results[s.dataset.qid]; });
@@ -200,9 +201,12 @@
     data.questions.forEach(function (q) { specs[q.id] = q; });
     function refreshScore() {
       var earned = store.score();
-      all(document, '.cb-quiz[data-bank="' + data.bank + '"] .cb-score-value').forEach(function (el) {
+      // the site: every block of the bank on the page; the live view: each block its own (a stale
+      // block restored from the saved notebook must not write its old total into a live one)
+      var blocks = store.scoreScope ? store.scoreScope(block) : all(document, '.cb-quiz[data-bank="' + data.bank + '"]');
+      blocks.forEach(function (b) { all(b, ".cb-score-value").forEach(function (el) {
         el.textContent = points(earned);
-      });
+      }); });
     }
     sections.forEach(function (section) {
       var spec = specs[section.dataset.qid], type = section.dataset.type;
