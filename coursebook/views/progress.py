@@ -47,7 +47,8 @@ class Progress:
 
     def __init__(self, folder: Path):
         self.path = Path(folder) / FILE_NAME
-        self.lock = FileLock(str(self.path) + ".lock", timeout=LOCK_SECONDS)
+        lock = self.path.with_name(f".{FILE_NAME}.lock")  # hidden from the file browser
+        self.lock = FileLock(str(lock), timeout=LOCK_SECONDS)
         self.banks: dict[str, dict[str, dict]] = {}
         """The last states read or written (all this kernel has if the folder is read-only)."""
         self.problems: list[str] = []

@@ -325,10 +325,12 @@ def test_every_type_wrong_then_right_and_reopened(page, lab):
     # Next day: a new kernel. The stored quizzes show, waiting; after Run All the answers are back.
     lab.shut_down_kernels()
     fresh = page.context.new_page()
+    logs = []
+    fresh.on("console", lambda m: logs.append(m.text[:300]))
     open_notebook(fresh, lab, "quiz-demo.ipynb")
     current(fresh).locator(".cb-live .cb-quiz").first.wait_for(timeout=30000)
     fresh.wait_for_timeout(1000)
-    assert fresh.locator("text=model not found").count() == 0
+    assert fresh.locator("text=model not found").count() == 0, logs
     waiting = current(fresh).locator(".cb-live .cb-quiz").first
     waiting.scroll_into_view_if_needed()
     assert "Run this cell to answer" in waiting.text_content()
