@@ -37,7 +37,8 @@ def valid_state(state: Any) -> bool:
         return False
     for name, kinds in STATE_FIELDS.items():
         value = state.get(name)
-        if name in state and (not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool))):
+        wrong_bool = bool not in kinds and isinstance(value, bool)  # True is an int to Python
+        if name in state and (not isinstance(value, kinds) or wrong_bool):
             return False
     return 0 <= float(state.get("best", 0)) <= 1 and int(state.get("attempts", 0)) >= 0
 
@@ -79,7 +80,8 @@ class Progress:
         given = sum(len(states) if isinstance(states, dict) else 1 for states in banks.values())
         dropped = given - sum(map(len, clean.values()))
         if dropped:
-            self._keep_aside(f"{dropped} entr{'y is' if dropped == 1 else 'ies are'} not question states", clean)
+            entries = "1 entry is" if dropped == 1 else f"{dropped} entries are"
+            self._keep_aside(f"{entries} not question states", clean)
         return clean
 
     def _keep_aside(self, reason: str, keep: dict | None = None) -> None:
@@ -92,11 +94,11 @@ class Progress:
         try:
             os.replace(self.path, target)
         except OSError:
-            self._report(f"{FILE_NAME} cannot be read: {reason}. It could not be moved aside either, "
-                         "so answers given now are kept only until the kernel stops.")
+            self._report(f"{FILE_NAME} cannot be read: {reason}. It could not be moved aside "
+                         "either, so answers given now are kept only until the kernel stops.")
             return
-        self._report(f"{FILE_NAME} could not be used: {reason}. It was kept as {target.name}; "
-                     + ("the readable answers were carried over." if keep else "a new file was started."))
+        then = "the readable answers were carried over." if keep else "a new file was started."
+        self._report(f"{FILE_NAME} could not be used: {reason}. It was kept as {target.name}; {then}")
         if keep:
             self._write(keep)
 
@@ -125,7 +127,8 @@ class Progress:
 
     # -- writing ----------------------------------------------------------------------------------
     def update(self, bank: str, changes: dict[str, dict]) -> None:
-        """Merge some questions' new states into the file, then show them in every block of the bank."""
+        """Merge some questions' new states into the file, then show them in every block of the
+        bank."""
         changes = {qid: state for qid, state in changes.items() if valid_state(state)}
         try:
             with self.lock:

@@ -50,7 +50,8 @@ def client_spec(question) -> dict:
         spec.update(answer=question.answer, tolerance=question.absolute_tolerance, percent=question.percent,
                     mistakes=[mistake.value for mistake in question.mistakes])
         spec["feedback"] = {f"mistake-{i}": to_html(m.feedback) for i, m in enumerate(question.mistakes)}
-        spec["shown"] = f"{question.answer:,.10g}" + ("%" if question.percent else "")  # Show answer
+        # what Show answer writes in the box, in a form the page reads back as right
+        spec["shown"] = f"{question.answer:,.10g}" + ("%" if question.percent else "")
         if question.units:
             spec["units"] = question.units
     elif question.type == "ordering":
@@ -58,7 +59,7 @@ def client_spec(question) -> dict:
     elif question.type == "matching":
         spec.update(size=len(question.pairs), choices=len(question.choices))
     elif question.type == "text":
-        spec["answers"] = list(question.answers)  # folded by the page (types/text.js) as typed text is
+        spec["answers"] = list(question.answers)  # folded by the page (types/text.js), as typed text
         spec["feedback"] = {key: to_html(text) for key, text in question.feedback.items()}
         spec["shown"] = question.answers[0]  # Show answer
     else:

@@ -100,9 +100,10 @@ class QuizWidget(anywidget.AnyWidget):
 
     def save(self, states: dict) -> None:
         """Keep the states the page sends for this bank's questions (anything else is ignored)."""
-        changes = {qid: state for qid, state in states.items() if qid in self.qids and valid_state(state)}
+        changes = {qid: state for qid, state in states.items()
+                   if qid in self.qids and valid_state(state)}
         if changes:
-            self.progress.update(self.bank.bank, changes)  # calls refresh() on every block of the bank
+            self.progress.update(self.bank.bank, changes)  # refreshes every block of the bank
 
     def refresh(self) -> None:
         self.states = self.progress.current(self.bank.bank)

@@ -106,7 +106,11 @@
         done();
       },
       score: function () {
-        var earned = 0, saved = backend.load(), worth = data.points || {};
+        var earned = 0, saved = backend.load(), worth = data.points;
+        if (!worth) {  // a payload from before "points" (the block's own questions only)
+          worth = {};
+          data.questions.forEach(function (q) { worth[q.id] = q.points; });
+        }
         Object.keys(worth).forEach(function (qid) {
           var st = saved[qid];
           if (isState(st)) earned += (Number(st.best) || 0) * worth[qid];
