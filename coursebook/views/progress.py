@@ -98,7 +98,8 @@ class Progress:
                          "either, so answers given now are kept only until the kernel stops.")
             return
         then = "the readable answers were carried over." if keep else "a new file was started."
-        self._report(f"{FILE_NAME} could not be used: {reason}. It was kept as {target.name}; {then}")
+        self._report(f"{FILE_NAME} could not be used: {reason}. It was kept as "
+                     f"{target.name}; {then}")
         if keep:
             self._write(keep)
 
