@@ -56,7 +56,7 @@
     showAnswer: function (section, q) {
       this.write(section, this.answer(q));
       L.mark(section.querySelector(".cb-input").parentNode, " (the answer)");
-      return "The answer: " + q.shown + (q.units ? " " + q.units : "") + ".";
+      return "The answer: " + q.shown + (q.units && !q.percent ? " " + q.units : "") + ".";
     }
   });
 })(window.CourseBook);
