@@ -328,9 +328,13 @@ def test_every_type_wrong_then_right_and_reopened(page, lab):
     logs = []
     fresh.on("console", lambda m: logs.append(m.text[:300]))
     open_notebook(fresh, lab, "quiz-demo.ipynb")
-    current(fresh).locator(".cb-live .cb-quiz").first.wait_for(timeout=30000)
+    try:  # the stored widgets come back from the notebook's saved state (8 s on a quiet machine)
+        current(fresh).locator(".cb-live .cb-quiz").first.wait_for(timeout=90000)
+    except Exception:
+        fresh.screenshot(path=str(SHOTS / lab.app / "reopen-failed.png"))
+        raise AssertionError(f"no stored quiz shown on reopening: {logs[-15:]}") from None
     fresh.wait_for_timeout(1000)
-    assert fresh.locator("text=model not found").count() == 0, logs
+    assert fresh.locator("text=model not found").count() == 0, logs[-15:]
     waiting = current(fresh).locator(".cb-live .cb-quiz").first
     waiting.scroll_into_view_if_needed()
     assert "Run this cell to answer" in waiting.text_content()
