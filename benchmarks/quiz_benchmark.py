@@ -64,12 +64,14 @@ def latency() -> None:
 
     server = serve(ROOT / "_build" / "html")
     url = f"http://127.0.0.1:{server.server_address[1]}/book/quiz-demo.html"
-    answers = {"demo-single": "document.getElementById('cb-demo-single-b').checked = true",
-               "demo-multiple": "['a','b'].forEach(k => document.getElementById('cb-demo-multiple-' + k).checked = true)",
-               "demo-numeric": "document.getElementById('cb-demo-numeric-input').value = '24%'",
+    # Wrong answers: a right one closes the question (Check is disabled), a wrong one can be timed
+    # twenty times over the same path (read, grade, policy, drawing the feedback).
+    answers = {"demo-single": "document.getElementById('cb-demo-single-a').checked = true",
+               "demo-multiple": "['a','d'].forEach(k => document.getElementById('cb-demo-multiple-' + k).checked = true)",
+               "demo-numeric": "document.getElementById('cb-demo-numeric-input').value = '100'",
                "demo-ordering": "",
-               "demo-matching": "[0,1,2].forEach(i => document.getElementById('cb-demo-matching-m' + i).value = String(i))",
-               "demo-text": "document.getElementById('cb-demo-text-input').value = 'TTP'"}
+               "demo-matching": "[0,1,2].forEach(i => document.getElementById('cb-demo-matching-m' + i).value = '3')",
+               "demo-text": "document.getElementById('cb-demo-text-input').value = 'ISKP'"}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
         page = browser.new_page()
