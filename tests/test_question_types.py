@@ -1,19 +1,16 @@
-"""A question type lives in one place per layer, and no layer falls through to another type's code.
+"""A question type is one unit: its schema entry and spec, one JavaScript module, its export
+entries and its example; no layer falls through to another type's code.
 
 The list of types is read from the schema (`QUESTION_TYPES`, derived from the `Question` union). For
-each type and each layer (grading, static HTML, JS, widget, GIFT, QTI, Moodle XML, the export
-report, the authors' guide) one test runs that layer on an example of the type; a type missing
-from a layer fails the test named after that layer, with the file to edit in the message. Adding a
-seventh type is therefore guided: add it to the schema and to the example bank, then make each
-failing layer pass (README, "Adding a question type").
+each type and each layer (static HTML and spec, its JS module, the widget, GIFT, QTI, Moodle XML, the
+export report, the authors' guide) one test runs that layer on an example of the type; a type
+missing from a layer fails the test named after that layer, with the file to edit in the message.
+What the module does in a real page is tested by `tests/browser/test_type_contract.py`.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
 
 import pytest
 import yaml
@@ -21,16 +18,15 @@ import yaml
 from coursebook.errors import UnknownQuestionType
 from coursebook.export import gift, moodle_xml, qti, report
 from coursebook.export.common import Mapping
-from coursebook.quiz import scoring
 from coursebook.quiz.bank import load_bank
 from coursebook.quiz.model import QUESTION_TYPES, Bank, ShortText
-from coursebook.views import static, widgets
+from coursebook.views import bundle, static, widgets
+from tests import js_runtime
 from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "tests" / "fixtures" / "export" / "every-type.yml"
 GUIDE = ROOT / "book" / "authoring-quizzes.md"
-JS = ROOT / "coursebook" / "views" / "assets" / "coursebook.js"
-JS_HARNESS = ROOT / "tests" / "question_types.js"
+MODULE_ENTRIES = ["answer", "grade", "read", "showAnswer", "write"]
 
 
 class _AnyFormat:
@@ -47,21 +43,16 @@ def one_question_bank(question) -> Bank:
     return Bank.model_construct(bank="types", title="Types", questions=[question])
 
 
-def run_js(specs: list[dict]) -> dict:
-    node = shutil.which("node")
-    if not node:
-        pytest.fail("node is needed to run coursebook.js's type entries (apt-get install nodejs)")
-    done = subprocess.run([node, str(JS_HARNESS), str(JS), "/dev/stdin"], input=json.dumps(specs),
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
 def js_layer(question):
-    spec = static.client_spec(question) if question.type in QUESTION_TYPES else {"id": question.id, "type": question.type}
-    errors = {entry: error for entry, error in run_js([spec])[question.type].items() if error}
-    if errors:
-        raise UnknownQuestionType(f"JS (views/assets/coursebook.js: {'; '.join(errors.values())})", question.type)
+    """The type's own module, `views/assets/quiz/types/<type>.js`, registered with every entry."""
+    module = bundle.TYPES / f"{question.type}.js"
+    where = f"views/assets/quiz/types/{question.type}.js"
+    if not module.exists():
+        raise UnknownQuestionType(f"JS (a new module {where})", question.type)
+    (entries,) = js_runtime.run([["entries", question.type]])
+    missing = [entry for entry in MODULE_ENTRIES if entry not in (entries or [])]
+    if missing:
+        raise UnknownQuestionType(f"JS ({where} registers no {', '.join(missing)})", question.type)
 
 
 def guide_layer(question):
@@ -75,7 +66,6 @@ def guide_layer(question):
 
 # layer -> a call that runs the layer on one question (raising UnknownQuestionType if it has no entry)
 LAYERS = {
-    "grading": lambda q: scoring.grade(q, None),
     "static HTML": lambda q: (static.client_spec(q), static.question_html(q, 1)),
     "JS": js_layer,
     # the live widget shows the site's own HTML and script, so it has no type code of its own
@@ -133,13 +123,6 @@ def test_an_unknown_type_is_refused_loudly_never_handled_as_another(layer, seven
     assert "no entry for question type 'essay'" in str(raised.value)
 
 
-def test_every_js_entry_refuses_an_unknown_type():
-    # grading, reading and writing a response: none may treat the new type as another one's control
-    found = run_js([{"id": "q-essay", "type": "essay"}])["essay"]
-    for entry in ("grade", "readResponse", "writeResponse"):
-        assert found[entry] and "has no entry for question type essay" in found[entry], (entry, found)
-
-
 def test_schema_types_come_from_the_question_union():
     # the guide's summary line lists them too: keep it in step with the schema
     line = next(line for line in GUIDE.read_text(encoding="utf-8").splitlines() if "type: single" in line and "|" in line)
@@ -147,16 +130,27 @@ def test_schema_types_come_from_the_question_union():
     assert yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))["bank"] == "every-type"
 
 
-def test_the_readme_counts_the_files_a_new_type_touches(seventh_type):
-    """The files the refusals name, plus the schema, are the package files a seventh type touches."""
+# Beyond the files the refusals name: the schema, the example, and the two tests that hold a
+# per-type entry (the browser contract's responses, the export round trip's checkers).
+ALWAYS = {"coursebook/quiz/model.py", "tests/fixtures/export/every-type.yml",
+          "tests/browser/test_type_contract.py", "tests/export/test_export.py"}
+
+
+def test_the_readme_counts_the_files_a_new_type_touches(seventh_type, capsys):
+    """The files a seventh type needs: those its refusals name, plus the schema, example and tests."""
     named = set()
     for layer, run in LAYERS.items():
         try:
             run(seventh_type)
         except UnknownQuestionType as exc:
             named.update(re.findall(r"([\w/-]+\.(?:py|js|md))\b", str(exc)))
-    package = {name.rsplit("/", 1)[-1] for name in named if not name.endswith(".md")} | {"model.py"}
-    assert "coursebook.js" in package
-    assert {"book/authoring-quizzes.md"} <= named
+    files = {name if name.startswith(("book/", "tests/")) else "coursebook/" + name.split("coursebook/")[-1]
+             for name in named} | ALWAYS
+    assert "coursebook/views/assets/quiz/types/essay.js" in files and "book/authoring-quizzes.md" in files
+    assert not any(name.endswith("scoring.py") for name in files)
+    with capsys.disabled():
+        print(f"\na new question type touches {len(files)} files:\n  " + "\n  ".join(sorted(files)))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"a seventh touches **{len(package)} package files**" in readme, sorted(package)
+    assert f"a new type touches **{len(files)} files**" in readme, sorted(files)
+    for name in files:
+        assert name.replace("essay", "<type>") in readme, f"the README's recipe does not name {name}"

@@ -96,7 +96,8 @@ def engine_fingerprint(root: Path) -> str:
     digest = hashlib.sha256()
     package = Path(__file__).parent.parent
     banks = [path for path in (root / "book" / "quizzes").glob("*") if path.suffix.lower() in SUFFIXES]
-    for path in sorted([*package.rglob("*.py"), *package.rglob("assets/*"), *banks]):
+    assets = [path for path in package.rglob("assets/**/*") if path.is_file()]
+    for path in sorted([*package.rglob("*.py"), *assets, *banks]):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 

@@ -1,6 +1,8 @@
 """Sphinx extension for the book: serve the quiz asset once per site and keep pages light and accessible.
 
-- Adds `views/assets/coursebook.js` and `.css` to every page (one cached file each, not inlined per quiz).
+- Builds the browser assets (`views/bundle.py`) and adds the quiz runtime `coursebook.js` and the
+  stylesheet to every page (one cached file each, not inlined per quiz); the explorers' script
+  `coursebook-explorers.js` only to pages that show an explorer.
 - Drops the ipywidgets state that myst-nb would embed: on the static site quizzes and explorers
   use their `text/html` view, so the state is dead weight (and would pull scripts from a CDN).
 - Loads MathJax on exactly the pages that hold maths, quiz and explorer HTML included (Sphinx cannot
@@ -23,7 +25,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 
-from ..views.static import ASSETS
+from ..views import bundle
 from .icon_fonts import write_subsets
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,7 +39,18 @@ def _add_paths(app, config) -> None:
 
 
 def _add_assets(app) -> None:
-    app.config.html_static_path.append(str(ASSETS))
+    folder = Path(app.doctreedir).parent / "coursebook-assets"
+    bundle.write(folder)
+    app.config.html_static_path.append(str(folder))
+
+
+EXPLORER = 'class="cb-explorer"'
+
+
+def _explorer_script(app, pagename, templatename, context, doctree) -> None:
+    """The explorers' code goes only to pages that show one (Sphinx adds it to this page only)."""
+    if EXPLORER in context.get("body", ""):
+        app.add_js_file(bundle.EXPLORER_SCRIPT, defer="defer")
 
 
 def has_maths(body: str) -> bool:
@@ -154,12 +167,13 @@ def setup(app):
     app.connect("builder-inited", _add_assets)
     # Before myst-nb (500) adds per-page scripts and sphinx.ext.mathjax (500) decides on MathJax.
     app.connect("html-page-context", _page_context, priority=400)
+    app.connect("html-page-context", _explorer_script, priority=450)
     app.connect("html-page-context", _one_of_each_script, priority=900)
     app.connect("build-finished", _subset_icon_fonts)
     app.connect("doctree-read", _collect_term_uses)
     app.connect("env-purge-doc", _forget_doc)
     app.connect("env-merge-info", _merge_uses)
     app.connect("doctree-resolved", _add_backlinks)
-    app.add_js_file("coursebook.js", defer="defer")
-    app.add_css_file("coursebook.css")
+    app.add_js_file(bundle.QUIZ_SCRIPT, defer="defer")
+    app.add_css_file(bundle.STYLESHEET.name)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

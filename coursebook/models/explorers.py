@@ -1,20 +1,13 @@
-"""The book's interactive models: their inputs, presets and arithmetic. Pure Python, no views.
+"""The book's interactive models as data: their sliders, presets, result rows and sentences.
 
-Each model's `compute` has a twin in `views/assets/coursebook.js` (`CourseBook.models`); the tests run
-both on the same grid of inputs. Outputs are flat dicts of numbers, strings and None, rounded
-half-up to one decimal (probabilities and tolerances to three) so the two languages agree exactly.
+The arithmetic lives in one place, the browser (`views/assets/explorers.js`, `CourseBook.models`),
+on the site and in Jupyter alike; the tests run it in Node (`tests/models/test_explorers.py`).
+Each model's outputs are a flat object whose keys the rows, bars and verdict sentences name.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from typing import Callable
-
-
-def round_half_up(value: float, places: int = 1) -> float:
-    scale = 10 ** places
-    return math.floor(value * scale + 0.5) / scale
 
 
 @dataclass(frozen=True)
@@ -43,7 +36,6 @@ class Explorer:
     name: str
     title: str
     sliders: tuple[Slider, ...]
-    compute: Callable[..., dict]
     rows: tuple[Row, ...]
     verdicts: dict[str, str]
     """Sentence per value of the output `verdict`, with {key} placeholders filled from the outputs."""
@@ -69,72 +61,6 @@ class Explorer:
         return names
 
 
-def coercion(stake: float, replaceable: float, credibility: float, compliance_cost: float) -> dict:
-    exposed = stake * (1 - replaceable / 100)
-    defiance = exposed * credibility / 100
-    margin = defiance - compliance_cost
-    verdict = "complies" if margin > 1e-9 else "defies" if margin < -1e-9 else "indifferent"
-    needed = compliance_cost / exposed * 100 if exposed > 0 else None
-    return {
-        "defiance": round_half_up(defiance),
-        "compliance_cost": round_half_up(compliance_cost),
-        "margin": round_half_up(margin),
-        "gap": round_half_up(abs(margin)),
-        "verdict": verdict,
-        "needed": round_half_up(needed) if needed is not None and needed <= 100 else None,
-        "exposed": round_half_up(exposed),
-        "credibility": round_half_up(credibility),
-    }
-
-
-def chicken(a_win: float, a_backdown: float, a_crash: float,
-            b_win: float, b_backdown: float, b_crash: float) -> dict:
-    # Payoffs (A, B); F = stand firm, S = swerve. Both swerving pays 0 to each.
-    payoff = {"FF": (-a_crash, -b_crash), "FS": (a_win, -b_backdown),
-              "SF": (-a_backdown, b_win), "SS": (0.0, 0.0)}
-    flip = {"F": "S", "S": "F"}
-    equilibria = [cell for cell in ("FS", "SF", "SS", "FF")
-                  if payoff[cell][0] >= payoff[flip[cell[0]] + cell[1]][0]
-                  and payoff[cell][1] >= payoff[cell[0] + flip[cell[1]]][1]]
-    a_dominant, b_dominant = a_crash <= a_backdown, b_crash <= b_backdown
-    mixed = not a_dominant and not b_dominant and a_win > 0 and b_win > 0
-    a_firm = b_win / (b_win + b_crash - b_backdown) if mixed else None
-    b_firm = a_win / (a_win + a_crash - a_backdown) if mixed else None
-    a_risk = (a_win + a_backdown) / (a_win + a_crash) if a_win + a_crash > 0 else 1.0
-    b_risk = (b_win + b_backdown) / (b_win + b_crash) if b_win + b_crash > 0 else 1.0
-    if a_dominant and b_dominant:
-        verdict = "crash"
-    elif a_dominant or b_dominant:
-        verdict = "b_swerves" if a_dominant else "a_swerves"
-    elif abs(a_risk - b_risk) < 1e-9:
-        verdict = "tie"
-    else:
-        verdict = "a_swerves" if a_risk < b_risk else "b_swerves"
-    return {
-        "equilibria": " ".join(equilibria) or "none",
-        "a_firm": round_half_up(a_firm, 3) if a_firm is not None else None,
-        "b_firm": round_half_up(b_firm, 3) if b_firm is not None else None,
-        "crash_chance": round_half_up(a_firm * b_firm, 3) if mixed else None,
-        "a_risk": round_half_up(a_risk, 3),
-        "b_risk": round_half_up(b_risk, 3),
-        "a_dominant": "yes" if a_dominant else "no",
-        "b_dominant": "yes" if b_dominant else "no",
-        "verdict": verdict,
-    }
-
-
-def revenue(customs_share: float, pakistan_share: float, lost: float, rerouted: float) -> dict:
-    exposure = customs_share * pakistan_share / 100
-    fall = exposure * lost / 100 * (1 - rerouted / 100)
-    return {
-        "exposure": round_half_up(exposure),
-        "fall": round_half_up(fall),
-        "elsewhere": round_half_up(customs_share - exposure),
-        "non_customs": round_half_up(100 - customs_share),
-        "verdict": "shock" if fall > 1e-9 else "none",
-    }
-
-
 def _percent(name, label, value):
     return Slider(name, label, 0, 100, 1, value, "%")
 
@@ -149,7 +75,6 @@ EXPLORERS = {
             _percent("credibility", "Credibility: the chance, as the target judges it, that the threat or promise will be carried out", 60),
             Slider("compliance_cost", "Target's cost of complying (internal costs included)", 0, 100, 1, 20),
         ),
-        compute=coercion,
         rows=(Row("Expected cost of defiance", "defiance"), Row("Cost of compliance", "compliance_cost"),
               Row("Margin (defiance minus compliance)", "margin"),
               Row("Credibility needed for compliance", "needed", "%", "out of reach")),
@@ -179,7 +104,6 @@ EXPLORERS = {
             Slider("b_backdown", "{side_b}: cost of swerving alone", 0, 10, 1, 2),
             Slider("b_crash", "{side_b}: cost of the crash (both stand firm)", 0, 20, 1, 10),
         ),
-        compute=chicken,
         rows=(Row("Pure equilibria (F firm, S swerve; first letter: {side_a}; second letter: {side_b})", "equilibria"),
               Row("{side_a}: chance of standing firm in the mixed equilibrium", "a_firm", "", "no mixed equilibrium"),
               Row("{side_b}: chance of standing firm in the mixed equilibrium", "b_firm", "", "no mixed equilibrium"),
@@ -216,7 +140,6 @@ EXPLORERS = {
             _percent("lost", "Fraction of that trade lost", 100),
             _percent("rerouted", "Fraction of the lost trade rerouted via Iran or Central Asia", 0),
         ),
-        compute=revenue,
         rows=(Row("Revenue exposed to Pakistani crossings", "exposure", "%"),
               Row("Fall in total revenue", "fall", "%"),
               Row("Customs collected elsewhere", "elsewhere", "%"),
@@ -253,39 +176,3 @@ def format_value(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def threshold_svg(out: dict) -> str:
-    """The coercion threshold plot; `views/assets/coursebook.js` draws the same SVG, character for character.
-
-    Both axes run from 0 to 100 with ticks every 25; the legend names every line and the point."""
-    x = lambda credibility: format_value(round_half_up(40 + credibility * 2.8))  # noqa: E731
-    y = lambda cost: format_value(round_half_up(176 - min(cost, 100) * 1.4))  # noqa: E731
-    needed = out["needed"]
-    summary = (f"Expected cost of defiance rises with credibility and meets the cost of compliance at {format_value(needed)}% credibility."
-               if needed is not None else "Expected cost of defiance stays below the cost of compliance at any credibility.")
-    parts = [f'<svg class="cb-chart" viewBox="0 0 360 214" role="img" aria-label="{summary}">']
-    for tick in (0, 25, 50, 75, 100):
-        parts.append(f'<line class="cb-grid" x1="40" y1="{y(tick)}" x2="320" y2="{y(tick)}"/>'
-                     f'<text x="35" y="{y(tick)}" dy="4" text-anchor="end">{tick}</text>'
-                     f'<line class="cb-tick" x1="{x(tick)}" y1="176" x2="{x(tick)}" y2="180"/>'
-                     f'<text x="{x(tick)}" y="191" text-anchor="middle">{tick}</text>')
-    parts += [
-        '<path class="cb-axis" d="M40 36V176H320"/>',
-        f'<line class="cb-compliance" x1="40" y1="{y(out["compliance_cost"])}" x2="320" y2="{y(out["compliance_cost"])}"/>',
-        f'<line class="cb-defiance" x1="40" y1="176" x2="320" y2="{y(out["exposed"])}"/>',
-    ]
-    if needed is not None:
-        parts.append(f'<line class="cb-threshold" x1="{x(needed)}" y1="36" x2="{x(needed)}" y2="176"/>')
-    parts += [
-        f'<circle class="cb-point" cx="{x(out["credibility"])}" cy="{y(out["defiance"])}" r="5"/>',
-        '<text x="180" y="208" text-anchor="middle">credibility (%)</text>',
-        '<text x="9" y="106" transform="rotate(-90 9 106)" text-anchor="middle">cost to the target</text>',
-        '<line class="cb-defiance" x1="40" y1="8" x2="60" y2="8"/><text x="64" y="12">expected cost of defiance</text>',
-        '<line class="cb-compliance" x1="214" y1="8" x2="234" y2="8"/><text x="238" y="12">cost of compliance</text>',
-        '<line class="cb-threshold" x1="40" y1="24" x2="60" y2="24"/><text x="64" y="28">'
-        + ("credibility needed" if needed is not None else "credibility needed > 100%") + "</text>",
-        '<circle class="cb-point" cx="224" cy="24" r="4"/><text x="238" y="28">current setting</text>',
-        "</svg>",
-    ]
-    return "".join(parts)

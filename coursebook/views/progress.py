@@ -1,9 +1,12 @@
 """A student's quiz progress in a live kernel, kept in a small JSON file beside the notebook.
 
 The kernel runs in the notebook's folder, so `coursebook-progress.json` there holds every bank's
-question states (see `quiz/policy.py`). A re-run cell, a reloaded page and a new kernel all read it
-back. Writes go through a temporary file and a rename, so a crash never leaves half a file; a file
-that cannot be read is set aside (renamed) rather than lost or fatal.
+question states (the browser's runtime makes them; this module only keeps them). Several notebooks
+(several kernels) may share the folder, so every change is a merge: under a lock on the file
+(`filelock`), read what is on disk now, replace only the questions that changed, and write through
+a temporary file and a rename, so no kernel writes over another's answers and a crash never leaves
+half a file. A file that cannot be read, or that was edited into something that is not progress,
+is kept aside under a new name (never overwritten) and reported to the student.
 """
 
 from __future__ import annotations
@@ -11,11 +14,33 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 import weakref
 from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
 
 FILE_NAME = "coursebook-progress.json"
 VERSION = 1
+LOCK_SECONDS = 10.0
+STATE_FIELDS: dict[str, tuple[type, ...]] = {
+    "best": (int, float), "attempts": (int,), "hint": (bool,), "explained": (bool,),
+    "closed": (bool,), "revealed": (bool,),
+}
+"""A question's state as the page keeps it (`newState()` in assets/quiz/core.js), plus `response`
+(the last answer, any JSON value). Only the shape is checked here; nothing is graded."""
+
+
+def valid_state(state: Any) -> bool:
+    if not isinstance(state, dict) or not set(state) <= {*STATE_FIELDS, "response"}:
+        return False
+    for name, kinds in STATE_FIELDS.items():
+        value = state.get(name)
+        wrong_bool = bool not in kinds and isinstance(value, bool)  # True is an int to Python
+        if name in state and (not isinstance(value, kinds) or wrong_bool):
+            return False
+    return 0 <= float(state.get("best", 0)) <= 1 and int(state.get("attempts", 0)) >= 0
 
 
 class Progress:
@@ -23,51 +48,121 @@ class Progress:
 
     def __init__(self, folder: Path):
         self.path = Path(folder) / FILE_NAME
-        self.banks: dict[str, dict[str, dict]] = self._read()
+        lock = self.path.with_name(f".{FILE_NAME}.lock")  # hidden from the file browser
+        self.lock = FileLock(str(lock), timeout=LOCK_SECONDS)
+        self.banks: dict[str, dict[str, dict]] = {}
+        """The last states read or written (all this kernel has if the folder is read-only)."""
+        self.problems: list[str] = []
+        """What went wrong with the file, in words for the student (shown in every quiz block)."""
         self._listeners: dict[str, weakref.WeakSet] = {}
 
-    def _read(self) -> dict:
+    # -- reading ----------------------------------------------------------------------------------
+    def _load(self) -> dict[str, dict[str, dict]]:
+        """The file's banks; a file that is not progress is kept aside (call under the lock)."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError):
-            self._set_aside()
+        except OSError as error:
+            self._report(f"{FILE_NAME} could not be read ({error.strerror or error}).")
+            return dict(self.banks)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            self._keep_aside(f"it is not valid JSON (line {error.lineno})")
             return {}
         banks = data.get("banks") if isinstance(data, dict) else None
         if not isinstance(banks, dict):
-            self._set_aside()
+            self._keep_aside('it has no "banks" object')
             return {}
-        return {bank: {qid: state for qid, state in states.items() if isinstance(state, dict)}
-                for bank, states in banks.items() if isinstance(states, dict)}
+        clean = {bank: {qid: state for qid, state in states.items() if valid_state(state)}
+                 for bank, states in banks.items() if isinstance(states, dict)}
+        given = sum(len(states) if isinstance(states, dict) else 1 for states in banks.values())
+        dropped = given - sum(map(len, clean.values()))
+        if dropped:
+            entries = "1 entry is" if dropped == 1 else f"{dropped} entries are"
+            self._keep_aside(f"{entries} not question states", clean)
+        return clean
 
-    def _set_aside(self) -> None:
+    def _keep_aside(self, reason: str, keep: dict | None = None) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"coursebook-progress.unreadable-{stamp}.json")
+        number = 1
+        while target.exists():
+            number += 1
+            target = self.path.with_name(f"coursebook-progress.unreadable-{stamp}-{number}.json")
         try:
-            self.path.replace(self.path.with_suffix(".unreadable.json"))
+            os.replace(self.path, target)
         except OSError:
-            pass
+            self._report(f"{FILE_NAME} cannot be read: {reason}. It could not be moved aside "
+                         "either, so answers given now are kept only until the kernel stops.")
+            return
+        then = "the readable answers were carried over." if keep else "a new file was started."
+        self._report(f"{FILE_NAME} could not be used: {reason}. It was kept as "
+                     f"{target.name}; {then}")
+        if keep:
+            self._write(keep)
+
+    def _report(self, message: str) -> None:
+        self.problems.append(message)
+        for widgets in self._listeners.values():
+            for widget in list(widgets):
+                widget.notice = self.notice
+
+    @property
+    def notice(self) -> str:
+        return " ".join(self.problems)
 
     def states(self, bank: str) -> dict[str, dict]:
-        return self.banks.setdefault(bank, {})
+        """The bank's states as the file holds them now (other notebooks' changes included). Writes
+        are atomic renames, so no lock is needed to read; one is taken only when a file exists,
+        in case it has to be set aside (so running a notebook leaves no lock file behind)."""
+        if not self.path.exists():
+            return dict(self.banks.get(bank, {}))
+        try:
+            with self.lock:
+                self.banks = self._load()
+        except (Timeout, OSError):
+            pass  # a read-only folder, or a stuck lock: what this kernel knows
+        return dict(self.banks.get(bank, {}))
 
+    # -- writing ----------------------------------------------------------------------------------
     def update(self, bank: str, changes: dict[str, dict]) -> None:
-        self.states(bank).update(changes)
-        self._write()
+        """Merge some questions' new states into the file, then show them in every block of the
+        bank."""
+        changes = {qid: state for qid, state in changes.items() if valid_state(state)}
+        try:
+            with self.lock:
+                banks = self._load()
+                banks.setdefault(bank, {}).update(changes)
+                self._write(banks)
+                self.banks = banks
+        except (Timeout, OSError):
+            self.banks.setdefault(bank, {}).update(changes)
+            if not any("not saved" in problem for problem in self.problems):
+                self._report(f"Answers are not saved: {FILE_NAME} cannot be written here; "
+                             "they are kept only until the kernel stops.")
         for widget in list(self._listeners.get(bank, ())):
             widget.refresh()
+
+    def _write(self, banks: dict) -> None:
+        text = json.dumps({"version": VERSION, "banks": banks}, indent=1, sort_keys=True)
+        handle, temporary = tempfile.mkstemp(prefix=".coursebook-progress-", dir=self.path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
     def listen(self, bank: str, widget) -> None:
         self._listeners.setdefault(bank, weakref.WeakSet()).add(widget)
 
-    def _write(self) -> None:
-        text = json.dumps({"version": VERSION, "banks": self.banks}, indent=1, sort_keys=True)
-        try:
-            handle, temporary = tempfile.mkstemp(prefix=".coursebook-progress-", dir=self.path.parent)
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # a read-only folder: progress lives on in this kernel only
+    def current(self, bank: str) -> dict[str, dict]:
+        return dict(self.banks.get(bank, {}))
 
 
 _OPEN: dict[Path, Progress] = {}

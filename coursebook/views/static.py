@@ -1,8 +1,9 @@
 """The published site's view: deterministic HTML plus one JSON payload per block.
 
-`assets/coursebook.js` (served once per site from `_static/`) finds these blocks and makes them
-interactive. Python precomputes what the browser compares (option keys, absolute tolerances,
-normalised text answers), so the JavaScript grader needs no YAML and no Markdown.
+`coursebook.js` (built by `bundle.py`, served once per site from `_static/`) finds these blocks
+and makes them interactive; it is the one quiz runtime, here and in Jupyter. Python precomputes
+what the browser compares (option keys, absolute tolerances, normalised text answers), so the
+JavaScript grader needs no YAML and no Markdown.
 Ids derive from question ids, so a re-run produces byte-identical output (nbval strict).
 """
 
@@ -11,15 +12,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 
 from ..errors import UnknownQuestionType
-from ..quiz.answers import MESSAGES, normalise_text
+from ..quiz.answers import MESSAGES
 from ..models.explorers import Explorer, fill
 from ..quiz.markup import plain_text, to_html, to_inline_html
 from ..quiz.policy import POLICY
-
-ASSETS = Path(__file__).parent / "assets"  # the one JS and one CSS file the site serves
+from .bundle import ASSETS  # noqa: F401 - the browser assets' folder, for callers of this module
 
 VERDICT_LABELS = {"correct": "Correct.", "partial": "Partly right.", "incorrect": "Not yet.", "invalid": "Can't check that."}
 MULTIPLE_RULE = ("Select all that apply. Partial credit: each correct choice earns an equal share of the points, "
@@ -51,14 +50,18 @@ def client_spec(question) -> dict:
         spec.update(answer=question.answer, tolerance=question.absolute_tolerance, percent=question.percent,
                     mistakes=[mistake.value for mistake in question.mistakes])
         spec["feedback"] = {f"mistake-{i}": to_html(m.feedback) for i, m in enumerate(question.mistakes)}
+        # what Show answer writes in the box, in a form the page reads back as right
+        spec["shown"] = f"{question.answer:,.10g}" + ("%" if question.percent else "")
+        if question.units:
+            spec["units"] = question.units
     elif question.type == "ordering":
         spec["size"] = len(question.items)
     elif question.type == "matching":
         spec.update(size=len(question.pairs), choices=len(question.choices))
     elif question.type == "text":
-        spec["answers"] = sorted({normalise_text(answer) for answer in question.answers})
+        spec["answers"] = list(question.answers)  # folded by the page (types/text.js), as typed text
         spec["feedback"] = {key: to_html(text) for key, text in question.feedback.items()}
-        spec["feedbackKeys"] = {normalise_text(key): key for key in question.feedback}
+        spec["shown"] = question.answers[0]  # Show answer
     else:
         raise UnknownQuestionType("static HTML (views/static.py client_spec)", question.type)
     return spec
@@ -68,9 +71,11 @@ def _choices(question, kind: str, seed: int) -> str:
     rows = []
     for key in question.option_order(seed):
         control_id = f"cb-{question.id}-{key}"
+        # each option in its own block, so it keeps its line even where no stylesheet reaches
         rows.append(
-            f'<label class="cb-option" for="{_e(control_id)}"><input type="{kind}" id="{_e(control_id)}" '
-            f'name="cb-{_e(question.id)}" value="{_e(key)}"> <span>{to_inline_html(question.options[key])}</span></label>'
+            f'<div class="cb-option-row"><label class="cb-option" for="{_e(control_id)}">'
+            f'<input type="{kind}" id="{_e(control_id)}" name="cb-{_e(question.id)}" value="{_e(key)}"> '
+            f'<span>{to_inline_html(question.options[key])}</span></label></div>'
         )
     return f'<div class="cb-options" role="group" aria-labelledby="cb-{_e(question.id)}-prompt">{"".join(rows)}</div>'
 
@@ -78,8 +83,9 @@ def _choices(question, kind: str, seed: int) -> str:
 def _typed(question, label: str) -> str:
     control_id = f"cb-{question.id}-input"
     mode = ' inputmode="decimal"' if question.type == "numeric" else ""
-    return (f'<label class="cb-input-label" for="{_e(control_id)}">{_e(label)}</label> '
-            f'<input type="text" class="cb-input" id="{_e(control_id)}" autocomplete="off" spellcheck="false"{mode}>')
+    return (f'<div class="cb-typed"><label class="cb-input-label" for="{_e(control_id)}">{_e(label)}</label> '
+            f'<input type="text" class="cb-input" id="{_e(control_id)}" autocomplete="off" '
+            f'spellcheck="false"{mode}></div>')
 
 
 def _ordering(question, seed: int) -> str:
@@ -153,7 +159,9 @@ def quiz_html(bank, questions, seed: int = 0, instance: int = 1) -> str:
     a suffix so that two blocks never share an id or a radio group."""
     numbers = {question.id: index for index, question in enumerate(bank.questions, start=1)}
     payload = {"bank": bank.bank, "title": bank.title, "total": bank.total_points, "messages": MESSAGES,
-               "labels": VERDICT_LABELS, "policy": POLICY, "questions": [client_spec(question) for question in questions]}
+               "labels": VERDICT_LABELS, "policy": POLICY, "questions": [client_spec(question) for question in questions],
+               # every question's points, so either view can total the bank's score from its states
+               "points": {question.id: question.points for question in bank.questions}}
     block_id = f"cbq-{bank.bank}-{questions[0].id}"
     body = "".join(question_html(question, numbers[question.id], seed) for question in questions)
     if instance > 1:

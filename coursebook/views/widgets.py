@@ -1,10 +1,11 @@
 """The live view for a running kernel: the site's own HTML and script inside an anywidget.
 
-The page shows exactly what the site shows (`static.quiz_html`, `static.explorer_html`), drawn by
-the same `assets/coursebook.js`; `assets/live.js` connects it to this kernel. Here, Python grades
-every answer and applies the quiz policy (`quiz/policy.py`); states are kept in `progress.py`'s
-file beside the notebook, so they survive a re-run, a page reload and a new kernel. Styles ship in
-the widget (`assets/live.css`); nothing depends on the site's CSS.
+The page shows exactly what the site shows (`static.quiz_html`, `static.explorer_html`), and the
+same runtime (`bundle.quiz_script()`, `bundle.explorer_script()`) grades, applies the quiz policy
+and draws the explorers; `assets/live.js` connects it to this kernel. The kernel grades nothing:
+it keeps the question states the page sends in `progress.py`'s file beside the notebook, so they
+survive a re-run, a page reload, a new kernel and other notebooks open in the same folder. The
+styles are the site's one stylesheet (`assets/coursebook.css`, its live-view section).
 """
 
 from __future__ import annotations
@@ -12,25 +13,22 @@ from __future__ import annotations
 import html as html_text
 import json
 import re
-from dataclasses import asdict
 
 import anywidget
 import traitlets
 from latex2mathml.converter import convert as latex_to_mathml
 
 from ..models.explorers import Explorer
-from ..quiz.policy import EVENTS, new_state, step
-from ..quiz.scoring import grade
-from . import static
-from .progress import Progress, progress_here
+from . import bundle, static
+from .progress import Progress, progress_here, valid_state
 
-_ASSETS = static.ASSETS
 _SCRIPT = "\n".join([
-    "globalThis.CourseBookLive = true;",  # load the shared renderer without wiring the page itself
-    (_ASSETS / "coursebook.js").read_text(encoding="utf-8"),
-    (_ASSETS / "live.js").read_text(encoding="utf-8"),
+    "globalThis.CourseBookLive = true;",  # load the shared runtime without wiring the page itself
+    bundle.quiz_script(),
+    bundle.explorer_script(),
+    (bundle.ASSETS / "live.js").read_text(encoding="utf-8"),
 ])
-_STYLE = (_ASSETS / "live.css").read_text(encoding="utf-8")
+_STYLE = bundle.stylesheet()
 
 
 _MATH = re.compile(r'<(span|div) class="math notranslate nohighlight">\\[(\[](.*?)\\[)\]]</\1>', re.S)
@@ -67,118 +65,66 @@ def _map_strings(value, change):
     return value
 
 
-def _as_json(result) -> dict | None:
-    """A grader result as the page receives it (lists, not tuples)."""
-    return None if result is None else {**asdict(result), "feedback": list(result.feedback)}
-
-
 class QuizWidget(anywidget.AnyWidget):
-    """Questions from one bank. The browser sends events; the kernel answers with states."""
+    """Questions from one bank. The page grades and sends new states; the kernel stores them."""
 
     _esm = traitlets.Unicode(_SCRIPT).tag(sync=True)
     _css = traitlets.Unicode(_STYLE).tag(sync=True)
     kind = traitlets.Unicode("quiz").tag(sync=True)
     html = traitlets.Unicode().tag(sync=True)
-    views = traitlets.Dict().tag(sync=True)
-    """Per question id: {"state": policy state, "result": the last grader result or None}."""
-    score = traitlets.Dict().tag(sync=True)
-    """{"earned": points, "total": points} for the whole bank, across every block on the page."""
+    states = traitlets.Dict().tag(sync=True)
+    """The bank's question states as stored, {qid: state}, for every block of the bank."""
+    notice = traitlets.Unicode().tag(sync=True)
+    """A problem with the progress file, in words for the student ("" when there is none)."""
 
-    def __init__(self, bank, questions, *, seed: int = 0, instance: int = 1, progress: Progress | None = None):
-        super().__init__(html=_live_html(static.quiz_html(bank, questions, seed, instance)))
-        self.bank, self.questions = bank, {question.id: question for question in questions}
-        self.progress = progress or progress_here()
-        self._results: dict[str, dict | None] = {}
+    def __init__(self, bank, questions, *, seed: int = 0, instance: int = 1,
+                 progress: Progress | None = None):
+        progress = progress or progress_here()
+        # The stored states go in with the first message, so the block's first drawing (its score
+        # label included) is already right; a later update would leave a moment showing 0.
+        states = progress.states(bank.bank)
+        super().__init__(html=_live_html(static.quiz_html(bank, questions, seed, instance)),
+                         states=states, notice=progress.notice)
+        self.bank, self.progress = bank, progress
+        self.qids = {question.id for question in bank.questions}
         self.progress.listen(bank.bank, self)
         self.on_msg(self._on_message)
-        self.refresh()
 
-    # -- the protocol with live.js --------------------------------------------------------------
     def _on_message(self, _widget, content, _buffers=None) -> None:
         if not isinstance(content, dict):
             return
         if content.get("type") == "hello":
             self.send({"type": "ready"})
-        elif content.get("type") == "event":
-            event, qids = content.get("event"), content.get("qids")
-            if isinstance(event, dict) and event.get("type") in EVENTS and isinstance(qids, list):
-                self.apply(event, [qid for qid in qids if qid in self.questions])
+        elif content.get("type") == "save" and isinstance(content.get("states"), dict):
+            self.save(content["states"])
 
-    def apply(self, event: dict, qids: list[str]) -> None:
-        """Run one policy event on some of this block's questions, store and show the outcome."""
-        states, changes = self.progress.states(self.bank.bank), {}
-        for qid in qids:
-            state, result = step(self.questions[qid], states.get(qid), event)
-            changes[qid] = state
-            if result is not None or event["type"] == "reset":
-                self._results[qid] = _as_json(result)
-        self.progress.update(self.bank.bank, changes)  # calls refresh() on every block of the bank
+    def save(self, states: dict) -> None:
+        """Keep the states the page sends for this bank's questions (anything else is ignored)."""
+        changes = {qid: state for qid, state in states.items()
+                   if qid in self.qids and valid_state(state)}
+        if changes:
+            self.progress.update(self.bank.bank, changes)  # refreshes every block of the bank
 
     def refresh(self) -> None:
-        states, views = self.progress.states(self.bank.bank), {}
-        for qid, question in self.questions.items():
-            state = {**new_state(), **states.get(qid, {})}
-            if qid not in self._results:  # a new block or kernel: show what the stored answer earned
-                self._results[qid] = _as_json(grade(question, state["response"])) if state["response"] is not None else None
-            views[qid] = {"state": state, "result": self._results[qid]}
-        self.views = views
-        earned = sum(question.points * float(states.get(question.id, {}).get("best", 0) or 0)
-                     for question in self.bank.questions)
-        self.score = {"earned": round(earned, 2), "total": self.bank.total_points}
-
-    # -- what a student does, for tests and for scripted use --------------------------------------
-    def check(self, qid: str, response) -> dict:
-        self.apply({"type": "check", "response": response}, [qid])
-        return self.views[qid]
-
-    def open_hint(self, qid: str) -> dict:
-        self.apply({"type": "hint"}, [qid])
-        return self.views[qid]
-
-    def show_answer(self, qid: str) -> dict:
-        self.apply({"type": "show-answer"}, [qid])
-        return self.views[qid]
-
-    def reset(self) -> None:
-        self.apply({"type": "reset"}, list(self.questions))
+        self.states = self.progress.current(self.bank.bank)
 
 
 class ExplorerWidget(anywidget.AnyWidget):
-    """One explorer: the browser sends slider values, the kernel's model computes the outputs."""
+    """One explorer: the page's runtime computes and draws; the kernel only says it is there."""
 
     _esm = traitlets.Unicode(_SCRIPT).tag(sync=True)
     _css = traitlets.Unicode(_STYLE).tag(sync=True)
     kind = traitlets.Unicode("explorer").tag(sync=True)
     html = traitlets.Unicode().tag(sync=True)
-    values = traitlets.Dict().tag(sync=True)
-    outputs = traitlets.Dict().tag(sync=True)
 
     def __init__(self, explorer: Explorer, preset: str | None = None):
         self.explorer = explorer
-        super().__init__(html=_live_html(static.explorer_html(explorer, preset)), values=explorer.defaults(preset))
+        super().__init__(html=_live_html(static.explorer_html(explorer, preset)))
         self.on_msg(self._on_message)
-        self._compute()
 
     def _on_message(self, _widget, content, _buffers=None) -> None:
         if isinstance(content, dict) and content.get("type") == "hello":
             self.send({"type": "ready"})
-
-    @traitlets.observe("values")
-    def _on_values(self, _change) -> None:
-        self._compute()
-
-    def _compute(self) -> None:
-        if not hasattr(self, "explorer"):
-            return
-        sliders = {slider.name: slider for slider in self.explorer.sliders}
-        clean = {}
-        for name, slider in sliders.items():
-            try:
-                value = float(self.values.get(name, slider.value))
-            except (TypeError, ValueError):
-                value = slider.value
-            clean[name] = min(slider.max, max(slider.min, value)) if value == value else slider.value
-        self.outputs = self.explorer.compute(**clean)
 
 
 def quiz_widget(bank, questions, seed: int = 0, instance: int = 1) -> QuizWidget:

@@ -102,3 +102,22 @@ def test_every_figure_keeps_its_alt_text():
         for figure in re.findall(r"<figure.*?</figure>", html, re.S):
             alt = re.search(r'<img [^>]*alt="([^"]*)"', figure)
             assert alt and len(alt.group(1)) > 20, f"{name}: a figure without a description"
+
+
+def test_the_explorers_code_only_where_an_explorer_is():
+    """The quiz runtime is on every page (one cached file); the explorers' arithmetic and drawing
+    (`coursebook-explorers.js`) only on the pages that show an explorer."""
+    with_explorer = without = 0
+    for name, html in pages().items():
+        loaded = [src for src in scripts(html) if "coursebook-explorers.js" in src]
+        if 'class="cb-quiz"' in html or "cb-timeline" in html:
+            assert any(src.split("?")[0].endswith("_static/coursebook.js") for src in scripts(html)), name
+        if 'class="cb-explorer"' in html:
+            with_explorer += 1
+            assert len(loaded) == 1, name
+        else:
+            without += 1
+            assert not loaded, name
+    assert with_explorer >= 3 and without >= 5
+    built = (SITE / "_static" / "coursebook.js").read_text(encoding="utf-8")
+    assert "registerType(\"ordering\"" in built and "CB.models = models" not in built

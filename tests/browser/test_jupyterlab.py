@@ -26,6 +26,18 @@ FRONT_ENDS = {"jupyterlab": "/lab/tree/book/{name}?reset", "notebook": "/noteboo
 EXPLORERS = ['explore("coercion")', 'explore("chicken", preset="donors-taliban")', 'explore("revenue")']
 
 
+# Three notebooks in one folder, three kernels, one progress file: each shows a different bank, and
+# the first shows one bank in two cells (for the score label after a re-run).
+PROGRESS = {"one.ipynb": ("demo", "demo-single", "b"), "two.ipynb": ("leverage-theory", "lt-conditional-promise", "a"),
+            "three.ipynb": ("reverse-leverage", "rl-premise", "a")}
+NOTEBOOKS = {
+    "one.ipynb": ["from coursebook import quiz", 'quiz("demo", "demo-single")', 'quiz("demo", "demo-text")'],
+    "two.ipynb": ["from coursebook import quiz", 'quiz("leverage-theory", "lt-conditional-promise")'],
+    "three.ipynb": ["from coursebook import quiz", 'quiz("reverse-leverage", "rl-premise")'],
+    "keys.ipynb": ["from coursebook import quiz, explore", 'quiz("demo")', 'explore("coercion")'],
+}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -58,6 +70,10 @@ def lab(request, tmp_path_factory):
                                          + [nbformat.v4.new_code_cell(call) for call in EXPLORERS])
     explorers.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nbformat.write(explorers, root / "book" / "explorers.ipynb")
+    for name, cells in NOTEBOOKS.items():
+        made = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell) for cell in cells])
+        made.metadata["kernelspec"] = explorers.metadata["kernelspec"]
+        nbformat.write(made, root / "book" / name)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
            "IPYTHONDIR": str(base / "ipython"), "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces")}
@@ -309,10 +325,16 @@ def test_every_type_wrong_then_right_and_reopened(page, lab):
     # Next day: a new kernel. The stored quizzes show, waiting; after Run All the answers are back.
     lab.shut_down_kernels()
     fresh = page.context.new_page()
+    logs = []
+    fresh.on("console", lambda m: logs.append(m.text[:300]))
     open_notebook(fresh, lab, "quiz-demo.ipynb")
-    current(fresh).locator(".cb-live .cb-quiz").first.wait_for(timeout=30000)
+    try:  # the stored widgets come back from the notebook's saved state (8 s on a quiet machine)
+        current(fresh).locator(".cb-live .cb-quiz").first.wait_for(timeout=90000)
+    except Exception:
+        fresh.screenshot(path=str(SHOTS / lab.app / "reopen-failed.png"))
+        raise AssertionError(f"no stored quiz shown on reopening: {logs[-15:]}") from None
     fresh.wait_for_timeout(1000)
-    assert fresh.locator("text=model not found").count() == 0
+    assert fresh.locator("text=model not found").count() == 0, logs[-15:]
     waiting = current(fresh).locator(".cb-live .cb-quiz").first
     waiting.scroll_into_view_if_needed()
     assert "Run this cell to answer" in waiting.text_content()
@@ -358,7 +380,7 @@ def test_explorers_draw_like_the_site(page, lab):
     for index, name in enumerate(("coercion", "chicken", "revenue")):
         explorers.nth(index).scroll_into_view_if_needed()
         explorers.nth(index).screenshot(path=str(SHOTS / lab.app / f"explorer-{name}.png"))
-    # The kernel computes: moving a slider redraws from Python's model.
+    # The page computes: moving a slider redraws from the runtime's model.
     revenue.scroll_into_view_if_needed()
     revenue.locator('input[data-name="rerouted"]').fill("50")
     revenue.locator(".cb-results", has_text="about 12%").wait_for(timeout=15000)
@@ -427,3 +449,135 @@ def test_a_whole_chapter_reads_cleanly(page, lab):
     leaders.scroll_into_view_if_needed()
     leaders.screenshot(path=str(SHOTS / lab.app / "ch3-matching.png"))
     assert page.locator("text=model not found").count() == 0
+
+
+def cells(page):
+    """What the notebook shortcuts would change: the cells' types, and which one is active."""
+    return current(page).evaluate("""nb => [[...nb.querySelectorAll('.jp-Cell')].map(c =>
+        c.classList.contains('jp-MarkdownCell') ? 'markdown' : 'code'),
+        [...nb.querySelectorAll('.jp-Cell')].findIndex(c => c.classList.contains('jp-mod-active'))]""")
+
+
+KEYS = ["d", "d", "m", "y", "a", "b", "x", "c", "v", "z", "Shift+Enter", "Escape", "ArrowUp", "ArrowDown"]
+
+
+def test_keys_stay_in_the_quiz_and_arrows_move_the_answer(page, lab):
+    """No key pressed in a quiz or explorer control reaches the notebook's shortcuts (d d deleted
+    a whole quiz cell, m made it Markdown), and arrows move within radios, selects and sliders."""
+    open_notebook(page, lab, "keys.ipynb")
+    run_all(page)
+    block = current(page).locator(".cb-live .cb-quiz").first
+    block.scroll_into_view_if_needed()
+    block.locator(".cb-reset").click()  # fresh controls, whatever earlier tests answered
+    block.locator(".cb-confirm-yes").click()
+    page.wait_for_function("el => !el.disabled", arg=question(page, "demo-single").locator("input").first.element_handle())
+    before = cells(page)
+    controls = {"radio": question(page, "demo-single").locator("input[value=a]"),
+                "checkbox": question(page, "demo-multiple").locator("input").first,
+                "select": question(page, "demo-matching").locator("select").first,
+                "text box": question(page, "demo-text").locator(".cb-input"),
+                "ordering button": question(page, "demo-ordering").locator(".cb-down").first,
+                "slider": current(page).locator(".cb-live .cb-explorer input[type=range]").first}
+    for name, control in controls.items():
+        control.scroll_into_view_if_needed()
+        control.focus()  # focus in a cell makes it the active one: that is not a shortcut
+        before = cells(page)
+        for key in KEYS:
+            control.focus()
+            where = page.evaluate("() => [document.activeElement.outerHTML.slice(0, 80), !!document.activeElement.closest('[data-lm-suppress-shortcuts]')]")
+            page.keyboard.press(key)
+            assert cells(page) == before, f"{key} in the {name} reached the notebook ({where})"
+            assert page.locator(".jp-Dialog").count() == 0, f"{key} in the {name} opened a dialog"
+    # Arrows move the answer, as on the site.
+    radio = question(page, "demo-single").locator("input[value=a]")
+    radio.check()
+    before = cells(page)
+    page.keyboard.press("ArrowDown")
+    checked = question(page, "demo-single").locator("input:checked").get_attribute("value")
+    assert checked != "a" and cells(page) == before
+    select = question(page, "demo-matching").locator("select").first
+    select.select_option("")
+    select.focus()
+    before = cells(page)
+    page.keyboard.press("ArrowDown")
+    assert select.input_value() != "" and cells(page) == before
+    slider = current(page).locator(".cb-live .cb-explorer input[type=range]").first
+    start = slider.input_value()
+    slider.focus()
+    before = cells(page)
+    page.keyboard.press("ArrowRight")
+    assert float(slider.input_value()) == float(start) + 1 and cells(page) == before
+    explorer = current(page).locator(".cb-live .cb-explorer").first
+    assert explorer.locator("output").first.inner_text().startswith(slider.input_value())
+
+
+def test_explorer_values_stay_visible_in_an_800_pixel_window(browser, lab):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    try:
+        open_notebook(page, lab, "explorers.ipynb")
+        run_all(page)
+        page.set_viewport_size({"width": 800, "height": 900})  # the file browser stays open in JupyterLab
+        page.wait_for_timeout(300)
+        explorer = current(page).locator(".cb-live .cb-explorer").first
+        explorer.scroll_into_view_if_needed()
+        hidden = explorer.evaluate("""block => {
+          const area = block.closest('.jp-OutputArea-output, .jp-OutputArea') || block;
+          const edge = area.getBoundingClientRect().right;
+          return [...block.querySelectorAll('output')].filter(o => o.getBoundingClientRect().right > edge + 1)
+            .map(o => o.textContent);
+        }""")
+        assert not hidden, f"slider values past the output's edge: {hidden}"
+        explorer.screenshot(path=str(SHOTS / lab.app / "explorer-800px.png"))
+    finally:
+        context.close()
+
+
+def test_three_notebooks_answering_in_turn_lose_nothing(browser, lab):
+    """Three notebooks open at once (three kernels, one progress file), answered in turn, then every
+    kernel shut down: each answer is back after Run All, and every score label is right."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    pages = {}
+    try:
+        for name in PROGRESS:
+            pages[name] = context.new_page()
+            open_notebook(pages[name], lab, name)
+            run_all(pages[name])
+        wrong = {"b": "a", "a": "b"}
+        for name, (bank, qid, key) in PROGRESS.items():  # a wrong answer in each, in turn
+            question(pages[name], qid).locator(f"input[value={wrong[key]}]").check()
+            check(pages[name], qid, "Not yet.")
+        for name, (bank, qid, key) in PROGRESS.items():  # then the right one in each, in turn
+            question(pages[name], qid).locator(f"input[value={key}]").check()
+            check(pages[name], qid, "Correct.")
+            wait_score(pages[name], qid, 1)
+        stored = json.loads((lab.root / "book" / "coursebook-progress.json").read_text())["banks"]
+        for bank, qid, key in PROGRESS.values():
+            assert stored[bank][qid]["best"] == 1 and stored[bank][qid]["attempts"] == 2, (bank, stored.get(bank))
+        # The score label of the other block of the same bank, and after re-running one cell.
+        one = pages["one.ipynb"]
+        labels = current(one).locator(".cb-live .cb-score-value")
+        assert labels.all_text_contents() == ["1", "1"]
+        second = current(one).locator(".jp-CodeCell").nth(2)
+        second.locator(".jp-InputPrompt").click()
+        one.keyboard.press("Shift+Enter")
+        idle(one)
+        current(one).locator(".cb-live .cb-quiz.cb-ready").nth(1).wait_for(timeout=60000)
+        one.wait_for_timeout(1000)  # a label drawn wrong and corrected later would show by now
+        assert current(one).locator(".cb-live .cb-score-value").all_text_contents() == ["1", "1"]
+        for page in pages.values():
+            page.close()
+        pages = {}
+        lab.shut_down_kernels()  # tomorrow: new kernels, in any order
+        for name in reversed(list(PROGRESS)):
+            page = pages[name] = context.new_page()
+            open_notebook(page, lab, name)
+            run_all(page)
+            bank, qid, key = PROGRESS[name]
+            assert question(page, qid).locator(f"input[value={key}]").is_checked(), name
+            assert "Correct." in question(page, qid).locator(".cb-feedback").inner_text()
+            labels = current(page).locator(".cb-live .cb-score-value").all_text_contents()
+            blocks = current(page).locator(".cb-live .cb-quiz").evaluate_all("bs => bs.map(b => b.className)")
+            assert labels and all(label == "1" for label in labels), (name, labels, blocks)
+    finally:
+        context.close()

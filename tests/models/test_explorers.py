@@ -1,8 +1,36 @@
-"""The models' arithmetic, checked against values worked by hand."""
+"""The models' arithmetic (the browser's `explorers.js`, run in Node), against values worked by hand."""
 
 import pytest
 
-from coursebook.models.explorers import EXPLORERS, chicken, coercion, revenue
+from coursebook.models.explorers import EXPLORERS
+from tests import js_runtime
+
+NAMES = {"coercion": ("stake", "replaceable", "credibility", "compliance_cost"),
+         "chicken": ("a_win", "a_backdown", "a_crash", "b_win", "b_backdown", "b_crash"),
+         "revenue": ("customs_share", "pakistan_share", "lost", "rerouted")}
+
+
+def _model(name):
+    def compute(*args, **values):
+        (out,) = js_runtime.run([["model", name, {**dict(zip(NAMES[name], args)), **values}]])
+        return out
+    return compute
+
+
+coercion, chicken, revenue = _model("coercion"), _model("chicken"), _model("revenue")
+
+
+def threshold_svg(outputs):
+    (svg,) = js_runtime.run([["svg", outputs]])
+    return svg
+
+
+def test_every_explorer_has_a_model_and_its_sliders_are_its_inputs():
+    for name, explorer in EXPLORERS.items():
+        assert tuple(slider.name for slider in explorer.sliders) == NAMES[name]
+        out = _model(name)(**explorer.defaults())
+        keys = {row.key for row in explorer.rows + explorer.bars} | {"verdict"}
+        assert keys <= set(out) and set(explorer.verdicts) >= {out["verdict"]}
 
 
 def test_coercion_defaults():
@@ -12,8 +40,6 @@ def test_coercion_defaults():
 
 
 def test_threshold_plot_marks_the_crossing():
-    from coursebook.models.explorers import threshold_svg
-
     svg = threshold_svg(coercion(50, 20, 60, 20))
     assert 'aria-label="Expected cost of defiance rises with credibility and meets the cost of compliance at 50% credibility."' in svg
     assert '<line class="cb-threshold" x1="180" y1="36" x2="180" y2="176"/>' in svg
@@ -25,8 +51,6 @@ def test_threshold_plot_marks_the_crossing():
 
 def test_threshold_plot_has_scales_and_a_legend_for_every_line():
     import re
-
-    from coursebook.models.explorers import threshold_svg
 
     svg = threshold_svg(coercion(50, 20, 60, 20))
     labels = re.findall(r">([^<>]+)</text>", svg)
