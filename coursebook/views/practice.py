@@ -17,8 +17,7 @@ import time
 from typing import Any
 
 from ..quiz.bank import get_bank
-from ..quiz.policy import new_state
-from ..quiz.practice import SESSION_SIZE, after_attempt, build_session, status
+from ..quiz.practice import SESSION_SIZE, after_attempt, build_session, right_first_time, status
 from .progress import Progress, progress_here
 
 RECORDS = "_practice"
@@ -65,13 +64,13 @@ class _Attempt:
     def update(self, bank: str, changes: dict[str, dict]) -> None:
         self.states(bank).update(changes)
         qid = self.item["question"].id
-        state = {**new_state(), **changes.get(qid, {})}
-        if not self.decided and (state["attempts"] or state["revealed"]):
+        state = changes.get(qid, {})
+        if not self.decided and (state.get("attempts") or state.get("revealed")):
             self.decided = True
-            right = state["attempts"] == 1 and not state["revealed"] and state["best"] >= 1 - 1e-9
+            right = right_first_time(state)
             record = after_attempt(self.item, right, now_ms())
             self.progress.update(RECORDS, {self.item["key"]: record})
-        if self.item["group"] == "new" and state["attempts"]:
+        if self.item["group"] == "new" and state.get("attempts"):
             self.progress.update(bank, {qid: state})
         if getattr(self, "widget", None) is not None:
             self.widget.refresh()
