@@ -8,72 +8,27 @@ holds or does; `grade_submission` never raises for anything a submission does.
 from __future__ import annotations
 
 import asyncio
-import logging
 import atexit
 import json
 import subprocess
 import threading
 import time
 import traceback
-from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 from nbclient.exceptions import DeadKernelError
-from traitlets.log import get_logger
 
 from ..checks import CheckFile, matches, public_spec
 from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
 from .kernel import LimitedClient, Watchdog, kill_kernel_processes, kernel_manager
 from .limits import Limits
+from .notebook_file import MAX_NOTEBOOK_BYTES, read_submission  # noqa: F401 (re-exported)
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .sandbox import INSIDE_WORK, Sandbox
 
-MAX_NOTEBOOK_BYTES = 50_000_000
 KEEPS_POINTS = (Status.OK, Status.ERRORS, Status.MEMORY, Status.OUTPUT_LIMIT)
-
-
-def read_submission(path: Path):
-    """(notebook, None) or (None, (status, detail)); never raises."""
-    try:
-        with open(path, "rb") as stream:
-            raw = stream.read(MAX_NOTEBOOK_BYTES + 1)
-    except OSError as exc:
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file", "error": exc.strerror or str(exc)})
-    if len(raw) > MAX_NOTEBOOK_BYTES:
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "too-large", "limit_bytes": MAX_NOTEBOOK_BYTES})
-    if not raw.strip():
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "empty"})
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "not-utf8", "byte": exc.start})
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "not-json", "line": getattr(exc, "lineno", None)})
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "no-cells"})
-    try:
-        with _quiet(get_logger()):  # nbformat logs each schema error; the row says it once
-            nb = nbformat.reads(text, as_version=4)
-            nbformat.validate(nb)
-    except Exception as exc:  # nbformat raises several unrelated types for schema problems
-        where = "/".join(str(p) for p in getattr(exc, "absolute_path", []) or [])
-        return None, (Status.INVALID_NOTEBOOK, {"reason": "schema", "where": where,
-                                                "error": (str(exc).splitlines() or [""])[0][:200]})
-    return nb, None
-
-
-@contextmanager
-def _quiet(logger):
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def written_response(nb) -> str:

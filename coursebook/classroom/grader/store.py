@@ -13,26 +13,24 @@ import os
 import tempfile
 from pathlib import Path
 
+from .notebook_file import take
 from .results import SCHEMA, Status, SubmissionResult
 
 
 def file_digest(path: Path | None) -> str:
+    """A hash of the file's bytes (as far as the grader would read them), read without following a
+    link and without waiting on a FIFO or device; `unreadable-<why>` when it cannot be read."""
     if path is None:
         return "none"
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    except OSError as exc:  # unreadable: graded as such, and re-graded once it can be read
-        return f"unreadable-{exc.errno}"
-    return digest.hexdigest()[:16]
+    return take(path, None).digest
 
 
-def fingerprint(path: Path | None, checks, limits, sandbox: bool) -> str:
-    """What a result depends on; a change in any part means the result is stale."""
+def fingerprint(path: Path | None, checks, limits, sandbox: bool, *, digest: str | None = None) -> str:
+    """What a result depends on; a change in any part means the result is stale. `digest`: the
+    hash of the bytes actually graded, when the caller has read them already."""
     key = hashlib.sha256(checks.model_dump_json().encode()).hexdigest()[:16]
-    return f"file={file_digest(path)};key={key};limits={limits.fingerprint()};sandbox={int(sandbox)};schema={SCHEMA}"
+    file = digest if digest is not None else file_digest(path)
+    return f"file={file};key={key};limits={limits.fingerprint()};sandbox={int(sandbox)};schema={SCHEMA}"
 
 
 def reusable(result: SubmissionResult | None, expected: str) -> bool:
@@ -60,14 +58,16 @@ class ResultStore:
         """The stored result, or None if there is none or it cannot be read (then it is re-graded)."""
         try:
             return SubmissionResult.from_json(self.path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
 
     def save(self, key: str, result: SubmissionResult) -> None:
         """Write-then-rename in the same folder: a reader sees the old file or the new one, never half."""
         handle, partial = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".partial")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
+            # to_json is ASCII (\uXXXX escapes), so any text a student wrote, lone surrogates
+            # included, is written and reads back as it was
+            with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as out:
                 out.write(result.to_json())
                 out.flush()
                 os.fsync(out.fileno())
