@@ -7,6 +7,7 @@ stderr with exit code 1 (content or build problems) or 2 (usage, from click).
 from __future__ import annotations
 
 import shutil
+from datetime import datetime, timezone
 import sys
 from pathlib import Path
 
@@ -180,6 +181,19 @@ _LIMITS = [
 ]
 
 
+def MOODLE_OPTIONS(command):
+    """The Moodle worksheet's language and time, the same for grade and merge."""
+    from .classroom.grader.writers import MOODLE_LANGUAGES
+
+    command = click.option(
+        "--downloaded", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]),
+        default=None, help="When you downloaded the submissions (UTC), for the Moodle worksheet's "
+        "'Last modified (grade)': a grade typed in Moodle after it is never overwritten. Default: the "
+        "zip's time (a folder: its newest file's), less a minute.")(command)
+    return click.option("--language", type=click.Choice(sorted(MOODLE_LANGUAGES)), default="en", show_default=True,
+                        help="Your Moodle's language: the worksheet's headers are the ones Moodle matches in it.")(command)
+
+
 def LIMIT_OPTIONS(command):
     """The grading limits, the same for `grade` and the Gradescope autograder."""
     for option in reversed(_LIMITS):
@@ -201,16 +215,19 @@ def LIMIT_OPTIONS(command):
               "e.g. 'Exercise 3a (12345)' to update that assignment. Default: the exercise's title.")
 @click.option("--shard", default=None, metavar="K/N", help="Grade only the K-th of N disjoint slices of the class "
               "(by student, stable when files are added), e.g. on a CI matrix; join them with `gradebook merge`.")
+@MOODLE_OPTIONS
 def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | None, jobs: int, force: bool,
           cell_timeout: int, total_timeout: int, memory_mb: int, max_output_mb: float, on_timeout: str,
-          no_sandbox: bool, canvas_assignment: str, shard: str | None) -> None:
+          no_sandbox: bool, canvas_assignment: str, shard: str | None, language: str,
+          downloaded: datetime | None) -> None:
     """Grade a folder (or LMS zip) of submitted notebooks into gradebooks and feedback pages."""
     from .classroom.checks import load_check_file
     from .classroom.grader.classroom import GradingInterrupted, grade_all
-    from .classroom.grader.collect import collect
+    from .classroom.grader.collect import MOODLE_GRACE, collect, downloaded_at
     from .classroom.grader.limits import Limits
     from .classroom.grader.sandbox import SandboxUnavailable, require_sandbox
     from .classroom.grader.shard import ShardSpec, clear_manifest, select, write_manifest
+    from .classroom.grader.store import terms
     from .classroom.grader.writers import blank_lms_grades
     from .classroom.student_edition import rubric_text
     from .errors import GradingInputError
@@ -256,16 +273,21 @@ def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | N
     except ValueError as exc:
         _fail(str(exc))
     rubric = rubric_text(answers_dir / f"{exercise}.ipynb")
+    moodle_time = (downloaded.replace(tzinfo=timezone.utc) - MOODLE_GRACE if downloaded
+                   else downloaded_at(submissions, everyone))
     try:
         rows = grade_all(found, checks, out_dir, jobs=jobs, force=force, limits=limits, sandbox=not no_sandbox,
-                         rubric=rubric, canvas_assignment=canvas_assignment, progress=True)
+                         rubric=rubric, canvas_assignment=canvas_assignment, progress=True,
+                         warn=lambda message: click.echo(f"warning: {message}", err=True),
+                         moodle_time=moodle_time, language=language)
     except GradingInterrupted as exc:
         click.echo(f"\n{exc}", err=True)
         sys.exit(128 + exc.signum)
     except OSError as exc:
         _fail(f"cannot write the results: {exc}")
     if spec is not None:
-        write_manifest(out_dir, spec, exercise, everyone, found)
+        write_manifest(out_dir, spec, exercise, everyone, found, terms=terms(checks, limits, not no_sandbox),
+                       moodle_time=moodle_time.isoformat())
         click.echo(f"shard {spec}: {len(found)} of the class's {len(everyone)} files")
     counts: dict[str, int] = {}
     for row in rows:
@@ -315,7 +337,10 @@ def gradebook() -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the merged gradebook, LMS files and feedback pages.")
 @click.option("--canvas-assignment", default="", help="Column name for canvas-grades.csv (as for grade).")
-def gradebook_merge(shards, exercise: str, answers_dir: Path, out_dir: Path, canvas_assignment: str) -> None:
+@click.option("--language", type=click.Choice(["de", "en", "es", "fr"]), default="en", show_default=True,
+              help="Your Moodle's language (as for grade).")
+def gradebook_merge(shards, exercise: str, answers_dir: Path, out_dir: Path, canvas_assignment: str,
+                    language: str) -> None:
     """Merge the --out folders of `grade --shard K/N` (all N of them) into one class's gradebooks."""
     from .classroom.grader.merge import merge_shards
     from .classroom.grader.shard import ManifestError
@@ -326,7 +351,7 @@ def gradebook_merge(shards, exercise: str, answers_dir: Path, out_dir: Path, can
         _fail(f"--out {out_dir} is one of the shard folders; choose a new folder")
     try:
         rows = merge_shards(list(shards), checks, out_dir, rubric=rubric_text(answers_dir / f"{exercise}.ipynb"),
-                            canvas_assignment=canvas_assignment)
+                            canvas_assignment=canvas_assignment, language=language)
     except ManifestError as exc:
         _fail(str(exc))
     except OSError as exc:

@@ -19,6 +19,7 @@ import re
 import stat
 import zipfile
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
 from ...errors import GradingInputError
@@ -160,3 +161,32 @@ def _from_archive(archive: Path, unpack_to: Path, limits: ArchiveLimits) -> list
         refusal = None if entry.path else replace(entry, name=name)
         found.append(_submission(name, entry.path, seen, refusal))
     return found
+
+
+MOODLE_GRACE = timedelta(seconds=60)
+"""Moodle keeps a grade changed in Moodle more than 60 s after a worksheet row's time."""
+
+
+def downloaded_at(source: Path, submissions: list[Submission]) -> datetime:
+    """When the submissions were downloaded, as far as the files tell, minus Moodle's 60 s grace:
+    the worksheet's `Last modified (grade)`, so any grade typed in Moodle after the download is kept.
+
+    A zip: its modification time (the browser writes it as it downloads). A folder: the newest
+    modification time of its files (unzipping keeps the entries' times, all before the download).
+    Never later than now."""
+    now = datetime.now(timezone.utc)
+    times = []
+    try:
+        if source.is_dir():
+            for submission in submissions:
+                if submission.path is not None:
+                    try:
+                        times.append(submission.path.lstat().st_mtime)
+                    except OSError:
+                        pass
+        else:
+            times.append(source.stat().st_mtime)
+    except OSError:
+        pass
+    when = datetime.fromtimestamp(max(times), timezone.utc) if times else now
+    return min(when, now) - MOODLE_GRACE

@@ -1,7 +1,7 @@
 """Results on disk, one JSON file per submission, written atomically; what resume may reuse.
 
 A stored result carries a fingerprint of what was graded: the submission's bytes, the answer key
-(the whole check file), the limits and whether it ran sandboxed. Resume reuses a result only when
+(the whole check file), the limits, whether it ran sandboxed and the package's version. Resume reuses a result only when
 all of these are unchanged, and never reuses a row that says the grading itself went wrong
 (the grader's own error, or its worker process dying): those are graded again.
 """
@@ -25,12 +25,35 @@ def file_digest(path: Path | None) -> str:
     return take(path, None).digest
 
 
+def key_digest(checks) -> str:
+    """Names the answer key: the whole check file, points and tolerances included."""
+    return hashlib.sha256(checks.model_dump_json().encode()).hexdigest()[:16]
+
+
+def package_version() -> str:
+    from ... import __version__
+
+    return __version__
+
+
+def terms(checks, limits, sandbox: bool) -> str:
+    """What every result of one run is graded under: answer key, limits, sandbox, package version."""
+    return (f"key={key_digest(checks)};limits={limits.fingerprint()};sandbox={int(sandbox)};"
+            f"package={package_version()};schema={SCHEMA}")
+
+
+def parse_terms(fingerprint: str) -> dict[str, str]:
+    """A fingerprint's parts, without the file's own hash."""
+    parts = dict(part.split("=", 1) for part in fingerprint.split(";") if "=" in part)
+    parts.pop("file", None)
+    return parts
+
+
 def fingerprint(path: Path | None, checks, limits, sandbox: bool, *, digest: str | None = None) -> str:
     """What a result depends on; a change in any part means the result is stale. `digest`: the
     hash of the bytes actually graded, when the caller has read them already."""
-    key = hashlib.sha256(checks.model_dump_json().encode()).hexdigest()[:16]
     file = digest if digest is not None else file_digest(path)
-    return f"file={file};key={key};limits={limits.fingerprint()};sandbox={int(sandbox)};schema={SCHEMA}"
+    return f"file={file};{terms(checks, limits, sandbox)}"
 
 
 def reusable(result: SubmissionResult | None, expected: str) -> bool:
