@@ -1,13 +1,14 @@
-"""Hostile class benchmark: a class holding every hostile file of the grader audits still gets its gradebook,
-and within 3 minutes of what its honest files take.
+"""Hostile class benchmark: a class holding every hostile file of the grader audits still gets
+a gradebook, within 3 minutes of what its honest files take.
 
-Builds two folders from the solved ex3a: HONEST (N honest copies) and HOSTILE (the same N plus one file per
-attack of ../shared/reviews/grader-audit-2.md that a submissions folder can hold: A1 surrogate essay, A3 deep
-tree, A4 keyring listing (read only), A6 memfd, A11/A13 FIFO at the answers path, A14 720,000 cells, A15 FIFO
-in the folder, A16 deep JSON, A17 huge int, A19 syscalls, A22 busy processes, A23 daemons, A25 sleeps under
-the limits, A26 stderr flood, A27 40 MB literal, A28 20,000 cells, A29 v3/v5/minor 99, A30 bash kernelspec,
-A31 odd files, A32 HTML, A9 formula names and essays), grades each with the real CLI (`-j 2`, default
-limits, sandboxed when bubblewrap works) and prints both times, the difference and the rows.
+Builds two folders from the solved ex3a: HONEST (N honest copies) and HOSTILE (the same N plus one
+file per attack of ../shared/reviews/grader-audit-2.md that a submissions folder can hold: A1
+surrogate essay, A3 deep tree, A4 keyring listing (read only), A6 memfd, A11/A13 FIFO at the answers
+path, A14 720,000 cells, A15 FIFO in the folder, A16 deep JSON, A17 huge int, A19 syscalls, A22 busy
+processes, A23 daemons, A25 sleeps under the limits, A26 stderr flood, A27 40 MB literal, A28 20,000
+cells, A29 v3/v5/minor 99, A30 bash kernelspec, A31 odd files, A32 HTML, A9 formula names and
+essays), grades each with the real CLI (`-j 2`, default limits, sandboxed when bubblewrap works)
+and prints both times, the difference and the rows.
 Prints; asserts nothing. Target: difference under 180 s, and one gradebook row per file.
 Run: .venv/bin/python benchmarks/hostile_class_benchmark.py [N]
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,7 +43,7 @@ def write(path: Path, nb) -> None:
     path.write_text(json.dumps(nb, ensure_ascii=True), encoding="utf-8")
 
 
-FIFO_AT_ANSWERS = r'''
+FIFO_AT_ANSWERS = r"""
 import os, re
 def hook(lines):
     m = re.search(r"'(/submission/\.coursebook-answers-[0-9a-f]+\.json)'", "".join(lines))
@@ -51,25 +51,50 @@ def hook(lines):
         os.mkfifo(m.group(1)); return ["pass\n"]
     return lines
 get_ipython().input_transformers_cleanup.append(hook)
-'''
+"""
 
 CELLS = {
-    "a3-deep-tree": "import os\nos.chdir('/submission')\nfor _ in range(1500):\n    os.mkdir('d'); os.chdir('d')\n"
-                    "os.chdir('/submission')",
-    "a4-keyring-read": "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
-                       "buf = ctypes.create_string_buffer(4096)\nprint(libc.syscall(250, 11, -3, buf, 4096))",
-    "a6-memfd": "import os\nfds = []\nfor i in range(2):\n    fd = os.memfd_create(f'm{i}'); fds.append(fd)\n"
-                "    for _ in range(32): os.write(fd, b'Z' * (4 << 20))",
+    "a3-deep-tree": """
+import os
+os.chdir('/submission')
+for _ in range(1500):
+    os.mkdir('d'); os.chdir('d')
+os.chdir('/submission')""",
+    "a4-keyring-read": """
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+buf = ctypes.create_string_buffer(4096)
+print(libc.syscall(250, 11, -3, buf, 4096))""",
+    "a6-memfd": """
+import os
+fds = []
+for i in range(2):
+    fd = os.memfd_create(f'm{i}'); fds.append(fd)
+    for _ in range(32): os.write(fd, b'Z' * (4 << 20))""",
     "a11-fifo-at-answers": FIFO_AT_ANSWERS,
     "a17-huge-int": "exposure = 10**5000",
-    "a19-syscalls": "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\nprint(libc.syscall(101, 16, 1, 0, 0))\n"
-                    "print(libc.unshare(0x10000000))",
-    "a22-busy": "import multiprocessing, time\ndef spin():\n    end = time.time() + 45\n    while time.time() < end: pass\n"
-                "ps = [multiprocessing.Process(target=spin) for _ in range(4)]\n[p.start() for p in ps]\n"
-                "[p.join() for p in ps]",
-    "a23-daemons": "import atexit, os, subprocess, time, signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-                   "atexit.register(time.sleep, 600)\nsubprocess.Popen(['sleep', '607'], start_new_session=True)",
-    "a26-stderr-flood": "import sys\nfor i in range(200_000):\n    print(i, file=sys.stderr, flush=True)",
+    "a19-syscalls": """
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+print(libc.syscall(101, 16, 1, 0, 0))
+print(libc.unshare(0x10000000))""",
+    "a22-busy": """
+import multiprocessing, time
+def spin():
+    end = time.time() + 45
+    while time.time() < end: pass
+ps = [multiprocessing.Process(target=spin) for _ in range(4)]
+[p.start() for p in ps]
+[p.join() for p in ps]""",
+    "a23-daemons": """
+import atexit, subprocess, time, signal
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+atexit.register(time.sleep, 600)
+subprocess.Popen(['sleep', '607'], start_new_session=True)""",
+    "a26-stderr-flood": """
+import sys
+for i in range(200_000):
+    print(i, file=sys.stderr, flush=True)""",
     "a27-40mb-literal": "x = '" + "a" * 40_000_000 + "'",
 }
 
@@ -93,13 +118,20 @@ def hostile_files(folder: Path) -> int:
     nb.cells += [nbformat.v4.new_code_cell("") for _ in range(20_000)]
     write(folder / "a28-20000-cells.ipynb", nb)
     cell = '{"cell_type": "markdown", "metadata": {}, "source": "x"}'
+    cells = ",".join([cell] * 720_000)
     (folder / "a14-720000-cells.ipynb").write_text(
-        '{"cells": [' + ",".join([cell] * 720_000) + '], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+        f'{{"cells": [{cells}], "metadata": {{}}, "nbformat": 4, "nbformat_minor": 5}}'
+    )
     text = json.dumps(SOLVED)
+    deep = "[" * 100_000 + "]" * 100_000
     (folder / "a16-deep-json.ipynb").write_text(
-        text.replace('"metadata": {}', '"metadata": {"x": ' + "[" * 100_000 + "]" * 100_000 + "}", 1))
-    for minor_name, change in (("a29-v3", {"nbformat": 3}), ("a29-v5", {"nbformat": 5}),
-                               ("a29-minor99", {"nbformat_minor": 99})):
+        text.replace('"metadata": {}', f'"metadata": {{"x": {deep}}}', 1)
+    )
+    for minor_name, change in (
+        ("a29-v3", {"nbformat": 3}),
+        ("a29-v5", {"nbformat": 5}),
+        ("a29-minor99", {"nbformat_minor": 99}),
+    ):
         data = json.loads(text)
         data.update(change)
         (folder / f"{minor_name}.ipynb").write_text(json.dumps(data))
@@ -123,8 +155,21 @@ def hostile_files(folder: Path) -> int:
 
 
 def grade(folder: Path, out: Path, sandbox: bool) -> tuple[float, subprocess.CompletedProcess]:
-    command = [sys.executable, "-m", "coursebook", "grade", str(folder), "--exercise", EXERCISE,
-               "--answers", str(ROOT / "answers"), "--out", str(out), "-j", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "coursebook",
+        "grade",
+        str(folder),
+        "--exercise",
+        EXERCISE,
+        "--answers",
+        str(ROOT / "answers"),
+        "--out",
+        str(out),
+        "-j",
+        "2",
+    ]
     if not sandbox:
         command.append("--no-sandbox")
     started = time.monotonic()
@@ -154,13 +199,16 @@ def main() -> None:
         plain, first = grade(honest, work / "out-honest", sandbox)
         bad, second = grade(hostile, work / "out-hostile", sandbox)
         rows = []
-        if (work / "out-hostile" / "gradebook.csv").exists():
-            with (work / "out-hostile" / "gradebook.csv").open(newline="", encoding="utf-8") as handle:
+        book = work / "out-hostile" / "gradebook.csv"
+        if book.exists():
+            with book.open(newline="", encoding="utf-8") as handle:
                 rows = list(csv.DictReader(handle))
         print(f"sandbox: {'bubblewrap' if sandbox else 'none (--no-sandbox)'}")
         print(f"honest class: {count} files, {plain:.1f} s (exit {first.returncode})")
-        print(f"hostile class: {expected} files, {bad:.1f} s (exit {second.returncode}), "
-              f"{len(rows)} gradebook rows (expected {expected})")
+        print(
+            f"hostile class: {expected} files, {bad:.1f} s (exit {second.returncode}), "
+            f"{len(rows)} gradebook rows (expected {expected})"
+        )
         print(f"hostile files cost {bad - plain:.1f} s beyond the honest ones (target < 180 s)")
         slow = sorted(rows, key=lambda r: r["status"])
         for row in slow:

@@ -27,6 +27,7 @@ class Refused(ValueError):
 
 # ---- Canvas ----------------------------------------------------------------------------------------
 
+
 def _ruby_field_count(line: str, separator: str) -> int | None:
     """CSV.parse_line(line, col_sep:)&.size, or None where Ruby raises MalformedCSVError (a quoted
     field followed by anything but the separator)."""
@@ -91,13 +92,14 @@ def _decimal(field_value: str) -> str:
 
 
 def _title_and_id(header: str):
-    match = re.match(r"\A(.*)\s\((\d+)\)\z".replace("\\z", "\\Z"), header, re.S)
+    match = re.match(r"\A(.*)\s\((\d+)\)\z".replace("\\z", "\\Z"), header, re.DOTALL)
     return (match[1], int(match[2])) if match else (None, None)
 
 
 def _no_change(new: str | None, current: str | None) -> bool:
     def no_score(value):
         return value is None or value.strip() == "" or value == "-"
+
     if new == current or (no_score(current) and no_score(new)):
         return True
     if no_score(current) or no_score(new):
@@ -110,8 +112,11 @@ def _no_change(new: str | None, current: str | None) -> bool:
 
 def canvas_import(text: str, course: CanvasCourse) -> CanvasImport:
     separator = canvas_delimiter(text)
-    rows = [row for row in csv.reader(io.StringIO(text), delimiter=separator)
-            if not re.fullmatch(r"[;, ]+", separator.join(row))]
+    rows = [
+        row
+        for row in csv.reader(io.StringIO(text), delimiter=separator)
+        if not re.fullmatch(r"[;, ]+", separator.join(row))
+    ]
     rows = [[_decimal(cell) for cell in row] for row in rows]
     header = rows[0]
     if not (len(header) > 3 and "Student" in header[0] and "ID" in header[1]):
@@ -120,13 +125,17 @@ def canvas_import(text: str, course: CanvasCourse) -> CanvasImport:
     if re.search(r"SIS\s+Login\s+ID", header[2]):
         student_columns += 1
     elif re.search(r"SIS\s+User\s+ID", header[2]) and re.search(r"SIS\s+Login\s+ID", header[3]):
-        student_columns += 2 + (1 if re.search(r"Integration\s+ID", header[4] if len(header) > 4 else "") else 0)
+        student_columns += 2 + (
+            1 if re.search(r"Integration\s+ID", header[4] if len(header) > 4 else "") else 0
+        )
     if "Section" not in header[student_columns - 1]:
         raise Refused("Invalid header row")
     result = CanvasImport()
     columns = {}
-    non_assignment = re.compile("Current Score|Current Points|Current Grade|Final Score|Final Points|"
-                                "Final Grade|Override Score|Override Grade|Override Status")
+    non_assignment = re.compile(
+        "Current Score|Current Points|Current Grade|Final Score|Final Points|"
+        "Final Grade|Override Score|Override Grade|Override Status"
+    )
     for index, name in enumerate(header[student_columns:], start=student_columns):
         if non_assignment.search(name):
             continue
@@ -139,11 +148,15 @@ def canvas_import(text: str, course: CanvasCourse) -> CanvasImport:
             continue
         columns[index] = assignment_id
     for row in rows[1:]:
-        if "Points Possible" in row[0] or all(re.fullmatch(r"\s*(Muted|Manual Posting.*)?\s*", c, re.I) for c in row):
+        if "Points Possible" in row[0] or all(
+            re.fullmatch(r"\s*(Muted|Manual Posting.*)?\s*", c, re.IGNORECASE) for c in row
+        ):
             continue
         student_id = int(row[1]) if row[1].strip().isdigit() else None
         if student_id not in course.students:
-            named = [i for i, s in course.students.items() if row[0] in (s["name"], s["sortable_name"])]
+            named = [
+                i for i, s in course.students.items() if row[0] in (s["name"], s["sortable_name"])
+            ]
             student_id = named[0] if named else None
         if student_id is None:
             result.unknown_students.append(row[0])
@@ -158,6 +171,7 @@ def canvas_import(text: str, course: CanvasCourse) -> CanvasImport:
 
 # ---- Moodle ----------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class MoodleLanguage:
     hiddenuser: str
@@ -171,7 +185,9 @@ MOODLE = {
     "en": MoodleLanguage("Participant ", "Identifier", "Grade", "Last modified (grade)"),
     "de": MoodleLanguage("Teilnehmer/in", "ID", "Bewertung", "Zuletzt geändert (Bewertung)"),
     "fr": MoodleLanguage("Participant", "Identifiant", "Note", "Dernière modification (note)"),
-    "es": MoodleLanguage("Participante", "Identificador", "Calificación", "Última modificación (calificación)"),
+    "es": MoodleLanguage(
+        "Participante", "Identificador", "Calificación", "Última modificación (calificación)"
+    ),
 }
 
 
@@ -183,8 +199,13 @@ class MoodleGrade:
     locked: bool = False
 
 
-def moodle_import(text: str, language: str, participants: dict[str, MoodleGrade], max_grade: float,
-                  ignore_modified: bool = False) -> dict[str, float]:
+def moodle_import(
+    text: str,
+    language: str,
+    participants: dict[str, MoodleGrade],
+    max_grade: float,
+    ignore_modified: bool = False,
+) -> dict[str, float]:
     """{participant: new grade} that Moodle applies; `participants` is changed in place."""
     strings = MOODLE[language]
     text = text.lstrip("\ufeff")
@@ -201,7 +222,12 @@ def moodle_import(text: str, language: str, participants: dict[str, MoodleGrade]
     for row in rows[1:]:
         if not row:
             continue
-        participant = row[id_index].encode()[len(strings.hiddenuser.encode()):].decode(errors="replace").strip()
+        participant = (
+            row[id_index]
+            .encode()[len(strings.hiddenuser.encode()) :]
+            .decode(errors="replace")
+            .strip()
+        )
         if participant not in participants:
             continue
         current = participants[participant]

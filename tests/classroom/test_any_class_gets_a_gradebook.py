@@ -1,4 +1,4 @@
-"""Generated classes: whatever files a class holds, `grade` ends with a gradebook of exactly one row per file.
+"""Generated classes: whatever files a class holds, `grade` ends with a gradebook, one row per file.
 
 Names are drawn from bytes (undecodable UTF-8, control characters, ';=' formulas, 255-byte names),
 contents from hostile notebooks (lone surrogates, NUL and control characters in essays, JSON nested
@@ -31,9 +31,33 @@ FIXTURE = ROOT / "tests" / "fixtures" / "grading"
 CHECKS = load_check_file(FIXTURE / "answers" / "checks" / "ex0-fixture.yml")
 PERFECT = json.loads((FIXTURE / "submissions" / "perfect.ipynb").read_text(encoding="utf-8"))
 
-HOSTILE_TEXT = st.lists(st.sampled_from(["\ud800", "\udfff", "\x00", "\x1b[2J", "\r", "\t", ";", "=", "+", "-",
-                                         "@", ",", '"', "'", "é", "\u202e", "a", " ", "\n", "<"]),
-                        max_size=40).map("".join)
+HOSTILE_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "\ud800",
+            "\udfff",
+            "\x00",
+            "\x1b[2J",
+            "\r",
+            "\t",
+            ";",
+            "=",
+            "+",
+            "-",
+            "@",
+            ",",
+            '"',
+            "'",
+            "é",
+            "\u202e",
+            "a",
+            " ",
+            "\n",
+            "<",
+        ]
+    ),
+    max_size=40,
+).map("".join)
 
 
 def notebook(essay: str) -> bytes:
@@ -54,13 +78,22 @@ CONTENTS = st.one_of(
     HOSTILE_TEXT.map(notebook),
     st.binary(max_size=200),
     st.just(b"{" + b'"a":[' * 20_000 + b"]" * 20_000 + b"}"),
-    st.just(b'{"cells": [' + b",".join([b'{"cell_type": "raw", "metadata": {}, "source": ""}'] * 30_000) + b"]}"),
+    st.just(
+        b'{"cells": ['
+        + b",".join([b'{"cell_type": "raw", "metadata": {}, "source": ""}'] * 30_000)
+        + b"]}"
+    ),
     st.just(zipped([("inner.zip", zipped([("deep.ipynb", notebook("zip in a zip"))]))])),
     st.just(b""),
 )
-NAME = st.binary(min_size=1, max_size=255).map(lambda b: b.replace(b"/", b"_").replace(b"\x00", b"_")).filter(
-    lambda b: not b.startswith(b".") and b not in (b"__MACOSX",))
-KIND = st.sampled_from(["file", "file", "file", "fifo", "socket", "link-out", "link-dir", "dangling", "deep"])
+NAME = (
+    st.binary(min_size=1, max_size=255)
+    .map(lambda b: b.replace(b"/", b"_").replace(b"\x00", b"_"))
+    .filter(lambda b: not b.startswith(b".") and b not in (b"__MACOSX",))
+)
+KIND = st.sampled_from(
+    ["file", "file", "file", "fifo", "socket", "link-out", "link-dir", "dangling", "deep"]
+)
 
 
 def make(folder: bytes, kind: str, name: bytes, content: bytes, sockets: list) -> int:
@@ -115,25 +148,46 @@ def test_any_folder_gets_one_row_per_file(tmp_path_factory, files):
     try:
         expected = sum(make(folder, kind, name, content, sockets) for kind, name, content in files)
         out = base / "out"
-        rows = grade_all(collect(base / "class", out / "unpacked"), CHECKS, out, jobs=2, progress=False,
-                         limits=Limits(cell_timeout=5, total_timeout=10), grade=reading_grade)
+        rows = grade_all(
+            collect(base / "class", out / "unpacked"),
+            CHECKS,
+            out,
+            jobs=2,
+            progress=False,
+            limits=Limits(cell_timeout=5, total_timeout=10),
+            grade=reading_grade,
+        )
     finally:
         for listener in sockets:
             listener.close()
     assert len(rows) == expected
     assert len(gradebook_rows(out)) == expected
     assert len(list((out / "feedback").glob("*.html"))) == expected
-    assert all(row.result.total == 0 for row in rows)  # reading_grade credits nothing: no row invents points
+    assert all(
+        row.result.total == 0 for row in rows
+    )  # reading_grade credits nothing: no row invents points
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(st.lists(st.tuples(NAME, CONTENTS), min_size=1, max_size=6))
 def test_any_zip_gets_one_row_per_entry(tmp_path_factory, entries):
     base = tmp_path_factory.mktemp("zip")
-    named = [(os.fsdecode(name).encode("utf-8", "surrogateescape").decode("cp437"), data) for name, data in entries]
+    named = [
+        (os.fsdecode(name).encode("utf-8", "surrogateescape").decode("cp437"), data)
+        for name, data in entries
+    ]
     (base / "class.zip").write_bytes(zipped(named))
     out = base / "out"
-    rows = grade_all(collect(base / "class.zip", out / "unpacked"), CHECKS, out, jobs=2, progress=False,
-                     limits=Limits(cell_timeout=5, total_timeout=10), grade=reading_grade)
-    kept = [n for n, _ in named if "__MACOSX/" not in n and ".DS_Store" not in n and not n.endswith("/")]
+    rows = grade_all(
+        collect(base / "class.zip", out / "unpacked"),
+        CHECKS,
+        out,
+        jobs=2,
+        progress=False,
+        limits=Limits(cell_timeout=5, total_timeout=10),
+        grade=reading_grade,
+    )
+    kept = [
+        n for n, _ in named if "__MACOSX/" not in n and ".DS_Store" not in n and not n.endswith("/")
+    ]
     assert len(rows) == len(kept) and len(gradebook_rows(out)) == len(kept)

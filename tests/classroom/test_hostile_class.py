@@ -1,4 +1,4 @@
-"""No file stops the class: whatever a submission holds, `grade` ends with a gradebook and one row per file.
+"""No file stops the class: whatever a submission holds, `grade` ends with a gradebook, a row per file.
 
 Each test is an attack of the grader audit (A1, A3, A12, A14, A15, A16) on the class loop. The
 worker runs `reading_grade`, the real reading and validation of a notebook without its kernel, so
@@ -37,19 +37,26 @@ def with_essay(text: str) -> bytes:
     for cell in nb["cells"]:
         if "written-response" in cell["metadata"].get("tags", []):
             cell["source"] = text
-    return json.dumps(nb, ensure_ascii=True).encode()  # valid UTF-8 JSON: the surrogate is an escape
+    return json.dumps(
+        nb, ensure_ascii=True
+    ).encode()  # valid UTF-8 JSON: the surrogate is an escape
 
 
 def deep_json(depth: int) -> bytes:
     nb = json.loads(PERFECT)
     text = json.dumps(nb)
-    return text.replace('"metadata": {}', '"metadata": {"x": ' + "[" * depth + "]" * depth + "}", 1).encode()
+    return text.replace(
+        '"metadata": {}', '"metadata": {"x": ' + "[" * depth + "]" * depth + "}", 1
+    ).encode()
 
 
 def many_cells(count: int) -> bytes:
     cell = '{"cell_type": "markdown", "metadata": {}, "source": "x"}'
-    return ('{"cells": [' + ",".join([cell] * count) + '], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
-            ).encode()
+    return (
+        '{"cells": ['
+        + ",".join([cell] * count)
+        + '], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    ).encode()
 
 
 @pytest.fixture
@@ -62,8 +69,14 @@ def isolated_temp(tmp_path, monkeypatch):
 
 
 def grade(folder, out, **options):
-    return grade_all(collect(folder, out / "unpacked"), CHECKS, out, limits=LIMITS, progress=False,
-                     **{"jobs": 2, "grade": reading_grade, **options})
+    return grade_all(
+        collect(folder, out / "unpacked"),
+        CHECKS,
+        out,
+        limits=LIMITS,
+        progress=False,
+        **{"jobs": 2, "grade": reading_grade, **options},
+    )
 
 
 def gradebook(out):
@@ -87,7 +100,9 @@ def test_a1_a_lone_surrogate_in_an_essay_never_stops_a_write(tmp_path, isolated_
         essay = next(r.result for r in rows if r.submission.source == "b-surrogate.ipynb")
         assert essay.status is Status.OK and essay.written_response == SURROGATE_ESSAY
         stored = ResultStore(out / "results").load(rows[1].submission.key)
-        assert stored is not None and stored.written_response == SURROGATE_ESSAY  # reads back as it was
+        assert (
+            stored is not None and stored.written_response == SURROGATE_ESSAY
+        )  # reads back as it was
         for name in ("canvas-grades.csv", "moodle-grading-worksheet.csv", "instructor.html"):
             (out / name).read_text(encoding="utf-8")
         assert len(list((out / "feedback").glob("*.html"))) == 2
@@ -102,8 +117,12 @@ def test_a3_a_deep_tree_left_in_the_work_folder_never_stops_the_class(tmp_path, 
     for _ in range(2):  # the grader-error row is graded again, and the class still ends
         rows = grade(folder, out)
         statuses = {r.submission.source: r.result.status for r in rows}
-        assert statuses == {"a-fine.ipynb": Status.OK, "b-leaves-deep-tree.ipynb": Status.OK,
-                            "c-recursion.ipynb": Status.GRADER_ERROR, "d-fine.ipynb": Status.OK}
+        assert statuses == {
+            "a-fine.ipynb": Status.OK,
+            "b-leaves-deep-tree.ipynb": Status.OK,
+            "c-recursion.ipynb": Status.GRADER_ERROR,
+            "d-fine.ipynb": Status.OK,
+        }
         assert len(gradebook(out)) == 4
         assert leftovers(isolated_temp) == []  # the 1,500-level tree went with the work folder
     error = next(r for r in gradebook(out) if r["file"] == "c-recursion.ipynb")
@@ -135,7 +154,9 @@ def test_a15_fifos_sockets_and_links_in_the_folder_are_rows_never_opened(tmp_pat
     assert "not a regular file" in messages["pipe.ipynb"] and "link" in messages["null.ipynb"]
 
 
-def test_a15_a_fifo_put_in_place_of_a_file_after_collection_is_never_opened(tmp_path, isolated_temp):
+def test_a15_a_fifo_put_in_place_of_a_file_after_collection_is_never_opened(
+    tmp_path, isolated_temp
+):
     folder = tmp_path / "class"
     folder.mkdir()
     (folder / "swapped.ipynb").write_bytes(PERFECT)
@@ -143,8 +164,14 @@ def test_a15_a_fifo_put_in_place_of_a_file_after_collection_is_never_opened(tmp_
     (folder / "swapped.ipynb").unlink()
     os.mkfifo(folder / "swapped.ipynb")
     done = []
-    worker = threading.Thread(target=lambda: done.append(grade_all(
-        found, CHECKS, tmp_path / "out", limits=LIMITS, progress=False, grade=reading_grade)), daemon=True)
+    worker = threading.Thread(
+        target=lambda: done.append(
+            grade_all(
+                found, CHECKS, tmp_path / "out", limits=LIMITS, progress=False, grade=reading_grade
+            )
+        ),
+        daemon=True,
+    )
     worker.start()
     worker.join(120)
     assert done, "the class loop blocked on a FIFO"
@@ -159,7 +186,9 @@ def test_a16_json_nested_too_deep_is_the_students_row_not_a_grader_error(tmp_pat
     (folder / "deep-500.ipynb").write_bytes(deep_json(500))
     rows = grade(folder, tmp_path / "out")
     for row in rows:
-        assert row.result.status in (Status.NOT_A_NOTEBOOK, Status.INVALID_NOTEBOOK), row.submission.source
+        assert row.result.status in (Status.NOT_A_NOTEBOOK, Status.INVALID_NOTEBOOK), (
+            row.submission.source
+        )
         assert row.result.detail["reason"] == "too-deep"
 
 
@@ -171,7 +200,9 @@ def test_a14_cells_are_counted_before_nbformat_validates(monkeypatch):
     nb, problem = notebook_file.parse_submission(many_cells(720_000))
     assert nb is None and problem[0] is Status.INVALID_NOTEBOOK
     assert problem[1]["reason"] == "too-many-cells" and validated == []
-    nb, problem = notebook_file.parse_submission(many_cells(20_000))  # the earlier audit's A28: still a notebook
+    nb, problem = notebook_file.parse_submission(
+        many_cells(20_000)
+    )  # the earlier audit's A28: still a notebook
     assert problem is None and len(nb.cells) == 20_000
 
 
@@ -185,7 +216,9 @@ def test_a14_objects_are_counted_before_anything_parses(monkeypatch):
     assert nb is None and problem[1]["reason"] == "too-complex" and parsed == []
 
 
-def test_a12_a_file_replaced_during_the_run_is_never_graded_as_the_file_it_replaced(tmp_path, isolated_temp):
+def test_a12_a_file_replaced_during_the_run_is_never_graded_as_the_file_it_replaced(
+    tmp_path, isolated_temp
+):
     marks = tmp_path / "marks"
     marks.mkdir()
     folder = tmp_path / "class"
@@ -195,7 +228,9 @@ def test_a12_a_file_replaced_during_the_run_is_never_graded_as_the_file_it_repla
     target.write_bytes(wrong)
     out = tmp_path / "out"
     done = []
-    worker = threading.Thread(target=lambda: done.append(grade(folder, out, grade=slow_grade)), daemon=True)
+    worker = threading.Thread(
+        target=lambda: done.append(grade(folder, out, grade=slow_grade)), daemon=True
+    )
     worker.start()
     deadline = time.monotonic() + 60
     while not any(marks.iterdir()) and time.monotonic() < deadline:  # the worker has begun grading
@@ -209,7 +244,9 @@ def test_a12_a_file_replaced_during_the_run_is_never_graded_as_the_file_it_repla
     assert rows[0].result.total == 0  # the wrong notebook never keeps the perfect one's points
 
 
-def test_an_unsaveable_result_still_gets_its_row_and_a_warning(tmp_path, isolated_temp, monkeypatch):
+def test_an_unsaveable_result_still_gets_its_row_and_a_warning(
+    tmp_path, isolated_temp, monkeypatch
+):
     folder = tmp_path / "class"
     folder.mkdir()
     (folder / "a.ipynb").write_bytes(PERFECT)

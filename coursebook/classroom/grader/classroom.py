@@ -22,11 +22,11 @@ import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Callable
 
 from .cleanup import remove_tree
 from .collect import Submission

@@ -1,4 +1,4 @@
-"""Delete a folder a submission may have filled: any depth, any permissions, never recursing in Python.
+"""Delete a folder a submission may have filled: any depth, any permissions, no Python recursion.
 
 `shutil.rmtree` recurses once per level, so a notebook that nests 1,500 folders made it raise
 RecursionError; paths that deep are also longer than the system allows. coreutils' `rm` and
@@ -19,8 +19,14 @@ TIMEOUT = 300
 
 def _run(*argv: str) -> None:
     try:
-        subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=TIMEOUT, check=False)
+        subprocess.run(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=TIMEOUT,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         pass
 
@@ -32,7 +38,9 @@ def remove_tree(folder: Path) -> bool:
         return True
     rm, chmod = shutil.which("rm") or "/bin/rm", shutil.which("chmod") or "/bin/chmod"
     _run(rm, "-rf", "--one-file-system", "--", path)
-    if os.path.lexists(path):  # a read-only folder inside: unlock (without following links), try again
+    if os.path.lexists(
+        path
+    ):  # a read-only folder inside: unlock (without following links), try again
         _run(chmod, "-R", "u+rwx", "--", path)
         _run(rm, "-rf", "--one-file-system", "--", path)
     return not os.path.lexists(path)

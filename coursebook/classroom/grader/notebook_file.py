@@ -46,8 +46,14 @@ class NotAFile(OSError):
 
 
 def file_kind(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "pipe"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "device"),
-                       (stat.S_ISBLK, "device"), (stat.S_ISDIR, "folder"), (stat.S_ISLNK, "link")):
+    for test, name in (
+        (stat.S_ISFIFO, "pipe"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "device"),
+        (stat.S_ISBLK, "device"),
+        (stat.S_ISDIR, "folder"),
+        (stat.S_ISLNK, "link"),
+    ):
         if test(mode):
             return name
     return "regular" if stat.S_ISREG(mode) else "special"
@@ -62,7 +68,7 @@ def open_regular(path: Path) -> int:
     except OSError as exc:
         if os.path.islink(path):
             raise NotAFile("link") from None
-        raise exc
+        raise
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
@@ -138,7 +144,10 @@ def read_submission(path: Path):
 def parse_submission(raw: bytes):
     """(notebook, None) or (None, (status, detail)) from a file's bytes; never raises."""
     if len(raw) > MAX_NOTEBOOK_BYTES:
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "too-large", "limit_bytes": MAX_NOTEBOOK_BYTES})
+        return None, (
+            Status.NOT_A_NOTEBOOK,
+            {"reason": "too-large", "limit_bytes": MAX_NOTEBOOK_BYTES},
+        )
     if not raw.strip():
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "empty"})
     try:
@@ -152,12 +161,17 @@ def parse_submission(raw: bytes):
     except RecursionError:
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "too-deep"})
     except ValueError as exc:
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "not-json", "line": getattr(exc, "lineno", None)})
+        return None, (
+            Status.NOT_A_NOTEBOOK,
+            {"reason": "not-json", "line": getattr(exc, "lineno", None)},
+        )
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "no-cells"})
     if len(data["cells"]) > MAX_CELLS:
-        return None, (Status.INVALID_NOTEBOOK, {"reason": "too-many-cells", "limit": MAX_CELLS,
-                                                "count": len(data["cells"])})
+        return None, (
+            Status.INVALID_NOTEBOOK,
+            {"reason": "too-many-cells", "limit": MAX_CELLS, "count": len(data["cells"])},
+        )
     try:
         with _quiet(get_logger()):  # nbformat logs each schema error; the row says it once
             # nbformat.reads would parse the text again and validate twice; this is its own path, once
@@ -170,8 +184,10 @@ def parse_submission(raw: bytes):
         return None, (Status.INVALID_NOTEBOOK, {"reason": "too-deep"})
     except Exception as exc:  # nbformat raises several unrelated types for schema problems
         where = "/".join(str(p) for p in getattr(exc, "absolute_path", []) or [])
-        return None, (Status.INVALID_NOTEBOOK, {"reason": "schema", "where": where,
-                                                "error": (str(exc).splitlines() or [""])[0][:200]})
+        return None, (
+            Status.INVALID_NOTEBOOK,
+            {"reason": "schema", "where": where, "error": (str(exc).splitlines() or [""])[0][:200]},
+        )
     return nb, None
 
 
