@@ -100,11 +100,9 @@ for i in range(200_000):
 
 
 def hostile_files(folder: Path) -> int:
-    """Writes the hostile files into `folder`; returns how many rows they should give."""
-    count = 0
+    """Writes the hostile files into `folder`; returns how many files (rows) the folder holds."""
     for name, source in CELLS.items():
         write(folder / f"{name}.ipynb", with_cell(source, first=name == "a11-fifo-at-answers"))
-        count += 1
     nb = with_cell("")
     for cell in nb.cells:
         if "written-response" in cell.metadata.get("tags", []):
@@ -150,8 +148,7 @@ def hostile_files(folder: Path) -> int:
     write(folder / "<img src=x onerror=alert(1)>.ipynb", SOLVED)
     write(folder / "x;=3+3.ipynb", SOLVED)
     os.mkfifo(folder / "a15-pipe.ipynb")
-    count += 21
-    return count
+    return sum(1 for path in folder.rglob("*") if not path.is_dir())
 
 
 def grade(folder: Path, out: Path, sandbox: bool) -> tuple[float, subprocess.CompletedProcess]:
@@ -195,7 +192,7 @@ def main() -> None:
         for index in range(count):
             write(honest / f"student{index:02d}.ipynb", SOLVED)
             write(hostile / f"student{index:02d}.ipynb", SOLVED)
-        expected = count + hostile_files(hostile)
+        expected = hostile_files(hostile)
         plain, first = grade(honest, work / "out-honest", sandbox)
         bad, second = grade(hostile, work / "out-hostile", sandbox)
         rows = []
@@ -210,9 +207,13 @@ def main() -> None:
             f"{len(rows)} gradebook rows (expected {expected})"
         )
         print(f"hostile files cost {bad - plain:.1f} s beyond the honest ones (target < 180 s)")
-        slow = sorted(rows, key=lambda r: r["status"])
-        for row in slow:
-            print(f"  {row['file'][:40]:40} {row['status']:18} {row['total']}")
+        seconds = {}
+        for stored in (work / "out-hostile" / "results").glob("*.json"):
+            data = json.loads(stored.read_text(encoding="utf-8"))
+            seconds[data["source"]] = data.get("seconds", 0.0)
+        for row in sorted(rows, key=lambda r: -seconds.get(r["file"].replace("'", ""), 0.0)):
+            took = seconds.get(row["file"].replace("'", ""), 0.0)
+            print(f"  {row['file'][:40]:40} {row['status']:18} {row['total']:>3} {took:7.1f} s")
         if second.returncode:
             print(second.stderr[-2000:])
     finally:

@@ -30,6 +30,7 @@ CHECKS = load_check_file(FIXTURE / "answers" / "checks" / "ex0-fixture.yml")
 LIMITS = Limits(cell_timeout=5, total_timeout=20)
 PERFECT = (FIXTURE / "submissions" / "perfect.ipynb").read_bytes()
 SURROGATE_ESSAY = "My essay \ud800 ends here."
+READ_AS = "My essay \ufffd ends here."  # what a notebook, a kernel and a file can carry
 
 
 def with_essay(text: str) -> bytes:
@@ -98,10 +99,10 @@ def test_a1_a_lone_surrogate_in_an_essay_never_stops_a_write(tmp_path, isolated_
         rows = grade(folder, out)
         assert len(rows) == 2 and len(gradebook(out)) == 2
         essay = next(r.result for r in rows if r.submission.source == "b-surrogate.ipynb")
-        assert essay.status is Status.OK and essay.written_response == SURROGATE_ESSAY
+        assert essay.status is Status.OK and essay.written_response == READ_AS
         stored = ResultStore(out / "results").load(rows[1].submission.key)
         assert (
-            stored is not None and stored.written_response == SURROGATE_ESSAY
+            stored is not None and stored.written_response == READ_AS
         )  # reads back as it was
         for name in ("canvas-grades.csv", "moodle-grading-worksheet.csv", "instructor.html"):
             (out / name).read_text(encoding="utf-8")

@@ -6,7 +6,9 @@ Whatever a student hands in, reading it is bounded before any parser sees it:
 - at most `MAX_NOTEBOOK_BYTES + 1` bytes are read;
 - the cell count and the number of JSON objects and lists are bounded before nbformat validates
   (validation costs tens of microseconds per cell: 720,000 tiny cells took 87 s and 2.5 GB);
-- JSON nested deeper than the parser can go is a refusal, not the grader's error.
+- JSON nested deeper than the parser can go is a refusal, not the grader's error;
+- a lone surrogate (a valid JSON escape that no UTF-8 file or kernel message can carry) becomes
+  U+FFFD, so the notebook can be written into its sandbox and run.
 
 `read_submission` never raises.
 """
@@ -17,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -165,6 +168,8 @@ def parse_submission(raw: bytes):
             Status.NOT_A_NOTEBOOK,
             {"reason": "not-json", "line": getattr(exc, "lineno", None)},
         )
+    if "\\ud" in text or "\\uD" in text:  # an escaped surrogate: maybe a lone one
+        data = _without_lone_surrogates(data)
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "no-cells"})
     if len(data["cells"]) > MAX_CELLS:
@@ -189,6 +194,18 @@ def parse_submission(raw: bytes):
             {"reason": "schema", "where": where, "error": (str(exc).splitlines() or [""])[0][:200]},
         )
     return nb, None
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(data):
+    """The same JSON data with every lone surrogate (valid as a JSON escape, but no file, kernel
+    message or page can encode it) replaced by U+FFFD; pairs were joined by the parser already."""
+    text = json.dumps(data, ensure_ascii=False)
+    if not _LONE_SURROGATE.search(text):
+        return data
+    return json.loads(_LONE_SURROGATE.sub("\ufffd", text))
 
 
 @contextmanager
