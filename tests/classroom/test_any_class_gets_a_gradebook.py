@@ -20,15 +20,14 @@ import zipfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.exercise.assignment import Assignment
 from coursebook.classroom.grader.classroom import grade_all
 from coursebook.classroom.grader.collect import collect
-from coursebook.classroom.grader.limits import Limits
 from tests.classroom.fakes import reading_grade
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "grading"
-CHECKS = load_check_file(FIXTURE / "answers" / "checks" / "ex0-fixture.yml")
+ASSIGNMENT = Assignment.load(FIXTURE / "answers", "ex0-fixture", cell_timeout=5, total_timeout=10)
 PERFECT = json.loads((FIXTURE / "submissions" / "perfect.ipynb").read_text(encoding="utf-8"))
 
 HOSTILE_TEXT = st.lists(
@@ -150,11 +149,10 @@ def test_any_folder_gets_one_row_per_file(tmp_path_factory, files):
         out = base / "out"
         rows = grade_all(
             collect(base / "class", out / "unpacked"),
-            CHECKS,
+            ASSIGNMENT,
             out,
             jobs=2,
             progress=False,
-            limits=Limits(cell_timeout=5, total_timeout=10),
             grade=reading_grade,
         )
     finally:
@@ -180,11 +178,10 @@ def test_any_zip_gets_one_row_per_entry(tmp_path_factory, entries):
     out = base / "out"
     rows = grade_all(
         collect(base / "class.zip", out / "unpacked"),
-        CHECKS,
+        ASSIGNMENT,
         out,
         jobs=2,
         progress=False,
-        limits=Limits(cell_timeout=5, total_timeout=10),
         grade=reading_grade,
     )
     kept = [

@@ -16,18 +16,16 @@ import time
 import nbformat
 import pytest
 
-from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.exercise.assignment import Assignment
 from coursebook.classroom.grader.classroom import grade_all
 from coursebook.classroom.grader.collect import collect
-from coursebook.classroom.grader.limits import Limits
 from coursebook.classroom.grader.results import Status
 from coursebook.classroom.grader.store import ResultStore
 from tests.classroom.fakes import reading_grade, slow_grade
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "grading"
-CHECKS = load_check_file(FIXTURE / "answers" / "checks" / "ex0-fixture.yml")
-LIMITS = Limits(cell_timeout=5, total_timeout=20)
+ASSIGNMENT = Assignment.load(FIXTURE / "answers", "ex0-fixture", cell_timeout=5, total_timeout=20)
 PERFECT = (FIXTURE / "submissions" / "perfect.ipynb").read_bytes()
 SURROGATE_ESSAY = "My essay \ud800 ends here."
 READ_AS = "My essay \ufffd ends here."  # what a notebook, a kernel and a file can carry
@@ -70,11 +68,7 @@ def isolated_temp(tmp_path, monkeypatch):
 
 
 def grade(folder, out, **options):
-    return grade_all(
-        collect(folder, out / "unpacked"),
-        CHECKS,
-        out,
-        limits=LIMITS,
+    return grade_all(collect(folder, out / "unpacked"), ASSIGNMENT, out,
         progress=False,
         **{"jobs": 2, "grade": reading_grade, **options},
     )
@@ -168,7 +162,7 @@ def test_a15_a_fifo_put_in_place_of_a_file_after_collection_is_never_opened(
     worker = threading.Thread(
         target=lambda: done.append(
             grade_all(
-                found, CHECKS, tmp_path / "out", limits=LIMITS, progress=False, grade=reading_grade
+                found, ASSIGNMENT, tmp_path / "out", progress=False, grade=reading_grade
             )
         ),
         daemon=True,

@@ -8,6 +8,7 @@ class graded whole and in 3 merged shards must give the same gradebooks.
 import csv
 import io
 import shutil
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -15,8 +16,8 @@ from click.testing import CliRunner
 from coursebook.classroom.grader.collect import collect
 from coursebook.classroom.grader.results import Status, SubmissionResult, TaskResult, Verdict
 from coursebook.classroom.grader.shard import ShardSpec, select, shard_of, write_manifest
-from coursebook.classroom.checks import load_check_file
-from coursebook.classroom.grader.limits import Limits
+from coursebook.classroom.exercise.assignment import Assignment
+from coursebook.classroom.exercise.limits import Limits
 from coursebook.classroom.grader.store import ResultStore, terms
 from coursebook.cli import main
 from tests.conftest import ROOT
@@ -108,7 +109,7 @@ def test_one_students_files_share_a_shard(tmp_path):
 
 def real_terms():
     """The terms merge expects: the fixture's answer key and this package's version."""
-    return terms(load_check_file(ANSWERS / "checks" / "ex0-fixture.yml"), Limits(), True)
+    return terms(Assignment.load(ANSWERS, "ex0-fixture"), True)
 
 
 def fake_result(submission, run_terms):
@@ -133,9 +134,9 @@ def fake_shards(tmp_path, count=3, exercise="ex0-fixture", skip=(), shard_terms=
     return everyone, folders
 
 
-def merge(folders, out):
+def merge(folders, out, *options):
     return CliRunner().invoke(main, ["gradebook", "merge", *map(str, folders), "--exercise", "ex0-fixture",
-                                     "--answers", str(ANSWERS), "--out", str(out)])
+                                     "--answers", str(ANSWERS), "--out", str(out), *options])
 
 
 def test_merge_of_fitting_shards_writes_every_file(tmp_path):
@@ -159,8 +160,8 @@ def test_merge_of_fitting_shards_writes_every_file(tmp_path):
     ("no-manifest", "no shard.json"),
     ("result-missing", "has no readable result"),
     ("other-key", "different answer keys"),
-    ("key-edited", "another answer key than the one given to merge"),
-    ("other-package", "was graded by coursebook 0.0.1"),
+    ("key-edited", "was graded with another answer key"),
+    ("other-package", "another version of coursebook (package 0.0.1"),
     ("other-limits", "different answer keys, limits"),
     ("out-is-a-shard", "is one of the shard folders"),
 ])
@@ -201,8 +202,9 @@ def test_merge_refuses_shards_that_do_not_fit(tmp_path, case, message):
         _, folders = fake_shards(tmp_path / "b", shard_terms=lambda k: real_terms().replace(
             "package=", "package=0.0.1;old="))
     elif case == "other-limits":
+        base = Assignment.load(ANSWERS, "ex0-fixture")
         _, folders = fake_shards(tmp_path / "b", shard_terms=lambda k: terms(
-            load_check_file(ANSWERS / "checks" / "ex0-fixture.yml"), Limits(cell_timeout=20 if k == 2 else 30), True))
+            replace(base, limits=Limits(cell_timeout=20)) if k == 2 else base, True))
     elif case == "out-is-a-shard":
         out = folders[0]
     done = merge(folders, out)
@@ -240,7 +242,9 @@ def test_three_merged_shards_give_the_unsharded_gradebooks(tmp_path):
         shards.append(out)
     sizes = [len(list((out / "results").glob("*.json"))) for out in shards]
     assert sum(sizes) == len(CLASS) and all(sizes), sizes  # every shard graded someone, nobody twice
-    done = merge(reversed(shards), tmp_path / "merged")  # order of the folders does not matter
+    done = merge(reversed(shards), tmp_path / "merged")  # without the shards' limits: refused
+    assert done.exit_code == 1 and "other limits" in done.output, done.output
+    done = merge(reversed(shards), tmp_path / "merged", *LIMITS)  # order of the folders does not matter
     assert done.exit_code == 0, done.output
     whole_dir, merged = tmp_path / "whole", tmp_path / "merged"
     assert read(merged / "gradebook.csv") == read(whole_dir / "gradebook.csv")

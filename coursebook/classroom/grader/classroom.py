@@ -31,7 +31,7 @@ from pathlib import Path
 from .cleanup import remove_tree
 from .collect import Submission
 from .feedback import write_pages
-from .limits import Limits
+from ..exercise.assignment import Assignment
 from .notebook_file import take
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .run import grade_submission
@@ -121,14 +121,14 @@ def _context():
 Warn = Callable[[str], None]
 
 
-def _ignore(message: str) -> None:
+def no_warning(message: str) -> None:
     pass
 
 
-def grade_all(submissions: list[Submission], checks, out_dir: Path, *, jobs: int = 1, force: bool = False,
-              limits: Limits = Limits(), sandbox: bool = True, rubric: str = "", canvas_assignment: str = "",
-              progress: bool = True, grade=grade_submission, warn: Warn = _ignore,
-              moodle_time: datetime | None = None, language: str = "en") -> list[Row]:
+def grade_all(submissions: list[Submission], assignment: Assignment, out_dir: Path, *,
+              jobs: int = 1, force: bool = False, sandbox: bool = True, progress: bool = True,
+              grade=grade_submission, warn: Warn = no_warning, moodle_time: datetime | None = None,
+              language: str = "en") -> list[Row]:
     """Grade every submission not already graded with the same file, key and limits; write the
     gradebook, the LMS files and the feedback pages into `out_dir`; return one row per submission.
 
@@ -139,18 +139,20 @@ def grade_all(submissions: list[Submission], checks, out_dir: Path, *, jobs: int
 
     Raises GradingInterrupted on SIGINT/SIGTERM (after saving what finished).
     """
+    checks = assignment.checks
     store = ResultStore(out_dir / "results")
     results: dict[str, SubmissionResult] = {}
     todo: deque[Submission] = deque()
     for submission in submissions:
         try:
             if submission.refusal is not None:
-                expected = fingerprint(None, checks, limits, sandbox)
-                results[submission.key] = _finish(store, submission, expected, _blank(
-                    submission, checks, Status.ARCHIVE_REFUSED, sandbox, reason=submission.refusal.reason), warn)
+                expected = fingerprint(None, assignment, sandbox)
+                refused = _blank(submission, checks, Status.ARCHIVE_REFUSED, sandbox,
+                                 reason=submission.refusal.reason)
+                results[submission.key] = _finish(store, submission, expected, refused, warn)
                 continue
             stored = None if force else store.load(submission.key)
-            if stored is not None and reusable(stored, fingerprint(submission.path, checks, limits, sandbox)):
+            if stored is not None and reusable(stored, fingerprint(submission.path, assignment, sandbox)):
                 results[submission.key] = stored
             else:
                 todo.append(submission)
@@ -162,7 +164,7 @@ def grade_all(submissions: list[Submission], checks, out_dir: Path, *, jobs: int
     work_root = Path(tempfile.mkdtemp(prefix="cb-class-"))
     running: dict = {}
     try:
-        _run_all(todo, running, results, store, checks, limits, sandbox, grade, work_root, jobs,
+        _run_all(todo, running, results, store, assignment, sandbox, grade, work_root, jobs,
                  total=len(submissions), progress=progress, warn=warn)
     finally:
         _kill_all(running)  # only on the way out of an error or an interrupt: otherwise none is left
@@ -173,8 +175,7 @@ def grade_all(submissions: list[Submission], checks, out_dir: Path, *, jobs: int
             results[submission.key] = _grader_error(store, submission, checks, sandbox,
                                                     RuntimeError("the class loop recorded no result"), warn)
     rows = [Row(s, results[s.key]) for s in submissions]
-    write_outputs(rows, checks, out_dir, rubric=rubric, canvas_assignment=canvas_assignment, now=moodle_time,
-                  language=language)
+    write_outputs(rows, assignment, out_dir, now=moodle_time, language=language)
     return rows
 
 
@@ -186,11 +187,12 @@ def _grader_error(store: ResultStore, submission: Submission, checks, sandbox: b
                                                  exception=f"{type(exc).__name__}: {str(exc)[:300]}"), warn)
 
 
-def _run_all(todo, running, results, store, checks, limits, sandbox, grade, work_root, jobs, *, total, progress,
-             warn):
+def _run_all(todo, running, results, store, assignment, sandbox, grade, work_root, jobs, *, total,
+             progress, warn):
     """Keep `jobs` workers busy until `todo` is empty; save each result as it arrives."""
     from tqdm import tqdm
 
+    checks, limits = assignment.checks, assignment.limits
     context = _context()
     backstop = limits.hard_timeout + BACKSTOP_GRACE
     inputs = work_root / "in"
@@ -203,8 +205,8 @@ def _run_all(todo, running, results, store, checks, limits, sandbox, grade, work
             while todo and len(running) < max(1, jobs):
                 submission = todo.popleft()
                 try:
-                    started = _start(context, submission, inputs / str(next(numbers)), checks,
-                                     limits, sandbox, grade, work_root)
+                    started = _start(context, submission, inputs / str(next(numbers)), assignment,
+                                     sandbox, grade, work_root)
                 except Exception as exc:  # the grader's own failure to start this file: one row
                     results[submission.key] = _grader_error(store, submission, checks, sandbox, exc, warn)
                     bar.update()
@@ -241,12 +243,14 @@ def _run_all(todo, running, results, store, checks, limits, sandbox, grade, work
                     bar.update()
 
 
-def _start(context, submission: Submission, folder: Path, checks, limits, sandbox, grade, work_root):
+def _start(context, submission: Submission, folder: Path, assignment: Assignment, sandbox, grade,
+           work_root):
     """Read the file once into a private copy, fingerprint exactly those bytes, and start a worker on
     the copy: (connection, process, submission, fingerprint, start time, copy). A file that cannot
     be read (gone, a FIFO put in its place) gets its row at once instead."""
+    checks, limits = assignment.checks, assignment.limits
     snap = take(submission.path, folder / submission.path.name)
-    expected = fingerprint(submission.path, checks, limits, sandbox, digest=snap.digest)
+    expected = fingerprint(submission.path, assignment, sandbox, digest=snap.digest)
     if snap.copy is None:
         status, detail = snap.problem
         result = _blank(submission, checks, status, sandbox, **detail)
@@ -281,7 +285,7 @@ def _collect(conn, process, submission: Submission, checks, sandbox: bool) -> Su
 
 
 def _finish(store: ResultStore, submission: Submission, expected: str, result: SubmissionResult,
-            warn: Warn = _ignore) -> SubmissionResult:
+            warn: Warn = no_warning) -> SubmissionResult:
     """The result with its identity, saved; a result that cannot be saved still makes its row."""
     result = replace(result, student=submission.student, source=submission.source, fingerprint=expected)
     try:
@@ -301,14 +305,15 @@ def _kill_all(running: dict) -> None:
     running.clear()
 
 
-def write_outputs(rows: list[Row], checks, out_dir: Path, *, rubric: str = "", canvas_assignment: str = "",
+def write_outputs(rows: list[Row], assignment: Assignment, out_dir: Path, *,
                   now: datetime | None = None, language: str = "en") -> None:
-    """`gradebook.csv`, `canvas-grades.csv`, `moodle-grading-worksheet.csv`, `feedback/`, `instructor.html`.
-    `now` stamps Moodle's `Last modified (grade)` (default: the current time); `language` is the
-    language of the Moodle course (its worksheet's headers)."""
+    """`gradebook.csv`, `canvas-grades.csv`, `moodle-grading-worksheet.csv`, `feedback/`,
+    `instructor.html`. `now` stamps Moodle's `Last modified (grade)` (default: the current time);
+    `language` is the Moodle course's (its worksheet's headers)."""
+    checks, rubric = assignment.checks, assignment.rubric
     manual = manual_points(rubric)
     write_gradebook(rows, checks, manual, out_dir / "gradebook.csv")
-    write_canvas(rows, canvas_assignment or checks.title, out_dir / "canvas-grades.csv")
-    write_moodle(rows, checks.total_points + manual, out_dir / "moodle-grading-worksheet.csv", now=now,
-                 language=language)
+    write_canvas(rows, assignment.canvas_assignment, out_dir / "canvas-grades.csv")
+    write_moodle(rows, checks.total_points + manual, out_dir / "moodle-grading-worksheet.csv",
+                 now=now, language=language)
     write_pages(rows, checks, rubric, manual, out_dir)

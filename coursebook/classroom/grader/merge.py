@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from ..exercise.assignment import Assignment
 from .classroom import write_outputs
 from .shard import Manifest, ManifestError, ShardSpec, read_manifest
 from .store import ResultStore, key_digest, package_version, parse_terms
@@ -78,26 +79,31 @@ def _terms(fingerprint: str) -> str:
     return ";".join(f"{k}={v}" for k, v in sorted(parse_terms(fingerprint).items()))
 
 
-def check_terms(manifests: list[Manifest], rows: list[Row], checks) -> None:
-    """Every shard graded with the answer key merge is given, by this version of the package."""
-    key, version = key_digest(checks), package_version()
+def check_terms(manifests: list[Manifest], rows: list[Row], assignment: Assignment) -> None:
+    """Every shard graded with the answer key and limits of the assignment merge is given, by this
+    version of the package (each shard's manifest and each of its results say what they were)."""
+    expected = {"key": key_digest(assignment), "limits": assignment.limits.fingerprint(),
+                "package": package_version()}
+    what = {"key": "another answer key (the check file changed since)",
+            "limits": "other limits than the check file's",
+            "package": "another version of coursebook"}
     for manifest in manifests:
+        mine = set(manifest.keys)
         fingerprints = [manifest.terms] if manifest.terms else []
-        fingerprints += [row.result.fingerprint for row in rows if row.submission.key in set(manifest.keys)]
+        fingerprints += [row.result.fingerprint for row in rows if row.submission.key in mine]
         for fingerprint in fingerprints:
             parts = parse_terms(fingerprint)
-            if parts.get("key") != key:
-                raise ManifestError(f"shard {manifest.spec} ({manifest.folder}) was graded with another answer key "
-                                    "than the one given to merge (the check file changed since): grade the "
-                                    "shards again with this key, or merge with the key they were graded with")
-            if parts.get("package") != version:
-                raise ManifestError(f"shard {manifest.spec} ({manifest.folder}) was graded by coursebook "
-                                    f"{parts.get('package', 'of an older version')}, not {version}: grade the "
-                                    "shards again with this version, or merge with theirs")
+            for name, value in expected.items():
+                if parts.get(name) != value:
+                    raise ManifestError(
+                        f"shard {manifest.spec} ({manifest.folder}) was graded with {what[name]} "
+                        f"({name} {parts.get(name, 'unknown')}, here {value}): grade the shards again "
+                        "with this one, or merge with the one they were graded with")
 
 
 def moodle_time(manifests: list[Manifest]) -> datetime | None:
-    """The earliest of the shards' Moodle times: no grade typed after any shard's download is overwritten."""
+    """The earliest of the shards' Moodle times: no grade typed after any shard's download is
+    overwritten."""
     times = []
     for manifest in manifests:
         try:
@@ -107,16 +113,16 @@ def moodle_time(manifests: list[Manifest]) -> datetime | None:
     return min(times) if times else None
 
 
-def merge_shards(folders: list[Path], checks, out_dir: Path, *, rubric: str = "",
-                 canvas_assignment: str = "", language: str = "en") -> list[Row]:
+def merge_shards(folders: list[Path], assignment: Assignment, out_dir: Path, *,
+                 language: str = "en") -> list[Row]:
     """Check the shards, then write the class's outputs into `out_dir` with the same writers as
     `coursebook grade` (gradebook.csv, the Canvas and Moodle files, feedback pages)."""
     manifests = check_shards(folders)
-    if manifests[0].exercise != checks.exercise:
-        raise ManifestError(f"the shards graded exercise {manifests[0].exercise!r}, not {checks.exercise!r}")
+    if manifests[0].exercise != assignment.checks.exercise:
+        raise ManifestError(f"the shards graded exercise {manifests[0].exercise!r}, "
+                            f"not {assignment.checks.exercise!r}")
     rows = load_rows(manifests)
-    check_terms(manifests, rows, checks)
+    check_terms(manifests, rows, assignment)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_outputs(rows, checks, out_dir, rubric=rubric, canvas_assignment=canvas_assignment,
-                  now=moodle_time(manifests), language=language)
+    write_outputs(rows, assignment, out_dir, now=moodle_time(manifests), language=language)
     return rows

@@ -1,7 +1,9 @@
 """Results on disk, one JSON file per submission, written atomically; what resume may reuse.
 
-A stored result carries a fingerprint of what was graded: the submission's bytes, the answer key
-(the whole check file), the limits, whether it ran sandboxed and the package's version. Resume reuses a result only when
+A stored result carries a fingerprint of what was graded: the submission's bytes (as read once, see
+notebook_file.take), the assignment (`Assignment.fingerprint`: the answer key, the limits, the
+package's version, each also named on its own so that merge can say which differs) and whether it
+ran sandboxed. Resume reuses a result only when
 all of these are unchanged, and never reuses a row that says the grading itself went wrong
 (the grader's own error, or its worker process dying): those are graded again.
 """
@@ -9,10 +11,12 @@ all of these are unchanged, and never reuses a row that says the grading itself 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
 
+from ..exercise.assignment import Assignment, package_version
 from .notebook_file import take
 from .results import SCHEMA, Status, SubmissionResult
 
@@ -25,21 +29,18 @@ def file_digest(path: Path | None) -> str:
     return take(path, None).digest
 
 
-def key_digest(checks) -> str:
-    """Names the answer key: the whole check file, points and tolerances included."""
-    return hashlib.sha256(checks.model_dump_json().encode()).hexdigest()[:16]
+def key_digest(assignment: Assignment) -> str:
+    """Names the answer key alone: the tasks with their answers, points and hints."""
+    key = assignment.checks.model_dump(mode="json", include={"exercise", "tasks"})
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def package_version() -> str:
-    from ... import __version__
-
-    return __version__
-
-
-def terms(checks, limits, sandbox: bool) -> str:
-    """What every result of one run is graded under: answer key, limits, sandbox, package version."""
-    return (f"key={key_digest(checks)};limits={limits.fingerprint()};sandbox={int(sandbox)};"
-            f"package={package_version()};schema={SCHEMA}")
+def terms(assignment: Assignment, sandbox: bool) -> str:
+    """What every result of one run is graded under: the assignment (answer key, limits, package
+    version: one hash, and each part by name) and the sandbox."""
+    return (f"assignment={assignment.fingerprint()};key={key_digest(assignment)};"
+            f"limits={assignment.limits.fingerprint()};package={package_version()};"
+            f"sandbox={int(sandbox)};schema={SCHEMA}")
 
 
 def parse_terms(fingerprint: str) -> dict[str, str]:
@@ -49,11 +50,12 @@ def parse_terms(fingerprint: str) -> dict[str, str]:
     return parts
 
 
-def fingerprint(path: Path | None, checks, limits, sandbox: bool, *, digest: str | None = None) -> str:
+def fingerprint(path: Path | None, assignment: Assignment, sandbox: bool, *,
+                digest: str | None = None) -> str:
     """What a result depends on; a change in any part means the result is stale. `digest`: the
     hash of the bytes actually graded, when the caller has read them already."""
     file = digest if digest is not None else file_digest(path)
-    return f"file={file};{terms(checks, limits, sandbox)}"
+    return f"file={file};{terms(assignment, sandbox)}"
 
 
 def reusable(result: SubmissionResult | None, expected: str) -> bool:
