@@ -24,6 +24,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from datetime import datetime
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -32,6 +33,7 @@ from .cleanup import remove_tree
 from .collect import Submission
 from .feedback import write_pages
 from ..exercise.assignment import Assignment
+from ..exercise.checks import public_spec
 from .notebook_file import take
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .run import grade_submission
@@ -159,6 +161,8 @@ def grade_all(submissions: list[Submission], assignment: Assignment, out_dir: Pa
         except Exception as exc:  # the grader's bug on this file: its row says so, the class goes on
             results[submission.key] = _grader_error(store, submission, checks, sandbox, exc, warn)
 
+    if grade is grade_submission and todo:  # the public check file, built once for every worker
+        grade = partial(grade_submission, public=public_spec(checks))
     # The sandboxes' folders: never around the results, and short, since the kernel's IPC socket paths
     # inside them must fit in 107 bytes. Removed at the end, whatever happens short of SIGKILL.
     work_root = Path(tempfile.mkdtemp(prefix="cb-class-"))

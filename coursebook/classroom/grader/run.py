@@ -38,17 +38,19 @@ def written_response(nb) -> str:
 
 
 def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sandbox: bool = True,
-                     work_root: Path | None = None) -> SubmissionResult:
+                     work_root: Path | None = None, public: dict | None = None) -> SubmissionResult:
     """Run and grade one submission. Identity (`student`) and `fingerprint` are the caller's to set.
 
     The sandbox's folder is made in `work_root` (default: the system's temporary folder) and removed.
+    `public`: `public_spec(checks)` when the caller has it (the class loop builds it once, not in
+    every worker: its scrypt digests cost a quarter of a second).
     """
     started = time.monotonic()
     path = Path(path)
     result = SubmissionResult(student="", source=path.name, status=Status.GRADER_ERROR, sandboxed=sandbox,
                               tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks})
     try:
-        _grade(path, checks, limits, sandbox, result, work_root)
+        _grade(path, checks, limits, sandbox, result, work_root, public)
     except Exception as exc:  # the grader's own failure on this file: a row, and the class goes on
         result.status = Status.GRADER_ERROR
         result.detail = {"exception": type(exc).__name__, "error": str(exc)[:300],
@@ -60,7 +62,7 @@ def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sand
 
 
 def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, result: SubmissionResult,
-           work_root) -> None:
+           work_root, public: dict | None = None) -> None:
     nb, problem = read_submission(path)
     if nb is None:
         result.status, result.detail = problem
@@ -68,18 +70,20 @@ def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, resul
     result.written_response = written_response(nb)
     box = Sandbox.create(work_root)
     try:
-        answers, status, detail = _run(nb, checks, limits, box, sandboxed)
+        answers, status, detail = _run(nb, checks, limits, box, sandboxed, public)
     finally:
         box.remove()
     result.status, result.detail = status, detail
     _score(result, checks, answers, limits)
 
 
-def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool):
+def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool,
+         public: dict | None = None):
     """(answers or None, status, detail) of running `nb` in `box`."""
     (box.work / "checks").mkdir()
     spec = box.work / "checks" / f"{checks.exercise}.json"
-    spec.write_text(json.dumps(public_spec(checks)), encoding="utf-8")  # what the student's check() reads
+    public = public if public is not None else public_spec(checks)
+    spec.write_text(json.dumps(public), encoding="utf-8")  # what the student's check() reads
     notebook = box.work / "submission.ipynb"
     nbformat.write(nb, notebook)  # the student's own notebook, without the extraction cell and its nonce
     for made in (box.work / "checks", spec, notebook):
