@@ -8,7 +8,7 @@ Whatever a student hands in, reading it is bounded before any parser sees it:
   (validation costs tens of microseconds per cell: 720,000 tiny cells took 87 s and 2.5 GB);
 - JSON nested deeper than the parser can go is a refusal, not the grader's error;
 - a lone surrogate (a valid JSON escape that no UTF-8 file or kernel message can carry) becomes
-  U+FFFD, so the notebook can be written into its sandbox and run.
+  '?', so the notebook can be written into its sandbox and run.
 
 `read_submission` never raises.
 """
@@ -36,6 +36,7 @@ MAX_CELLS = 25_000
 MAX_CONTAINERS = 2_000_000
 """`{` and `[` in the file (an upper bound on JSON objects and lists, since strings count too)."""
 CHUNK = 1 << 20
+TOO_DEEP = {"reason": "schema", "where": "", "error": "JSON nested too deeply"}
 
 Problem = tuple[Status, dict]
 
@@ -91,8 +92,8 @@ class Snapshot:
 
 
 def unreadable(exc: OSError) -> Problem:
-    if isinstance(exc, NotAFile):
-        return Status.NOT_A_NOTEBOOK, {"reason": "not-a-file", "kind": exc.kind}
+    if isinstance(exc, NotAFile):  # the same row as the grader-run branch's read_submission gives
+        return Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file", "error": "not a regular file"}
     return Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file", "error": exc.strerror or str(exc)}
 
 
@@ -158,11 +159,12 @@ def parse_submission(raw: bytes):
     except UnicodeDecodeError as exc:
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "not-utf8", "byte": exc.start})
     if raw.count(b"{") + raw.count(b"[") > MAX_CONTAINERS:
-        return None, (Status.INVALID_NOTEBOOK, {"reason": "too-complex", "limit": MAX_CONTAINERS})
+        said = f"more than {MAX_CONTAINERS:,} JSON objects and lists, over what a notebook may hold"
+        return None, (Status.INVALID_NOTEBOOK, {"reason": "schema", "where": "", "error": said})
     try:
         data = json.loads(text)
-    except RecursionError:
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "too-deep"})
+    except RecursionError:  # nested deeper than any notebook is
+        return None, (Status.INVALID_NOTEBOOK, dict(TOO_DEEP))
     except ValueError as exc:
         return None, (
             Status.NOT_A_NOTEBOOK,
@@ -173,20 +175,18 @@ def parse_submission(raw: bytes):
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "no-cells"})
     if len(data["cells"]) > MAX_CELLS:
-        return None, (
-            Status.INVALID_NOTEBOOK,
-            {"reason": "too-many-cells", "limit": MAX_CELLS, "count": len(data["cells"])},
-        )
+        said = f"{len(data['cells']):,} cells, over the {MAX_CELLS:,} a notebook may hold"
+        return None, (Status.INVALID_NOTEBOOK, {"reason": "schema", "where": "cells", "error": said})
     try:
         with _quiet(get_logger()):  # nbformat logs each schema error; the row says it once
-            # nbformat.reads would parse the text again and validate twice; this is its own path, once
+            # nbformat.reads would parse the text again and validate twice: its own steps, once
             major, minor = nbformat.reader.get_version(data)
             if major not in nbformat.versions:
                 raise nbformat.reader.NBFormatError(f"unsupported nbformat version {major}")
             nb = nbformat.convert(nbformat.versions[major].to_notebook_json(data, minor=minor), 4)
             nbformat.validate(nb)
     except RecursionError:
-        return None, (Status.INVALID_NOTEBOOK, {"reason": "too-deep"})
+        return None, (Status.INVALID_NOTEBOOK, dict(TOO_DEEP))
     except Exception as exc:  # nbformat raises several unrelated types for schema problems
         where = "/".join(str(p) for p in getattr(exc, "absolute_path", []) or [])
         return None, (
@@ -201,11 +201,11 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _without_lone_surrogates(data):
     """The same JSON data with every lone surrogate (valid as a JSON escape, but no file, kernel
-    message or page can encode it) replaced by U+FFFD; pairs were joined by the parser already."""
+    message or page can encode it) replaced by '?'; pairs were joined by the parser already."""
     text = json.dumps(data, ensure_ascii=False)
     if not _LONE_SURROGATE.search(text):
         return data
-    return json.loads(_LONE_SURROGATE.sub("\ufffd", text))
+    return json.loads(_LONE_SURROGATE.sub("?", text))
 
 
 @contextmanager
