@@ -8,6 +8,7 @@
 - Lists each script once per page, and (through `templates/layout.html`) drops the theme's
   fontawesome.js, script preloads and the search index outside the search page.
 - After the build, cuts the icon webfonts down to the glyphs the site shows (`icon_fonts.py`).
+- Replaces the stored outputs' "Run this cell" line with a <noscript> note (the site runs the blocks).
 - Links each SVG figure to itself, so a phone reader can open it alone and zoom.
 - Fixes accessibility in generated markup: quiz question headings take the level after the
   section they sit in; the bibliography's list holds list items, not the deprecated doc-biblioentry.
@@ -74,6 +75,24 @@ def figure_links(body: str) -> str:
     return FIGURE_IMAGE.sub(r'\1<a class="cb-figure-link" href="\3">\2</a>', body)
 
 
+NOSCRIPT = re.compile(r'<p class="cb-noscript">.*?</p>')
+NO_JS = {"cb-quiz": "JavaScript is off in this browser, so these questions cannot be checked here: "
+                    "turn it on, or open this chapter as a notebook.",
+         "cb-explorer": "JavaScript is off in this browser, so this explorer's sliders do nothing here: "
+                        "turn it on, or open this chapter as a notebook."}
+
+
+def site_noscript(body: str) -> str:
+    """The stored outputs' "Run this cell" line is for notebook viewers; on the site it would be
+    false, so it becomes a note shown only when JavaScript is off."""
+    def note(match: re.Match) -> str:
+        block = body.rfind('class="cb-quiz"', 0, match.start()) > body.rfind('class="cb-explorer"', 0, match.start())
+        text = NO_JS["cb-quiz" if block else "cb-explorer"]
+        return f'<noscript><p class="cb-nojs">{text}</p></noscript>'
+
+    return NOSCRIPT.sub(note, body)
+
+
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     metadata = getattr(app.env, "nb_metadata", {}).get(pagename, {})
     metadata.get("js_files", {}).pop("ipywidgets_state", None)
@@ -81,7 +100,7 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
     if doctree is not None and has_maths(body):
         app.env.get_domain("math").data.setdefault("has_equations", {})[pagename] = True
     if "body" in context:
-        context["body"] = figure_links(bibliography_roles(quiz_heading_levels(body)))
+        context["body"] = site_noscript(figure_links(bibliography_roles(quiz_heading_levels(body))))
 
 
 def _one_of_each_script(app, pagename, templatename, context, doctree) -> None:

@@ -34,7 +34,7 @@ def test_invalid_input_never_counts():
 
 # ---- the quiz policy: sequences of attempts, the same file the browser's grader walks ----
 
-from coursebook.quiz.policy import POLICY, new_state, step  # noqa: E402
+from coursebook.quiz.policy import POLICY, new_state, statement, step  # noqa: E402
 
 
 def walk(question, steps):
@@ -71,8 +71,11 @@ def test_policy_is_the_stated_one():
     assert not any(POLICY["on_check"][verdict]["explain"] for verdict in ("incorrect", "partial", "invalid"))
     assert not POLICY["on_check"]["invalid"]["record"]
     assert POLICY["on_check"]["correct"]["explain"] and POLICY["show_answer"]["close"]
+    full = statement(hints=True, answer_boxes=True)
     for words in ("wrong answer", "hint", "Show answer", "best attempt", "cannot be read", "Enter"):
-        assert words in POLICY["statement"]
+        assert words in full
+    # said truly: no hint where no question has one, no Enter where there is no answer box
+    assert "hint" not in statement(hints=False, answer_boxes=False) and "Enter" not in statement(False, False)
 
 
 def test_step_never_modifies_the_old_state():
