@@ -9,7 +9,8 @@
   fontawesome.js, script preloads and the search index outside the search page.
 - After the build, cuts the icon webfonts down to the glyphs the site shows (`icon_fonts.py`).
 - Replaces the stored outputs' "Run this cell" line with a <noscript> note (the site runs the blocks).
-- Links each SVG figure to itself, so a phone reader can open it alone and zoom.
+- Links each SVG figure to a page of its own (`_images/<name>.html`) that shows it full size, so a
+  phone reader can read its text.
 - Fixes accessibility in generated markup: quiz question headings take the level after the
   section they sit in; the bibliography's list holds list items, not the deprecated doc-biblioentry.
 - Adds "Used in: ..." to every glossary entry, linking each page that cites the term.
@@ -71,8 +72,33 @@ FIGURE_IMAGE = re.compile(r'(<figure[^>]*>\s*)(<img [^>]*src="([^"]+\.svg)"[^>]*
 
 
 def figure_links(body: str) -> str:
-    """A figure's SVG opens on its own when tapped, where a phone can zoom it (the alt text names the link)."""
-    return FIGURE_IMAGE.sub(r'\1<a class="cb-figure-link" href="\3">\2</a>', body)
+    """A tap on a figure opens it full size on a page of its own (`figure_viewer`), where a phone
+    shows its text at the size it was drawn, to scroll across; the alt text names the link."""
+    return FIGURE_IMAGE.sub(
+        lambda m: (f'{m.group(1)}<a class="cb-figure-link" href="{m.group(3).removesuffix(".svg")}.html">{m.group(2)}'
+                   '<span class="cb-figure-hint">Open the figure full size</span></a>'), body)
+
+
+VIEWED_FIGURE = re.compile(r'<figure([^>]*)>\s*<a class="cb-figure-link" href="(?:[^"]*/)?([^"/]+)\.html"><img alt="([^"]*)"')
+
+
+def figure_viewer(name: str, alt: str, back: str) -> str:
+    """The full-size page for one figure (`_images/<name>.html`): the SVG at its drawn width."""
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Figure, full size</title>'
+            '<style>body{margin:0;padding:.5rem;font:1rem/1.5 system-ui,sans-serif;color:#222;background:#fff}'
+            'img{display:block;max-width:none;height:auto}a{color:#0a58ca}</style></head>'
+            f'<body><main><p><a href="{back}">Back to the chapter</a>. Scroll across to see the whole figure.</p>'
+            f'<img src="{name}.svg" alt="{alt}"></main></body></html>\n')
+
+
+def write_figure_viewers(body: str, pagename: str, outdir: Path) -> None:
+    folder = outdir / "_images"
+    folder.mkdir(parents=True, exist_ok=True)
+    for attributes, name, alt in VIEWED_FIGURE.findall(body):
+        figure_id = re.search(r'\sid="([^"]*)"', attributes)
+        back = f"../{pagename}.html" + (f"#{figure_id.group(1)}" if figure_id else "")
+        (folder / f"{name}.html").write_text(figure_viewer(name, alt, back), encoding="utf-8")
 
 
 NOSCRIPT = re.compile(r'<p class="cb-noscript">.*?</p>')
@@ -101,6 +127,8 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         app.env.get_domain("math").data.setdefault("has_equations", {})[pagename] = True
     if "body" in context:
         context["body"] = site_noscript(figure_links(bibliography_roles(quiz_heading_levels(body))))
+        if app.builder.format == "html":
+            write_figure_viewers(context["body"], pagename, Path(app.outdir))
 
 
 def _one_of_each_script(app, pagename, templatename, context, doctree) -> None:
