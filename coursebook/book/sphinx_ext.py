@@ -11,6 +11,7 @@
 - Replaces the stored outputs' "Run this cell" line with a <noscript> note (the site runs the blocks).
 - Links each SVG figure to a page of its own (`_images/<name>.html`) that shows it full size, so a
   phone reader can read its text.
+- In the instructor edition, adds each question's answer key for print (`print_answers.py`).
 - Fixes accessibility in generated markup: quiz question headings take the level after the
   section they sit in; the bibliography's list holds list items, not the deprecated doc-biblioentry.
 - Adds "Used in: ..." to every glossary entry, linking each page that cites the term.
@@ -27,6 +28,7 @@ from sphinx.util import logging
 
 from ..views.static import ASSETS
 from .icon_fonts import write_subsets
+from .print_answers import add_print_answers
 
 TEMPLATES = Path(__file__).parent / "templates"
 HEADING = re.compile(r'<h([1-6])(\s[^>]*)?>(.*?)</h\1>', re.S)
@@ -119,6 +121,11 @@ def site_noscript(body: str) -> str:
     return NOSCRIPT.sub(note, body)
 
 
+def instructor_edition(app) -> bool:
+    """The instructor edition is the one whose contents include the solved exercises (answers/)."""
+    return any(doc.startswith("answers/") for doc in app.env.found_docs)
+
+
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     metadata = getattr(app.env, "nb_metadata", {}).get(pagename, {})
     metadata.get("js_files", {}).pop("ipywidgets_state", None)
@@ -127,6 +134,8 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         app.env.get_domain("math").data.setdefault("has_equations", {})[pagename] = True
     if "body" in context:
         context["body"] = site_noscript(figure_links(bibliography_roles(quiz_heading_levels(body))))
+        if instructor_edition(app):
+            context["body"] = add_print_answers(context["body"])
         if app.builder.format == "html":
             write_figure_viewers(context["body"], pagename, Path(app.outdir))
 

@@ -427,3 +427,25 @@ def test_payload_policy_is_not_said_twice():
     assert html.count('class="cb-policy"') == blocks
     payload = json.loads(re.search(r'class="cb-payload">(.*?)</script>', html).group(1).replace("<\\/", "</"))
     assert payload["policy"]["show_answer"]["after_hint"] is True
+
+
+def test_the_instructor_edition_prints_the_answers(browser, site_url):
+    """The instructor edition's pages are the student pages plus the answer key (print_answers.py,
+    applied by the build): served that way here, each question prints its answer; the screen
+    shows none."""
+    from coursebook.book.print_answers import add_print_answers
+
+    path = "book/quiz-demo.html"
+    instructor = add_print_answers((SITE / path).read_text())
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        context.route(f"{site_url}/{path}", lambda route: route.fulfill(body=instructor, content_type="text/html"))
+        page = context.new_page()
+        page.goto(f"{site_url}/{path}", wait_until="load")
+        page.wait_for_selector(".cb-quiz.cb-ready")
+        count = "() => [...document.querySelectorAll('.cb-question')].filter(q => /Answer:/.test(q.innerText)).length"
+        assert page.evaluate(count) == 0
+        page.emulate_media(media="print")
+        assert page.evaluate(count) == page.locator(".cb-question").count() == 6
+    finally:
+        context.close()
