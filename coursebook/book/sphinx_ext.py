@@ -11,6 +11,7 @@
 - Replaces the stored outputs' "Run this cell" line with a <noscript> note (the site runs the blocks).
 - Links each SVG figure to a page of its own (`_images/<name>.html`) that shows it full size, so a
   phone reader can read its text.
+- Puts soft hyphens in table cells' long words (`table_hyphens.py`): a phone breaks them with a hyphen.
 - In the instructor edition, adds each question's answer key for print (`print_answers.py`).
 - Fixes accessibility in generated markup: quiz question headings take the level after the
   section they sit in; the bibliography's list holds list items, not the deprecated doc-biblioentry.
@@ -29,6 +30,7 @@ from sphinx.util import logging
 from ..views.static import ASSETS
 from .icon_fonts import write_subsets
 from .print_answers import add_print_answers
+from .table_hyphens import soft_hyphens
 
 TEMPLATES = Path(__file__).parent / "templates"
 HEADING = re.compile(r'<h([1-6])(\s[^>]*)?>(.*?)</h\1>', re.S)
@@ -133,7 +135,7 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
     if doctree is not None and has_maths(body):
         app.env.get_domain("math").data.setdefault("has_equations", {})[pagename] = True
     if "body" in context:
-        context["body"] = site_noscript(figure_links(bibliography_roles(quiz_heading_levels(body))))
+        context["body"] = soft_hyphens(site_noscript(figure_links(bibliography_roles(quiz_heading_levels(body)))))
         if instructor_edition(app):
             context["body"] = add_print_answers(context["body"])
         if app.builder.format == "html":

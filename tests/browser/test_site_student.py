@@ -119,7 +119,9 @@ const lines = node => {  // distinct line tops of a text range
 const words = root => {  // every word of the text nodes under root, with the number of lines it covers
   const out = [], walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    for (const m of node.textContent.matchAll(/[^\\s\\-\u2010-\u2014\\/]+/g)) {  // a break after a hyphen or dash is fine
+    if (node.parentElement.closest('code')) continue;  // an identifier may break anywhere
+    // a break after a soft hyphen shows a hyphen: the pieces between them count as words
+    for (const m of node.textContent.matchAll(/[^\\s\\-\u00ad\u2010-\u2014\\/]+/g)) {  // a break after a hyphen or dash is fine
       const range = document.createRange(); range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
       const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
       out.push([m[0], tops.size]);
