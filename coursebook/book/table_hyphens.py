@@ -1,6 +1,6 @@
 """Soft hyphens in the long words of the site's table cells.
 
-On a phone a four-column table has about 85 px a column, less than "constituencies" needs. A browser
+On a phone a table of four columns or more has about 85 px a column, less than "constituencies" needs. A browser
 without a hyphenation dictionary (Chromium on Linux, among others) then either widens the table
 past the screen or, with `overflow-wrap: anywhere`, breaks the word anywhere and without a hyphen
 ("Dime/nsion"). A soft hyphen (U+00AD) is invisible unless the line breaks there, and then shows
@@ -54,6 +54,18 @@ def _cell(content: str) -> str:
     return "".join(out)
 
 
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+FIRST_ROW = re.compile(r"<tr\b.*?</tr>", re.S)
+MIN_COLUMNS = 4  # narrower tables fit a phone with whole words; hyphens there would only narrow columns
+
+
+def _table(table: str) -> str:
+    row = FIRST_ROW.search(table)
+    if row is None or len(re.findall(r"<t[dh]\b", row.group(0))) < MIN_COLUMNS:
+        return table
+    return CELL.sub(lambda m: m.group(1) + _cell(m.group(2)) + m.group(3), table)
+
+
 def soft_hyphens(body: str) -> str:
-    """Every table cell's long words with soft hyphens where they may break."""
-    return CELL.sub(lambda m: m.group(1) + _cell(m.group(2)) + m.group(3), body)
+    """The long words in the cells of wide tables (four columns or more), with soft hyphens."""
+    return TABLE.sub(lambda m: _table(m.group(0)), body)
