@@ -13,11 +13,15 @@ import json
 import re
 
 PAYLOAD = re.compile(r'<script type="application/json" class="cb-payload">(.*?)</script>', re.S)
-SECTION = re.compile(r'(<section class="cb-question" id="[^"]*" data-qid="([^"]*)" data-type="([^"]*)".*?)'
-                     r'(<div class="cb-explanation"></div>)(</section>)', re.S)
-OPTION = re.compile(r'<label class="cb-option" for="[^"]*"><input [^>]*value="([^"]*)"[^>]*> <span>(.*?)</span></label>', re.S)
-ITEM = re.compile(r'<li class="cb-order-item" data-item="(\d+)"><span class="cb-item-text">(.*?)</span>', re.S)
-MATCH_ROW = re.compile(r'<div class="cb-match-row"><label [^>]*>(.*?)</label> <select [^>]*>(.*?)</select>', re.S)
+SECTION = re.compile(r'(<section class="cb-question" id="[^"]*" data-qid="([^"]*)" '
+                     r'data-type="([^"]*)".*?)(<div class="cb-explanation"></div>)(</section>)',
+                     re.S)
+OPTION = re.compile(r'<label class="cb-option" for="[^"]*">'
+                    r'<input [^>]*value="([^"]*)"[^>]*> <span>(.*?)</span></label>', re.S)
+ITEM = re.compile(r'<li class="cb-order-item" data-item="(\d+)">'
+                  r'<span class="cb-item-text">(.*?)</span>', re.S)
+MATCH_ROW = re.compile(r'<div class="cb-match-row"><label [^>]*>(.*?)</label> '
+                       r'<select [^>]*>(.*?)</select>', re.S)
 CHOICE = re.compile(r'<option value="(\d+)">(.*?)</option>')
 UNITS = re.compile(r'<label class="cb-input-label"[^>]*>Your answer \(([^)]*)\)</label>')
 
@@ -64,8 +68,9 @@ def add_print_answers(body: str) -> str:
         if spec is None:
             return match.group(0)
         answer = answer_html(spec, match.group(1))
-        said = (f"<p><strong>Answer:</strong></p>{answer}" if answer.startswith(("<ol>", "<ul>"))
-                else f"<p><strong>Answer:</strong> {answer}</p>" if answer else "<p><strong>Answer:</strong></p>")
+        label = "<strong>Answer:</strong>"
+        said = (f"<p>{label}</p>{answer}" if answer.startswith(("<ol>", "<ul>"))
+                else f"<p>{label} {answer}</p>" if answer else f"<p>{label}</p>")
         return (f'{match.group(1)}{match.group(4)}<div class="cb-print-answer" hidden>'
                 f'{said}{spec.get("explanation", "")}</div>{match.group(5)}')
 

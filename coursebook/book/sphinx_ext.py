@@ -8,10 +8,10 @@
 - Lists each script once per page, and (through `templates/layout.html`) drops the theme's
   fontawesome.js, script preloads and the search index outside the search page.
 - After the build, cuts the icon webfonts down to the glyphs the site shows (`icon_fonts.py`).
-- Replaces the stored outputs' "Run this cell" line with a <noscript> note (the site runs the blocks).
+- Replaces the stored outputs' "Run this cell" line with a <noscript> note (the site runs them).
 - Links each SVG figure to a page of its own (`_images/<name>.html`) that shows it full size, so a
   phone reader can read its text.
-- Puts soft hyphens in table cells' long words (`table_hyphens.py`): a phone breaks them with a hyphen.
+- Puts soft hyphens in wide tables' long words (`table_hyphens.py`): a phone shows the hyphen.
 - In the instructor edition, adds each question's answer key for print (`print_answers.py`).
 - Fixes accessibility in generated markup: quiz question headings take the level after the
   section they sit in; the bibliography's list holds list items, not the deprecated doc-biblioentry.
@@ -79,20 +79,24 @@ def figure_links(body: str) -> str:
     """A tap on a figure opens it full size on a page of its own (`figure_viewer`), where a phone
     shows its text at the size it was drawn, to scroll across; the alt text names the link."""
     return FIGURE_IMAGE.sub(
-        lambda m: (f'{m.group(1)}<a class="cb-figure-link" href="{m.group(3).removesuffix(".svg")}.html">{m.group(2)}'
+        lambda m: (f'{m.group(1)}<a class="cb-figure-link" '
+                   f'href="{m.group(3).removesuffix(".svg")}.html">{m.group(2)}'
                    '<span class="cb-figure-hint">Open the figure full size</span></a>'), body)
 
 
-VIEWED_FIGURE = re.compile(r'<figure([^>]*)>\s*<a class="cb-figure-link" href="(?:[^"]*/)?([^"/]+)\.html"><img alt="([^"]*)"')
+VIEWED_FIGURE = re.compile(r'<figure([^>]*)>\s*<a class="cb-figure-link" '
+                           r'href="(?:[^"]*/)?([^"/]+)\.html"><img alt="([^"]*)"')
 
 
 def figure_viewer(name: str, alt: str, back: str) -> str:
     """The full-size page for one figure (`_images/<name>.html`): the SVG at its drawn width."""
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Figure, full size</title>'
-            '<style>body{margin:0;padding:.5rem;font:1rem/1.5 system-ui,sans-serif;color:#222;background:#fff}'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<title>Figure, full size</title><style>body{margin:0;padding:.5rem;'
+            'font:1rem/1.5 system-ui,sans-serif;color:#222;background:#fff}'
             'img{display:block;max-width:none;height:auto}a{color:#0a58ca}</style></head>'
-            f'<body><main><p><a href="{back}">Back to the chapter</a>. Scroll across to see the whole figure.</p>'
+            f'<body><main><p><a href="{back}">Back to the chapter</a>. '
+            'Scroll across to see the whole figure.</p>'
             f'<img src="{name}.svg" alt="{alt}"></main></body></html>\n')
 
 
@@ -108,16 +112,17 @@ def write_figure_viewers(body: str, pagename: str, outdir: Path) -> None:
 NOSCRIPT = re.compile(r'<p class="cb-noscript">.*?</p>')
 NO_JS = {"cb-quiz": "JavaScript is off in this browser, so these questions cannot be checked here: "
                     "turn it on, or open this chapter as a notebook.",
-         "cb-explorer": "JavaScript is off in this browser, so this explorer's sliders do nothing here: "
-                        "turn it on, or open this chapter as a notebook."}
+         "cb-explorer": "JavaScript is off in this browser, so this explorer's sliders do nothing "
+                        "here: turn it on, or open this chapter as a notebook."}
 
 
 def site_noscript(body: str) -> str:
     """The stored outputs' "Run this cell" line is for notebook viewers; on the site it would be
     false, so it becomes a note shown only when JavaScript is off."""
     def note(match: re.Match) -> str:
-        block = body.rfind('class="cb-quiz"', 0, match.start()) > body.rfind('class="cb-explorer"', 0, match.start())
-        text = NO_JS["cb-quiz" if block else "cb-explorer"]
+        before = body[:match.start()]
+        quiz = before.rfind('class="cb-quiz"') > before.rfind('class="cb-explorer"')
+        text = NO_JS["cb-quiz" if quiz else "cb-explorer"]
         return f'<noscript><p class="cb-nojs">{text}</p></noscript>'
 
     return NOSCRIPT.sub(note, body)
@@ -135,7 +140,8 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
     if doctree is not None and has_maths(body):
         app.env.get_domain("math").data.setdefault("has_equations", {})[pagename] = True
     if "body" in context:
-        context["body"] = soft_hyphens(site_noscript(figure_links(bibliography_roles(quiz_heading_levels(body)))))
+        body = figure_links(bibliography_roles(quiz_heading_levels(body)))
+        context["body"] = soft_hyphens(site_noscript(body))
         if instructor_edition(app):
             context["body"] = add_print_answers(context["body"])
         if app.builder.format == "html":

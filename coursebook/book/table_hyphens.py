@@ -1,6 +1,7 @@
 """Soft hyphens in the long words of the site's table cells.
 
-On a phone a table of four columns or more has about 85 px a column, less than "constituencies" needs. A browser
+On a phone a table of four columns or more has about 85 px a column, less than "constituencies"
+needs. A browser
 without a hyphenation dictionary (Chromium on Linux, among others) then either widens the table
 past the screen or, with `overflow-wrap: anywhere`, breaks the word anywhere and without a hyphen
 ("Dime/nsion"). A soft hyphen (U+00AD) is invisible unless the line breaks there, and then shows
@@ -56,7 +57,7 @@ def _cell(content: str) -> str:
 
 TABLE = re.compile(r"<table\b.*?</table>", re.S)
 FIRST_ROW = re.compile(r"<tr\b.*?</tr>", re.S)
-MIN_COLUMNS = 4  # narrower tables fit a phone with whole words; hyphens there would only narrow columns
+MIN_COLUMNS = 4  # narrower tables fit a phone with whole words; hyphens would only narrow columns
 
 
 def _table(table: str) -> str:

@@ -104,8 +104,10 @@ def _matching(question, seed: int) -> str:
         rows.append(f'<div class="cb-match-row"><label for="{control_id}">{to_inline_html(pair.left)}</label> '
                     f'<select id="{control_id}" data-pair="{index}"><option value="">Choose a match</option>{options}</select></div>')
     # Printed only (print stylesheet): a select shows one choice on paper, so the choices are listed.
-    listed = "".join(f"<li>{_e(plain_text(choices[index]))}</li>" for index in question.choice_order(seed))
-    return (f'<div class="cb-match" role="group" aria-labelledby="cb-{_e(question.id)}-prompt">{"".join(rows)}</div>'
+    listed = "".join(f"<li>{_e(plain_text(choices[index]))}</li>"
+                     for index in question.choice_order(seed))
+    group = f'<div class="cb-match" role="group" aria-labelledby="cb-{_e(question.id)}-prompt">'
+    return (f'{group}{"".join(rows)}</div>'
             f'<div class="cb-print-choices" hidden><p>Choices:</p><ul>{listed}</ul></div>')
 
 
@@ -176,8 +178,8 @@ def quiz_html(bank, questions, seed: int = 0, instance: int = 1) -> str:
 def policy_html(questions) -> str:
     """The policy once per block, short: one line, with the full text one click away. It speaks of
     hints and answer boxes only when the block has them."""
-    full = statement(hints=any(has_hint(question) for question in questions),
-                     answer_boxes=any(question.type in ("numeric", "text") for question in questions))
+    boxes = any(question.type in ("numeric", "text") for question in questions)
+    full = statement(hints=any(has_hint(question) for question in questions), answer_boxes=boxes)
     return (f'<details class="cb-policy"><summary>{_e(POLICY["statement"]["summary"])}</summary>'
             f"<p>{_e(full)}</p></details>")
 

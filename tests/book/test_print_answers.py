@@ -1,4 +1,4 @@
-"""The instructor edition's printed answer key (coursebook/book/print_answers.py), on built pages."""
+"""The instructor edition's printed answer key (book/print_answers.py), on built pages."""
 
 import json
 import re
@@ -6,7 +6,8 @@ import re
 from coursebook.book.print_answers import add_print_answers
 from tests.browser.conftest import SITE
 
-KEY = re.compile(r'<section class="cb-question"[^>]*data-qid="([^"]*)".*?<div class="cb-print-answer" hidden>(.*?)</div></section>', re.S)
+KEY = re.compile(r'<section class="cb-question"[^>]*data-qid="([^"]*)".*?'
+                 r'<div class="cb-print-answer" hidden>(.*?)</div></section>', re.S)
 
 
 def test_every_question_gets_its_answer():

@@ -4,9 +4,11 @@ from coursebook.book.table_hyphens import SOFT_HYPHEN, soft_hyphens
 
 
 def test_long_words_in_cells_get_soft_hyphens_and_nothing_else_changes():
-    body = ('<p>constituencies</p><table><tr><th class="head">Dimension</th><th>a</th><th>b</th><th>c</th></tr>'
+    body = ('<p>constituencies</p><table><tr><th class="head">Dimension</th>'
+            '<th>a</th><th>b</th><th>c</th></tr>'
             '<tr><td><p>Domestic constituencies <code class="literal">compliance_cost</code> '
-            '<span class="math notranslate nohighlight">\\(\\text{vulnerability}\\)</span> 2021 <a href="x">link</a></p></td></tr></table>')
+            '<span class="math notranslate nohighlight">\\(\\text{vulnerability}\\)</span> 2021 '
+            '<a href="x">link</a></p></td></tr></table>')
     out = soft_hyphens(body)
     assert out.replace(SOFT_HYPHEN, "") == body  # only soft hyphens are added
     assert "<p>constituencies</p>" in out  # prose outside tables is left to the browser
@@ -19,5 +21,6 @@ def test_long_words_in_cells_get_soft_hyphens_and_nothing_else_changes():
 def test_short_words_and_narrow_tables_are_left_whole():
     wide = "<table><tr><td>the Taliban and Pakistan</td><td>a</td><td>b</td><td>c</td></tr></table>"
     assert soft_hyphens(wide) == wide
-    narrow = "<table><tr><th>Dimension</th><th>Western governments</th><th>Pakistan</th></tr></table>"
+    narrow = ("<table><tr><th>Dimension</th><th>Western governments</th>"
+              "<th>Pakistan</th></tr></table>")
     assert soft_hyphens(narrow) == narrow
