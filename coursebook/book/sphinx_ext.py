@@ -10,7 +10,11 @@
 - Lists each script once per page, and (through `templates/layout.html`) drops the theme's
   fontawesome.js, script preloads and the search index outside the search page.
 - After the build, cuts the icon webfonts down to the glyphs the site shows (`icon_fonts.py`).
-- Links each SVG figure to itself, so a phone reader can open it alone and zoom.
+- Replaces the stored outputs' "Run this cell" line with a <noscript> note (the site runs them).
+- Links each SVG figure to a page of its own (`_images/<name>.html`) that shows it full size, so a
+  phone reader can read its text.
+- Puts soft hyphens in wide tables' long words (`table_hyphens.py`): a phone shows the hyphen.
+- In the instructor edition, adds each question's answer key for print (`print_answers.py`).
 - Fixes accessibility in generated markup: quiz question headings take the level after the
   section they sit in; the bibliography's list holds list items, not the deprecated doc-biblioentry.
 - Adds "Used in: ..." to every glossary entry, linking each page that cites the term.
@@ -27,6 +31,8 @@ from sphinx.util import logging
 
 from ..views import bundle
 from .icon_fonts import write_subsets
+from .print_answers import add_print_answers
+from .table_hyphens import soft_hyphens
 
 TEMPLATES = Path(__file__).parent / "templates"
 HEADING = re.compile(r'<h([1-6])(\s[^>]*)?>(.*?)</h\1>', re.S)
@@ -83,8 +89,61 @@ FIGURE_IMAGE = re.compile(r'(<figure[^>]*>\s*)(<img [^>]*src="([^"]+\.svg)"[^>]*
 
 
 def figure_links(body: str) -> str:
-    """A figure's SVG opens on its own when tapped, where a phone can zoom it (the alt text names the link)."""
-    return FIGURE_IMAGE.sub(r'\1<a class="cb-figure-link" href="\3">\2</a>', body)
+    """A tap on a figure opens it full size on a page of its own (`figure_viewer`), where a phone
+    shows its text at the size it was drawn, to scroll across; the alt text names the link."""
+    return FIGURE_IMAGE.sub(
+        lambda m: (f'{m.group(1)}<a class="cb-figure-link" '
+                   f'href="{m.group(3).removesuffix(".svg")}.html">{m.group(2)}'
+                   '<span class="cb-figure-hint">Open the figure full size</span></a>'), body)
+
+
+VIEWED_FIGURE = re.compile(r'<figure([^>]*)>\s*<a class="cb-figure-link" '
+                           r'href="(?:[^"]*/)?([^"/]+)\.html"><img alt="([^"]*)"')
+
+
+def figure_viewer(name: str, alt: str, back: str) -> str:
+    """The full-size page for one figure (`_images/<name>.html`): the SVG at its drawn width."""
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<title>Figure, full size</title><style>body{margin:0;padding:.5rem;'
+            'font:1rem/1.5 system-ui,sans-serif;color:#222;background:#fff}'
+            'img{display:block;max-width:none;height:auto}a{color:#0a58ca}</style></head>'
+            f'<body><main><p><a href="{back}">Back to the chapter</a>. '
+            'Scroll across to see the whole figure.</p>'
+            f'<img src="{name}.svg" alt="{alt}"></main></body></html>\n')
+
+
+def write_figure_viewers(body: str, pagename: str, outdir: Path) -> None:
+    folder = outdir / "_images"
+    folder.mkdir(parents=True, exist_ok=True)
+    for attributes, name, alt in VIEWED_FIGURE.findall(body):
+        figure_id = re.search(r'\sid="([^"]*)"', attributes)
+        back = f"../{pagename}.html" + (f"#{figure_id.group(1)}" if figure_id else "")
+        (folder / f"{name}.html").write_text(figure_viewer(name, alt, back), encoding="utf-8")
+
+
+NOSCRIPT = re.compile(r'<p class="cb-noscript">.*?</p>')
+NO_JS = {"cb-quiz": "JavaScript is off in this browser, so these questions cannot be checked here: "
+                    "turn it on, or open this chapter as a notebook.",
+         "cb-explorer": "JavaScript is off in this browser, so this explorer's sliders do nothing "
+                        "here: turn it on, or open this chapter as a notebook."}
+
+
+def site_noscript(body: str) -> str:
+    """The stored outputs' "Run this cell" line is for notebook viewers; on the site it would be
+    false, so it becomes a note shown only when JavaScript is off."""
+    def note(match: re.Match) -> str:
+        before = body[:match.start()]
+        quiz = before.rfind('class="cb-quiz"') > before.rfind('class="cb-explorer"')
+        text = NO_JS["cb-quiz" if quiz else "cb-explorer"]
+        return f'<noscript><p class="cb-nojs">{text}</p></noscript>'
+
+    return NOSCRIPT.sub(note, body)
+
+
+def instructor_edition(app) -> bool:
+    """The instructor edition is the one whose contents include the solved exercises (answers/)."""
+    return any(doc.startswith("answers/") for doc in app.env.found_docs)
 
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:
@@ -94,7 +153,12 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
     if doctree is not None and has_maths(body):
         app.env.get_domain("math").data.setdefault("has_equations", {})[pagename] = True
     if "body" in context:
-        context["body"] = figure_links(bibliography_roles(quiz_heading_levels(body)))
+        body = figure_links(bibliography_roles(quiz_heading_levels(body)))
+        context["body"] = soft_hyphens(site_noscript(body))
+        if instructor_edition(app):
+            context["body"] = add_print_answers(context["body"])
+        if app.builder.format == "html":
+            write_figure_viewers(context["body"], pagename, Path(app.outdir))
 
 
 def _one_of_each_script(app, pagename, templatename, context, doctree) -> None:

@@ -17,7 +17,7 @@ from ..errors import UnknownQuestionType
 from ..quiz.answers import MESSAGES
 from ..models.explorers import Explorer, fill
 from ..quiz.markup import plain_text, to_html, to_inline_html
-from ..quiz.policy import POLICY
+from ..quiz.policy import POLICY, has_hint, statement
 from .bundle import ASSETS  # noqa: F401 - the browser assets' folder, for callers of this module
 
 VERDICT_LABELS = {"correct": "Correct.", "partial": "Partly right.", "incorrect": "Not yet.", "invalid": "Can't check that."}
@@ -109,7 +109,12 @@ def _matching(question, seed: int) -> str:
         control_id = f"cb-{question.id}-m{index}"
         rows.append(f'<div class="cb-match-row"><label for="{control_id}">{to_inline_html(pair.left)}</label> '
                     f'<select id="{control_id}" data-pair="{index}"><option value="">Choose a match</option>{options}</select></div>')
-    return f'<div class="cb-match" role="group" aria-labelledby="cb-{_e(question.id)}-prompt">{"".join(rows)}</div>'
+    # Printed only (print stylesheet): a select shows one choice on paper, so the choices are listed.
+    listed = "".join(f"<li>{_e(plain_text(choices[index]))}</li>"
+                     for index in question.choice_order(seed))
+    group = f'<div class="cb-match" role="group" aria-labelledby="cb-{_e(question.id)}-prompt">'
+    return (f'{group}{"".join(rows)}</div>'
+            f'<div class="cb-print-choices" hidden><p>Choices:</p><ul>{listed}</ul></div>')
 
 
 def _controls(question, seed: int) -> tuple[str, str]:
@@ -171,12 +176,20 @@ def quiz_html(bank, questions, seed: int = 0, instance: int = 1) -> str:
         f'<div class="cb-quiz" id="{_e(block_id)}" data-bank="{_e(bank.bank)}">'
         f'<script type="application/json" class="cb-payload">{_json(payload)}</script>'
         f'<p class="cb-noscript">{_e(RUN_THIS_CELL)}</p>'
-        f"{body}"
-        f'<p class="cb-policy">{_e(POLICY["statement"])}</p>'
+        f"{body}{policy_html(questions)}"
         f'<div class="cb-footer"><p class="cb-score" aria-live="polite">{_e(bank.title)}: '
         f'<span class="cb-score-value">0</span> of {bank.total_points:g} points</p></div>'
         "</div>"
     )
+
+
+def policy_html(questions) -> str:
+    """The policy once per block, short: one line, with the full text one click away. It speaks of
+    hints and answer boxes only when the block has them."""
+    boxes = any(question.type in ("numeric", "text") for question in questions)
+    full = statement(hints=any(has_hint(question) for question in questions), answer_boxes=boxes)
+    return (f'<details class="cb-policy"><summary>{_e(POLICY["statement"]["summary"])}</summary>'
+            f"<p>{_e(full)}</p></details>")
 
 
 def _suffix_ids(markup: str, suffix: str) -> str:

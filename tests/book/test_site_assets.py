@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from coursebook.book.sphinx_ext import bibliography_roles, figure_links, quiz_heading_levels
+from coursebook.book.sphinx_ext import (bibliography_roles, figure_links, quiz_heading_levels,
+                                        write_figure_viewers)
 from tests.conftest import ROOT
 
 SITE = ROOT / "_build" / "html"
@@ -90,9 +91,13 @@ def test_bibliography_entries_are_list_items():
     assert bibliography_roles('<div role="doc-biblioentry">') == '<div role="listitem">'
 
 
-def test_svg_figures_open_alone():
+def test_svg_figures_open_alone(tmp_path):
     linked = figure_links('<figure class="align-default" id="f">\n<img alt="A chart" src="../_images/x.svg" />')
-    assert '<a class="cb-figure-link" href="../_images/x.svg"><img alt="A chart"' in linked
+    assert '<a class="cb-figure-link" href="../_images/x.html"><img alt="A chart"' in linked
+    write_figure_viewers(linked, "book/ch9", tmp_path)
+    viewer = (tmp_path / "_images" / "x.html").read_text()
+    assert '<img src="x.svg" alt="A chart">' in viewer and 'href="../book/ch9.html#f"' in viewer
+    assert 'name="viewport" content="width=device-width' in viewer
     html = pages()["book/ch1-leverage-theory.html"]
     assert html.count('class="cb-figure-link"') >= 3 and ".png" not in "".join(re.findall(r'<figure.*?</figure>', html, re.S))
 
