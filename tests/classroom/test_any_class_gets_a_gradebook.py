@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coursebook.classroom.exercise.assignment import Assignment
+from coursebook.classroom.grader.cleanup import remove_tree
 from coursebook.classroom.grader.classroom import grade_all
 from coursebook.classroom.grader.collect import collect
 from tests.classroom.fakes import reading_grade
@@ -155,12 +156,14 @@ def test_any_folder_gets_one_row_per_file(tmp_path_factory, files):
             progress=False,
             grade=reading_grade,
         )
+        assert len(rows) == expected
+        assert len(gradebook_rows(out)) == expected
+        assert len(list((out / "feedback").glob("*.html"))) == expected
     finally:
         for listener in sockets:
             listener.close()
-    assert len(rows) == expected
-    assert len(gradebook_rows(out)) == expected
-    assert len(list((out / "feedback").glob("*.html"))) == expected
+        # pytest's own clean-up of old temporary folders recurses per level: leave no deep tree
+        remove_tree(base)
     assert all(
         row.result.total == 0 for row in rows
     )  # reading_grade credits nothing: no row invents points
