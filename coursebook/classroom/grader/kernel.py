@@ -8,9 +8,11 @@ a watchdog thread that kills the whole sandbox, whatever the kernel does with in
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -21,7 +23,8 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 from .limits import Limits
-from .sandbox import ENVIRONMENT, Sandbox, reachable_by_anyone, readable_roots
+from .sandbox import (ENVIRONMENT, INSIDE_CONNECTION, INSIDE_IPC, Sandbox, layout, reachable_by_anyone,
+                      readable_roots)
 
 KERNEL_NAME = "coursebook-grading"
 LAUNCHER = Path(__file__).with_name("kernel_launch.py")
@@ -44,27 +47,75 @@ def _threads_of(uid: int) -> int:
     return count
 
 
+class LinkedKernelManager(AsyncKernelManager):
+    """Connects through hard links, in a folder of the grader's own, to the sockets the kernel binds.
+
+    Made as the kernel binds them, before any of the student's code runs; a socket the kernel later
+    replaces (by a link to a host socket, say) is never followed: the grader's link still names the
+    old socket, and ZeroMQ's reconnections find it closed.
+    """
+
+    def __init__(self, *args, runtime: Path, startup_seconds: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.runtime, self.startup_seconds = runtime, startup_seconds
+
+    async def _async_post_start_kernel(self, **kwargs) -> None:  # launched; nothing connected yet
+        await self.link_sockets()
+        await super()._async_post_start_kernel(**kwargs)
+
+    async def link_sockets(self) -> None:
+        """Wait until the kernel has bound its five sockets (or stopped), linking each as it comes."""
+        wanted = {f"{os.path.basename(self.ip)}-{port}" for port in
+                  (self.shell_port, self.iopub_port, self.stdin_port, self.control_port, self.hb_port)}
+        private = Path(self.ip).parent
+        deadline = time.monotonic() + self.startup_seconds
+        while wanted and time.monotonic() < deadline:
+            for name in sorted(wanted):
+                try:
+                    if stat.S_ISSOCK(os.lstat(self.runtime / name).st_mode):
+                        os.link(self.runtime / name, private / name, follow_symlinks=False)
+                        wanted.discard(name)
+                except FileNotFoundError:
+                    pass
+            if wanted:
+                if self.provisioner is None or await self.provisioner.poll() is not None:
+                    return  # the kernel stopped before binding: nbclient reports it
+                await asyncio.sleep(0.005)
+
+
 def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKernelManager:
     """A kernel manager whose kernel starts inside `box` (or, unsandboxed, only under rlimits)."""
-    python = os.path.join(sys.prefix, "bin", "python")  # the venv's python: its site-packages follow
     # Unsandboxed (e.g. a container without namespaces), the kernel still drops to its own uid when that
     # uid can read the interpreter (not so for a Python under a private /root): the answer key and the
     # grader's files then stay unreadable to it.
     uid = box.uid if sandboxed or reachable_by_anyone(readable_roots()) else None
     processes = limits.max_processes if uid is not None else _threads_of(os.getuid()) + limits.max_processes
-    launch = [python, str(LAUNCHER), str(uid) if uid is not None else "-", str(limits.memory_mb),
-              str(processes), str(limits.max_file_mb), "-f", "{connection_file}"]
-    argv = box.command(launch, tmp_bytes=limits.max_file_mb * 2**20) if sandboxed else launch
-    spec = {"argv": argv, "display_name": "Python 3 (grading)", "language": "python", "interrupt_mode": "message",
-            "env": {} if sandboxed else {**ENVIRONMENT, "HOME": str(box.home), "IPYTHONDIR": str(box.home / ".ipython"),
-                                         "MPLCONFIGDIR": str(box.home / ".matplotlib")}}
+    rest = [str(uid) if uid is not None else "-", str(limits.memory_mb), str(processes), str(limits.max_file_mb)]
+    spec_env: dict = {}
+    if sandboxed:
+        view = layout()
+        launch = [view.python, view.inside(LAUNCHER), *rest, INSIDE_IPC, "-f", INSIDE_CONNECTION]
+        argv = box.command(launch, tmp_bytes=limits.max_file_mb * 2**20, memory_mb=limits.memory_mb,
+                           connection_file="{connection_file}")
+    else:
+        python = os.path.join(sys.prefix, "bin", "python")  # the venv's python: its site-packages follow
+        argv = [python, str(LAUNCHER), *rest, "-", "-f", "{connection_file}"]
+        spec_env = {**ENVIRONMENT, "HOME": str(box.home), "IPYTHONDIR": str(box.home / ".ipython"),
+                    "MPLCONFIGDIR": str(box.home / ".matplotlib")}
+    spec = {"argv": argv, "display_name": "Python 3 (grading)", "language": "python",
+            "interrupt_mode": "message", "env": spec_env}
     spec_dir = box.root / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True)
     (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    specs = KernelSpecManager(kernel_dirs=[str(box.root / "kernels")])
+    connection = str(box.private / "kernel.json")
     # Async, as nbclient drives it from its event loop (a sync manager deadlocks on interrupt).
-    return AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(box.runtime / "ipc"),
-                              connection_file=str(box.runtime / "kernel.json"),
-                              kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(box.root / "kernels")]))
+    if not sandboxed:  # the kernel runs on the host as the grader's own user or a weaker one
+        return AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(box.runtime / "ipc"),
+                                  connection_file=connection, kernel_spec_manager=specs)
+    return LinkedKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(box.private / "ipc"),
+                               connection_file=connection, kernel_spec_manager=specs, runtime=box.runtime,
+                               startup_seconds=limits.hard_timeout)
 
 
 class Watchdog:

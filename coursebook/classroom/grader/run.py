@@ -115,7 +115,7 @@ def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, resul
         answers, status, detail = _run(nb, checks, limits, box, sandboxed)
     finally:
         box.remove()
-    result.status, result.detail = status, detail
+    result.status, result.detail = status, {**detail, **box.notes}
     _score(result, checks, answers, limits)
 
 
@@ -156,7 +156,35 @@ def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool):
     if error is not None and not isinstance(error, DeadKernelError):
         detail["exception"] = type(error).__name__
     answers = read_answers(box.work / answer_name)
+    if error is not None and client.deadline is None and not watchdog.fired:
+        # The kernel stopped before running any cell, so before any of the student's code: the
+        # grader's set-up failed (an interpreter the sandbox cannot run, say), not the student.
+        detail.update(reason="kernel-did-not-start", error=str(error)[:300])
+        return None, Status.GRADER_ERROR, detail
     return answers, _status(nb, client, watchdog.fired, error is not None, answers, detail), detail
+
+
+def preflight(checks: CheckFile, limits: Limits, *, sandbox: bool = True, work_root: Path | None = None) -> str:
+    """'' if a trivial notebook runs in the sandbox here; else one line saying the grader's set-up is
+    broken. Run before any student is graded, so that no student is told their kernel stopped."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
+    box = None
+    try:
+        box = Sandbox.create(work_root)
+        _, status, detail = _run(nb, checks, limits, box, sandbox)
+    except Exception as exc:  # the grader's own failure, whatever it is
+        return f"the grader cannot start a kernel here ({type(exc).__name__}: {exc}); nothing was graded"
+    finally:
+        if box is not None:
+            try:
+                box.remove()
+            except OSError:
+                pass
+    if status in (Status.OK, Status.ERRORS):
+        return ""
+    said = detail.get("error") or detail.get("exception") or status.value
+    return (f"the grader cannot run a kernel {'in its sandbox ' if sandbox else ''}here ({said}); "
+            "nothing was graded")
 
 
 def _status(nb, client: LimitedClient, killed: bool, died: bool, answers, detail: dict) -> Status:
