@@ -11,6 +11,7 @@ import asyncio
 import logging
 import atexit
 import json
+import re
 import subprocess
 import threading
 import time
@@ -31,6 +32,7 @@ from .results import Status, SubmissionResult, TaskResult, Verdict
 from .sandbox import INSIDE_WORK, Sandbox
 
 MAX_NOTEBOOK_BYTES = 50_000_000
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 KEEPS_POINTS = (Status.OK, Status.ERRORS, Status.MEMORY, Status.OUTPUT_LIMIT)
 
 
@@ -53,8 +55,13 @@ def read_submission(path: Path):
         data = json.loads(text)
     except ValueError as exc:
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "not-json", "line": getattr(exc, "lineno", None)})
+    except RecursionError:  # nested deeper than any notebook is
+        return None, (Status.INVALID_NOTEBOOK, {"reason": "schema", "where": "",
+                                                "error": "JSON nested too deeply"})
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "no-cells"})
+    if SURROGATE_ESCAPE.search(text):  # a lone surrogate is valid JSON but cannot be written as UTF-8:
+        text = json.dumps(data, ensure_ascii=False).encode("utf-8", "replace").decode("utf-8")  # '?'
     try:
         with _quiet(get_logger()):  # nbformat logs each schema error; the row says it once
             nb = nbformat.reads(text, as_version=4)
@@ -77,8 +84,9 @@ def _quiet(logger):
 
 
 def written_response(nb) -> str:
+    """The written-response cells' text; a lone surrogate (valid in JSON, not in UTF-8) becomes '?'."""
     texts = [cell.source for cell in nb.cells if WRITTEN_TAG in (cell.get("metadata", {}).get("tags") or [])]
-    return "\n\n".join(texts).strip()
+    return "\n\n".join(texts).strip().encode("utf-8", "replace").decode("utf-8")
 
 
 def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sandbox: bool = True,
