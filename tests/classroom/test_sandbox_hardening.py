@@ -379,3 +379,22 @@ def test_a35_a_kernel_that_never_starts_is_the_graders_failure_not_the_students(
     assert result.detail["reason"] == "kernel-did-not-start"
     problem = preflight(CHECKS, LIMITS)
     assert problem.startswith("the grader cannot run a kernel in its sandbox") and "\n" not in problem
+
+
+def test_without_libseccomp_the_sandbox_says_so_loudly_on_every_row(tmp_path, monkeypatch):
+    from coursebook.classroom.grader import sandbox
+    from coursebook.classroom.grader.seccomp import SeccompUnavailable
+
+    def missing(refuse_memory):
+        raise SeccompUnavailable("libseccomp is not usable (test)")
+
+    monkeypatch.setattr(sandbox, "filter_program", missing)
+    sandbox.confinement.cache_clear()
+    try:
+        with pytest.warns(RuntimeWarning, match="without a seccomp filter"):
+            result = grade_submission(FIXTURE / "submissions" / "perfect.ipynb", CHECKS, LIMITS)
+    finally:
+        sandbox.confinement.cache_clear()
+    assert (result.status, result.total) == (Status.OK, 5)
+    assert "without a seccomp filter" in result.detail["sandbox_warning"]
+    assert "NOT limited" in result.detail["memory_limit"] and "seccomp" not in result.detail
