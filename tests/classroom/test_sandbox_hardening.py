@@ -398,3 +398,31 @@ def test_without_libseccomp_the_sandbox_says_so_loudly_on_every_row(tmp_path, mo
     assert (result.status, result.total) == (Status.OK, 5)
     assert "without a seccomp filter" in result.detail["sandbox_warning"]
     assert "NOT limited" in result.detail["memory_limit"] and "seccomp" not in result.detail
+
+
+def test_a14_a15_a16_read_submission_bounds_what_it_parses_and_never_waits(tmp_path):
+    from coursebook.classroom.grader.run import MAX_CELLS, read_submission
+
+    fifo = tmp_path / "pipe.ipynb"
+    os.mkfifo(fifo)
+    nb, problem = run_with_timeout(lambda: read_submission(fifo), 10)
+    assert nb is None and problem == (Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file",
+                                                              "error": "not a regular file"})
+    many = tmp_path / "many.ipynb"
+    cell = '{"cell_type": "markdown", "metadata": {}, "source": "x"}'
+    many.write_text('{"cells": [' + ",".join([cell] * (MAX_CELLS + 1)) + '], "metadata": {}, '
+                    '"nbformat": 4, "nbformat_minor": 5}')
+    started = time.monotonic()
+    nb, problem = read_submission(many)
+    assert nb is None and problem[0] is Status.INVALID_NOTEBOOK and "cells" in problem[1]["error"]
+    assert time.monotonic() - started < 10
+    deep = tmp_path / "deep.ipynb"
+    deep.write_text('{"cells": [], "metadata": {"x": ' + "[" * 100_000 + "]" * 100_000 + "}}")
+    nb, problem = read_submission(deep)
+    assert nb is None and problem[0] is Status.INVALID_NOTEBOOK
+    lone = tmp_path / "lone.ipynb"
+    text = json.dumps(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "essay \ud800", metadata={"tags": ["written-response"]})]), ensure_ascii=True)
+    lone.write_text(text)
+    nb, problem = read_submission(lone)
+    assert problem is None and run.written_response(nb) == "essay ?"

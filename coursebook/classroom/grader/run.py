@@ -11,7 +11,9 @@ import asyncio
 import logging
 import atexit
 import json
+import os
 import re
+import stat
 import subprocess
 import threading
 import time
@@ -32,14 +34,18 @@ from .results import Status, SubmissionResult, TaskResult, Verdict
 from .sandbox import INSIDE_WORK, Sandbox
 
 MAX_NOTEBOOK_BYTES = 50_000_000
+MAX_CELLS = 50_000  # 20,000 empty cells grade in seconds; 720,000 took minutes of validation
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 KEEPS_POINTS = (Status.OK, Status.ERRORS, Status.MEMORY, Status.OUTPUT_LIMIT)
 
 
 def read_submission(path: Path):
     """(notebook, None) or (None, (status, detail)); never raises."""
-    try:
-        with open(path, "rb") as stream:
+    try:  # without blocking: a FIFO or a device is refused, never waited on
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        with os.fdopen(handle, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                return None, (Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file", "error": "not a regular file"})
             raw = stream.read(MAX_NOTEBOOK_BYTES + 1)
     except OSError as exc:
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file", "error": exc.strerror or str(exc)})
@@ -60,6 +66,10 @@ def read_submission(path: Path):
                                                 "error": "JSON nested too deeply"})
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "no-cells"})
+    if len(data["cells"]) > MAX_CELLS:  # bounded before nbformat's validation, which is slow per cell
+        return None, (Status.INVALID_NOTEBOOK, {"reason": "schema", "where": "cells",
+                                                "error": f"{len(data['cells']):,} cells, over the {MAX_CELLS:,} "
+                                                         "a notebook may hold"})
     if SURROGATE_ESCAPE.search(text):  # a lone surrogate is valid JSON but cannot be written as UTF-8:
         text = json.dumps(data, ensure_ascii=False).encode("utf-8", "replace").decode("utf-8")  # '?'
     try:
