@@ -244,3 +244,27 @@ def test_any_hostile_submission_gives_a_valid_results_json(tmp_path_factory, fil
     assert run_in_time(root, LIMITS.hard_timeout + 60) in (0, 1)
     results = results_of(root)
     assert "0.24" not in json.dumps(results)  # the key, read through a link, is never graded or shown
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="Gradescope runs run_autograder as root; the own-user path needs it")
+def test_a35_a_kernel_that_cannot_start_in_the_sandbox_is_graded_without_it(tmp_path, monkeypatch):
+    from coursebook.classroom.grader import sandbox
+
+    view = sandbox.layout()
+    broken = sandbox.Layout(view.binds, "/opt/nowhere/python", view.environment, view.venv_config)
+    monkeypatch.setattr("coursebook.classroom.grader.kernel.layout", lambda: broken)
+    graded_alone = []
+
+    def own_user(path, checks, limits):  # the real one forks; here only whether it is chosen matters
+        graded_alone.append(path.name)
+        return SubmissionResult(student="", source=path.name, status=Status.OK, sandboxed=False,
+                                tasks={t.id: TaskResult(t.points, t.points, Verdict.CORRECT, t.hint)
+                                       for t in checks.tasks})
+
+    monkeypatch.setattr(gradescope_run, "grade_as_own_user", own_user)
+    root = make_root(tmp_path, {"ex0.ipynb": notebook_bytes("share = 0.24")})
+    assert run_in_time(root, LIMITS.hard_timeout + 60) == 0
+    results = results_of(root)
+    assert graded_alone == ["ex0.ipynb"] and results["extra_data"]["status"] == "ok"
+    assert "could not start in the sandbox" in results["extra_data"]["sandbox_problem"]
+    assert "kernel stopped" not in results["output"]

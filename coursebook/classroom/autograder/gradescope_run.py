@@ -138,6 +138,13 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
         result = grade_as_own_user(notebook, checks, limits)
     else:
         result = grade_submission(notebook, checks, limits, sandbox=not problem)
+        if (not problem and os.geteuid() == 0 and result.status is Status.GRADER_ERROR
+                and result.detail.get("reason") == "kernel-did-not-start"):
+            # bubblewrap runs here but a kernel cannot start in it: the grader's set-up, never the
+            # student's fault; grade as in a container without namespaces, and say why.
+            problem = f"a kernel could not start in the sandbox ({result.detail.get('error', '')})"
+            os.chmod(root / "source", 0o700)
+            result = grade_as_own_user(notebook, checks, limits)
     result = replace(result, student=_students(root), source=notebook.relative_to(root / "submission").as_posix())
     results = gradescope_results(result, checks, limits, sandbox_note=_sandbox_note(problem),
                                  version=config["package"]["version"])
@@ -256,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{result.total:g} of {result.max_total:g}, {'sandboxed' if result.sandboxed else 'unsandboxed'}, "
               f"{result.seconds:.1f} s; {describe(result)}")
         if not result.sandboxed:
-            print(f"unsandboxed because: {sandbox_problem()}")
+            print(f"unsandboxed because: {results['extra_data'].get('sandbox_problem') or sandbox_problem()}")
         if result.detail.get("container_memory"):
             print(f"warning: {result.detail['container_memory']}")
     return 0
