@@ -426,3 +426,41 @@ def test_a14_a15_a16_read_submission_bounds_what_it_parses_and_never_waits(tmp_p
     lone.write_text(text)
     nb, problem = read_submission(lone)
     assert problem is None and run.written_response(nb) == "essay ?"
+
+
+def zeromq_threads() -> dict[str, tuple[str, str]]:
+    """This process's ZeroMQ I/O threads: thread id -> (name, effective uid)."""
+    found = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+            uid = next(line.split()[2] for line in (task / "status").read_text().splitlines()
+                       if line.startswith("Uid:"))
+        except (OSError, StopIteration):
+            continue
+        if name.startswith("ZMQbg"):
+            found[task.name] = (name, uid)
+    return found
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the grader drops root's rights only when it has them")
+def test_a7_the_graders_threads_that_talk_to_the_kernel_are_not_root(tmp_path):
+    before = set(zeromq_threads())
+    seen: dict = {}
+    stop = threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            seen.update({k: v for k, v in zeromq_threads().items() if k not in before})
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        result, _ = graded(notebook(tmp_path, "import time\ntime.sleep(3)"))
+    finally:
+        stop.set()
+        watcher.join(5)
+    assert result.status is Status.OK, result.detail
+    assert seen, "no ZeroMQ thread seen while the kernel ran"
+    assert all(uid != "0" for _, uid in seen.values()), seen

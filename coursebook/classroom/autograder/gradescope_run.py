@@ -31,7 +31,7 @@ from pathlib import Path
 from ..checks import CheckFile, load_check_file
 from ..grader.limits import Limits
 from ..grader.results import Status, SubmissionResult, TaskResult, Verdict
-from ..grader.run import grade_submission
+from ..grader.run import grade_submission, preflight
 from ..grader.sandbox import sandbox_problem
 from ..grader.writers import describe
 from .gradescope import CONFIG
@@ -235,8 +235,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         problem = sandbox_problem()
+        if not problem:  # bubblewrap runs: does a kernel start in it? (each run falls back if not)
+            started = preflight(checks, limits)
+            problem = f"usable, but {started}" if started else ""
         print(f"autograder ready: {checks.exercise}, {len(checks.tasks)} tasks, {checks.total_points:g} points, "
-              f"coursebook {config['package']['version']}; sandbox: {problem or 'usable'}")
+              f"coursebook {config['package']['version']}; sandbox: {problem or 'usable (a kernel started in it)'}")
         warning = memory_warning(limits)
         if warning:
             print(f"warning: {warning}")

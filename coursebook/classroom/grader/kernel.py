@@ -9,8 +9,10 @@ a watchdog thread that kills the whole sandbox, whatever the kernel does with in
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import json
 import os
+import platform
 import signal
 import stat
 import sys
@@ -18,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+import zmq.asyncio
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
@@ -55,13 +58,31 @@ class LinkedKernelManager(AsyncKernelManager):
     old socket, and ZeroMQ's reconnections find it closed.
     """
 
-    def __init__(self, *args, runtime: Path, startup_seconds: float, **kwargs):
+    def __init__(self, *args, runtime: Path, startup_seconds: float, talk_as: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.runtime, self.startup_seconds = runtime, startup_seconds
+        self.talk_as, self.dropped, self.dropped_in = talk_as, None, 0
 
     async def _async_post_start_kernel(self, **kwargs) -> None:  # launched; nothing connected yet
         await self.link_sockets()
+        if self.talk_as is not None:
+            # A root grader talks to the kernel as the kernel's own uid: this thread and the ZeroMQ
+            # threads it starts from here on connect with no right of root's. `restore` undoes it.
+            self.dropped = drop_thread_privileges(self.talk_as)
+            self.dropped_in = threading.get_ident()
+            self.context = zmq.asyncio.Context()  # its I/O thread is started under the dropped ids
+            self._created_context = True
         await super()._async_post_start_kernel(**kwargs)
+
+    def restore(self) -> None:
+        """Root's ids back in the thread that dropped them (to stop the sandbox and clean up)."""
+        if self.dropped is not None and threading.get_ident() == self.dropped_in:
+            restore_thread_privileges(self.dropped)
+            self.dropped = None
+
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # type: ignore[override]
+        self.restore()  # signals to the sandbox need root's rights, as they were launched with them
+        await super()._async_shutdown_kernel(now=now, restart=restart)
 
     async def link_sockets(self) -> None:
         """Wait until the kernel has bound its five sockets (or stopped), linking each as it comes."""
@@ -81,6 +102,41 @@ class LinkedKernelManager(AsyncKernelManager):
                 if self.provisioner is None or await self.provisioner.poll() is not None:
                     return  # the kernel stopped before binding: nbclient reports it
                 await asyncio.sleep(0.005)
+
+
+SYSCALLS = {"x86_64": {"setresuid": 117, "setresgid": 119, "setgroups": 116},
+            "aarch64": {"setresuid": 147, "setresgid": 149, "setgroups": 159}}
+"""The raw calls change the calling thread's ids only (libc's wrappers change every thread's)."""
+
+
+def _thread_call(name: str, *args) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.syscall(ctypes.c_long(SYSCALLS[platform.machine()][name]), *args) != 0:
+        raise OSError(ctypes.get_errno(), f"{name}: {os.strerror(ctypes.get_errno())}")
+
+
+def drop_thread_privileges(uid: int) -> tuple | None:
+    """This thread takes `uid` as real and effective user and group, no groups, root kept as saved id
+    (so `restore_thread_privileges` can come back). None where this cannot be done here."""
+    if platform.machine() not in SYSCALLS or os.geteuid() != 0:
+        return None
+    saved = (os.getresuid(), os.getresgid(), os.getgroups())
+    try:
+        _thread_call("setgroups", ctypes.c_size_t(0), None)
+        _thread_call("setresgid", ctypes.c_uint(uid), ctypes.c_uint(uid), ctypes.c_uint(saved[1][2]))
+        _thread_call("setresuid", ctypes.c_uint(uid), ctypes.c_uint(uid), ctypes.c_uint(saved[0][2]))
+    except OSError:
+        restore_thread_privileges(saved)
+        raise
+    return saved
+
+
+def restore_thread_privileges(saved: tuple) -> None:
+    (ruid, euid, suid), (rgid, egid, sgid), groups = saved
+    _thread_call("setresuid", ctypes.c_uint(ruid), ctypes.c_uint(euid), ctypes.c_uint(suid))
+    _thread_call("setresgid", ctypes.c_uint(rgid), ctypes.c_uint(egid), ctypes.c_uint(sgid))
+    array = (ctypes.c_uint * len(groups))(*groups)
+    _thread_call("setgroups", ctypes.c_size_t(len(groups)), array)
 
 
 def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKernelManager:
@@ -113,9 +169,11 @@ def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKer
     if not sandboxed:  # the kernel runs on the host as the grader's own user or a weaker one
         return AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(box.runtime / "ipc"),
                                   connection_file=connection, kernel_spec_manager=specs)
+    if box.uid is not None:  # the grader's thread that talks to the kernel will be this uid
+        os.chown(box.private, box.uid, box.uid)
     return LinkedKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(box.private / "ipc"),
                                connection_file=connection, kernel_spec_manager=specs, runtime=box.runtime,
-                               startup_seconds=limits.hard_timeout)
+                               startup_seconds=limits.hard_timeout, talk_as=box.uid)
 
 
 class Watchdog:

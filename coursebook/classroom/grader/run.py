@@ -238,6 +238,8 @@ async def _drive(client: LimitedClient, km, limits: Limits):
     except Exception as exc:  # DeadKernelError, a timeout, a kernel that never started: a row, never a raise
         error = exc
     finally:
+        if hasattr(km, "restore"):
+            km.restore()  # root's rights back in this thread, to stop the sandbox
         kill_kernel_processes(km)  # whatever happened, nothing of the submission outlives this
         try:
             await km.shutdown_kernel(now=True)
