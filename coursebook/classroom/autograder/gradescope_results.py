@@ -87,14 +87,15 @@ def gradescope_results(result: SubmissionResult, checks: CheckFile, limits: Limi
                   "extra_data": {"manual_grading": True, "found": bool(written)}})
     hidden = [task for task in checks.tasks if task.hidden]
     if hidden:  # their verdicts must not show in any total before grades are published
-        shown = sum(result.tasks[t.id].points for t in checks.tasks if not t.hidden and t.id in result.tasks)
-        shown_max = sum(t.points for t in checks.tasks if not t.hidden)
-        score_line = (f"Auto-graded score on the tasks shown now: {number(shown)} of {number(shown_max)}; "
-                      f"{len(hidden)} more task{'s are' if len(hidden) != 1 else ' is'} graded and shown when "
+        visible = [t for t in checks.tasks if not t.hidden]
+        shown = sum(result.tasks[t.id].points for t in visible if t.id in result.tasks)
+        more = f"{len(hidden)} more task{'s are' if len(hidden) != 1 else ' is'}"
+        score_line = (f"Auto-graded score on the tasks shown now: {number(shown)} of "
+                      f"{number(sum(t.points for t in visible))}; {more} graded and shown when "
                       "your instructor publishes grades. The written response is graded by hand.")
     else:
-        score_line = (f"Auto-graded score: {number(result.total)} of {number(checks.total_points)}; "
-                      "the written response is graded by hand.")
+        score_line = (f"Auto-graded score: {number(result.total)} of "
+                      f"{number(checks.total_points)}; the written response is graded by hand.")
     summary = [*explanation(result, limits), score_line, *notes]
     if sandbox_note:
         summary.append(sandbox_note)

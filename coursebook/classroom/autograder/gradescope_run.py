@@ -39,7 +39,7 @@ from .gradescope_results import gradescope_results
 from .own_user import grade_as_own_user
 
 IGNORED_PARTS = ("__MACOSX", ".ipynb_checkpoints")
-DEADLINE_EXTRA = 180  # beyond the notebook's hard limit: start-up, reading the answers, the own-user child
+DEADLINE_EXTRA = 180  # beyond the notebook's hard limit: start-up, the answers, the own-user child
 GRADER_MB = 256  # what the grading process itself needs beside the kernel, roughly
 
 
@@ -131,7 +131,7 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
                   f"Your submission holds {len(notebooks)} notebooks ({listed}); submit exactly one."),)
         return gradescope_results(result, checks, limits, notes=notes, version=config["package"]["version"]), result
     notebook = notebooks[0]
-    if signal.getsignal(signal.SIGALRM) is _deadline:  # under main(): nothing of the run may outlast this
+    if signal.getsignal(signal.SIGALRM) is _deadline:  # under main(): nothing may outlast this
         signal.alarm(limits.hard_timeout + DEADLINE_EXTRA)
     if problem and os.geteuid() == 0:
         os.chmod(root / "source", 0o700)  # setup.sh did this; a rebuilt image must not depend on it
@@ -154,10 +154,11 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
     if warning:
         result.detail["container_memory"] = warning
         results["extra_data"]["container_memory"] = warning
-        if result.status is Status.CRASHED:  # most likely Gradescope's own limit: say so to the student
-            results["output"] += (f"\nThis autograder's container has {container_memory_mb()} MB of memory, less "
-                                  f"than the {limits.memory_mb} MB this exercise allows: if your notebook used more "
-                                  "than the container holds, Gradescope stopped it. Tell your instructor.")
+        if result.status is Status.CRASHED:  # most likely Gradescope's own limit: say so
+            results["output"] += (
+                f"\nThis autograder's container has {container_memory_mb()} MB of memory, "
+                f"less than the {limits.memory_mb} MB this exercise allows: if your notebook "
+                "used more than the container holds, Gradescope stopped it. Tell your instructor.")
     return results, result
 
 
@@ -170,7 +171,7 @@ def failure_results(message: str) -> dict:
 
 
 def readable(value, depth: int = 0):
-    """`value` with every string made encodable (a lone surrogate becomes '?'), for any JSON writer."""
+    """`value` with every string made encodable (a lone surrogate becomes '?'), for JSON."""
     if depth > 50:
         return "..."
     if isinstance(value, str):
@@ -198,7 +199,8 @@ def write_results(root: Path, results: dict) -> Path:
         text = json.dumps(readable(results), indent=1, ensure_ascii=False, allow_nan=False)
         json.loads(text)
     except (ValueError, TypeError, RecursionError) as exc:
-        text = json.dumps(readable(failure_results(f"results could not be written: {exc}")), indent=1)
+        failed = failure_results(f"results could not be written: {exc}")
+        text = json.dumps(readable(failed), indent=1)
     handle, partial = tempfile.mkstemp(dir=folder, prefix=".results.", suffix=".partial")
     try:
         with os.fdopen(handle, "wb") as out:
@@ -239,12 +241,13 @@ def main(argv: list[str] | None = None) -> int:
             started = preflight(checks, limits)
             problem = f"usable, but {started}" if started else ""
         print(f"autograder ready: {checks.exercise}, {len(checks.tasks)} tasks, {checks.total_points:g} points, "
-              f"coursebook {config['package']['version']}; sandbox: {problem or 'usable (a kernel started in it)'}")
+              f"coursebook {config['package']['version']}; "
+              f"sandbox: {problem or 'usable (a kernel started in it)'}")
         warning = memory_warning(limits)
         if warning:
             print(f"warning: {warning}")
         return 0
-    in_main = threading.current_thread() is threading.main_thread()  # only there can signals be handled
+    in_main = threading.current_thread() is threading.main_thread()  # signals work there only
     previous = signal.signal(signal.SIGALRM, _deadline) if in_main else None
     try:
         try:
@@ -266,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{result.total:g} of {result.max_total:g}, {'sandboxed' if result.sandboxed else 'unsandboxed'}, "
               f"{result.seconds:.1f} s; {describe(result)}")
         if not result.sandboxed:
-            print(f"unsandboxed because: {results['extra_data'].get('sandbox_problem') or sandbox_problem()}")
+            why = results["extra_data"].get("sandbox_problem") or sandbox_problem()
+            print(f"unsandboxed because: {why}")
         if result.detail.get("container_memory"):
             print(f"warning: {result.detail['container_memory']}")
     return 0
@@ -289,10 +293,10 @@ def memory_warning(limits: Limits) -> str:
     container = container_memory_mb()
     if container is None or container >= limits.memory_mb + GRADER_MB:
         return ""
-    return (f"Gradescope's container has {container} MB of memory but the course allows {limits.memory_mb} MB "
-            "per process (--memory-mb): a notebook that uses more than the container holds is killed by "
-            "Gradescope and scores 0. Raise the container's memory in the assignment's autograder settings, "
-            "or build the zip with a lower --memory-mb.")
+    return (f"Gradescope's container has {container} MB of memory but the course allows "
+            f"{limits.memory_mb} MB per process (--memory-mb): a notebook that uses more than the "
+            "container holds is killed by Gradescope and scores 0. Raise the container's memory in "
+            "the assignment's autograder settings, or build the zip with a lower --memory-mb.")
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ def read_answers(path: Path) -> dict | None:
         return None
 
 
-MAX_DEPTH = 100  # an answer nested deeper is not one (and deeper still would exhaust Python's stack)
+MAX_DEPTH = 100  # an answer nested deeper is not one (deeper still would exhaust Python's stack)
 
 
 def decode(value, depth: int = 0):

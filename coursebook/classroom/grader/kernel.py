@@ -26,8 +26,8 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 from .limits import Limits
-from .sandbox import (ENVIRONMENT, INSIDE_CONNECTION, INSIDE_IPC, Sandbox, layout, reachable_by_anyone,
-                      readable_roots)
+from .sandbox import (ENVIRONMENT, INSIDE_CONNECTION, INSIDE_IPC, Sandbox, layout,
+                      reachable_by_anyone, readable_roots)
 
 KERNEL_NAME = "coursebook-grading"
 LAUNCHER = Path(__file__).with_name("kernel_launch.py")
@@ -51,14 +51,15 @@ def _threads_of(uid: int) -> int:
 
 
 class LinkedKernelManager(AsyncKernelManager):
-    """Connects through hard links, in a folder of the grader's own, to the sockets the kernel binds.
+    """Connects through hard links, in a folder of the grader's own, to the kernel's sockets.
 
     Made as the kernel binds them, before any of the student's code runs; a socket the kernel later
     replaces (by a link to a host socket, say) is never followed: the grader's link still names the
     old socket, and ZeroMQ's reconnections find it closed.
     """
 
-    def __init__(self, *args, runtime: Path, startup_seconds: float, talk_as: int | None = None, **kwargs):
+    def __init__(self, *args, runtime: Path, startup_seconds: float, talk_as: int | None = None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.runtime, self.startup_seconds = runtime, startup_seconds
         self.talk_as, self.dropped, self.dropped_in = talk_as, None, 0
@@ -80,14 +81,15 @@ class LinkedKernelManager(AsyncKernelManager):
             restore_thread_privileges(self.dropped)
             self.dropped = None
 
-    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # type: ignore[override]
+    async def shutdown_kernel(  # type: ignore[override]
+            self, now: bool = False, restart: bool = False) -> None:
         self.restore()  # signals to the sandbox need root's rights, as they were launched with them
         await super()._async_shutdown_kernel(now=now, restart=restart)
 
     async def link_sockets(self) -> None:
-        """Wait until the kernel has bound its five sockets (or stopped), linking each as it comes."""
-        wanted = {f"{os.path.basename(self.ip)}-{port}" for port in
-                  (self.shell_port, self.iopub_port, self.stdin_port, self.control_port, self.hb_port)}
+        """Wait until the kernel has bound its five sockets (or stopped), linking each one."""
+        ports = (self.shell_port, self.iopub_port, self.stdin_port, self.control_port, self.hb_port)
+        wanted = {f"{os.path.basename(self.ip)}-{port}" for port in ports}
         private = Path(self.ip).parent
         deadline = time.monotonic() + self.startup_seconds
         while wanted and time.monotonic() < deadline:
@@ -116,15 +118,16 @@ def _thread_call(name: str, *args) -> None:
 
 
 def drop_thread_privileges(uid: int) -> tuple | None:
-    """This thread takes `uid` as real and effective user and group, no groups, root kept as saved id
+    """This thread takes `uid` as real and effective user and group, no groups, root as saved id
     (so `restore_thread_privileges` can come back). None where this cannot be done here."""
     if platform.machine() not in SYSCALLS or os.geteuid() != 0:
         return None
     saved = (os.getresuid(), os.getresgid(), os.getgroups())
     try:
         _thread_call("setgroups", ctypes.c_size_t(0), None)
-        _thread_call("setresgid", ctypes.c_uint(uid), ctypes.c_uint(uid), ctypes.c_uint(saved[1][2]))
-        _thread_call("setresuid", ctypes.c_uint(uid), ctypes.c_uint(uid), ctypes.c_uint(saved[0][2]))
+        new = ctypes.c_uint(uid)
+        _thread_call("setresgid", new, new, ctypes.c_uint(saved[1][2]))
+        _thread_call("setresuid", new, new, ctypes.c_uint(saved[0][2]))
     except OSError:
         restore_thread_privileges(saved)
         raise
@@ -146,7 +149,8 @@ def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKer
     # grader's files then stay unreadable to it.
     uid = box.uid if sandboxed or reachable_by_anyone(readable_roots()) else None
     processes = limits.max_processes if uid is not None else _threads_of(os.getuid()) + limits.max_processes
-    rest = [str(uid) if uid is not None else "-", str(limits.memory_mb), str(processes), str(limits.max_file_mb)]
+    rest = [str(uid) if uid is not None else "-", str(limits.memory_mb), str(processes),
+            str(limits.max_file_mb)]
     spec_env: dict = {}
     if sandboxed:
         view = layout()
@@ -154,7 +158,7 @@ def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKer
         argv = box.command(launch, tmp_bytes=limits.max_file_mb * 2**20, memory_mb=limits.memory_mb,
                            connection_file="{connection_file}")
     else:
-        python = os.path.join(sys.prefix, "bin", "python")  # the venv's python: its site-packages follow
+        python = os.path.join(sys.prefix, "bin", "python")  # the venv's: its site-packages follow
         argv = [python, str(LAUNCHER), *rest, "-", "-f", "{connection_file}"]
         spec_env = {**ENVIRONMENT, "HOME": str(box.home), "IPYTHONDIR": str(box.home / ".ipython"),
                     "MPLCONFIGDIR": str(box.home / ".matplotlib")}
@@ -167,13 +171,15 @@ def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKer
     connection = str(box.private / "kernel.json")
     # Async, as nbclient drives it from its event loop (a sync manager deadlocks on interrupt).
     if not sandboxed:  # the kernel runs on the host as the grader's own user or a weaker one
-        return AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(box.runtime / "ipc"),
-                                  connection_file=connection, kernel_spec_manager=specs)
+        return AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
+                                  ip=str(box.runtime / "ipc"), connection_file=connection,
+                                  kernel_spec_manager=specs)
     if box.uid is not None:  # the grader's thread that talks to the kernel will be this uid
         os.chown(box.private, box.uid, box.uid)
-    return LinkedKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(box.private / "ipc"),
-                               connection_file=connection, kernel_spec_manager=specs, runtime=box.runtime,
-                               startup_seconds=limits.hard_timeout, talk_as=box.uid)
+    return LinkedKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
+                               ip=str(box.private / "ipc"), connection_file=connection, kernel_spec_manager=specs,
+                               runtime=box.runtime, startup_seconds=limits.hard_timeout,
+                               talk_as=box.uid)
 
 
 class Watchdog:

@@ -38,7 +38,7 @@ def main() -> None:
     at = kernel_args.index("-f") + 1
     with open(kernel_args[at], encoding="utf-8") as handle:
         connection = json.load(handle)
-    if ipc != "-":  # bind where the sandbox shows the IPC folder; the grader connects through its own links
+    if ipc != "-":  # bind in the IPC folder the sandbox shows; the grader connects through links
         connection["ip"] = os.path.join(ipc, os.path.basename(connection["ip"]))
     if uid != "-":  # the grader is root: become a uid of our own, which drops every capability
         os.setgroups([])

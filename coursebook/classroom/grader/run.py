@@ -45,7 +45,8 @@ def read_submission(path: Path):
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
         with os.fdopen(handle, "rb") as stream:
             if not stat.S_ISREG(os.fstat(handle).st_mode):
-                return None, (Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file", "error": "not a regular file"})
+                return None, (Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file",
+                                                      "error": "not a regular file"})
             raw = stream.read(MAX_NOTEBOOK_BYTES + 1)
     except OSError as exc:
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file", "error": exc.strerror or str(exc)})
@@ -66,12 +67,12 @@ def read_submission(path: Path):
                                                 "error": "JSON nested too deeply"})
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "no-cells"})
-    if len(data["cells"]) > MAX_CELLS:  # bounded before nbformat's validation, which is slow per cell
-        return None, (Status.INVALID_NOTEBOOK, {"reason": "schema", "where": "cells",
-                                                "error": f"{len(data['cells']):,} cells, over the {MAX_CELLS:,} "
-                                                         "a notebook may hold"})
-    if SURROGATE_ESCAPE.search(text):  # a lone surrogate is valid JSON but cannot be written as UTF-8:
-        text = json.dumps(data, ensure_ascii=False).encode("utf-8", "replace").decode("utf-8")  # '?'
+    if len(data["cells"]) > MAX_CELLS:  # bounded before nbformat's validation, slow per cell
+        said = f"{len(data['cells']):,} cells, over the {MAX_CELLS:,} a notebook may hold"
+        detail = {"reason": "schema", "where": "cells", "error": said}
+        return None, (Status.INVALID_NOTEBOOK, detail)
+    if SURROGATE_ESCAPE.search(text):  # a lone surrogate is valid JSON, not writable as UTF-8: '?'
+        text = json.dumps(data, ensure_ascii=False).encode("utf-8", "replace").decode("utf-8")
     try:
         with _quiet(get_logger()):  # nbformat logs each schema error; the row says it once
             nb = nbformat.reads(text, as_version=4)
@@ -94,7 +95,7 @@ def _quiet(logger):
 
 
 def written_response(nb) -> str:
-    """The written-response cells' text; a lone surrogate (valid in JSON, not in UTF-8) becomes '?'."""
+    """The written-response cells' text; a lone surrogate (valid JSON, not UTF-8) becomes '?'."""
     texts = [cell.source for cell in nb.cells if WRITTEN_TAG in (cell.get("metadata", {}).get("tags") or [])]
     return "\n\n".join(texts).strip().encode("utf-8", "replace").decode("utf-8")
 
@@ -182,8 +183,9 @@ def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool):
     return answers, _status(nb, client, watchdog.fired, error is not None, answers, detail), detail
 
 
-def preflight(checks: CheckFile, limits: Limits, *, sandbox: bool = True, work_root: Path | None = None) -> str:
-    """'' if a trivial notebook runs in the sandbox here; else one line saying the grader's set-up is
+def preflight(checks: CheckFile, limits: Limits, *, sandbox: bool = True,
+              work_root: Path | None = None) -> str:
+    """'' if a trivial notebook runs in the sandbox here; else one line: the grader's set-up is
     broken. Run before any student is graded, so that no student is told their kernel stopped."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
     box = None
@@ -191,7 +193,8 @@ def preflight(checks: CheckFile, limits: Limits, *, sandbox: bool = True, work_r
         box = Sandbox.create(work_root)
         _, status, detail = _run(nb, checks, limits, box, sandbox)
     except Exception as exc:  # the grader's own failure, whatever it is
-        return f"the grader cannot start a kernel here ({type(exc).__name__}: {exc}); nothing was graded"
+        said = f"{type(exc).__name__}: {exc}"
+        return f"the grader cannot start a kernel here ({said}); nothing was graded"
     finally:
         if box is not None:
             try:

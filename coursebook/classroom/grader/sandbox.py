@@ -35,7 +35,7 @@ from .seccomp import SeccompUnavailable, filter_program
 INSTALL_HINT = "install it with `sudo apt-get install bubblewrap` (Debian/Ubuntu)"
 INSIDE_WORK = "/submission"
 INSIDE_HOME = "/tmp/home"
-INSIDE_IPC = "/run/kernel"  # the kernel binds its sockets here; the grader connects through links of its own
+INSIDE_IPC = "/run/kernel"  # the kernel binds its sockets here; the grader connects through links
 INSIDE_CONNECTION = "/run/connection.json"
 SECCOMP_FD = 9
 ENVIRONMENT = {  # the whole environment the kernel sees: nothing of the instructor's
@@ -164,9 +164,10 @@ def layout() -> Layout:
     environment = [("LD_LIBRARY_PATH", f"{base_inside}/lib")] if base_inside != str(base) else []
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     venv_config = ""
-    if os.path.realpath(sys.prefix) != str(base):  # a venv: its packages at /opt/venv, run through its config
+    prefix = Path(os.path.realpath(sys.prefix))
+    if prefix != base:  # a venv: its packages at /opt/venv, run through a config of its own
         sites = [Path(os.path.realpath(p)) for p in site.getsitepackages()
-                 if Path(p).is_dir() and Path(os.path.realpath(sys.prefix)) in Path(os.path.realpath(p)).parents]
+                 if Path(p).is_dir() and prefix in Path(os.path.realpath(p)).parents]
         for folder in dict.fromkeys(sites):
             binds.append((str(folder), f"/opt/venv/lib/{version}/site-packages"))
             break
@@ -183,10 +184,11 @@ def layout() -> Layout:
                        f"version = {'.'.join(map(str, sys.version_info[:3]))}\n")
         python = "/opt/venv/bin/python"
     else:
-        python = str(executable) if _under_usr(base) else f"{base_inside}/{executable.relative_to(base)}"
-    package = Path(os.path.realpath(__file__)).parents[2]  # coursebook/, whichever way it is installed
+        inside = f"{base_inside}/{executable.relative_to(base)}" if not _under_usr(base) else ""
+        python = inside or str(executable)
+    package = Path(os.path.realpath(__file__)).parents[2]  # coursebook/, however it is installed
     probe = Layout(tuple(binds), python, (), "")
-    if probe.inside(package) == str(package):  # outside the interpreter's folders (an editable install)
+    if probe.inside(package) == str(package):  # outside the interpreter's folders (editable)
         binds.append((str(package), "/opt/coursebook/coursebook"))
         environment.append(("PYTHONPATH", "/opt/coursebook"))
     return Layout(tuple(binds), python, tuple(environment), venv_config)
@@ -194,12 +196,13 @@ def layout() -> Layout:
 
 @functools.lru_cache(maxsize=2)
 def confinement(refuse_memory: bool = True) -> tuple[bytes, str]:
-    """(seccomp program or b'', '' or one line saying why there is none). Warns once when there is none."""
+    """(seccomp program or b'', '' or one line saying why there is none); warns once if none."""
     try:
         return filter_program(refuse_memory), ""
     except SeccompUnavailable as exc:
         problem = (f"{exc}: kernels run without a seccomp filter (keyrings, ptrace, io_uring, "
-                   "namespaces, memfd are open to them); install libseccomp2 and `pip install pyseccomp`")
+                   "namespaces, memfd are open to them); install libseccomp2 and "
+                   "`pip install pyseccomp`")
         warnings.warn(problem, RuntimeWarning, stacklevel=2)
         return b"", problem
 
@@ -226,10 +229,10 @@ class Sandbox:
     def __post_init__(self):
         self.work = self.root / "work"
         self.work.mkdir(parents=True)
-        # A Unix socket's path may not exceed 107 bytes: under a deep root, the IPC folders get a short
-        # one of their own in /tmp (else they stay inside root, so one folder holds all of a submission).
-        # So do they for a root grader, whose thread that connects runs as the kernel's uid and must
-        # pass through every folder above them (/tmp is open to all; the class's work folder is not).
+        # A Unix socket's path may not exceed 107 bytes: under a deep root, the IPC folders get a
+        # short one of their own in /tmp (else they stay inside root: one folder per submission).
+        # So do they for a root grader, whose thread that connects runs as the kernel's uid and
+        # must pass through every folder above them (/tmp is open to all, a work folder is not).
         ipc = self.root
         if len(str(self.root / "c" / "ipc-65535")) > 100 or _as_root():
             ipc = Path(tempfile.mkdtemp(prefix="cb-ipc-", dir="/tmp"))
@@ -261,7 +264,7 @@ class Sandbox:
         """bwrap around `argv` (run inside, from /submission, with the allow-list environment).
 
         `tmp_bytes` caps the private /tmp, which lives in memory (0: no cap of our own).
-        `connection_file` (a host path, or jupyter's placeholder) is bound read-only at INSIDE_CONNECTION.
+        `connection_file` (a host path or jupyter's placeholder) is bound read-only inside.
         """
         view = layout()
         program, problem = confinement(True)
@@ -297,7 +300,8 @@ class Sandbox:
             config.write_text(view.venv_config, encoding="utf-8")
             cmd += ["--ro-bind", str(config), "/opt/venv/pyvenv.cfg"]
         cmd += ["--proc", "/proc", "--dev", "/dev", "--bind", str(self.work), INSIDE_WORK,
-                *parents(INSIDE_IPC), "--bind", str(self.runtime), INSIDE_IPC, "--chdir", INSIDE_WORK]
+                *parents(INSIDE_IPC), "--bind", str(self.runtime), INSIDE_IPC,
+                "--chdir", INSIDE_WORK]
         if connection_file:
             cmd += ["--ro-bind", connection_file, INSIDE_CONNECTION]
         if self.uid is not None:
@@ -318,13 +322,13 @@ class Sandbox:
                 *cmd, "--seccomp", str(SECCOMP_FD), "--", *argv]
 
     def remove(self) -> None:
-        """Delete the sandbox's folders without recursion (a submission may nest folders thousands deep)."""
+        """Delete the sandbox's folders without recursion (a submission may nest thousands deep)."""
         for folder in {self.runtime.parent, self.root}:
             remove_tree(folder)
 
 
 def remove_tree(folder: Path) -> None:
-    """Remove `folder` however deep it goes and whatever modes its content has; never follows links."""
+    """Remove `folder` however deep it goes, whatever its content's modes; never follows links."""
     if not os.path.lexists(folder):
         return
     done = None
@@ -333,4 +337,5 @@ def remove_tree(folder: Path) -> None:
         done = subprocess.run([*step, str(folder)], capture_output=True, timeout=300)
         if not os.path.lexists(folder):
             return
-    raise OSError(f"could not remove {folder}: {done.stderr.decode(errors='replace').strip()[:200]}")
+    said = done.stderr.decode(errors="replace").strip()[:200]
+    raise OSError(f"could not remove {folder}: {said}")

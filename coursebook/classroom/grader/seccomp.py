@@ -28,7 +28,7 @@ MEMORY_REFUSED = ("memfd_create", "memfd_secret", "shmget")
 """Refused when no memory cgroup holds the sandbox."""
 NAMESPACE_FLAGS = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000,
                    0x40000000, 0x00000080)
-"""CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWTIME: clone() with any is refused."""
+"""CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWTIME: refused in clone()."""
 KEYCTL_JOIN_SESSION_KEYRING = 1
 
 
@@ -38,7 +38,7 @@ class SeccompUnavailable(RuntimeError):
 
 @functools.lru_cache(maxsize=2)
 def filter_program(refuse_memory: bool) -> bytes:
-    """The compiled BPF program for this machine's architecture; SeccompUnavailable if it cannot be built."""
+    """The compiled BPF program for this machine's architecture (SeccompUnavailable if none)."""
     try:
         import pyseccomp as seccomp
     except (ImportError, OSError) as exc:  # the binding, or libseccomp.so.2 it loads
