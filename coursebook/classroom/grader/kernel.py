@@ -118,16 +118,18 @@ def _thread_call(name: str, *args) -> None:
 
 
 def drop_thread_privileges(uid: int) -> tuple | None:
-    """This thread takes `uid` as real and effective user and group, no groups, root as saved id
+    """This thread takes `uid` as effective (and file-system) user and group, with no groups
     (so `restore_thread_privileges` can come back). None where this cannot be done here."""
     if platform.machine() not in SYSCALLS or os.geteuid() != 0:
         return None
     saved = (os.getresuid(), os.getresgid(), os.getgroups())
     try:
         _thread_call("setgroups", ctypes.c_size_t(0), None)
+        # Only the effective ids (and so the file-system ids): the real ones stay root's, so that
+        # signals sent as this thread ends (bwrap's --die-with-parent) still reach the sandbox.
         new = ctypes.c_uint(uid)
-        _thread_call("setresgid", new, new, ctypes.c_uint(saved[1][2]))
-        _thread_call("setresuid", new, new, ctypes.c_uint(saved[0][2]))
+        _thread_call("setresgid", ctypes.c_uint(saved[1][0]), new, ctypes.c_uint(saved[1][2]))
+        _thread_call("setresuid", ctypes.c_uint(saved[0][0]), new, ctypes.c_uint(saved[0][2]))
     except OSError:
         restore_thread_privileges(saved)
         raise
