@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 from coursebook.classroom.autograder import gradescope_run
 from coursebook.classroom.autograder.gradescope import CONFIG
 from coursebook.classroom.autograder.gradescope_results import gradescope_results
-from coursebook.classroom.checks import CheckFile, load_check_file
-from coursebook.classroom.grader.limits import Limits
+from coursebook.classroom.exercise.checks import load_check_file
+from coursebook.classroom.exercise.task import CheckFile
+from coursebook.classroom.exercise.limits import Limits
 from coursebook.classroom.grader.results import Status, SubmissionResult, TaskResult, Verdict
 from tests.conftest import ROOT
 

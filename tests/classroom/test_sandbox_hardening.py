@@ -21,7 +21,7 @@ from textwrap import dedent
 import nbformat
 import pytest
 
-from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.exercise.checks import load_check_file
 from coursebook.classroom.grader import Limits, Status, grade_submission, run
 from coursebook.classroom.grader.extract import contains_unsupported, read_answers
 from tests.conftest import ROOT

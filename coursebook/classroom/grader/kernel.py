@@ -25,7 +25,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
-from .limits import Limits
+from ..exercise.limits import Limits
 from .sandbox import (ENVIRONMENT, INSIDE_CONNECTION, INSIDE_IPC, Sandbox, layout,
                       reachable_by_anyone, readable_roots)
 

@@ -15,6 +15,7 @@ import json
 from functools import lru_cache
 
 from .comparison import Form, accepted_canonicals, canonical, form_for, type_problem
+from .task import Task
 
 # scrypt cost: N=2**14, r=8 (16 MiB of memory per guess), about 30 ms on the course machine.
 COST = {"n": 2 ** 14, "r": 8, "p": 1}
@@ -31,7 +32,7 @@ def task_salt(exercise: str, task_id: str, variable: str) -> str:
     return f"coursebook-check-v{VERSION}|leverage-course|{exercise}|{task_id}|{variable}"
 
 
-def public_entry(exercise: str, task, cost: dict | None = None) -> dict:
+def public_entry(exercise: str, task: Task, cost: dict | None = None) -> dict:
     """The public form of one task (hidden tasks carry no comparison at all)."""
     # Cached: the grader writes the public file into every submission's folder, and each digest
     # costs a deliberate few tens of milliseconds.
@@ -40,8 +41,6 @@ def public_entry(exercise: str, task, cost: dict | None = None) -> dict:
 
 @lru_cache(maxsize=1024)
 def _public_entry(exercise: str, task_json: str, cost_json: str) -> str:
-    from .checks import Task   # checks imports this module
-
     task, cost = Task.model_validate_json(task_json), json.loads(cost_json)
     entry = {"variable": task.variable, "kind": task.kind, "points": task.points, "hint": task.hint,
              "hidden": task.hidden}
