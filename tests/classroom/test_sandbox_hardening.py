@@ -356,7 +356,7 @@ def test_a35_a_grader_reached_through_a_symlinked_venv_grades_correctly(tmp_path
     linked = tmp_path / "linked-venv"
     linked.symlink_to(Path(sys.prefix).resolve())
     code = ("from coursebook.classroom.grader import grade_submission, Limits;"
-            "from coursebook.classroom.checks import load_check_file;"
+            "from coursebook.classroom.exercise.checks import load_check_file;"
             f"r = grade_submission({str(FIXTURE / 'submissions' / 'perfect.ipynb')!r}, "
             f"load_check_file({str(FIXTURE / 'answers/checks/ex0-fixture.yml')!r}), "
             "Limits(cell_timeout=10, total_timeout=20, startup_grace=25));"
