@@ -464,3 +464,24 @@ def test_a7_the_graders_threads_that_talk_to_the_kernel_are_not_root(tmp_path):
     assert result.status is Status.OK, result.detail
     assert seen, "no ZeroMQ thread seen while the kernel ran"
     assert all(uid != "0" for _, uid in seen.values()), seen
+
+
+def test_a35_a_broken_set_up_stops_grade_before_any_student_with_one_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from coursebook.classroom.grader import sandbox
+    from coursebook.cli import main
+
+    view = sandbox.layout()
+    broken = sandbox.Layout(view.binds, "/opt/nowhere/python", view.environment, view.venv_config)
+    monkeypatch.setattr("coursebook.classroom.grader.kernel.layout", lambda: broken)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "alice.ipynb").write_bytes((FIXTURE / "submissions" / "perfect.ipynb").read_bytes())
+    done = CliRunner().invoke(main, ["grade", str(folder), "--exercise", "ex0-fixture", "--answers",
+                                     str(FIXTURE / "answers"), "--out", str(tmp_path / "out")])
+    assert done.exit_code == 1 and "Traceback" not in done.output
+    lines = [line for line in done.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: the grader cannot run a kernel"), lines
+    assert not (tmp_path / "out" / "gradebook.csv").exists()
+    assert not list((tmp_path / "out").rglob("*.json"))  # no student's result was written

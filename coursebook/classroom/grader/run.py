@@ -32,7 +32,7 @@ from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
 from .kernel import LimitedClient, Watchdog, kill_kernel_processes, kernel_manager
 from .results import Status, SubmissionResult, TaskResult, Verdict
-from .sandbox import INSIDE_WORK, Sandbox
+from .sandbox import INSIDE_WORK, Sandbox, SandboxUnavailable
 
 MAX_NOTEBOOK_BYTES = 50_000_000
 MAX_CELLS = 50_000  # 20,000 empty cells grade in seconds; 720,000 took minutes of validation
@@ -182,6 +182,10 @@ def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool):
         detail.update(reason="kernel-did-not-start", error=str(error)[:300])
         return None, Status.GRADER_ERROR, detail
     return answers, _status(nb, client, watchdog.fired, error is not None, answers, detail), detail
+
+
+class KernelUnavailable(SandboxUnavailable):
+    """Not even a trivial notebook runs here: the grader's set-up is broken, not any student's work."""
 
 
 def preflight(checks: CheckFile, limits: Limits, *, sandbox: bool = True,
