@@ -193,19 +193,15 @@ def preflight(checks: CheckFile, limits: Limits, *, sandbox: bool = True,
     """'' if a trivial notebook runs in the sandbox here; else one line: the grader's set-up is
     broken. Run before any student is graded, so that no student is told their kernel stopped."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
-    box = None
     try:
         box = Sandbox.create(work_root)
-        _, status, detail = _run(nb, checks, limits, box, sandbox)
+        try:
+            _, status, detail = _run(nb, checks, limits, box, sandbox)
+        finally:
+            box.remove()  # a grader that cannot clean up fails every student's row too
     except Exception as exc:  # the grader's own failure, whatever it is
         said = f"{type(exc).__name__}: {exc}"
         return f"the grader cannot start a kernel here ({said}); nothing was graded"
-    finally:
-        if box is not None:
-            try:
-                box.remove()
-            except OSError:
-                pass
     if status in (Status.OK, Status.ERRORS):
         return ""
     said = detail.get("error") or detail.get("exception") or status.value
