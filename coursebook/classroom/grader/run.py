@@ -27,14 +27,15 @@ from .extract import answer_file_name, contains_unsupported, extraction_cell, re
 from .kernel import LimitedClient, Watchdog, kill_kernel_processes, kernel_manager
 from .notebook_file import MAX_CELLS, MAX_NOTEBOOK_BYTES, read_submission  # noqa: F401
 from .results import Status, SubmissionResult, TaskResult, Verdict
-from .sandbox import INSIDE_WORK, Sandbox
+from .sandbox import INSIDE_WORK, Sandbox, SandboxUnavailable
 
 KEEPS_POINTS = (Status.OK, Status.ERRORS, Status.MEMORY, Status.OUTPUT_LIMIT)
 
 
 def written_response(nb) -> str:
+    """The written-response cells' text; a lone surrogate (valid JSON, not UTF-8) becomes '?'."""
     texts = [cell.source for cell in nb.cells if WRITTEN_TAG in (cell.get("metadata", {}).get("tags") or [])]
-    return "\n\n".join(texts).strip()
+    return "\n\n".join(texts).strip().encode("utf-8", "replace").decode("utf-8")
 
 
 def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sandbox: bool = True,
@@ -73,7 +74,7 @@ def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, resul
         answers, status, detail = _run(nb, checks, limits, box, sandboxed, public)
     finally:
         box.remove()
-    result.status, result.detail = status, detail
+    result.status, result.detail = status, {**detail, **box.notes}
     _score(result, checks, answers, limits)
 
 
@@ -116,7 +117,37 @@ def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool,
     if error is not None and not isinstance(error, DeadKernelError):
         detail["exception"] = type(error).__name__
     answers = read_answers(box.work / answer_name)
+    if error is not None and client.deadline is None and not watchdog.fired:
+        # The kernel stopped before running any cell, so before any of the student's code: the
+        # grader's set-up failed (an interpreter the sandbox cannot run, say), not the student.
+        detail.update(reason="kernel-did-not-start", error=str(error)[:300])
+        return None, Status.GRADER_ERROR, detail
     return answers, _status(nb, client, watchdog.fired, error is not None, answers, detail), detail
+
+
+class KernelUnavailable(SandboxUnavailable):
+    """Not even a trivial notebook runs here: the grader's set-up is broken, not any student's work."""
+
+
+def preflight(checks: CheckFile, limits: Limits, *, sandbox: bool = True,
+              work_root: Path | None = None) -> str:
+    """'' if a trivial notebook runs in the sandbox here; else one line: the grader's set-up is
+    broken. Run before any student is graded, so that no student is told their kernel stopped."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
+    try:
+        box = Sandbox.create(work_root)
+        try:
+            _, status, detail = _run(nb, checks, limits, box, sandbox)
+        finally:
+            box.remove()  # a grader that cannot clean up fails every student's row too
+    except Exception as exc:  # the grader's own failure, whatever it is
+        said = f"{type(exc).__name__}: {exc}"
+        return f"the grader cannot start a kernel here ({said}); nothing was graded"
+    if status in (Status.OK, Status.ERRORS):
+        return ""
+    said = detail.get("error") or detail.get("exception") or status.value
+    return (f"the grader cannot run a kernel {'in its sandbox ' if sandbox else ''}here ({said}); "
+            "nothing was graded")
 
 
 def _status(nb, client: LimitedClient, killed: bool, died: bool, answers, detail: dict) -> Status:
@@ -152,6 +183,8 @@ async def _drive(client: LimitedClient, km, limits: Limits):
     except Exception as exc:  # DeadKernelError, a timeout, a kernel that never started: a row, never a raise
         error = exc
     finally:
+        if hasattr(km, "restore"):
+            km.restore()  # root's rights back in this thread, to stop the sandbox
         kill_kernel_processes(km)  # whatever happened, nothing of the submission outlives this
         try:
             await km.shutdown_kernel(now=True)

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from ...errors import GradingInputError
 from ..exercise.assignment import Assignment
-from .classroom import Warn, no_warning, grade_all
+from .classroom import Warn, grade_all, no_warning
 from .collect import MOODLE_GRACE, Submission, collect, downloaded_at
+from .run import KernelUnavailable, preflight
 from .sandbox import require_sandbox
 from .shard import ShardSpec, clear_manifest, select, write_manifest
 from .store import terms
@@ -71,7 +72,8 @@ def grade_class(assignment: Assignment, submissions: Path, out_dir: Path, *, job
     the newest file's time); `warn` hears of anything that did not stop the class (a result that
     could not be saved, the grader failing on a file), each naming the file.
 
-    Raises SandboxUnavailable (sandbox wanted but unusable), GradingInputError (unusable
+    Raises SandboxUnavailable (sandbox wanted but unusable, or no kernel starts: KernelUnavailable,
+    before any student is graded), GradingInputError (unusable
     submissions or output folder), OSError (unreadable input; ResultsUnwritable for the outputs)
     and GradingInterrupted (a signal; finished results are kept for the next run).
     """
@@ -91,6 +93,10 @@ def grade_class(assignment: Assignment, submissions: Path, out_dir: Path, *, job
         moodle_time = downloaded.replace(tzinfo=timezone.utc) - MOODLE_GRACE
     else:
         moodle_time = downloaded_at(submissions, everyone)
+    if graded:  # one trivial kernel first: a broken set-up stops here, before any student is graded
+        problem = preflight(assignment.checks, assignment.limits, sandbox=sandbox)
+        if problem:
+            raise KernelUnavailable(problem)
     try:
         rows = grade_all(graded, assignment, out_dir, jobs=jobs, force=force, sandbox=sandbox,
                          progress=progress, warn=warn, moodle_time=moodle_time, language=language)
