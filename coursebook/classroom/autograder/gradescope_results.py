@@ -85,12 +85,21 @@ def gradescope_results(result: SubmissionResult, checks: CheckFile, limits: Limi
                   "output": written[:MAX_OUTPUT] if written else "No written response found in your notebook.",
                   "visibility": "visible", "tags": [MANUAL_TAG],
                   "extra_data": {"manual_grading": True, "found": bool(written)}})
-    summary = [*explanation(result, limits),
-               f"Auto-graded score: {number(result.total)} of {number(checks.total_points)}; "
-               "the written response is graded by hand.", *notes]
+    hidden = [task for task in checks.tasks if task.hidden]
+    if hidden:  # their verdicts must not show in any total before grades are published
+        visible = [t for t in checks.tasks if not t.hidden]
+        shown = sum(result.tasks[t.id].points for t in visible if t.id in result.tasks)
+        more = f"{len(hidden)} more task{'s are' if len(hidden) != 1 else ' is'}"
+        score_line = (f"Auto-graded score on the tasks shown now: {number(shown)} of "
+                      f"{number(sum(t.points for t in visible))}; {more} graded and shown when "
+                      "your instructor publishes grades. The written response is graded by hand.")
+    else:
+        score_line = (f"Auto-graded score: {number(result.total)} of "
+                      f"{number(checks.total_points)}; the written response is graded by hand.")
+    summary = [*explanation(result, limits), score_line, *notes]
     if sandbox_note:
         summary.append(sandbox_note)
-    return {
+    results = {
         "score": result.total,
         "execution_time": max(0, round(result.seconds)),
         "output": "\n".join(summary),
@@ -103,3 +112,8 @@ def gradescope_results(result: SubmissionResult, checks: CheckFile, limits: Limi
                        "exercise": checks.exercise, "coursebook": version},
         "tests": tests,
     }
+    if hidden:
+        # Gradescope shows students no total while a test is hidden (its documentation); the default
+        # visibility says so too, and the output above counts only the tasks shown now.
+        results["visibility"] = HIDDEN_TASK_VISIBILITY
+    return results

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import stat
 import sys
 import tempfile
+import threading
 import traceback
 from dataclasses import replace
 from importlib import metadata
@@ -29,7 +32,7 @@ from ..exercise.assignment import Assignment
 from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
 from ..grader.results import Status, SubmissionResult, TaskResult, Verdict
-from ..grader.run import grade_submission
+from ..grader.run import grade_submission, preflight
 from ..grader.sandbox import sandbox_problem
 from ..grader.writers import describe
 from .gradescope import CONFIG
@@ -37,6 +40,8 @@ from .gradescope_results import gradescope_results
 from .own_user import grade_as_own_user
 
 IGNORED_PARTS = ("__MACOSX", ".ipynb_checkpoints")
+DEADLINE_EXTRA = 180  # beyond the notebook's hard limit: start-up, the answers, the own-user child
+GRADER_MB = 256  # what the grading process itself needs beside the kernel, roughly
 
 
 class SetupProblem(RuntimeError):
@@ -61,16 +66,35 @@ def load_setup(root: Path) -> tuple[dict, Assignment]:
 
 
 def find_notebooks(folder: Path) -> tuple[list[Path], list[str]]:
-    """(notebooks, every file received), ignoring editor leftovers and never following links."""
+    """(notebooks, every file received), ignoring editor leftovers and never following links.
+
+    Walked without recursion (a folder may be nested thousands deep); only regular files count as
+    notebooks (a FIFO or a device named `.ipynb` is never opened).
+    """
     notebooks, received = [], []
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") or part in IGNORED_PARTS for part in relative.parts) or path.is_dir():
+    pending = [folder] if folder.is_dir() and not folder.is_symlink() else []
+    while pending and len(received) < 100_000:
+        current = pending.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name, reverse=True)
+        except OSError:
             continue
-        received.append(relative.as_posix())
-        if path.suffix.lower() == ".ipynb" and path.is_file() and not path.is_symlink():
-            notebooks.append(path)
-    return notebooks, received
+        for entry in entries:
+            path = Path(entry.path)
+            relative = path.relative_to(folder)
+            if any(part.startswith(".") or part in IGNORED_PARTS for part in relative.parts):
+                continue
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError:
+                continue
+            if stat.S_ISDIR(mode):
+                pending.append(path)
+                continue
+            received.append(relative.as_posix())
+            if path.suffix.lower() == ".ipynb" and stat.S_ISREG(mode):
+                notebooks.append(path)
+    return sorted(notebooks), sorted(received)
 
 
 def _students(root: Path) -> str:
@@ -111,16 +135,34 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
                   f"Your submission holds {len(notebooks)} notebooks ({listed}); submit exactly one."),)
         return gradescope_results(result, checks, limits, notes=notes, version=config["package"]["version"]), result
     notebook = notebooks[0]
+    if signal.getsignal(signal.SIGALRM) is _deadline:  # under main(): nothing may outlast this
+        signal.alarm(limits.hard_timeout + DEADLINE_EXTRA)
     if problem and os.geteuid() == 0:
         os.chmod(root / "source", 0o700)  # setup.sh did this; a rebuilt image must not depend on it
         result = grade_as_own_user(notebook, checks, limits)
     else:
         result = grade_submission(notebook, checks, limits, sandbox=not problem)
+        if (not problem and os.geteuid() == 0 and result.status is Status.GRADER_ERROR
+                and result.detail.get("reason") == "kernel-did-not-start"):
+            # bubblewrap runs here but a kernel cannot start in it: the grader's set-up, never the
+            # student's fault; grade as in a container without namespaces, and say why.
+            problem = f"a kernel could not start in the sandbox ({result.detail.get('error', '')})"
+            os.chmod(root / "source", 0o700)
+            result = grade_as_own_user(notebook, checks, limits)
     result = replace(result, student=_students(root), source=notebook.relative_to(root / "submission").as_posix())
     results = gradescope_results(result, checks, limits, sandbox_note=_sandbox_note(problem),
                                  version=config["package"]["version"])
     if problem:
         results["extra_data"]["sandbox_problem"] = problem  # the instructor's to read; students see the note
+    warning = memory_warning(limits)
+    if warning:
+        result.detail["container_memory"] = warning
+        results["extra_data"]["container_memory"] = warning
+        if result.status is Status.CRASHED:  # most likely Gradescope's own limit: say so
+            results["output"] += (
+                f"\nThis autograder's container has {container_memory_mb()} MB of memory, "
+                f"less than the {limits.memory_mb} MB this exercise allows: if your notebook "
+                "used more than the container holds, Gradescope stopped it. Tell your instructor.")
     return results, result
 
 
@@ -132,20 +174,62 @@ def failure_results(message: str) -> dict:
             "extra_data": {"status": Status.GRADER_ERROR.value, "error": message[-2000:]}}
 
 
+def readable(value, depth: int = 0):
+    """`value` with every string made encodable (a lone surrogate becomes '?'), for JSON."""
+    if depth > 50:
+        return "..."
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {readable(str(k)): readable(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [readable(v, depth + 1) for v in value]
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else 0.0
+    return readable(str(value))
+
+
 def write_results(root: Path, results: dict) -> Path:
-    """Write-then-rename: Gradescope never reads half a file, and a file planted there is replaced."""
+    """Write-then-rename: Gradescope never reads half a file, and a file planted there is replaced.
+
+    Whatever `results` holds (a lone surrogate in a name or an essay, a NaN), the file written is
+    strict JSON in UTF-8 that reads back; if even that fails, the grader's own failure is written.
+    """
     folder = root / "results"
     folder.mkdir(parents=True, exist_ok=True)
+    try:
+        text = json.dumps(readable(results), indent=1, ensure_ascii=False, allow_nan=False)
+        json.loads(text)
+    except (ValueError, TypeError, RecursionError) as exc:
+        failed = failure_results(f"results could not be written: {exc}")
+        text = json.dumps(readable(failed), indent=1)
     handle, partial = tempfile.mkstemp(dir=folder, prefix=".results.", suffix=".partial")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(results, out, indent=1, ensure_ascii=False)
-    target = folder / "results.json"
-    os.replace(partial, target)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8"))
+        target = folder / "results.json"
+        os.replace(partial, target)
+    finally:
+        if os.path.lexists(partial):
+            os.unlink(partial)
     os.chmod(target, 0o644)
     return target
 
 
+class GradingDeadline(Exception):
+    """The whole run went past the notebook's hard limit plus the grader's allowance."""
+
+
+def _deadline(_signum, _frame):
+    raise GradingDeadline("grading did not finish within its time limit")
+
+
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a student's file name may not be valid UTF-8
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = list(sys.argv[1:] if argv is None else argv)
     check_only = "--check" in args
     args = [a for a in args if a != "--check"]
@@ -157,25 +241,67 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         problem = sandbox_problem()
-        checks = assignment.checks
+        checks, limits = assignment.checks, assignment.limits
+        if not problem:  # bubblewrap runs: does a kernel start in it? (each run falls back if not)
+            started = preflight(checks, limits)
+            problem = f"usable, but {started}" if started else ""
         print(f"autograder ready: {checks.exercise}, {len(checks.tasks)} tasks, {checks.total_points:g} points, "
-              f"coursebook {config['package']['version']}; sandbox: {problem or 'usable'}")
+              f"coursebook {config['package']['version']}; "
+              f"sandbox: {problem or 'usable (a kernel started in it)'}")
+        warning = memory_warning(limits)
+        if warning:
+            print(f"warning: {warning}")
         return 0
+    in_main = threading.current_thread() is threading.main_thread()  # signals work there only
+    previous = signal.signal(signal.SIGALRM, _deadline) if in_main else None
     try:
-        results, result = grade(root)
+        try:
+            results, result = grade(root)
+        finally:
+            if in_main:
+                signal.alarm(0)
+        write_results(root, results)
     except Exception as exc:  # the autograder's own failure still leaves a results.json
         print(traceback.format_exc(), file=sys.stderr)
         write_results(root, failure_results(f"{type(exc).__name__}: {exc}"))
         return 1
-    write_results(root, results)
+    finally:
+        if in_main:
+            signal.signal(signal.SIGALRM, previous)
     # stdout is the instructor's (Gradescope shows it to them only: stdout_visibility hidden)
     if result is not None:
         print(f"{result.student or 'submission'} ({result.source}): {result.status.value}, "
               f"{result.total:g} of {result.max_total:g}, {'sandboxed' if result.sandboxed else 'unsandboxed'}, "
               f"{result.seconds:.1f} s; {describe(result)}")
         if not result.sandboxed:
-            print(f"unsandboxed because: {sandbox_problem()}")
+            why = results["extra_data"].get("sandbox_problem") or sandbox_problem()
+            print(f"unsandboxed because: {why}")
+        if result.detail.get("container_memory"):
+            print(f"warning: {result.detail['container_memory']}")
     return 0
+
+
+def container_memory_mb() -> int | None:
+    """The memory limit of this container's cgroup in MB (v2 or v1), or None when there is none."""
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(path).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < 2**60:
+            return int(text) // 2**20
+    return None
+
+
+def memory_warning(limits: Limits) -> str:
+    """'' or one line: the container holds less memory than the course's --memory-mb allows."""
+    container = container_memory_mb()
+    if container is None or container >= limits.memory_mb + GRADER_MB:
+        return ""
+    return (f"Gradescope's container has {container} MB of memory but the course allows "
+            f"{limits.memory_mb} MB per process (--memory-mb): a notebook that uses more than the "
+            "container holds is killed by Gradescope and scores 0. Raise the container's memory in "
+            "the assignment's autograder settings, or build the zip with a lower --memory-mb.")
 
 
 if __name__ == "__main__":

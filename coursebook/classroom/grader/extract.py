@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import stat
 from importlib import resources
 from pathlib import Path
 
@@ -36,40 +37,62 @@ def extraction_cell(variables: list[str], inside_path: str) -> str:
 
 
 def read_answers(path: Path) -> dict | None:
-    """The answers the extraction cell wrote, or None if it wrote nothing readable."""
+    """The answers the extraction cell wrote, or None if it wrote nothing readable.
+
+    The file is the student's to replace: it is opened without following a link and without
+    blocking (a FIFO would otherwise wait forever), and read only if it is a regular file.
+    """
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY)
     except OSError:
         return None
-    with os.fdopen(handle, "rb") as stream:
-        raw = stream.read(MAX_ANSWER_BYTES + 1)
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        chunks, size = [], 0
+        while size <= MAX_ANSWER_BYTES:
+            chunk = os.read(handle, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        raw = b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
     if len(raw) > MAX_ANSWER_BYTES:
         return None
     try:
         pairs = json.loads(raw.decode("utf-8"))
         return {decode(name): decode(value) for name, value in pairs}
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
 
 
-def decode(value):
+MAX_DEPTH = 100  # an answer nested deeper is not one (deeper still would exhaust Python's stack)
+
+
+def decode(value, depth: int = 0):
     """Plain Python data back from the extraction format; anything else becomes Unsupported."""
+    if depth > MAX_DEPTH:
+        return Unsupported(f"value nested over {MAX_DEPTH} levels deep")
     if isinstance(value, list):
-        return [decode(item) for item in value]
+        return [decode(item, depth + 1) for item in value]
     if not isinstance(value, dict):
         return value
     if "h" in value:
         return bytes.fromhex(value["h"]).decode("utf-8", "replace")
     if "t" in value:
-        return tuple(decode(item) for item in value["t"])
+        return tuple(decode(item, depth + 1) for item in value["t"])
     if "s" in value:
-        items = [decode(item) for item in value["s"]]
+        items = [decode(item, depth + 1) for item in value["s"]]
         try:
             return set(items)
         except TypeError:
             return Unsupported("set")
     if "d" in value:
-        pairs = [(decode(k), decode(v)) for k, v in value["d"]]
+        pairs = [(decode(k, depth + 1), decode(v, depth + 1)) for k, v in value["d"]]
         if all(isinstance(k, str) for k, _ in pairs):
             return dict(pairs)
         return Unsupported("dict with non-text keys")

@@ -8,20 +8,26 @@ a watchdog thread that kills the whole sandbox, whatever the kernel does with in
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
 import json
 import os
+import platform
 import signal
+import stat
 import sys
 import threading
 import time
 from pathlib import Path
 
+import zmq.asyncio
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 from ..exercise.limits import Limits
-from .sandbox import ENVIRONMENT, Sandbox, reachable_by_anyone, readable_roots
+from .sandbox import (ENVIRONMENT, INSIDE_CONNECTION, INSIDE_IPC, Sandbox, layout,
+                      reachable_by_anyone, readable_roots)
 
 KERNEL_NAME = "coursebook-grading"
 LAUNCHER = Path(__file__).with_name("kernel_launch.py")
@@ -44,27 +50,138 @@ def _threads_of(uid: int) -> int:
     return count
 
 
+class LinkedKernelManager(AsyncKernelManager):
+    """Connects through hard links, in a folder of the grader's own, to the kernel's sockets.
+
+    Made as the kernel binds them, before any of the student's code runs; a socket the kernel later
+    replaces (by a link to a host socket, say) is never followed: the grader's link still names the
+    old socket, and ZeroMQ's reconnections find it closed.
+    """
+
+    def __init__(self, *args, runtime: Path, startup_seconds: float, talk_as: int | None = None,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.runtime, self.startup_seconds = runtime, startup_seconds
+        self.talk_as, self.dropped, self.dropped_in = talk_as, None, 0
+
+    async def _async_post_start_kernel(self, **kwargs) -> None:  # launched; nothing connected yet
+        await self.link_sockets()
+        if self.talk_as is not None:
+            # A root grader talks to the kernel as the kernel's own uid: this thread and the ZeroMQ
+            # threads it starts from here on connect with no right of root's. `restore` undoes it.
+            self.dropped = drop_thread_privileges(self.talk_as)
+            self.dropped_in = threading.get_ident()
+            self.context = zmq.asyncio.Context()  # its I/O thread is started under the dropped ids
+            self._created_context = True
+        await super()._async_post_start_kernel(**kwargs)
+
+    def restore(self) -> None:
+        """Root's ids back in the thread that dropped them (to stop the sandbox and clean up)."""
+        if self.dropped is not None and threading.get_ident() == self.dropped_in:
+            restore_thread_privileges(self.dropped)
+            self.dropped = None
+
+    async def shutdown_kernel(  # type: ignore[override]
+            self, now: bool = False, restart: bool = False) -> None:
+        self.restore()  # signals to the sandbox need root's rights, as they were launched with them
+        await super()._async_shutdown_kernel(now=now, restart=restart)
+
+    async def link_sockets(self) -> None:
+        """Wait until the kernel has bound its five sockets (or stopped), linking each one."""
+        ports = (self.shell_port, self.iopub_port, self.stdin_port, self.control_port, self.hb_port)
+        wanted = {f"{os.path.basename(self.ip)}-{port}" for port in ports}
+        private = Path(self.ip).parent
+        deadline = time.monotonic() + self.startup_seconds
+        while wanted and time.monotonic() < deadline:
+            for name in sorted(wanted):
+                try:
+                    if stat.S_ISSOCK(os.lstat(self.runtime / name).st_mode):
+                        os.link(self.runtime / name, private / name, follow_symlinks=False)
+                        wanted.discard(name)
+                except FileNotFoundError:
+                    pass
+            if wanted:
+                if self.provisioner is None or await self.provisioner.poll() is not None:
+                    return  # the kernel stopped before binding: nbclient reports it
+                await asyncio.sleep(0.005)
+
+
+SYSCALLS = {"x86_64": {"setresuid": 117, "setresgid": 119, "setgroups": 116},
+            "aarch64": {"setresuid": 147, "setresgid": 149, "setgroups": 159}}
+"""The raw calls change the calling thread's ids only (libc's wrappers change every thread's)."""
+
+
+def _thread_call(name: str, *args) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.syscall(ctypes.c_long(SYSCALLS[platform.machine()][name]), *args) != 0:
+        raise OSError(ctypes.get_errno(), f"{name}: {os.strerror(ctypes.get_errno())}")
+
+
+def drop_thread_privileges(uid: int) -> tuple | None:
+    """This thread takes `uid` as effective (and file-system) user and group, with no groups
+    (so `restore_thread_privileges` can come back). None where this cannot be done here."""
+    if platform.machine() not in SYSCALLS or os.geteuid() != 0:
+        return None
+    saved = (os.getresuid(), os.getresgid(), os.getgroups())
+    try:
+        _thread_call("setgroups", ctypes.c_size_t(0), None)
+        # Only the effective ids (and so the file-system ids): the real ones stay root's, so that
+        # signals sent as this thread ends (bwrap's --die-with-parent) still reach the sandbox.
+        new = ctypes.c_uint(uid)
+        _thread_call("setresgid", ctypes.c_uint(saved[1][0]), new, ctypes.c_uint(saved[1][2]))
+        _thread_call("setresuid", ctypes.c_uint(saved[0][0]), new, ctypes.c_uint(saved[0][2]))
+    except OSError:
+        restore_thread_privileges(saved)
+        raise
+    return saved
+
+
+def restore_thread_privileges(saved: tuple) -> None:
+    (ruid, euid, suid), (rgid, egid, sgid), groups = saved
+    _thread_call("setresuid", ctypes.c_uint(ruid), ctypes.c_uint(euid), ctypes.c_uint(suid))
+    _thread_call("setresgid", ctypes.c_uint(rgid), ctypes.c_uint(egid), ctypes.c_uint(sgid))
+    array = (ctypes.c_uint * len(groups))(*groups)
+    _thread_call("setgroups", ctypes.c_size_t(len(groups)), array)
+
+
 def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKernelManager:
     """A kernel manager whose kernel starts inside `box` (or, unsandboxed, only under rlimits)."""
-    python = os.path.join(sys.prefix, "bin", "python")  # the venv's python: its site-packages follow
     # Unsandboxed (e.g. a container without namespaces), the kernel still drops to its own uid when that
     # uid can read the interpreter (not so for a Python under a private /root): the answer key and the
     # grader's files then stay unreadable to it.
     uid = box.uid if sandboxed or reachable_by_anyone(readable_roots()) else None
     processes = limits.max_processes if uid is not None else _threads_of(os.getuid()) + limits.max_processes
-    launch = [python, str(LAUNCHER), str(uid) if uid is not None else "-", str(limits.memory_mb),
-              str(processes), str(limits.max_file_mb), "-f", "{connection_file}"]
-    argv = box.command(launch, tmp_bytes=limits.max_file_mb * 2**20) if sandboxed else launch
-    spec = {"argv": argv, "display_name": "Python 3 (grading)", "language": "python", "interrupt_mode": "message",
-            "env": {} if sandboxed else {**ENVIRONMENT, "HOME": str(box.home), "IPYTHONDIR": str(box.home / ".ipython"),
-                                         "MPLCONFIGDIR": str(box.home / ".matplotlib")}}
+    rest = [str(uid) if uid is not None else "-", str(limits.memory_mb), str(processes),
+            str(limits.max_file_mb)]
+    spec_env: dict = {}
+    if sandboxed:
+        view = layout()
+        launch = [view.python, view.inside(LAUNCHER), *rest, INSIDE_IPC, "-f", INSIDE_CONNECTION]
+        argv = box.command(launch, tmp_bytes=limits.max_file_mb * 2**20, memory_mb=limits.memory_mb,
+                           connection_file="{connection_file}")
+    else:
+        python = os.path.join(sys.prefix, "bin", "python")  # the venv's: its site-packages follow
+        argv = [python, str(LAUNCHER), *rest, "-", "-f", "{connection_file}"]
+        spec_env = {**ENVIRONMENT, "HOME": str(box.home), "IPYTHONDIR": str(box.home / ".ipython"),
+                    "MPLCONFIGDIR": str(box.home / ".matplotlib")}
+    spec = {"argv": argv, "display_name": "Python 3 (grading)", "language": "python",
+            "interrupt_mode": "message", "env": spec_env}
     spec_dir = box.root / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True)
     (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    specs = KernelSpecManager(kernel_dirs=[str(box.root / "kernels")])
+    connection = str(box.private / "kernel.json")
     # Async, as nbclient drives it from its event loop (a sync manager deadlocks on interrupt).
-    return AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(box.runtime / "ipc"),
-                              connection_file=str(box.runtime / "kernel.json"),
-                              kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(box.root / "kernels")]))
+    if not sandboxed:  # the kernel runs on the host as the grader's own user or a weaker one
+        return AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
+                                  ip=str(box.runtime / "ipc"), connection_file=connection,
+                                  kernel_spec_manager=specs)
+    if box.uid is not None:  # the grader's thread that talks to the kernel will be this uid
+        os.chown(box.private, box.uid, box.uid)
+    return LinkedKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
+                               ip=str(box.private / "ipc"), connection_file=connection, kernel_spec_manager=specs,
+                               runtime=box.runtime, startup_seconds=limits.hard_timeout,
+                               talk_as=box.uid)
 
 
 class Watchdog:

@@ -11,6 +11,9 @@ import asyncio
 import logging
 import atexit
 import json
+import os
+import re
+import stat
 import subprocess
 import threading
 import time
@@ -29,16 +32,22 @@ from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
 from .kernel import LimitedClient, Watchdog, kill_kernel_processes, kernel_manager
 from .results import Status, SubmissionResult, TaskResult, Verdict
-from .sandbox import INSIDE_WORK, Sandbox
+from .sandbox import INSIDE_WORK, Sandbox, SandboxUnavailable
 
 MAX_NOTEBOOK_BYTES = 50_000_000
+MAX_CELLS = 50_000  # 20,000 empty cells grade in seconds; 720,000 took minutes of validation
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 KEEPS_POINTS = (Status.OK, Status.ERRORS, Status.MEMORY, Status.OUTPUT_LIMIT)
 
 
 def read_submission(path: Path):
     """(notebook, None) or (None, (status, detail)); never raises."""
-    try:
-        with open(path, "rb") as stream:
+    try:  # without blocking: a FIFO or a device is refused, never waited on
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        with os.fdopen(handle, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                return None, (Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file",
+                                                      "error": "not a regular file"})
             raw = stream.read(MAX_NOTEBOOK_BYTES + 1)
     except OSError as exc:
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file", "error": exc.strerror or str(exc)})
@@ -54,8 +63,17 @@ def read_submission(path: Path):
         data = json.loads(text)
     except ValueError as exc:
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "not-json", "line": getattr(exc, "lineno", None)})
+    except RecursionError:  # nested deeper than any notebook is
+        return None, (Status.INVALID_NOTEBOOK, {"reason": "schema", "where": "",
+                                                "error": "JSON nested too deeply"})
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "no-cells"})
+    if len(data["cells"]) > MAX_CELLS:  # bounded before nbformat's validation, slow per cell
+        said = f"{len(data['cells']):,} cells, over the {MAX_CELLS:,} a notebook may hold"
+        detail = {"reason": "schema", "where": "cells", "error": said}
+        return None, (Status.INVALID_NOTEBOOK, detail)
+    if SURROGATE_ESCAPE.search(text):  # a lone surrogate is valid JSON, not writable as UTF-8: '?'
+        text = json.dumps(data, ensure_ascii=False).encode("utf-8", "replace").decode("utf-8")
     try:
         with _quiet(get_logger()):  # nbformat logs each schema error; the row says it once
             nb = nbformat.reads(text, as_version=4)
@@ -78,8 +96,9 @@ def _quiet(logger):
 
 
 def written_response(nb) -> str:
+    """The written-response cells' text; a lone surrogate (valid JSON, not UTF-8) becomes '?'."""
     texts = [cell.source for cell in nb.cells if WRITTEN_TAG in (cell.get("metadata", {}).get("tags") or [])]
-    return "\n\n".join(texts).strip()
+    return "\n\n".join(texts).strip().encode("utf-8", "replace").decode("utf-8")
 
 
 def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sandbox: bool = True,
@@ -116,7 +135,7 @@ def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, resul
         answers, status, detail = _run(nb, checks, limits, box, sandboxed)
     finally:
         box.remove()
-    result.status, result.detail = status, detail
+    result.status, result.detail = status, {**detail, **box.notes}
     _score(result, checks, answers, limits)
 
 
@@ -157,7 +176,37 @@ def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool):
     if error is not None and not isinstance(error, DeadKernelError):
         detail["exception"] = type(error).__name__
     answers = read_answers(box.work / answer_name)
+    if error is not None and client.deadline is None and not watchdog.fired:
+        # The kernel stopped before running any cell, so before any of the student's code: the
+        # grader's set-up failed (an interpreter the sandbox cannot run, say), not the student.
+        detail.update(reason="kernel-did-not-start", error=str(error)[:300])
+        return None, Status.GRADER_ERROR, detail
     return answers, _status(nb, client, watchdog.fired, error is not None, answers, detail), detail
+
+
+class KernelUnavailable(SandboxUnavailable):
+    """Not even a trivial notebook runs here: the grader's set-up is broken, not any student's work."""
+
+
+def preflight(checks: CheckFile, limits: Limits, *, sandbox: bool = True,
+              work_root: Path | None = None) -> str:
+    """'' if a trivial notebook runs in the sandbox here; else one line: the grader's set-up is
+    broken. Run before any student is graded, so that no student is told their kernel stopped."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
+    try:
+        box = Sandbox.create(work_root)
+        try:
+            _, status, detail = _run(nb, checks, limits, box, sandbox)
+        finally:
+            box.remove()  # a grader that cannot clean up fails every student's row too
+    except Exception as exc:  # the grader's own failure, whatever it is
+        said = f"{type(exc).__name__}: {exc}"
+        return f"the grader cannot start a kernel here ({said}); nothing was graded"
+    if status in (Status.OK, Status.ERRORS):
+        return ""
+    said = detail.get("error") or detail.get("exception") or status.value
+    return (f"the grader cannot run a kernel {'in its sandbox ' if sandbox else ''}here ({said}); "
+            "nothing was graded")
 
 
 def _status(nb, client: LimitedClient, killed: bool, died: bool, answers, detail: dict) -> Status:
@@ -193,6 +242,8 @@ async def _drive(client: LimitedClient, km, limits: Limits):
     except Exception as exc:  # DeadKernelError, a timeout, a kernel that never started: a row, never a raise
         error = exc
     finally:
+        if hasattr(km, "restore"):
+            km.restore()  # root's rights back in this thread, to stop the sandbox
         kill_kernel_processes(km)  # whatever happened, nothing of the submission outlives this
         try:
             await km.shutdown_kernel(now=True)

@@ -2,9 +2,14 @@
 
 Inside: its own PID, network, IPC and UTS namespaces (no route out, no view of the host's loopback,
 no signal reaches the grader or another kernel), a read-only view of only the interpreter, its
-packages and the coursebook package, a writable copy of the one submission at /submission, a
-private /tmp, an allow-list environment, and a folder for the kernel's IPC sockets. Nothing of the
-instructor's (answers, home, other submissions, results) is there to read or write.
+packages and the coursebook package at neutral paths (/opt/python, /opt/venv, /opt/coursebook), a
+writable copy of the one submission at /submission, a private /tmp, an allow-list environment, a
+folder for the kernel's IPC sockets at /run/kernel, and a seccomp filter (`seccomp.py`). Nothing of
+the instructor's (answers, home, other submissions, results, their folders' names) is there.
+
+The grader connects to the kernel's sockets through hard links in a folder of its own, made as the
+kernel binds them: the kernel can replace its socket files, but never redirect the grader's
+connections to another socket of the host.
 
 When the grader runs as root, bubblewrap keeps the host's user namespace and the kernel launcher
 switches to a fresh numeric uid of its own, so the process limit counts this sandbox alone.
@@ -14,18 +19,25 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import secrets
 import shutil
 import site
 import subprocess
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .seccomp import SeccompUnavailable, filter_program
 
 INSTALL_HINT = "install it with `sudo apt-get install bubblewrap` (Debian/Ubuntu)"
 INSIDE_WORK = "/submission"
 INSIDE_HOME = "/tmp/home"
+INSIDE_IPC = "/run/kernel"  # the kernel binds its sockets here; the grader connects through links
+INSIDE_CONNECTION = "/run/connection.json"
+SECCOMP_FD = 9
 ENVIRONMENT = {  # the whole environment the kernel sees: nothing of the instructor's
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "LANG": "C.UTF-8",
@@ -116,31 +128,123 @@ def readable_roots() -> list[Path]:
     return [r for r in ordered if not any(r != o and o in r.parents for o in ordered)]
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where the interpreter, its packages and coursebook appear inside the sandbox: neutral paths
+    (/opt/python, /opt/venv, /opt/coursebook), so nothing inside (not even /proc/self/mountinfo)
+    names a folder of the instructor's, and a venv or home reached through a symlink works."""
+
+    binds: tuple[tuple[str, str], ...]  # (real host path, path inside), folders or files
+    python: str  # the interpreter to run inside
+    environment: tuple[tuple[str, str], ...]  # added to ENVIRONMENT inside
+    venv_config: str  # pyvenv.cfg to place at /opt/venv/pyvenv.cfg ('' when not a venv)
+
+    def inside(self, host: str | Path) -> str:
+        """The path inside the sandbox of a host file under one of the binds."""
+        real = Path(os.path.realpath(host))
+        for source, target in sorted(self.binds, key=lambda b: -len(b[0])):
+            if real == Path(source) or Path(source) in real.parents:
+                return str(Path(target) / real.relative_to(source))
+        return str(real)
+
+
+def _under_usr(path: Path) -> bool:
+    return path == Path("/usr") or Path("/usr") in path.parents
+
+
+@functools.lru_cache(maxsize=1)
+def layout() -> Layout:
+    """The sandbox's view of this grader's Python (computed once per process)."""
+    base = Path(os.path.realpath(sys.base_prefix))
+    executable = Path(os.path.realpath(sys.executable))
+    binds: list[tuple[str, str]] = []
+    base_inside = str(base) if _under_usr(base) else "/opt/python"
+    if base_inside != str(base):
+        binds.append((str(base), base_inside))
+    environment = [("LD_LIBRARY_PATH", f"{base_inside}/lib")] if base_inside != str(base) else []
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    venv_config = ""
+    prefix = Path(os.path.realpath(sys.prefix))
+    if prefix != base:  # a venv: its packages at /opt/venv, run through a config of its own
+        sites = [Path(os.path.realpath(p)) for p in site.getsitepackages()
+                 if Path(p).is_dir() and prefix in Path(os.path.realpath(p)).parents]
+        for folder in dict.fromkeys(sites):
+            binds.append((str(folder), f"/opt/venv/lib/{version}/site-packages"))
+            break
+        binds.append((str(executable), "/opt/venv/bin/python"))
+        system_site = "false"
+        try:
+            cfg = (Path(sys.prefix) / "pyvenv.cfg").read_text(encoding="utf-8")
+            if re.search(r"^include-system-site-packages\s*=\s*true", cfg, re.M | re.I):
+                system_site = "true"
+        except OSError:
+            pass
+        base_bin = str(executable.parent) if _under_usr(base) else f"{base_inside}/bin"
+        venv_config = (f"home = {base_bin}\ninclude-system-site-packages = {system_site}\n"
+                       f"version = {'.'.join(map(str, sys.version_info[:3]))}\n")
+        python = "/opt/venv/bin/python"
+    else:
+        inside = f"{base_inside}/{executable.relative_to(base)}" if not _under_usr(base) else ""
+        python = inside or str(executable)
+    package = Path(os.path.realpath(__file__)).parents[2]  # coursebook/, however it is installed
+    probe = Layout(tuple(binds), python, (), "")
+    if probe.inside(package) == str(package):  # outside the interpreter's folders (editable)
+        binds.append((str(package), "/opt/coursebook/coursebook"))
+        environment.append(("PYTHONPATH", "/opt/coursebook"))
+    return Layout(tuple(binds), python, tuple(environment), venv_config)
+
+
+@functools.lru_cache(maxsize=2)
+def confinement(refuse_memory: bool = True) -> tuple[bytes, str]:
+    """(seccomp program or b'', '' or one line saying why there is none); warns once if none."""
+    try:
+        return filter_program(refuse_memory), ""
+    except SeccompUnavailable as exc:
+        problem = (f"{exc}: kernels run without a seccomp filter (keyrings, ptrace, io_uring, "
+                   "namespaces, memfd are open to them); install libseccomp2 and "
+                   "`pip install pyseccomp`")
+        warnings.warn(problem, RuntimeWarning, stacklevel=2)
+        return b"", problem
+
+
+def memory_note(memory_mb: int, tmp_mb: int, refused: bool) -> str:
+    """Which memory limit held this sandbox, as the row says it (no memory cgroup is used)."""
+    shared = "memfd and SysV shm refused" if refused else "memfd and SysV shm NOT limited"
+    tmp = f"/tmp {tmp_mb} MB" if tmp_mb else "/tmp not capped"
+    return f"{memory_mb} MB per process (RLIMIT_AS), {tmp}, {shared}"
+
+
 @dataclass
 class Sandbox:
     """The folders of one submission's sandbox on the host, and the bwrap command that uses them."""
 
     root: Path
     work: Path = field(init=False)  # bound at /submission, writable: the copy of the submission
-    runtime: Path = field(init=False)  # bound at the same path: connection file and IPC sockets
+    runtime: Path = field(init=False)  # bound at /run/kernel: the kernel's IPC sockets
+    private: Path = field(init=False)  # the grader's alone: connection file, links to the sockets
     home: Path = field(init=False)
     uid: int | None = field(init=False)  # the kernel's own uid (root only), else None
+    notes: dict = field(init=False, default_factory=dict)  # what held this sandbox, for the row
 
     def __post_init__(self):
         self.work = self.root / "work"
         self.work.mkdir(parents=True)
-        # A Unix socket's path may not exceed 107 bytes: under a deep root, the IPC folder gets a short
-        # one of its own in /tmp (else it stays inside root, so one folder holds all of a submission).
-        self.runtime = self.root / "ipc"
-        if len(str(self.runtime / "ipc-65535")) <= 100:
-            self.runtime.mkdir()
-        else:
-            self.runtime = Path(tempfile.mkdtemp(prefix="cb-ipc-", dir="/tmp"))
+        # A Unix socket's path may not exceed 107 bytes: under a deep root, the IPC folders get a
+        # short one of their own in /tmp (else they stay inside root: one folder per submission).
+        # So do they for a root grader, whose thread that connects runs as the kernel's uid and
+        # must pass through every folder above them (/tmp is open to all, a work folder is not).
+        ipc = self.root
+        if len(str(self.root / "c" / "ipc-65535")) > 100 or _as_root():
+            ipc = Path(tempfile.mkdtemp(prefix="cb-ipc-", dir="/tmp"))
+        self.runtime, self.private = ipc / "k", ipc / "c"  # siblings: a hard link joins them
+        self.runtime.mkdir()
+        self.private.mkdir(mode=0o700)
         self.home = self.root / "home"  # HOME when unsandboxed (inside the sandbox, HOME is in its /tmp)
         self.home.mkdir()
         self.uid = secrets.randbelow(UID_RANGE[1] - UID_RANGE[0]) + UID_RANGE[0] if _as_root() else None
         if self.uid is not None:
             os.chmod(self.root, 0o711)  # unsandboxed, the kernel's uid passes through to its folders
+            os.chmod(ipc, 0o711)
             for folder in (self.work, self.runtime, self.home):
                 os.chown(folder, self.uid, self.uid)
 
@@ -155,11 +259,15 @@ class Sandbox:
         if self.uid is not None:
             os.chown(path, self.uid, self.uid)
 
-    def command(self, argv: list[str], tmp_bytes: int = 0) -> list[str]:
+    def command(self, argv: list[str], tmp_bytes: int = 0, memory_mb: int = 0,
+                connection_file: str = "") -> list[str]:
         """bwrap around `argv` (run inside, from /submission, with the allow-list environment).
 
         `tmp_bytes` caps the private /tmp, which lives in memory (0: no cap of our own).
+        `connection_file` (a host path or jupyter's placeholder) is bound read-only inside.
         """
+        view = layout()
+        program, problem = confinement(True)
         cmd = ["bwrap", *_namespace_flags(), "--die-with-parent", "--new-session", "--clearenv"]
         for top in ("/usr", "/bin", "/lib", "/lib32", "/lib64", "/sbin"):
             if os.path.islink(top):
@@ -177,31 +285,60 @@ class Sandbox:
                     out += ["--perms", "0755", "--dir", str(parent)]
             return out
 
-        # /tmp first: bwrap applies these in order, and a later tmpfs would hide a venv kept under /tmp.
-        size = ["--size", str(tmp_bytes)] if tmp_bytes and _sizes_tmpfs() else []
+        # /tmp first: bwrap applies these in order, and a later tmpfs would hide a bind under /tmp.
+        sized = bool(tmp_bytes) and _sizes_tmpfs()
+        size = ["--size", str(tmp_bytes)] if sized else []
         cmd += ["--perms", "1777", *size, "--tmpfs", "/tmp", "--perms", "0755", "--dir", "/etc"]
         for name in ETC_FILES:
             source = Path("/etc") / name
             if source.exists():
                 cmd += [*parents(str(source)), "--ro-bind", os.path.realpath(source), str(source)]
-        for root in readable_roots():
-            cmd += [*parents(str(root)), "--ro-bind", str(root), str(root)]
-        cmd += ["--proc", "/proc", "--dev", "/dev",
-                "--bind", str(self.work), INSIDE_WORK, *parents(str(self.runtime)),
-                "--bind", str(self.runtime), str(self.runtime), "--chdir", INSIDE_WORK]
+        for source, target in view.binds:
+            cmd += [*parents(target), "--ro-bind", source, target]
+        if view.venv_config:
+            config = self.root / "pyvenv.cfg"
+            config.write_text(view.venv_config, encoding="utf-8")
+            cmd += ["--ro-bind", str(config), "/opt/venv/pyvenv.cfg"]
+        cmd += ["--proc", "/proc", "--dev", "/dev", "--bind", str(self.work), INSIDE_WORK,
+                *parents(INSIDE_IPC), "--bind", str(self.runtime), INSIDE_IPC,
+                "--chdir", INSIDE_WORK]
+        if connection_file:
+            cmd += ["--ro-bind", connection_file, INSIDE_CONNECTION]
         if self.uid is not None:
             # The launcher switches to self.uid at once and so loses these (and every other) capability.
             cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-        for name, value in ENVIRONMENT.items():
+        for name, value in [*ENVIRONMENT.items(), *view.environment]:
             cmd += ["--setenv", name, value]
-        return [*cmd, "--", *argv]
+        tmp_mb = tmp_bytes // 2**20 if sized else 0
+        self.notes = {"memory_limit": memory_note(memory_mb, tmp_mb, bool(program))}
+        if not program:
+            self.notes["sandbox_warning"] = problem
+            return [*cmd, "--", *argv]
+        bpf = self.root / "seccomp.bpf"
+        bpf.write_bytes(program)
+        # bwrap reads the filter from a descriptor: a shell opens it and becomes bwrap (same pid).
+        self.notes["seccomp"] = "on"
+        return ["/bin/sh", "-c", f'exec "$@" {SECCOMP_FD}<"$0"', str(bpf),
+                *cmd, "--seccomp", str(SECCOMP_FD), "--", *argv]
 
     def remove(self) -> None:
-        def unlock(function, path, _):  # a submission may have made its files read-only
-            os.chmod(os.path.dirname(path), 0o700)
-            if os.path.isdir(path) and not os.path.islink(path):
-                os.chmod(path, 0o700)
-            function(path)
+        """Delete the sandbox's folders without recursion (a submission may nest thousands deep)."""
+        for folder in {self.runtime.parent, self.root}:
+            remove_tree(folder)
 
-        shutil.rmtree(self.runtime, ignore_errors=True)
-        shutil.rmtree(self.root, onerror=unlock)
+
+def remove_tree(folder: Path) -> None:
+    """Remove `folder` however deep it goes, whatever its content's modes; never follows links."""
+    if not os.path.lexists(folder):
+        return
+    done = None
+    # coreutils' rm walks without recursion; found on the system path, whatever PATH the grader has
+    rm = shutil.which("rm", path="/usr/bin:/bin") or "rm"
+    chmod = shutil.which("chmod", path="/usr/bin:/bin") or "chmod"
+    for step in ([rm, "-rf", "--one-file-system", "--"], [chmod, "-R", "u+rwx", "--"],
+                 [rm, "-rf", "--one-file-system", "--"]):
+        done = subprocess.run([*step, str(folder)], capture_output=True, timeout=300)
+        if not os.path.lexists(folder):
+            return
+    said = done.stderr.decode(errors="replace").strip()[:200]
+    raise OSError(f"could not remove {folder}: {said}")

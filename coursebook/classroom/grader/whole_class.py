@@ -16,6 +16,7 @@ from ...errors import GradingInputError
 from ..exercise.assignment import Assignment
 from .classroom import grade_all
 from .collect import Submission, collect
+from .run import KernelUnavailable, preflight
 from .sandbox import require_sandbox
 from .shard import ShardSpec, clear_manifest, select, write_manifest
 from .writers import Row
@@ -63,7 +64,8 @@ def grade_class(assignment: Assignment, submissions: Path, out_dir: Path, *, job
                 progress: bool = True) -> ClassGrading:
     """Grade `submissions` (a folder or an LMS zip) into `out_dir`.
 
-    Raises SandboxUnavailable (sandbox wanted but unusable), GradingInputError (unusable
+    Raises SandboxUnavailable (sandbox wanted but unusable, or no kernel starts: KernelUnavailable,
+    before any student is graded), GradingInputError (unusable
     submissions or output folder), OSError (unreadable input; ResultsUnwritable for the outputs)
     and GradingInterrupted (a signal; finished results are kept for the next run).
     """
@@ -79,6 +81,10 @@ def grade_class(assignment: Assignment, submissions: Path, out_dir: Path, *, job
     clear_manifest(out_dir)  # a shard's manifest is written only once the shard is complete
     everyone = collect(submissions, unpacked)
     graded = select(everyone, shard) if shard is not None else everyone
+    if graded:  # one trivial kernel first: a broken set-up stops here, before any student is graded
+        problem = preflight(assignment.checks, assignment.limits, sandbox=sandbox)
+        if problem:
+            raise KernelUnavailable(problem)
     try:
         rows = grade_all(graded, assignment, out_dir, jobs=jobs, force=force, sandbox=sandbox,
                          progress=progress)

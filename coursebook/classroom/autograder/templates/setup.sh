@@ -23,8 +23,9 @@ python_ok() {  # a Python 3.11 at 3.11.5 or later, with venv
 if [ "${COURSEBOOK_SYSTEM_PACKAGES:-1}" = 1 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    # bubblewrap: the sandbox, used when the container lets it create namespaces.
-    apt-get install -y -qq bubblewrap
+    # bubblewrap: the sandbox, used when the container lets it create namespaces; libseccomp2:
+    # its seccomp filter (and the key-ring isolation), built through the pyseccomp package.
+    apt-get install -y -qq bubblewrap libseccomp2
     # The pinned dependencies need Python 3.11.5 or later: Ubuntu 22.04's own python3.11 is 3.11.0,
     # so a missing or older one comes from the deadsnakes PPA (current 3.11 releases for Ubuntu).
     if ! python_ok "$PYTHON"; then
