@@ -39,6 +39,7 @@ outputs: $(STAMP)
 benchmark: $(STAMP) vendor book
 	$(BIN)/python benchmarks/quiz_benchmark.py
 	$(BIN)/python benchmarks/grader_benchmark.py
+	$(BIN)/python benchmarks/hostile_class_benchmark.py
 	$(BIN)/python benchmarks/scale_benchmark.py
 	$(BIN)/python benchmarks/page_weight.py
 	$(BIN)/python benchmarks/check_benchmark.py

@@ -6,6 +6,7 @@ stderr with exit code 1 (content or build problems) or 2 (usage, from click).
 
 from __future__ import annotations
 
+from datetime import datetime
 import sys
 from pathlib import Path
 
@@ -183,6 +184,19 @@ _LIMITS = [
 ]
 
 
+def MOODLE_OPTIONS(command):
+    """The Moodle worksheet's language and time, the same for grade and merge."""
+    from .classroom.grader.writers import MOODLE_LANGUAGES
+
+    command = click.option(
+        "--downloaded", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]),
+        default=None, help="When you downloaded the submissions (UTC), for the Moodle worksheet's "
+        "'Last modified (grade)': a grade typed in Moodle after it is never overwritten. Default: the "
+        "zip's time (a folder: its newest file's), less a minute.")(command)
+    return click.option("--language", type=click.Choice(sorted(MOODLE_LANGUAGES)), default="en", show_default=True,
+                        help="Your Moodle's language: the worksheet's headers are the ones Moodle matches in it.")(command)
+
+
 def LIMIT_OPTIONS(command):
     """The grading limits, the same for `grade` and the Gradescope autograder. Each given option
     overrides the check file's `limits:` section, which overrides the defaults shown."""
@@ -217,8 +231,10 @@ def _load_assignment(answers_dir: Path, exercise: str, canvas_assignment: str = 
               "e.g. 'Exercise 3a (12345)' to update that assignment. Default: the exercise's title.")
 @click.option("--shard", default=None, metavar="K/N", help="Grade only the K-th of N disjoint slices of the class "
               "(by student, stable when files are added), e.g. on a CI matrix; join them with `gradebook merge`.")
+@MOODLE_OPTIONS
 def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | None, jobs: int, force: bool,
-          no_sandbox: bool, canvas_assignment: str, shard: str | None, **limits) -> None:
+          no_sandbox: bool, canvas_assignment: str, shard: str | None, language: str,
+          downloaded: datetime | None, **limits) -> None:
     """Grade a folder (or LMS zip) of submitted notebooks into gradebooks and feedback pages."""
     from .classroom.grader.classroom import GradingInterrupted
     from .classroom.grader.sandbox import SandboxUnavailable
@@ -238,7 +254,8 @@ def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | N
     out_dir = out_dir or Path("grading-output") / exercise
     try:
         graded = grade_class(assignment, submissions, out_dir, jobs=jobs, force=force, sandbox=not no_sandbox,
-                             shard=spec)
+                             shard=spec, language=language, downloaded=downloaded,
+                             warn=lambda message: click.echo(f"warning: {message}", err=True))
     except GradingInterrupted as exc:
         click.echo(f"\n{exc}", err=True)
         sys.exit(128 + exc.signum)
@@ -267,16 +284,21 @@ def gradebook() -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the merged gradebook, LMS files and feedback pages.")
 @click.option("--canvas-assignment", default="", help="Column name for canvas-grades.csv (as for grade).")
-def gradebook_merge(shards, exercise: str, answers_dir: Path, out_dir: Path, canvas_assignment: str) -> None:
-    """Merge the --out folders of `grade --shard K/N` (all N of them) into one class's gradebooks."""
+@click.option("--language", type=click.Choice(["de", "en", "es", "fr"]), default="en", show_default=True,
+              help="Your Moodle's language (as for grade).")
+@LIMIT_OPTIONS
+def gradebook_merge(shards, exercise: str, answers_dir: Path, out_dir: Path, canvas_assignment: str,
+                    language: str, **limits) -> None:
+    """Merge the --out folders of `grade --shard K/N` (all N of them) into one class's gradebooks.
+    Give it the limit options the shards were graded with: it refuses shards graded under others."""
     from .classroom.grader.merge import merge_shards
     from .classroom.grader.shard import ManifestError
 
-    assignment = _load_assignment(answers_dir, exercise, canvas_assignment)
+    assignment = _load_assignment(answers_dir, exercise, canvas_assignment, **limits)  # as the shards had
     if out_dir.resolve() in {Path(folder).resolve() for folder in shards}:
         _fail(f"--out {out_dir} is one of the shard folders; choose a new folder")
     try:
-        rows = merge_shards(list(shards), assignment, out_dir)
+        rows = merge_shards(list(shards), assignment, out_dir, language=language)
     except ManifestError as exc:
         _fail(str(exc))
     except OSError as exc:

@@ -107,7 +107,7 @@ def test_lms_files_carry_the_lms_students(graded):
     with (out / "canvas-grades.csv").open(encoding="utf-8") as handle:
         assert [(r["ID"], r["Grader fixture exercise"]) for r in csv.DictReader(handle)] == [("1234", "5"), ("2345", "3")]
     with (out / "moodle-grading-worksheet.csv").open(encoding="utf-8") as handle:
-        assert [(r["Identifier"], r["Grade"], r["Maximum Grade"]) for r in csv.DictReader(handle)] == [
+        assert [(r["Identifier"], r["Grade"], r["Maximum grade"]) for r in csv.DictReader(handle)] == [
             ("Participant 101", "0", "9"), ("Participant 102", "5", "9")]
 
 

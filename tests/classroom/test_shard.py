@@ -8,6 +8,7 @@ class graded whole and in 3 merged shards must give the same gradebooks.
 import csv
 import io
 import shutil
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +16,9 @@ from click.testing import CliRunner
 from coursebook.classroom.grader.collect import collect
 from coursebook.classroom.grader.results import Status, SubmissionResult, TaskResult, Verdict
 from coursebook.classroom.grader.shard import ShardSpec, select, shard_of, write_manifest
-from coursebook.classroom.grader.store import ResultStore
+from coursebook.classroom.exercise.assignment import Assignment
+from coursebook.classroom.exercise.limits import Limits
+from coursebook.classroom.grader.store import ResultStore, terms
 from coursebook.cli import main
 from tests.conftest import ROOT
 
@@ -104,13 +107,18 @@ def test_one_students_files_share_a_shard(tmp_path):
 
 # ---- merge refuses shards that do not fit together (no grading: results written directly) ----
 
-def fake_result(submission, key_hash="k1"):
+def real_terms():
+    """The terms merge expects: the fixture's answer key and this package's version."""
+    return terms(Assignment.load(ANSWERS, "ex0-fixture"), True)
+
+
+def fake_result(submission, run_terms):
     return SubmissionResult(student=submission.student, source=submission.source, status=Status.OK,
                             tasks={"share": TaskResult(2.0, 2.0, Verdict.CORRECT)},
-                            fingerprint=f"file=abc;key={key_hash};limits=l;sandbox=1;schema=1")
+                            fingerprint=f"file=abc;{run_terms}")
 
 
-def fake_shards(tmp_path, count=3, exercise="ex0-fixture", skip=(), key_hash=lambda k: "k1"):
+def fake_shards(tmp_path, count=3, exercise="ex0-fixture", skip=(), shard_terms=lambda k: real_terms()):
     everyone = collect(make_class(tmp_path / "class"), tmp_path / "unpacked")
     folders = []
     for k in range(1, count + 1):
@@ -120,15 +128,15 @@ def fake_shards(tmp_path, count=3, exercise="ex0-fixture", skip=(), key_hash=lam
         store = ResultStore(folder / "results")
         for submission in mine:
             if submission.key not in skip:
-                store.save(submission.key, fake_result(submission, key_hash(k)))
-        write_manifest(folder, ShardSpec(k, count), exercise, everyone, mine)
+                store.save(submission.key, fake_result(submission, shard_terms(k)))
+        write_manifest(folder, ShardSpec(k, count), exercise, everyone, mine, terms=shard_terms(k))
         folders.append(folder)
     return everyone, folders
 
 
-def merge(folders, out):
+def merge(folders, out, *options):
     return CliRunner().invoke(main, ["gradebook", "merge", *map(str, folders), "--exercise", "ex0-fixture",
-                                     "--answers", str(ANSWERS), "--out", str(out)])
+                                     "--answers", str(ANSWERS), "--out", str(out), *options])
 
 
 def test_merge_of_fitting_shards_writes_every_file(tmp_path):
@@ -152,6 +160,9 @@ def test_merge_of_fitting_shards_writes_every_file(tmp_path):
     ("no-manifest", "no shard.json"),
     ("result-missing", "has no readable result"),
     ("other-key", "different answer keys"),
+    ("key-edited", "was graded with another answer key"),
+    ("other-package", "another version of coursebook (package 0.0.1"),
+    ("other-limits", "different answer keys, limits"),
     ("out-is-a-shard", "is one of the shard folders"),
 ])
 def test_merge_refuses_shards_that_do_not_fit(tmp_path, case, message):
@@ -183,7 +194,17 @@ def test_merge_refuses_shards_that_do_not_fit(tmp_path, case, message):
         victim = select(everyone, ShardSpec(2, 3))[0]
         (folders[1] / "results" / f"{victim.key}.json").unlink()
     elif case == "other-key":
-        _, folders = fake_shards(tmp_path / "b", key_hash=lambda k: "k2" if k == 3 else "k1")
+        _, folders = fake_shards(tmp_path / "b", shard_terms=lambda k: real_terms().replace(
+            "key=", "key=0" if k == 3 else "key="))
+    elif case == "key-edited":  # every shard graded with the key as it was; merge is given the edited key
+        _, folders = fake_shards(tmp_path / "b", shard_terms=lambda k: real_terms().replace("key=", "key=0"))
+    elif case == "other-package":
+        _, folders = fake_shards(tmp_path / "b", shard_terms=lambda k: real_terms().replace(
+            "package=", "package=0.0.1;old="))
+    elif case == "other-limits":
+        base = Assignment.load(ANSWERS, "ex0-fixture")
+        _, folders = fake_shards(tmp_path / "b", shard_terms=lambda k: terms(
+            replace(base, limits=Limits(cell_timeout=20)) if k == 2 else base, True))
     elif case == "out-is-a-shard":
         out = folders[0]
     done = merge(folders, out)
@@ -221,7 +242,9 @@ def test_three_merged_shards_give_the_unsharded_gradebooks(tmp_path):
         shards.append(out)
     sizes = [len(list((out / "results").glob("*.json"))) for out in shards]
     assert sum(sizes) == len(CLASS) and all(sizes), sizes  # every shard graded someone, nobody twice
-    done = merge(reversed(shards), tmp_path / "merged")  # order of the folders does not matter
+    done = merge(reversed(shards), tmp_path / "merged")  # without the shards' limits: refused
+    assert done.exit_code == 1 and "other limits" in done.output, done.output
+    done = merge(reversed(shards), tmp_path / "merged", *LIMITS)  # order of the folders does not matter
     assert done.exit_code == 0, done.output
     whole_dir, merged = tmp_path / "whole", tmp_path / "merged"
     assert read(merged / "gradebook.csv") == read(whole_dir / "gradebook.csv")

@@ -47,7 +47,8 @@ class Entry:
     path: Path | None
     reason: str = ""
     """'' (unpacked), 'link', 'outside', 'encrypted', 'entry-size', 'ratio', 'total-size', 'too-many', 'unreadable',
-    or, for a folder of submissions, 'unlistable' (a sub-folder that cannot be read)."""
+    or, for a folder of submissions, 'unlistable' (a sub-folder that cannot be read) and
+    'not-a-file' (a FIFO, socket or device, never opened)."""
     limit: float = 0
     count: int = 0
     """For 'too-many': how many entries were not unpacked."""

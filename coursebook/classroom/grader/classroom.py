@@ -14,22 +14,27 @@ the grader. So:
 from __future__ import annotations
 
 import ctypes
+import itertools
 import multiprocessing
 import os
-import shutil
 import signal
 import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from datetime import datetime
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from .cleanup import remove_tree
 from .collect import Submission
 from .feedback import write_pages
 from ..exercise.assignment import Assignment
+from ..exercise.checks import public_spec
+from .notebook_file import take
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .run import grade_submission
 from .store import ResultStore, fingerprint, reusable
@@ -115,85 +120,152 @@ def _context():
     return context
 
 
+Warn = Callable[[str], None]
+
+
+def no_warning(message: str) -> None:
+    pass
+
+
 def grade_all(submissions: list[Submission], assignment: Assignment, out_dir: Path, *,
               jobs: int = 1, force: bool = False, sandbox: bool = True, progress: bool = True,
-              grade=grade_submission) -> list[Row]:
+              grade=grade_submission, warn: Warn = no_warning, moodle_time: datetime | None = None,
+              language: str = "en") -> list[Row]:
     """Grade every submission not already graded with the same file, key and limits; write the
     gradebook, the LMS files and the feedback pages into `out_dir`; return one row per submission.
 
+    Whatever a file holds or does, it gets its row: a failure of the grader's own code on one file
+    (here or in its worker) is a `grader-error` row for that file, a result that cannot be saved is
+    kept for this run's gradebook and reported through `warn`, naming the file.
+    `moodle_time` is the worksheet's `Last modified (grade)` (see `write_moodle`).
+
     Raises GradingInterrupted on SIGINT/SIGTERM (after saving what finished).
     """
-    checks, limits = assignment.checks, assignment.limits
+    checks = assignment.checks
     store = ResultStore(out_dir / "results")
     results: dict[str, SubmissionResult] = {}
-    todo: deque[tuple[Submission, str]] = deque()
+    todo: deque[Submission] = deque()
     for submission in submissions:
-        expected = fingerprint(submission.path, assignment, sandbox)
-        if submission.refusal is not None:
-            results[submission.key] = _finish(store, submission, expected, _blank(
-                submission, checks, Status.ARCHIVE_REFUSED, sandbox, reason=submission.refusal.reason))
-            continue
-        stored = None if force else store.load(submission.key)
-        if reusable(stored, expected):
-            results[submission.key] = stored
-        else:
-            todo.append((submission, expected))
+        try:
+            if submission.refusal is not None:
+                expected = fingerprint(None, assignment, sandbox)
+                refused = _blank(submission, checks, Status.ARCHIVE_REFUSED, sandbox,
+                                 reason=submission.refusal.reason)
+                results[submission.key] = _finish(store, submission, expected, refused, warn)
+                continue
+            stored = None if force else store.load(submission.key)
+            if stored is not None and reusable(stored, fingerprint(submission.path, assignment, sandbox)):
+                results[submission.key] = stored
+            else:
+                todo.append(submission)
+        except Exception as exc:  # the grader's bug on this file: its row says so, the class goes on
+            results[submission.key] = _grader_error(store, submission, checks, sandbox, exc, warn)
 
+    if grade is grade_submission and todo:  # the public check file, built once for every worker
+        grade = partial(grade_submission, public=public_spec(checks))
     # The sandboxes' folders: never around the results, and short, since the kernel's IPC socket paths
     # inside them must fit in 107 bytes. Removed at the end, whatever happens short of SIGKILL.
     work_root = Path(tempfile.mkdtemp(prefix="cb-class-"))
     running: dict = {}
     try:
-        _run_all(todo, running, results, store, checks, limits, sandbox, grade, work_root, jobs,
-                 total=len(submissions), progress=progress)
+        _run_all(todo, running, results, store, assignment, sandbox, grade, work_root, jobs,
+                 total=len(submissions), progress=progress, warn=warn)
     finally:
         _kill_all(running)  # only on the way out of an error or an interrupt: otherwise none is left
-        _remove(work_root)
-    missing = [s.source for s in submissions if s.key not in results]
-    if missing:  # cannot happen unless the loop above has a bug: refuse to write a gradebook with holes
-        raise RuntimeError(f"no result for {', '.join(missing)}")
+        if not remove_tree(work_root):
+            warn(f"could not remove the grader's work folder {work_root}; delete it by hand")
+    for submission in submissions:  # cannot happen unless the loop above has a bug: still a row each
+        if submission.key not in results:
+            results[submission.key] = _grader_error(store, submission, checks, sandbox,
+                                                    RuntimeError("the class loop recorded no result"), warn)
     rows = [Row(s, results[s.key]) for s in submissions]
-    write_outputs(rows, assignment, out_dir)
+    write_outputs(rows, assignment, out_dir, now=moodle_time, language=language)
     return rows
 
 
-def _run_all(todo, running, results, store, checks, limits, sandbox, grade, work_root, jobs, *, total, progress):
+def _grader_error(store: ResultStore, submission: Submission, checks, sandbox: bool, exc: BaseException,
+                  warn: Warn) -> SubmissionResult:
+    warn(f"{submission.source}: the grader failed on this file ({type(exc).__name__}: {str(exc)[:200]}); "
+         "it has a grader-error row and is graded again on the next run")
+    return _finish(store, submission, "", _blank(submission, checks, Status.GRADER_ERROR, sandbox,
+                                                 exception=f"{type(exc).__name__}: {str(exc)[:300]}"), warn)
+
+
+def _run_all(todo, running, results, store, assignment, sandbox, grade, work_root, jobs, *, total,
+             progress, warn):
     """Keep `jobs` workers busy until `todo` is empty; save each result as it arrives."""
     from tqdm import tqdm
 
+    checks, limits = assignment.checks, assignment.limits
     context = _context()
     backstop = limits.hard_timeout + BACKSTOP_GRACE
+    inputs = work_root / "in"
+    numbers = itertools.count()
     with _Stop() as stop, tqdm(total=total, initial=total - len(todo), desc="grading", unit="submission",
                                disable=not progress) as bar:
         while todo or running:
             if stop.signum:
                 raise GradingInterrupted(stop.signum, len(results), total)
             while todo and len(running) < max(1, jobs):
-                submission, expected = todo.popleft()
-                receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_worker, daemon=True,
-                                          args=(send, submission.path, checks, limits, sandbox, grade, work_root))
-                process.start()
-                send.close()
-                running[receive] = (process, submission, expected, time.monotonic())
+                submission = todo.popleft()
+                try:
+                    started = _start(context, submission, inputs / str(next(numbers)), assignment,
+                                     sandbox, grade, work_root)
+                except Exception as exc:  # the grader's own failure to start this file: one row
+                    results[submission.key] = _grader_error(store, submission, checks, sandbox, exc, warn)
+                    bar.update()
+                    continue
+                if isinstance(started, SubmissionResult):  # not even readable: graded here and now
+                    expected = started.fingerprint
+                    results[submission.key] = _finish(store, submission, expected, started, warn)
+                    bar.update()
+                    continue
+                running[started[0]] = started[1:]
             for conn in wait(list(running), timeout=0.5):
-                process, submission, expected, _ = running.pop(conn)
-                result = _collect(conn, process, submission, checks, sandbox)
+                process, submission, expected, _, copy = running.pop(conn)
+                try:
+                    result = _collect(conn, process, submission, checks, sandbox)
+                except Exception as exc:
+                    result = _blank(submission, checks, Status.GRADER_ERROR, sandbox,
+                                    exception=f"{type(exc).__name__}: {str(exc)[:300]}")
+                remove_tree(copy.parent)
                 if stop.signum:  # finished as the stop came: not trusted, graded next time
                     break
-                results[submission.key] = _finish(store, submission, expected, result)
+                results[submission.key] = _finish(store, submission, expected, result, warn)
                 bar.update()
             if stop.signum:
                 raise GradingInterrupted(stop.signum, len(results), total)
-            for conn, (process, submission, expected, started) in list(running.items()):
+            for conn, (process, submission, expected, started, copy) in list(running.items()):
                 if time.monotonic() - started > backstop:
                     running.pop(conn)
                     process.kill()
                     process.join()
                     conn.close()
+                    remove_tree(copy.parent)
                     results[submission.key] = _finish(store, submission, expected, _blank(
-                        submission, checks, Status.TIMEOUT, sandbox, timeout_kind="backstop"))
+                        submission, checks, Status.TIMEOUT, sandbox, timeout_kind="backstop"), warn)
                     bar.update()
+
+
+def _start(context, submission: Submission, folder: Path, assignment: Assignment, sandbox, grade,
+           work_root):
+    """Read the file once into a private copy, fingerprint exactly those bytes, and start a worker on
+    the copy: (connection, process, submission, fingerprint, start time, copy). A file that cannot
+    be read (gone, a FIFO put in its place) gets its row at once instead."""
+    checks, limits = assignment.checks, assignment.limits
+    snap = take(submission.path, folder / submission.path.name)
+    expected = fingerprint(submission.path, assignment, sandbox, digest=snap.digest)
+    if snap.copy is None:
+        status, detail = snap.problem
+        result = _blank(submission, checks, status, sandbox, **detail)
+        result.fingerprint = expected
+        return result
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_worker, daemon=True,
+                              args=(send, snap.copy, checks, limits, sandbox, grade, work_root))
+    process.start()
+    send.close()
+    return receive, process, submission, expected, time.monotonic(), snap.copy
 
 
 def _collect(conn, process, submission: Submission, checks, sandbox: bool) -> SubmissionResult:
@@ -216,24 +288,16 @@ def _collect(conn, process, submission: Submission, checks, sandbox: bool) -> Su
     return _blank(submission, checks, Status.GRADER_ERROR, sandbox, exception=payload)
 
 
-def _finish(store: ResultStore, submission: Submission, expected: str, result: SubmissionResult) -> SubmissionResult:
+def _finish(store: ResultStore, submission: Submission, expected: str, result: SubmissionResult,
+            warn: Warn = no_warning) -> SubmissionResult:
+    """The result with its identity, saved; a result that cannot be saved still makes its row."""
     result = replace(result, student=submission.student, source=submission.source, fingerprint=expected)
-    store.save(submission.key, result)
+    try:
+        store.save(submission.key, result)
+    except Exception as exc:
+        warn(f"{submission.source}: its result could not be saved ({type(exc).__name__}: {str(exc)[:200]}); "
+             "it is in this gradebook and graded again on the next run")
     return result
-
-
-def _remove(folder: Path) -> None:
-    """Delete a folder even if a submission made parts of it read-only."""
-    def unlock(function, path, _):
-        os.chmod(os.path.dirname(path), 0o700)
-        if os.path.isdir(path) and not os.path.islink(path):
-            os.chmod(path, 0o700)
-        function(path)
-    if folder.exists():
-        try:
-            shutil.rmtree(folder, onerror=unlock)
-        except OSError:
-            pass  # a stubborn leftover is removed by the next run
 
 
 def _kill_all(running: dict) -> None:
@@ -246,12 +310,14 @@ def _kill_all(running: dict) -> None:
 
 
 def write_outputs(rows: list[Row], assignment: Assignment, out_dir: Path, *,
-                  now: datetime | None = None) -> None:
-    """`gradebook.csv`, `canvas-grades.csv`, `moodle-grading-worksheet.csv`, `feedback/`, `instructor.html`.
-    `now` stamps Moodle's `Last modified (grade)` (default: the current time)."""
+                  now: datetime | None = None, language: str = "en") -> None:
+    """`gradebook.csv`, `canvas-grades.csv`, `moodle-grading-worksheet.csv`, `feedback/`,
+    `instructor.html`. `now` stamps Moodle's `Last modified (grade)` (default: the current time);
+    `language` is the Moodle course's (its worksheet's headers)."""
     checks, rubric = assignment.checks, assignment.rubric
     manual = manual_points(rubric)
     write_gradebook(rows, checks, manual, out_dir / "gradebook.csv")
     write_canvas(rows, assignment.canvas_assignment, out_dir / "canvas-grades.csv")
-    write_moodle(rows, checks.total_points + manual, out_dir / "moodle-grading-worksheet.csv", now=now)
+    write_moodle(rows, checks.total_points + manual, out_dir / "moodle-grading-worksheet.csv",
+                 now=now, language=language)
     write_pages(rows, checks, rubric, manual, out_dir)

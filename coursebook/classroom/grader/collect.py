@@ -16,16 +16,21 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
 from ...errors import GradingInputError
 from .archive import ArchiveLimits, Entry, unpack
 
-CANVAS = re.compile(r"^(?P<name>[^_/]+)_(?:(?P<late>(?i:late))_)?(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
-MOODLE_FOLDER = re.compile(r"^(?P<name>.+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_$")
-MOODLE_FLAT = re.compile(r"^(?P<name>.+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.+)$")
+# Canvas: `name_[late_]userid_submissionid_file`; Canvas keeps `_` in the name, and the file name after
+# the ids is the student's own, so the ids are the FIRST `_<digits>_<digits>_` after the name.
+CANVAS = re.compile(r"^(?P<name>[^/]+?)_(?:(?P<late>(?i:late))_)?(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
+# Moodle: `Full Name_<participant>_assignsubmission_<plugin>_` starts a folder (or, flat, a file name).
+# Moodle turns `_` in the full name into spaces, so the name holds no `_`: the first match is Moodle's.
+MOODLE_PREFIX = re.compile(r"^(?P<name>[^_/]+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_")
 IGNORED = ("__MACOSX", ".DS_Store")
 
 
@@ -75,16 +80,18 @@ def _moodle(match) -> dict:
 
 
 def identify(source: str) -> dict:
-    """Student, LMS and ids from a path as the LMS wrote it (`/`-separated)."""
+    """Student, LMS and ids from a path as the LMS wrote it (`/`-separated).
+
+    Only the part the LMS itself wrote counts: the outermost path component that carries a Moodle
+    prefix (Moodle's own folder or flat file name; whatever a student named the folders and files
+    inside theirs comes after it), else a Canvas file name. So no student can move a notebook to
+    another participant by naming a folder or a file after them."""
     parts = PurePosixPath(source).parts
-    for folder in reversed(parts[:-1]):
-        match = MOODLE_FOLDER.match(folder)
+    for part in parts:
+        match = MOODLE_PREFIX.match(part)
         if match:
             return _moodle(match)
     name = parts[-1] if parts else source
-    match = MOODLE_FLAT.match(name)
-    if match:
-        return _moodle(match)
     match = CANVAS.match(name)
     if match:
         return {"student": match["name"], "lms": "canvas", "lms_id": match["user"],
@@ -130,9 +137,20 @@ def _from_folder(folder: Path) -> list[Submission]:
             source = printable(path.relative_to(folder).as_posix())
             if path.is_symlink():  # a link could point at the instructor's files: never follow it
                 found.append(_submission(source, None, seen, Entry(source, None, "link")))
+            elif not _regular(path):  # a FIFO, socket or device: opening it could wait forever
+                found.append(_submission(source, None, seen, Entry(source, None, "not-a-file")))
             else:
                 found.append(_submission(source, path, seen))
     return found
+
+
+def _regular(path: Path) -> bool:
+    """Is it a regular file? (lstat only: nothing is opened.) An unreadable entry counts as one, so
+    that it becomes a row saying it cannot be read."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return True
 
 
 def _from_archive(archive: Path, unpack_to: Path, limits: ArchiveLimits) -> list[Submission]:
@@ -143,3 +161,32 @@ def _from_archive(archive: Path, unpack_to: Path, limits: ArchiveLimits) -> list
         refusal = None if entry.path else replace(entry, name=name)
         found.append(_submission(name, entry.path, seen, refusal))
     return found
+
+
+MOODLE_GRACE = timedelta(seconds=60)
+"""Moodle keeps a grade changed in Moodle more than 60 s after a worksheet row's time."""
+
+
+def downloaded_at(source: Path, submissions: list[Submission]) -> datetime:
+    """When the submissions were downloaded, as far as the files tell, minus Moodle's 60 s grace:
+    the worksheet's `Last modified (grade)`, so any grade typed in Moodle after the download is kept.
+
+    A zip: its modification time (the browser writes it as it downloads). A folder: the newest
+    modification time of its files (unzipping keeps the entries' times, all before the download).
+    Never later than now."""
+    now = datetime.now(timezone.utc)
+    times = []
+    try:
+        if source.is_dir():
+            for submission in submissions:
+                if submission.path is not None:
+                    try:
+                        times.append(submission.path.lstat().st_mtime)
+                    except OSError:
+                        pass
+        else:
+            times.append(source.stat().st_mtime)
+    except OSError:
+        pass
+    when = datetime.fromtimestamp(max(times), timezone.utc) if times else now
+    return min(when, now) - MOODLE_GRACE

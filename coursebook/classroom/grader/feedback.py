@@ -100,6 +100,8 @@ def instructor_page(rows: list[Row], checks, rubric: str, manual: float) -> str:
 def write_pages(rows: list[Row], checks, rubric: str, manual: float, out_dir: Path) -> None:
     folder = out_dir / "feedback"
     folder.mkdir(parents=True, exist_ok=True)
-    for row in rows:
-        (folder / f"{row.submission.key}.html").write_text(student_page(row, checks), encoding="utf-8")
-    (out_dir / "instructor.html").write_text(instructor_page(rows, checks, rubric, manual), encoding="utf-8")
+    for row in rows:  # errors="replace": a lone surrogate in an essay or a name cannot stop a page
+        (folder / f"{row.submission.key}.html").write_text(student_page(row, checks), encoding="utf-8",
+                                                           errors="replace")
+    (out_dir / "instructor.html").write_text(instructor_page(rows, checks, rubric, manual), encoding="utf-8",
+                                             errors="replace")

@@ -2,18 +2,19 @@
 
 Merging refuses anything that would give a wrong gradebook: a folder that is not a shard, shards
 cut N different ways, from different classes or exercises, a shard given twice or missing, a
-submission in two shards, a result missing, or results graded against different answer keys or
-limits. Each refusal is one sentence naming the folders involved.
+submission in two shards, a result missing, results graded against different answer keys, limits
+or package versions, or against another answer key or package version than merge's own. Each refusal is one sentence naming the folders involved.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from ..exercise.assignment import Assignment
 from .classroom import write_outputs
 from .shard import Manifest, ManifestError, ShardSpec, read_manifest
-from .store import ResultStore
+from .store import ResultStore, key_digest, package_version, parse_terms
 from .writers import Row
 
 RESULTS_FOLDER = "results"
@@ -66,21 +67,54 @@ def load_rows(manifests: list[Manifest]) -> list[Row]:
                 raise ManifestError(f"shard {manifest.spec} ({manifest.folder}) has no readable result for "
                                     f"{submission.source}: grade that shard again")
             rows.append(Row(submission, result))
-    terms = {_terms(row.result.fingerprint) for row in rows}
+    terms = {_terms(row.result.fingerprint) for row in rows} | {_terms(m.terms) for m in manifests if m.terms}
     if len(terms) > 1:
-        raise ManifestError("the shards were graded with different answer keys, limits or sandbox settings "
-                            f"({len(terms)} different): grade every shard with the same command")
+        raise ManifestError("the shards were graded with different answer keys, limits, sandbox settings or "
+                            f"package versions ({len(terms)} different): grade every shard with the same command")
     return rows
 
 
 def _terms(fingerprint: str) -> str:
     """The part of a result's fingerprint that is the same for every submission of one run."""
-    parts = dict(part.split("=", 1) for part in fingerprint.split(";") if "=" in part)
-    parts.pop("file", None)
-    return ";".join(f"{k}={v}" for k, v in sorted(parts.items()))
+    return ";".join(f"{k}={v}" for k, v in sorted(parse_terms(fingerprint).items()))
 
 
-def merge_shards(folders: list[Path], assignment: Assignment, out_dir: Path) -> list[Row]:
+def check_terms(manifests: list[Manifest], rows: list[Row], assignment: Assignment) -> None:
+    """Every shard graded with the answer key and limits of the assignment merge is given, by this
+    version of the package (each shard's manifest and each of its results say what they were)."""
+    expected = {"key": key_digest(assignment), "limits": assignment.limits.fingerprint(),
+                "package": package_version()}
+    what = {"key": "another answer key (the check file changed since)",
+            "limits": "other limits than the check file's",
+            "package": "another version of coursebook"}
+    for manifest in manifests:
+        mine = set(manifest.keys)
+        fingerprints = [manifest.terms] if manifest.terms else []
+        fingerprints += [row.result.fingerprint for row in rows if row.submission.key in mine]
+        for fingerprint in fingerprints:
+            parts = parse_terms(fingerprint)
+            for name, value in expected.items():
+                if parts.get(name) != value:
+                    raise ManifestError(
+                        f"shard {manifest.spec} ({manifest.folder}) was graded with {what[name]} "
+                        f"({name} {parts.get(name, 'unknown')}, here {value}): grade the shards again "
+                        "with this one, or merge with the one they were graded with")
+
+
+def moodle_time(manifests: list[Manifest]) -> datetime | None:
+    """The earliest of the shards' Moodle times: no grade typed after any shard's download is
+    overwritten."""
+    times = []
+    for manifest in manifests:
+        try:
+            times.append(datetime.fromisoformat(manifest.moodle_time))
+        except ValueError:
+            pass
+    return min(times) if times else None
+
+
+def merge_shards(folders: list[Path], assignment: Assignment, out_dir: Path, *,
+                 language: str = "en") -> list[Row]:
     """Check the shards, then write the class's outputs into `out_dir` with the same writers as
     `coursebook grade` (gradebook.csv, the Canvas and Moodle files, feedback pages)."""
     manifests = check_shards(folders)
@@ -88,6 +122,7 @@ def merge_shards(folders: list[Path], assignment: Assignment, out_dir: Path) -> 
         raise ManifestError(f"the shards graded exercise {manifests[0].exercise!r}, "
                             f"not {assignment.checks.exercise!r}")
     rows = load_rows(manifests)
+    check_terms(manifests, rows, assignment)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_outputs(rows, assignment, out_dir)
+    write_outputs(rows, assignment, out_dir, now=moodle_time(manifests), language=language)
     return rows

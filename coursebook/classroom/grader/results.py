@@ -98,7 +98,9 @@ class SubmissionResult:
         data["status"] = self.status.value
         for task in data["tasks"].values():
             task["verdict"] = Verdict(task["verdict"]).value
-        return json.dumps({"schema": SCHEMA, **data}, ensure_ascii=False, indent=1)
+        # ASCII only: text holding a lone surrogate (valid in a notebook's JSON, not encodable as
+        # UTF-8) is kept as a \uXXXX escape, so every result can be written and read back
+        return json.dumps({"schema": SCHEMA, **data}, ensure_ascii=True, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> "SubmissionResult":

@@ -8,7 +8,6 @@ holds or does; `grade_submission` never raises for anything a submission does.
 from __future__ import annotations
 
 import asyncio
-import logging
 import atexit
 import json
 import os
@@ -18,12 +17,10 @@ import subprocess
 import threading
 import time
 import traceback
-from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 from nbclient.exceptions import DeadKernelError
-from traitlets.log import get_logger
 
 from ..exercise.checks import matches, public_spec
 from ..exercise.limits import Limits
@@ -31,68 +28,11 @@ from ..exercise.task import CheckFile
 from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
 from .kernel import LimitedClient, Watchdog, kill_kernel_processes, kernel_manager
+from .notebook_file import MAX_CELLS, MAX_NOTEBOOK_BYTES, read_submission  # noqa: F401
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .sandbox import INSIDE_WORK, Sandbox, SandboxUnavailable
 
-MAX_NOTEBOOK_BYTES = 50_000_000
-MAX_CELLS = 50_000  # 20,000 empty cells grade in seconds; 720,000 took minutes of validation
-SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 KEEPS_POINTS = (Status.OK, Status.ERRORS, Status.MEMORY, Status.OUTPUT_LIMIT)
-
-
-def read_submission(path: Path):
-    """(notebook, None) or (None, (status, detail)); never raises."""
-    try:  # without blocking: a FIFO or a device is refused, never waited on
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-        with os.fdopen(handle, "rb") as stream:
-            if not stat.S_ISREG(os.fstat(handle).st_mode):
-                return None, (Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file",
-                                                      "error": "not a regular file"})
-            raw = stream.read(MAX_NOTEBOOK_BYTES + 1)
-    except OSError as exc:
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "unreadable-file", "error": exc.strerror or str(exc)})
-    if len(raw) > MAX_NOTEBOOK_BYTES:
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "too-large", "limit_bytes": MAX_NOTEBOOK_BYTES})
-    if not raw.strip():
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "empty"})
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "not-utf8", "byte": exc.start})
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "not-json", "line": getattr(exc, "lineno", None)})
-    except RecursionError:  # nested deeper than any notebook is
-        return None, (Status.INVALID_NOTEBOOK, {"reason": "schema", "where": "",
-                                                "error": "JSON nested too deeply"})
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        return None, (Status.NOT_A_NOTEBOOK, {"reason": "no-cells"})
-    if len(data["cells"]) > MAX_CELLS:  # bounded before nbformat's validation, slow per cell
-        said = f"{len(data['cells']):,} cells, over the {MAX_CELLS:,} a notebook may hold"
-        detail = {"reason": "schema", "where": "cells", "error": said}
-        return None, (Status.INVALID_NOTEBOOK, detail)
-    if SURROGATE_ESCAPE.search(text):  # a lone surrogate is valid JSON, not writable as UTF-8: '?'
-        text = json.dumps(data, ensure_ascii=False).encode("utf-8", "replace").decode("utf-8")
-    try:
-        with _quiet(get_logger()):  # nbformat logs each schema error; the row says it once
-            nb = nbformat.reads(text, as_version=4)
-            nbformat.validate(nb)
-    except Exception as exc:  # nbformat raises several unrelated types for schema problems
-        where = "/".join(str(p) for p in getattr(exc, "absolute_path", []) or [])
-        return None, (Status.INVALID_NOTEBOOK, {"reason": "schema", "where": where,
-                                                "error": (str(exc).splitlines() or [""])[0][:200]})
-    return nb, None
-
-
-@contextmanager
-def _quiet(logger):
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def written_response(nb) -> str:
@@ -102,17 +42,19 @@ def written_response(nb) -> str:
 
 
 def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sandbox: bool = True,
-                     work_root: Path | None = None) -> SubmissionResult:
+                     work_root: Path | None = None, public: dict | None = None) -> SubmissionResult:
     """Run and grade one submission. Identity (`student`) and `fingerprint` are the caller's to set.
 
     The sandbox's folder is made in `work_root` (default: the system's temporary folder) and removed.
+    `public`: `public_spec(checks)` when the caller has it (the class loop builds it once, not in
+    every worker: its scrypt digests cost a quarter of a second).
     """
     started = time.monotonic()
     path = Path(path)
     result = SubmissionResult(student="", source=path.name, status=Status.GRADER_ERROR, sandboxed=sandbox,
                               tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks})
     try:
-        _grade(path, checks, limits, sandbox, result, work_root)
+        _grade(path, checks, limits, sandbox, result, work_root, public)
     except Exception as exc:  # the grader's own failure on this file: a row, and the class goes on
         result.status = Status.GRADER_ERROR
         result.detail = {"exception": type(exc).__name__, "error": str(exc)[:300],
@@ -124,7 +66,7 @@ def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sand
 
 
 def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, result: SubmissionResult,
-           work_root) -> None:
+           work_root, public: dict | None = None) -> None:
     nb, problem = read_submission(path)
     if nb is None:
         result.status, result.detail = problem
@@ -132,18 +74,20 @@ def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, resul
     result.written_response = written_response(nb)
     box = Sandbox.create(work_root)
     try:
-        answers, status, detail = _run(nb, checks, limits, box, sandboxed)
+        answers, status, detail = _run(nb, checks, limits, box, sandboxed, public)
     finally:
         box.remove()
     result.status, result.detail = status, {**detail, **box.notes}
     _score(result, checks, answers, limits)
 
 
-def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool):
+def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool,
+         public: dict | None = None):
     """(answers or None, status, detail) of running `nb` in `box`."""
     (box.work / "checks").mkdir()
     spec = box.work / "checks" / f"{checks.exercise}.json"
-    spec.write_text(json.dumps(public_spec(checks)), encoding="utf-8")  # what the student's check() reads
+    public = public if public is not None else public_spec(checks)
+    spec.write_text(json.dumps(public), encoding="utf-8")  # what the student's check() reads
     notebook = box.work / "submission.ipynb"
     nbformat.write(nb, notebook)  # the student's own notebook, without the extraction cell and its nonce
     for made in (box.work / "checks", spec, notebook):

@@ -80,6 +80,10 @@ class Manifest:
     submissions: tuple[Submission, ...]
     """Who this shard graded, as collected (without paths: they were this run's own unpacked copies)."""
     folder: Path
+    terms: str = ""
+    """What the shard was graded under (store.terms: answer key, limits, sandbox, package version)."""
+    moodle_time: str = ""
+    """The Moodle worksheet's `Last modified (grade)` this shard used (ISO, UTC)."""
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -88,7 +92,8 @@ class Manifest:
     def to_json(self) -> str:
         return json.dumps({"version": MANIFEST_VERSION, "shard": str(self.spec), "exercise": self.exercise,
                            "class_digest": self.class_digest, "class_size": self.class_size,
-                           "submissions": [_identity_data(s) for s in self.submissions]}, indent=1)
+                           "submissions": [_identity_data(s) for s in self.submissions],
+                           "terms": self.terms, "moodle_time": self.moodle_time}, indent=1)
 
 
 def _identity_data(submission: Submission) -> dict:
@@ -105,9 +110,11 @@ def _identity_from(data: dict) -> Submission:
 
 
 def write_manifest(out_dir: Path, spec: ShardSpec, exercise: str, everyone: list[Submission],
-                   selected: list[Submission]) -> Path:
-    """Record which slice of which class `out_dir` holds (written after grading, atomically)."""
-    manifest = Manifest(spec, exercise, class_digest(everyone), len(everyone), tuple(selected), out_dir)
+                   selected: list[Submission], *, terms: str = "", moodle_time: str = "") -> Path:
+    """Record which slice of which class `out_dir` holds, and under which terms it was graded
+    (written after grading, atomically)."""
+    manifest = Manifest(spec, exercise, class_digest(everyone), len(everyone), tuple(selected), out_dir,
+                        terms, moodle_time)
     target = out_dir / MANIFEST
     partial = out_dir / f".{MANIFEST}.partial"
     partial.write_text(manifest.to_json(), encoding="utf-8")
@@ -133,6 +140,7 @@ def read_manifest(folder: Path) -> Manifest:
         if data.get("version") != MANIFEST_VERSION:
             raise ValueError(f"version {data.get('version')!r}, expected {MANIFEST_VERSION}")
         return Manifest(ShardSpec.parse(data["shard"]), str(data["exercise"]), str(data["class_digest"]),
-                        int(data["class_size"]), tuple(_identity_from(d) for d in data["submissions"]), folder)
+                        int(data["class_size"]), tuple(_identity_from(d) for d in data["submissions"]), folder,
+                        str(data.get("terms", "")), str(data.get("moodle_time", "")))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ManifestError(f"{path}: not a readable shard manifest ({exc})") from None

@@ -1,8 +1,9 @@
 """Results on disk, one JSON file per submission, written atomically; what resume may reuse.
 
-A stored result carries a fingerprint of what was graded: the submission's bytes, the assignment
-(`Assignment.fingerprint`: the answer key, the limits, the package's version) and whether it ran
-sandboxed. Resume reuses a result only when
+A stored result carries a fingerprint of what was graded: the submission's bytes (as read once, see
+notebook_file.take), the assignment (`Assignment.fingerprint`: the answer key, the limits, the
+package's version, each also named on its own so that merge can say which differs) and whether it
+ran sandboxed. Resume reuses a result only when
 all of these are unchanged, and never reuses a row that says the grading itself went wrong
 (the grader's own error, or its worker process dying): those are graded again.
 """
@@ -10,31 +11,51 @@ all of these are unchanged, and never reuses a row that says the grading itself 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
 
-from ..exercise.assignment import Assignment
+from ..exercise.assignment import Assignment, package_version
+from .notebook_file import take
 from .results import SCHEMA, Status, SubmissionResult
 
 
 def file_digest(path: Path | None) -> str:
+    """A hash of the file's bytes (as far as the grader would read them), read without following a
+    link and without waiting on a FIFO or device; `unreadable-<why>` when it cannot be read."""
     if path is None:
         return "none"
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    except OSError as exc:  # unreadable: graded as such, and re-graded once it can be read
-        return f"unreadable-{exc.errno}"
-    return digest.hexdigest()[:16]
+    return take(path, None).digest
 
 
-def fingerprint(path: Path | None, assignment: Assignment, sandbox: bool) -> str:
-    """What a result depends on; a change in any part means the result is stale."""
-    return (f"file={file_digest(path)};assignment={assignment.fingerprint()};"
+def key_digest(assignment: Assignment) -> str:
+    """Names the answer key alone: the tasks with their answers, points and hints."""
+    key = assignment.checks.model_dump(mode="json", include={"exercise", "tasks"})
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def terms(assignment: Assignment, sandbox: bool) -> str:
+    """What every result of one run is graded under: the assignment (answer key, limits, package
+    version: one hash, and each part by name) and the sandbox."""
+    return (f"assignment={assignment.fingerprint()};key={key_digest(assignment)};"
+            f"limits={assignment.limits.fingerprint()};package={package_version()};"
             f"sandbox={int(sandbox)};schema={SCHEMA}")
+
+
+def parse_terms(fingerprint: str) -> dict[str, str]:
+    """A fingerprint's parts, without the file's own hash."""
+    parts = dict(part.split("=", 1) for part in fingerprint.split(";") if "=" in part)
+    parts.pop("file", None)
+    return parts
+
+
+def fingerprint(path: Path | None, assignment: Assignment, sandbox: bool, *,
+                digest: str | None = None) -> str:
+    """What a result depends on; a change in any part means the result is stale. `digest`: the
+    hash of the bytes actually graded, when the caller has read them already."""
+    file = digest if digest is not None else file_digest(path)
+    return f"file={file};{terms(assignment, sandbox)}"
 
 
 def reusable(result: SubmissionResult | None, expected: str) -> bool:
@@ -62,14 +83,16 @@ class ResultStore:
         """The stored result, or None if there is none or it cannot be read (then it is re-graded)."""
         try:
             return SubmissionResult.from_json(self.path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
 
     def save(self, key: str, result: SubmissionResult) -> None:
         """Write-then-rename in the same folder: a reader sees the old file or the new one, never half."""
         handle, partial = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".partial")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
+            # to_json is ASCII (\uXXXX escapes), so any text a student wrote, lone surrogates
+            # included, is written and reads back as it was
+            with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as out:
                 out.write(result.to_json())
                 out.flush()
                 os.fsync(out.fileno())

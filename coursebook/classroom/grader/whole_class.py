@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ...errors import GradingInputError
 from ..exercise.assignment import Assignment
-from .classroom import grade_all
-from .collect import Submission, collect
+from .classroom import Warn, grade_all, no_warning
+from .collect import MOODLE_GRACE, Submission, collect, downloaded_at
 from .run import KernelUnavailable, preflight
 from .sandbox import require_sandbox
 from .shard import ShardSpec, clear_manifest, select, write_manifest
+from .store import terms
 from .writers import Row
 
 
@@ -61,8 +63,14 @@ def output_problem(submissions: Path, out_dir: Path, answers_dir: Path) -> str:
 
 def grade_class(assignment: Assignment, submissions: Path, out_dir: Path, *, jobs: int = 1,
                 force: bool = False, sandbox: bool = True, shard: ShardSpec | None = None,
-                progress: bool = True) -> ClassGrading:
+                progress: bool = True, language: str = "en", downloaded: datetime | None = None,
+                warn: Warn = no_warning) -> ClassGrading:
     """Grade `submissions` (a folder or an LMS zip) into `out_dir`.
+
+    `language` is the Moodle course's (the worksheet's headers); `downloaded` (UTC) is when the
+    submissions were downloaded, for the worksheet's `Last modified (grade)` (default: the zip's or
+    the newest file's time); `warn` hears of anything that did not stop the class (a result that
+    could not be saved, the grader failing on a file), each naming the file.
 
     Raises SandboxUnavailable (sandbox wanted but unusable, or no kernel starts: KernelUnavailable,
     before any student is graded), GradingInputError (unusable
@@ -81,15 +89,20 @@ def grade_class(assignment: Assignment, submissions: Path, out_dir: Path, *, job
     clear_manifest(out_dir)  # a shard's manifest is written only once the shard is complete
     everyone = collect(submissions, unpacked)
     graded = select(everyone, shard) if shard is not None else everyone
+    if downloaded is not None:
+        moodle_time = downloaded.replace(tzinfo=timezone.utc) - MOODLE_GRACE
+    else:
+        moodle_time = downloaded_at(submissions, everyone)
     if graded:  # one trivial kernel first: a broken set-up stops here, before any student is graded
         problem = preflight(assignment.checks, assignment.limits, sandbox=sandbox)
         if problem:
             raise KernelUnavailable(problem)
     try:
         rows = grade_all(graded, assignment, out_dir, jobs=jobs, force=force, sandbox=sandbox,
-                         progress=progress)
+                         progress=progress, warn=warn, moodle_time=moodle_time, language=language)
     except OSError as exc:
         raise ResultsUnwritable(exc) from exc
     if shard is not None:
-        write_manifest(out_dir, shard, assignment.name, everyone, graded)
+        write_manifest(out_dir, shard, assignment.name, everyone, graded, terms=terms(assignment, sandbox),
+                       moodle_time=moodle_time.isoformat())
     return ClassGrading(rows=rows, everyone=everyone, graded=graded, shard=shard)

@@ -52,13 +52,35 @@ REFUSAL_TEXT = {
     "too-many": "the archive holds more than {limit:,.0f} files; {count} further entries were not unpacked",
     "unreadable": "its data is corrupt",
     "unlistable": "the folder cannot be read (check its permissions)",
+    "not-a-file": "it is not a regular file (a pipe, socket or device), so it was never opened",
 }
 
 
-def safe_cell(value) -> str:
-    """A CSV cell that no spreadsheet runs as a formula (OWASP: prefix a single quote)."""
+SEPARATORS = ",;\t\r\n|"
+"""Where a spreadsheet may cut a line into cells: ',' and ';' (Excel's list separator in most European
+locales), tab and '|' (offered by LibreOffice's import), and line breaks."""
+_PIECE = re.compile(r"(^|(?<=[,;\t\r\n|]))([ \u00a0]*)(?=[=+\-@])")
+_UNWRITABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value) -> str:
+    """Text any file can hold: lone surrogates (valid in a notebook's JSON, not encodable as UTF-8)
+    and control characters other than tab and line breaks become U+FFFD."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return _UNWRITABLE.sub("\ufffd", text)
+
+
+def safe_cell(value) -> str:
+    """A CSV cell that no spreadsheet runs as a formula, whatever separator it splits the line on.
+
+    OWASP's rule (a leading `'` when the cell starts with `= + - @`, tab or carriage return) covers
+    a file read with ','; read with ';' (or tab, or '|'), `essay;=1+1` is two cells, the second a
+    formula. So every piece that could become a cell of its own and starts (after spaces) with a
+    trigger gets the `'` too. (The writers also quote every cell.)"""
+    text = clean_text(value)
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    return _PIECE.sub(lambda match: f"{match[1]}{match[2]}'", text)
 
 
 def number(value: float) -> str:
@@ -112,6 +134,7 @@ def describe(result: SubmissionResult, submission: Submission | None = None) -> 
     elif result.status is Status.GRADER_ERROR:
         error = ": ".join(str(detail[k]) for k in ("exception", "error") if detail.get(k))
         parts.append(f"{error or 'unknown error'}; it is graded again on the next run")
+        parts.append(bug_report(submission))
     elif detail.get("exception"):
         parts[0] += f" ({detail['exception']})"
     parts += [f"{key}: {value}" for key, value in sorted(detail.items())
@@ -121,6 +144,15 @@ def describe(result: SubmissionResult, submission: Submission | None = None) -> 
     if submission is not None and submission.late:
         parts.append("Canvas marked it late")
     return "; ".join(parts)
+
+
+def bug_report(submission: Submission | None) -> str:
+    """What to send when the grader itself failed on a file."""
+    files = "the submitted file"
+    if submission is not None:
+        files = f"the submitted file ({submission.source}) and its result file results/{submission.key}.json"
+    return (f"to report this bug in the grader, send {files}, the command you ran and the output of "
+            "`pip show coursebook` to the course book's maintainers")
 
 
 def manual_points(rubric: str) -> float:
@@ -136,11 +168,15 @@ class Row:
 
 
 def _write(path: Path, rows: list[list]) -> None:
+    """Every cell quoted and neutralised; written to a temporary name and renamed, so a reader
+    never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+    partial = path.with_name(f".{path.name}.partial")
+    with partial.open("w", newline="", encoding="utf-8", errors="replace") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
         for row in rows:
             writer.writerow([safe_cell(cell) for cell in row])
+    partial.replace(path)
 
 
 def write_gradebook(rows: list[Row], checks, manual: float, path: Path) -> None:
@@ -182,16 +218,64 @@ def blank_lms_grades(rows: list[Row]) -> list[str]:
 
 def write_canvas(rows: list[Row], assignment: str, path: Path) -> None:
     """Canvas's gradebook import (Grades > Import): Student, ID, SIS User ID, SIS Login ID, Section,
-    then the assignment's points. Canvas matches students by ID, the user ID in its file names."""
-    body = [[sub.student, sub.lms_id, "", "", "", grade] for sub, grade in lms_grades(rows, "canvas")]
+    then the assignment's points. Canvas matches students by ID, the user ID in its file names.
+
+    A student whose grade is left blank (several notebooks, none gradable) has no row: Canvas's
+    importer treats an empty cell beside an existing score as a change and clears that score,
+    while a student missing from the file keeps whatever Canvas holds."""
+    body = [[sub.student, sub.lms_id, "", "", "", grade] for sub, grade in lms_grades(rows, "canvas") if grade != ""]
     _write(path, [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment], *body])
 
 
-def write_moodle(rows: list[Row], out_of: float, path: Path, now: datetime | None = None) -> None:
-    """Moodle's offline grading worksheet (Assignment > Grading action > Upload grading worksheet):
-    `Identifier` is `Participant <n>`, the number in Moodle's folder names; Moodle also requires
-    `Grade` and `Last modified (grade)` (a grade changed in Moodle after that time is kept)."""
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-    body = [[f"Participant {sub.lms_id}", sub.student, grade, number(out_of), stamp]
+@dataclass(frozen=True)
+class MoodleStrings:
+    """The language strings Moodle's worksheet import matches (mod/assign/feedback/offline/
+    importgradeslib.php compares the headers with get_string() in the importing user's language)."""
+
+    participant: str
+    """assign `hiddenuser`: the Identifier is this text followed by the participant number (the
+    importer cuts off strlen(hiddenuser) bytes, so the text must be exactly Moodle's)."""
+    identifier: str
+    """assign `recordid`."""
+    full_name: str
+    """core `fullname` (not read on import)."""
+    grade: str
+    """core `gradenoun`."""
+    maximum: str
+    """grades `grademax` (not read on import)."""
+    modified: str
+    """assign `lastmodifiedgrade`."""
+
+
+MOODLE_LANGUAGES = {
+    # English: moodle/moodle mod/assign/lang/en/assign.php, lang/en/moodle.php, lang/en/grades.php.
+    "en": MoodleStrings("Participant ", "Identifier", "Full name", "Grade", "Maximum grade",
+                        "Last modified (grade)"),
+    # The others: Moodle's language packs (AMOS), de/fr/es assign.php, moodle.php and grades.php.
+    "de": MoodleStrings("Teilnehmer/in", "ID", "Vollständiger Name", "Bewertung", "Maximale Bewertung",
+                        "Zuletzt geändert (Bewertung)"),
+    "fr": MoodleStrings("Participant", "Identifiant", "Nom complet", "Note", "Note maximale",
+                        "Dernière modification (note)"),
+    "es": MoodleStrings("Participante", "Identificador", "Nombre completo", "Calificación", "Calif. máxima",
+                        "Última modificación (calificación)"),
+}
+
+
+def write_moodle(rows: list[Row], out_of: float, path: Path, now: datetime | None = None,
+                 language: str = "en") -> None:
+    """Moodle's offline grading worksheet (Assignment > Grading action > Upload grading worksheet),
+    with the headers Moodle matches in the course's `language`: the Identifier is the participant
+    number of Moodle's folder names; Moodle also requires the Grade and Last modified (grade).
+
+    Moodle skips a row whose grade was changed in Moodle more than 60 s after that row's Last
+    modified (grade). `now` should therefore be when the submissions were downloaded: a grade typed
+    in Moodle after the download is then never overwritten (default: the current time).
+    A blank Grade is skipped by Moodle's import ("grade has no value"), so it changes nothing."""
+    strings = MOODLE_LANGUAGES[language]
+    when = now or datetime.now(timezone.utc)
+    when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    body = [[f"{strings.participant}{sub.lms_id}", sub.student, grade, number(out_of), stamp]
             for sub, grade in lms_grades(rows, "moodle")]
-    _write(path, [["Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)"], *body])
+    _write(path, [[strings.identifier, strings.full_name, strings.grade, strings.maximum, strings.modified],
+                  *body])
