@@ -10,9 +10,6 @@ from __future__ import annotations
 import asyncio
 import atexit
 import json
-import os
-import re
-import stat
 import subprocess
 import threading
 import time
