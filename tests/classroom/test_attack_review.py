@@ -1,0 +1,39 @@
+"""Attacks on the instructor's grader found by the fresh attack review, each with the property it broke."""
+
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+from coursebook.classroom.exercise.checks import judge, load_check_file
+from coursebook.classroom.grader import Limits, Status, Verdict, grade_submission
+from tests.conftest import ROOT
+
+FIXTURE = ROOT / "tests" / "fixtures" / "grading"
+CHECKS = load_check_file(FIXTURE / "answers" / "checks" / "ex0-fixture.yml")
+LIMITS = Limits(cell_timeout=4, total_timeout=10, startup_grace=25)
+
+
+def notebook(tmp_path: Path, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(code) for code in cells]
+    path = tmp_path / "submission.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_numpy_scalars_earn_what_check_gives_them(tmp_path):
+    # check() refuses a NumPy float64 or str_ ("convert it with float(...)"); answers/README says
+    # both refuse it. The extraction turned them into plain values, so the grader credited what
+    # the student's own check() had called the wrong type.
+    tasks = {task.id: task for task in CHECKS.tasks}
+    share, group = np.float64(0.6) * np.float64(0.4), np.str_("TTP")
+    assert not judge(tasks["share"], share).credit and not judge(tasks["group"], group).credit
+    path = notebook(tmp_path, "import numpy as np",
+                    "share = np.float64(0.6) * np.float64(0.4)\ngroup = np.str_('TTP')")
+    result = grade_submission(path, CHECKS, LIMITS)
+    assert result.status is Status.OK
+    assert result.total == 0, result.tasks
+    assert result.tasks["share"].verdict is Verdict.WRONG_TYPE
+    assert result.tasks["share"].value_type == "float64"
+    assert result.tasks["group"].verdict is Verdict.WRONG_TYPE
