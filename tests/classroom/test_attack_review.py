@@ -37,3 +37,45 @@ def test_numpy_scalars_earn_what_check_gives_them(tmp_path):
     assert result.tasks["share"].verdict is Verdict.WRONG_TYPE
     assert result.tasks["share"].value_type == "float64"
     assert result.tasks["group"].verdict is Verdict.WRONG_TYPE
+
+
+FLOOD = """
+import sys, time
+from IPython import get_ipython
+chunk = 'x' * (1 << 20)
+def flood(info):
+    if '__coursebook_extract' in (info.raw_cell or ''):
+        end = time.monotonic() + 6
+        while time.monotonic() < end:
+            print(chunk)
+            sys.stdout.flush()
+get_ipython().events.register('pre_run_cell', flood)
+share = 0.24
+"""
+
+MEASURE = """
+import resource, sys
+from pathlib import Path
+from coursebook.classroom.exercise.checks import load_check_file
+from coursebook.classroom.grader import Limits, grade_submission
+checks = load_check_file(sys.argv[2])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+result = grade_submission(Path(sys.argv[1]), checks, Limits(cell_timeout=4, total_timeout=10, startup_grace=25))
+grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(result.status.value, result.total, grew // 1024)
+"""
+
+
+def test_output_during_the_extraction_cell_is_capped_too(tmp_path):
+    # A pre_run_cell hook sees the extraction cell coming and prints for its whole budget: the
+    # extraction cell's output was never capped, so the grader's process kept every byte (1 GB in
+    # 10 s here; -j workers at once exhaust the instructor's memory) and the row still said ok.
+    import subprocess
+    import sys
+
+    path = notebook(tmp_path, FLOOD)
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(path),
+                           str(FIXTURE / "answers" / "checks" / "ex0-fixture.yml")],
+                          capture_output=True, text=True, timeout=240, cwd=ROOT)
+    status, _total, grew_mb = done.stdout.split()[-3:]
+    assert int(grew_mb) < 150, f"the grader's memory grew by {grew_mb} MB ({status})"
