@@ -32,7 +32,7 @@ from .sandbox import (ENVIRONMENT, INSIDE_CONNECTION, INSIDE_IPC, Sandbox, layou
 KERNEL_NAME = "coursebook-grading"
 LAUNCHER = Path(__file__).with_name("kernel_launch.py")
 EXTRACTION_SECONDS = 15
-EXTRACTION_OUTPUT_BYTES = 100_000  # what the grader keeps of output printed during the extraction cell
+EXTRACTION_OUTPUT_BYTES = 100_000  # kept of what is printed during the extraction cell
 TIMEOUT_MARK = "CoursebookCellTimeout"
 
 
