@@ -43,9 +43,9 @@ def processes_under(folder: Path) -> list[str]:
     return found
 
 
-def test_numpy_scalars_tuples_and_sets_arrive_as_what_they_are(tmp_path):
-    path = notebook(tmp_path, "import numpy as np",
-                    "share = np.float64(0.6) * np.float64(0.4)\ngroup = np.str_('TTP')",
+def test_tuples_and_sets_arrive_as_what_they_are(tmp_path):
+    # (NumPy scalars arrive as their type's name, as check() refuses them: test_attack_review.py)
+    path = notebook(tmp_path, "share = 0.6 * 0.4\ngroup = 'TTP'",
                     "order = ['takeover', 'decree', 'press conference']",
                     "pairs = {'Hirschman': 'influence effect', 'Schelling': 'compellence'}")
     result = grade_submission(path, CHECKS, LIMITS)

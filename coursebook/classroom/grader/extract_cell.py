@@ -5,6 +5,7 @@
 # through literals are used (a notebook can shadow or patch `type`, `print`, `json`, but not these);
 # strings travel as UTF-8 hex, so nothing the notebook defines can reshape the encoding itself.
 # Values are compared later, outside the kernel, by coursebook.classroom.exercise.checks.matches.
+# Anything else (a NumPy scalar too) arrives as its type's name: check() refuses it, so must the grader.
 
 
 def __coursebook_extract(names, path):
@@ -41,15 +42,6 @@ def __coursebook_extract(names, path):
             pairs = LIST(DICT.items(value))[:10000]
             entries = ['[' + enc(k, depth + 1) + ',' + enc(v, depth + 1) + ']' for k, v in pairs]
             return '{"d":[' + ','.join(entries) + ']}'
-        if TYPE.__getattribute__(kind, '__module__') == 'numpy' and depth < 6:
-            # A NumPy scalar: its plain value through its own item(); only an exact int, float, bool
-            # or str result is kept, so whatever item() returns is still checked like any value.
-            try:
-                plain = kind.item(value)
-            except BaseException:
-                return unsupported(kind)
-            if TYPE(plain) in (INT, FLOAT, BOOL, STR):
-                return enc(plain, depth + 1)
         return unsupported(kind)
 
     space = S._getframe(0).f_globals

@@ -32,6 +32,7 @@ from .sandbox import (ENVIRONMENT, INSIDE_CONNECTION, INSIDE_IPC, Sandbox, layou
 KERNEL_NAME = "coursebook-grading"
 LAUNCHER = Path(__file__).with_name("kernel_launch.py")
 EXTRACTION_SECONDS = 15
+EXTRACTION_OUTPUT_BYTES = 100_000  # kept of what is printed during the extraction cell
 TIMEOUT_MARK = "CoursebookCellTimeout"
 
 
@@ -219,8 +220,8 @@ def kill_kernel_processes(km: AsyncKernelManager) -> None:
 class LimitedClient(NotebookClient):
     """nbclient with the notebook's time budget, a record of timeouts and an output cap.
 
-    The last cell is the grader's extraction cell: it always runs, with its own small budget, and
-    its output is never capped.
+    The last cell is the grader's extraction cell: it always runs, with its own small budgets of
+    time and output.
     """
 
     def __init__(self, nb, limits: Limits, **kwargs):
@@ -229,7 +230,7 @@ class LimitedClient(NotebookClient):
                          record_timing=False, on_cell_executed=self._executed, **kwargs)
         self.limits = limits
         self.timed_out = self.truncated = False
-        self.output_bytes = 0
+        self.output_bytes = self.extraction_bytes = 0
         self.deadline = None
 
     @property
@@ -255,6 +256,11 @@ class LimitedClient(NotebookClient):
 
     def output(self, outs, msg, display_id, cell_index):
         if cell_index == self.extraction_index:
+            # The extraction prints nothing, but the student's code can (a pre_run_cell hook, a
+            # thread started there): kept up to a small budget of its own, never counted as theirs.
+            self.extraction_bytes += len(json.dumps(msg.get("content", {}), default=str))
+            if self.extraction_bytes > EXTRACTION_OUTPUT_BYTES:
+                return None
             return super().output(outs, msg, display_id, cell_index)
         self.output_bytes += len(json.dumps(msg.get("content", {}), default=str))
         if self.output_bytes > self.limits.max_output_bytes:
