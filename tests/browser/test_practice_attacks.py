@@ -175,7 +175,8 @@ def test_without_localstorage_the_pages_still_work(site_url, student):
     one.context.add_init_script("""Object.defineProperty(window, 'localStorage', {get() {
         throw new DOMException('The user has disabled storage', 'SecurityError'); }});
         window.__errors = [];
-        addEventListener('error', e => __errors.push(e.filename + ':' + e.lineno + ' ' + e.message));
+        addEventListener('error',
+            e => __errors.push(e.filename + ':' + e.lineno + ' ' + e.message));
         addEventListener('unhandledrejection', e => __errors.push('practice? ' + e.reason));""")
     one.page.goto(f"{site_url}/{CH1}")
     answer(one.page, singles(CH1)[0]["id"], right=False)
@@ -210,7 +211,7 @@ def test_the_instructor_edition_in_a_folder_of_the_site_is_never_kept(own_site, 
     one.page.wait_for_function("window.answersOnly === 1")
     one.page.locator(".cb-quiz.cb-ready").first.wait_for()
     one.page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    one.page.wait_for_load_state("networkidle")
+    one.page.wait_for_function("[...document.images].every(i => i.complete)")
     kept = one.page.evaluate("""() => caches.keys().then(names => Promise.all(names.map(
         n => caches.open(n).then(c => c.keys()).then(rs => rs.map(r => r.url)))))
         .then(l => l.flat())""")
@@ -254,7 +255,8 @@ def test_after_a_deploy_the_kept_pages_work_offline_with_their_new_assets(own_si
     assert "coursebook.js?v=deploy2" in one.page.content()
     one.page.locator(".cb-quiz.cb-ready").first.wait_for(timeout=10_000)
     answer(one.page, singles(CH1)[0]["id"], right=True)
-    shown = one.page.evaluate("u => fetch(u).then(r => r.ok).catch(() => false)", f"{url}/{redrawn}")
+    shown = one.page.evaluate("u => fetch(u).then(r => r.ok).catch(() => false)",
+                              f"{url}/{redrawn}")
     assert shown, f"{redrawn}, named by the new {CH1}, is not kept offline"
 
 

@@ -372,7 +372,8 @@
       return {error: "\u201c" + name + "\u201d is not a progress file: it is not readable JSON (it may be damaged or cut short). Nothing was changed."};
     }
     try { JSON.stringify(file); } catch (e) {  // nested deeper than this browser can store
-      return {error: "\u201c" + name + "\u201d is not a progress file: it is nested too deeply to store. Nothing was changed."};
+      return {error: "\u201c" + name + "\u201d is not a progress file: it is nested too deeply " +
+        "to store. Nothing was changed."};
     }
     if (!file || typeof file !== "object" || file.format !== FORMAT) {
       return {error: "\u201c" + name + "\u201d is not a progress file saved by this book's Practice page. Nothing was changed."};
@@ -382,7 +383,8 @@
         String(file.version).slice(0, 40) + "). Nothing was changed."};
     }
     if (file.book !== data.book) {
-      return {error: "\u201c" + name + "\u201d holds progress for another book (\u201c" + String(file.book).slice(0, 120) +
+      return {error: "\u201c" + name + "\u201d holds progress for another book (\u201c" +
+        String(file.book).slice(0, 120) +
         "\u201d), not for \u201c" + data.book + "\u201d. Nothing was changed."};
     }
     var pages = {}, known = {}, bad = [];
@@ -391,7 +393,10 @@
     Object.keys(file.pages || {}).forEach(function (page) {
       var states = file.pages[page];
       if (!Object.prototype.hasOwnProperty.call(known, page)) return;  // a page this edition lacks
-      if (!states || typeof states !== "object" || Array.isArray(states)) { bad.push(page); return; }
+      if (!states || typeof states !== "object" || Array.isArray(states)) {
+        bad.push(page);
+        return;
+      }
       var types = typesOf(page);
       Object.keys(states).forEach(function (q) {
         var type = Object.prototype.hasOwnProperty.call(types, q) ? types[q] : null;
@@ -464,7 +469,8 @@
       if (!here) { apply(found); return; }
       ask(found, countAnswered(found.pages));
     }).catch(function (e) {
-      say("\u201c" + file.name + "\u201d could not be read (" + e.message + "). Nothing was changed.", true);
+      say("\u201c" + file.name + "\u201d could not be read (" + e.message + "). " +
+        "Nothing was changed.", true);
     });
   }
   function ask(found, incoming) {
