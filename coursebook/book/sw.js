@@ -162,7 +162,7 @@ function cacheFirst(request) {
    a page of a new deploy must not get the copy kept from the old one while online. */
 function networkFirst(request) {
   return caches.open(CACHE).then(function (cache) {
-    return fetch(request).then(function (response) {
+    return fetch(request.url, {cache: "no-cache"}).then(function (response) {  // past HTTP cache
       if (response.ok && response.type === "basic") cache.put(request, response.clone());
       return response;
     }).catch(function () {

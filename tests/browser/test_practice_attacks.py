@@ -26,6 +26,7 @@ from tests.browser.test_practice_site import (  # noqa: F401  (fixtures)
     student,
     summary_table,
     visit,
+    worker_ready,
     wrong_key,
 )
 
@@ -206,7 +207,8 @@ def test_the_instructor_edition_in_a_folder_of_the_site_is_never_kept(own_site, 
         "</body>", '<script src="../_static/answers-only.js"></script></body>', 1))
     write_worker(teacher, "instructor", read_build(folder)["pages"])
     one = student()
-    visit(one.page, f"{url}/{CH1}")
+    one.page.goto(f"{url}/{CH1}")
+    worker_ready(one.page)
     one.page.goto(f"{url}/instructor/{CH1}")
     one.page.wait_for_function("window.answersOnly === 1")
     one.page.locator(".cb-quiz.cb-ready").first.wait_for()
