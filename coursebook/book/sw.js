@@ -4,7 +4,9 @@
  *   they are student pages of this build; offline, the kept copy, or a note listing the pages
  *   that are kept. An instructor page (answers/, or a page marked as the instructor edition) is
  *   never kept.
- * - Everything else under the book's folder (CSS, scripts, fonts, figures, MathJax): cache first.
+ * - Everything else under the book's folder (CSS, scripts, fonts, figures, MathJax): cache first
+ *   (their URLs change with their content), but data (.json) network first; only for the pages
+ *   of this build, so an instructor edition published in a folder of this one is never kept.
  * - One cache per book and version, "coursebook:<scope>:<version>". A new version fetches fresh
  *   copies of what the old cache held, waits until the student accepts the update (the page says
  *   so, see _static/cb-offline.js), then deletes the old cache.
@@ -35,13 +37,30 @@ if (BUILD.edition === "instructor") {
   self.addEventListener("message", function (event) {
     var data = event.data || {};
     if (data === "skip-waiting") self.skipWaiting();
-    else if (Array.isArray(data.cache)) event.waitUntil(keepAll(data.cache));
+    else if (Array.isArray(data.cache) && event.source && pageOf(event.source.url)) {
+      event.waitUntil(keepAll(data.cache));
+    }
   });
   self.addEventListener("fetch", function (event) {
     var request = event.request;
     if (request.method !== "GET" || request.url.indexOf(SCOPE) !== 0) return;
     if (request.mode === "navigate") event.respondWith(navigate(event));
-    else if (asset(request.url)) event.respondWith(cacheFirst(request));
+    else if (asset(request.url)) {
+      event.respondWith(forStudentPage(event).then(function (yes) {
+        if (!yes) return fetch(request);
+        var data = /\.json$/.test(request.url.split(/[?#]/)[0]);
+        return data ? networkFirst(request) : cacheFirst(request);
+      }));
+    }
+  });
+}
+
+/* Is the page asking a student page of this build? Not an instructor edition published in a
+   folder of this one (its pages are not in BUILD.pages): its files are never kept. */
+function forStudentPage(event) {
+  if (!event.clientId) return Promise.resolve(true);
+  return self.clients.get(event.clientId).then(function (client) {
+    return !client || !!pageOf(client.url);
   });
 }
 
@@ -99,12 +118,33 @@ function refreshFromOlder() {
     var urls = {};
     lists.forEach(function (list) { list.forEach(function (r) { urls[r.url] = true; }); });
     return caches.open(CACHE).then(function (cache) {
-      return Promise.all(Object.keys(urls).map(function (url) {
-        return fetch(url, {cache: "reload"}).then(function (r) { return keep(cache, url, r); })
-          .catch(function () {});
-      }));
+      var done = {};
+      function get(url) {  // a page brings the files its new version names (a new ?v=, say)
+        if (done[url]) return Promise.resolve();
+        done[url] = true;
+        return fetch(url, {cache: "reload"}).then(function (r) {
+          if (!pageOf(url) || !r.ok) return keep(cache, url, r);
+          return r.clone().text().then(function (text) {
+            var more = text.indexOf(INSTRUCTOR) < 0 ? assetsOf(url, text) : [];
+            return keep(cache, url, r).then(function () { return Promise.all(more.map(get)); });
+          });
+        }).catch(function () {});
+      }
+      return Promise.all(Object.keys(urls).map(get));
     });
   });
+}
+
+/* The scripts, stylesheets and images a page's HTML names, under this book's folder. */
+function assetsOf(pageUrl, text) {
+  var found = [], tag = /<(?:script|link|img|source)\b[^>]*?\s(?:src|href)="([^"]+)"/g, m, url;
+  while ((m = tag.exec(text))) {
+    try { url = new URL(m[1].replace(/&amp;/g, "&"), pageUrl).href.split("#")[0]; } catch (e) {
+      continue;
+    }
+    if (url.indexOf(SCOPE) === 0 && !pageOf(url) && asset(url)) found.push(url);
+  }
+  return found;
 }
 
 function cacheFirst(request) {
@@ -113,6 +153,21 @@ function cacheFirst(request) {
       return hit || fetch(request).then(function (response) {
         if (response.ok && response.type === "basic") cache.put(request, response.clone());
         return response;
+      });
+    });
+  });
+}
+
+/* Data read by a page's script (the Practice page's questions): its URL carries no version, so
+   a page of a new deploy must not get the copy kept from the old one while online. */
+function networkFirst(request) {
+  return caches.open(CACHE).then(function (cache) {
+    return fetch(request.url, {cache: "no-cache"}).then(function (response) {  // past HTTP cache
+      if (response.ok && response.type === "basic") cache.put(request, response.clone());
+      return response;
+    }).catch(function () {
+      return cache.match(request, {ignoreVary: true}).then(function (hit) {
+        return hit || Promise.reject(new TypeError("offline, and " + request.url + " is not kept"));
       });
     });
   });

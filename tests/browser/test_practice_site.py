@@ -90,6 +90,8 @@ def answer(page, qid: str, right: bool, reveal: bool = False) -> None:
     section.locator(".cb-check").click()
     section.locator(".cb-feedback strong").wait_for()
     if reveal:
+        if section.locator(".cb-hint-button").is_visible():  # the policy: the hint comes first
+            section.locator(".cb-hint-button").click()
         section.locator(".cb-show-answer").click()
         section.locator(".cb-explanation").wait_for()
 
@@ -146,10 +148,10 @@ def test_a_day_later_the_session_holds_the_missed_ones_first_interleaved(site_ur
     first.locator(".cb-check").click()
     first.locator(".cb-question.cb-correct.cb-closed .cb-explanation").wait_for()
     rows = summary_table(one.page)
-    title = DATA["chapters"][0]["title"]
-    assert rows[0] == [f"{title} (24 questions)", "2", "1", "1"]  # 2 answered, 1 due
+    title, count = DATA["chapters"][0]["title"], DATA["chapters"][0]["questions"]
+    assert rows[0] == [f"{title} ({count} questions)", "2", "1", "1"]  # 2 answered, 1 due
     chart = one.page.locator(".cb-practice-chart").get_attribute("aria-label")
-    assert "2 answered, 1 right first time, 1 due, of 24" in chart  # the table's figures
+    assert f"2 answered, 1 right first time, 1 due, of {count}" in chart  # the table's figures
     # A new order of the options each session.
     still_missed = items[1]["qid"]
     orders = {items[1]["options"]}

@@ -241,7 +241,10 @@
         if (right !== null) {
           var records = read(recordsKey());
           records[item.key] = afterAttempt(item, right, Date.now());
-          write(recordsKey(), records);
+          if (!write(recordsKey(), records)) {
+            say("Your review schedule could not be saved: this browser's storage for the book " +
+              "is full or turned off.", true);
+          }
         }
         if (item.group === "new") shareWithChapter(item, state);
         renderSummary();
@@ -333,9 +336,30 @@
     say("Progress saved to " + a.download + ".", false);
   }
 
-  function isStateLike(s) {
-    return s && typeof s === "object" && !Array.isArray(s) && typeof s.attempts === "number" &&
-      s.attempts >= 0 && typeof s.best === "number" && s.best >= 0 && s.best <= 1;
+  /* A state the chapter's runtime can read back: counts in range, flags true/false, and an answer
+     of the shape its question type writes (anything else would throw when the chapter opens). */
+  var FLAGS = ["hint", "explained", "closed", "revealed"], MAX_TEXT = 10000;
+  function isInt(x) { return typeof x === "number" && x >= 0 && Math.floor(x) === x; }
+  function isShort(x) { return typeof x === "string" && x.length <= MAX_TEXT; }
+  function responseFits(type, r) {
+    if (r === null || r === undefined) return true;
+    if (type === "single" || type === "numeric" || type === "text") return isShort(r);
+    if (!Array.isArray(r) || r.length > 1000) return false;
+    if (type === "multiple") return r.every(isShort);
+    if (type === "ordering") return r.every(isInt);
+    if (type === "matching") return r.every(function (c) { return c === null || isInt(c); });
+    return r.every(function (x) { return x === null || isShort(x) || isInt(x); });  // unknown id
+  }
+  function isStateLike(s, type) {
+    return !!s && typeof s === "object" && !Array.isArray(s) && isInt(s.attempts) &&
+      typeof s.best === "number" && s.best >= 0 && s.best <= 1 &&
+      FLAGS.every(function (f) { return s[f] === undefined || typeof s[f] === "boolean"; }) &&
+      responseFits(type, s.response);
+  }
+  function typesOf(page) {
+    var types = {};
+    data.questions.forEach(function (q) { if (q.page === page) types[q.spec.id] = q.spec.type; });
+    return types;
   }
   function isRecordLike(r) {
     return r && typeof r === "object" && typeof r.due === "number" && typeof r.box === "number" &&
@@ -347,15 +371,20 @@
     try { file = JSON.parse(text); } catch (e) {
       return {error: "\u201c" + name + "\u201d is not a progress file: it is not readable JSON (it may be damaged or cut short). Nothing was changed."};
     }
+    try { JSON.stringify(file); } catch (e) {  // nested deeper than this browser can store
+      return {error: "\u201c" + name + "\u201d is not a progress file: it is nested too deeply " +
+        "to store. Nothing was changed."};
+    }
     if (!file || typeof file !== "object" || file.format !== FORMAT) {
       return {error: "\u201c" + name + "\u201d is not a progress file saved by this book's Practice page. Nothing was changed."};
     }
     if (file.version !== VERSION) {
       return {error: "\u201c" + name + "\u201d was saved in a format this page does not know (version " +
-        esc(String(file.version)) + "). Nothing was changed."};
+        String(file.version).slice(0, 40) + "). Nothing was changed."};
     }
     if (file.book !== data.book) {
-      return {error: "\u201c" + name + "\u201d holds progress for another book (\u201c" + String(file.book) +
+      return {error: "\u201c" + name + "\u201d holds progress for another book (\u201c" +
+        String(file.book).slice(0, 120) +
         "\u201d), not for \u201c" + data.book + "\u201d. Nothing was changed."};
     }
     var pages = {}, known = {}, bad = [];
@@ -364,8 +393,15 @@
     Object.keys(file.pages || {}).forEach(function (page) {
       var states = file.pages[page];
       if (!Object.prototype.hasOwnProperty.call(known, page)) return;  // a page this edition lacks
-      if (!states || typeof states !== "object") { bad.push(page); return; }
-      Object.keys(states).forEach(function (q) { if (!isStateLike(states[q])) bad.push(page + " " + q); });
+      if (!states || typeof states !== "object" || Array.isArray(states)) {
+        bad.push(page);
+        return;
+      }
+      var types = typesOf(page);
+      Object.keys(states).forEach(function (q) {
+        var type = Object.prototype.hasOwnProperty.call(types, q) ? types[q] : null;
+        if (!isStateLike(states[q], type)) bad.push(page + " " + q);
+      });
       pages[page] = states;
     });
     var practice = file.practice && typeof file.practice === "object" ? file.practice : {};
@@ -389,18 +425,33 @@
     });
     return out;
   }
+  /* All of the file or none of it: a storage that is full (or turned off) keeps what it held. */
   function apply(found) {
+    var keys = [recordsKey(), visitsKey()], before = {}, next = {}, visits = {};
     data.chapters.forEach(function (c) {
-      try {
-        localStorage.removeItem(pageKey(c.page));
-        localStorage.removeItem(pageKey(c.page.replace(/\.html$/, "")));
-      } catch (e) { /* ignore */ }
+      keys.push(pageKey(c.page), pageKey(c.page.replace(/\.html$/, "")));
     });
-    Object.keys(found.pages).forEach(function (page) { write(pageKey(page), found.pages[page]); });
-    write(recordsKey(), found.practice);
-    var visits = {};
+    Object.keys(found.pages).forEach(function (page) {
+      next[pageKey(page)] = JSON.stringify(found.pages[page]);
+    });
     Object.keys(found.visits).forEach(function (p) { visits[root + p] = found.visits[p]; });
-    write(visitsKey(), visits);
+    next[recordsKey()] = JSON.stringify(found.practice);
+    next[visitsKey()] = JSON.stringify(visits);
+    try {
+      keys.forEach(function (k) { before[k] = localStorage.getItem(k); });
+      keys.forEach(function (k) { localStorage.removeItem(k); });
+      Object.keys(next).forEach(function (k) { localStorage.setItem(k, next[k]); });
+    } catch (e) {
+      try {
+        keys.forEach(function (k) {
+          localStorage.removeItem(k);
+          if (typeof before[k] === "string") localStorage.setItem(k, before[k]);
+        });
+      } catch (e2) { /* storage turned off: nothing was read, nothing was changed */ }
+      say("The progress in the file could not be stored: this browser's storage for the book is " +
+        "full or turned off. Nothing was changed.", true);
+      return;
+    }
     var n = countAnswered(found.pages);
     say("Progress loaded: " + n + " answered question" + (n === 1 ? "" : "s") + " from the file.", false);
     renderSession(); renderSummary();
@@ -417,6 +468,9 @@
       var here = countAnswered(collect().pages) + Object.keys(read(recordsKey())).length;
       if (!here) { apply(found); return; }
       ask(found, countAnswered(found.pages));
+    }).catch(function (e) {
+      say("\u201c" + file.name + "\u201d could not be read (" + e.message + "). " +
+        "Nothing was changed.", true);
     });
   }
   function ask(found, incoming) {
