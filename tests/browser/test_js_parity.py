@@ -12,7 +12,7 @@ from coursebook.quiz.model import Question
 from coursebook.views.static import client_spec, quiz_html
 from tests.browser.conftest import serve
 from tests.conftest import ROOT
-from tests.views.test_static import HOSTILE
+from tests.helpers.hostile import HOSTILE
 
 VECTORS = json.loads((ROOT / "tests" / "vectors.json").read_text(encoding="utf-8"))
 ASSETS = ROOT / "coursebook" / "views" / "assets"

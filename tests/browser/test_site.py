@@ -11,14 +11,9 @@ import pytest
 
 from tests.browser.conftest import SITE
 from tests.conftest import ROOT
+from tests.helpers.site import PAGES, QUIZ_PAGES
 
 AXE = ROOT / "vendor" / "axe-core" / "axe.min.js"
-PAGES = sorted(
-    path.relative_to(SITE).as_posix()
-    for path in SITE.rglob("*.html")
-    if not path.relative_to(SITE).parts[0] in ("_static", "_sources", "reports", "_images")
-)
-QUIZ_PAGES = sorted(page for page in PAGES if "cb-quiz" in (SITE / page).read_text() or "cb-explorer" in (SITE / page).read_text())
 # Lesser findings the issue named, held at zero too: quiz headings, the sidebar landmark, the
 # bibliography's roles, empty table headers.
 NAMED_RULES = ["heading-order", "region", "aria-deprecated-role", "aria-allowed-role", "empty-table-header"]
