@@ -21,7 +21,7 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
-@click.command("export")
+@click.command("export", short_help="Export banks as Canvas QTI, Moodle GIFT and Moodle XML.")
 @click.argument("banks", nargs=-1)
 @click.option("--all", "all_banks", is_flag=True, help="Export every bank in the banks folder.")
 @click.option("--format", "formats", multiple=True, default=("all",), show_default=True, metavar="FORMAT",
