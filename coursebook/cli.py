@@ -13,10 +13,10 @@ from typing import Any, NoReturn
 
 import click
 
-from .quiz.bank import find_banks_dir, load_banks
-from .quiz.lint import lint_banks
 from .errors import BankError, UnknownBankError
 from .export.command import export
+from .quiz.bank import find_banks_dir, load_banks
+from .quiz.lint import lint_banks
 
 
 def _fail(message: str) -> None:

@@ -30,7 +30,8 @@ def used_code_points(outdir: Path) -> set[int]:
     classes = set()
     for path in [*outdir.rglob("*.html"), *static.rglob("*.js")]:
         classes.update(ICON_CLASS.findall(path.read_text(errors="ignore")))
-    points, by_class = set(), {}
+    points: set[int] = set()
+    by_class: dict[str, set[int]] = {}
     for css in static.rglob("*.css"):
         for selectors, declarations in RULE.findall(css.read_text(errors="ignore")):
             escapes = [int(code, 16) if code else ord(char) for code, char in ICON_ESCAPE.findall(declarations)]
@@ -38,7 +39,7 @@ def used_code_points(outdir: Path) -> set[int]:
                 continue
             names = [CLASS_GLYPH.fullmatch(selector) for selector in selectors.split(",")]
             if all(names):  # `.fa-bars:before{content:"\f0c9"}`: needed only if a page shows fa-bars
-                for match in names:
+                for match in filter(None, names):
                     by_class.setdefault(match.group(1), set()).update(escapes)
             else:  # an icon the theme's CSS draws itself (a chevron, an admonition mark)
                 points.update(escapes)

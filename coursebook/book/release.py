@@ -46,7 +46,7 @@ FROM_TEMPLATES = [
 # Colab's own Jupyter) and the site builder. Every other dependency is installed, so a new one
 # reaches Colab without anyone editing this file.
 # What Colab already has (one string: the Gradescope zip test looks for a quoted nbformat key in the wheel).
-COLAB_PROVIDES = set("ipykernel nbformat nbclient matplotlib jupyter-book".split())
+COLAB_PROVIDES = set(["ipykernel", "nbformat", "nbclient", "matplotlib", "jupyter-book"])
 COLAB_TAG = "colab-setup"
 
 
@@ -179,7 +179,8 @@ def _vendor_versions_of(root: Path, makefile: str) -> str:
         pinned = re.search(rf"^{name}\s*:=\s*(\S+)", source, re.M)
         if not pinned:
             raise ReleaseError(f"{root / 'Makefile'}: no `{name} := ...` for the release's Makefile")
-        makefile = re.sub(rf"^({name}\s*:=\s*)\S+", lambda m: m.group(1) + pinned.group(1), makefile, flags=re.M)
+        version = pinned.group(1).replace("\\", r"\\")  # a replacement string: no group references
+        makefile = re.sub(rf"^({name}\s*:=\s*)\S+", r"\g<1>" + version, makefile, flags=re.M)
     return makefile
 
 

@@ -24,7 +24,7 @@ __all__ = ["FORMATS", "ExportError", "UnknownFormatError", "export_bank", "forma
 def format_names(formats: str | Iterable[str]) -> list[str]:
     """`all`, one name, or several, as an ordered list of known names without repeats."""
     requested = [formats] if isinstance(formats, str) else list(formats)
-    names = []
+    names: list[str] = []
     for name in requested:
         if name == "all":
             names.extend(FORMATS)

@@ -144,7 +144,8 @@ def match_spec(question: Matching | Ordering) -> MatchSpec:
         labels = [position_label(index, count) for index in range(count)]
         return MatchSpec([question.items[i] for i in shown], [labels[i] for i in shown], labels)
     choices = [plain_text(question.choices[i]) for i in question.choice_order()]
-    return MatchSpec([pair.left for pair in question.pairs], [plain_text(pair.right) for pair in question.pairs], choices)
+    return MatchSpec([pair.left or "" for pair in question.pairs],
+                     [plain_text(pair.right or "") for pair in question.pairs], choices)
 
 
 def wrong_answer_digest(question) -> str:

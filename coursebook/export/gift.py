@@ -10,8 +10,20 @@ from __future__ import annotations
 
 from ..quiz.markup import to_html, to_inline_html
 from ..quiz.model import Bank, MultipleSelect, Numeric, ShortText, SingleChoice
-from .common import (Mapping, accepted_ranges, for_type, match_spec, mistake_ranges, moodle_fraction,
-                     moodle_literal, moodle_partial_credit_notes, moodle_shares, number, prompt_markdown, shared_notes)
+from .common import (
+    Mapping,
+    accepted_ranges,
+    for_type,
+    match_spec,
+    mistake_ranges,
+    moodle_fraction,
+    moodle_literal,
+    moodle_partial_credit_notes,
+    moodle_shares,
+    number,
+    prompt_markdown,
+    shared_notes,
+)
 
 NAME = "gift"
 LABEL = "Moodle (GIFT)"
@@ -70,7 +82,7 @@ def _numeric(question: Numeric) -> list[str]:
 
 def _matching(question) -> list[str]:
     spec = match_spec(question)
-    lines = [f"={escape(to_inline_html(left))} -> {escape(answer)}" for left, answer in zip(spec.lefts, spec.answers)]
+    lines = [f"={escape(to_inline_html(left))} -> {escape(answer)}" for left, answer in zip(spec.lefts, spec.answers, strict=True)]
     # an empty left is Moodle's way to add a right-hand choice that matches nothing
     return lines + [f"= -> {escape(choice)}" for choice in spec.distractors]
 

@@ -16,9 +16,21 @@ import xml.etree.ElementTree as ET
 from ..errors import UnknownFormatError
 from ..quiz.markup import to_html, to_inline_html
 from ..quiz.model import Bank, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
+from .common import (
+    Mapping,
+    accepted_ranges,
+    for_type,
+    match_spec,
+    mistake_ranges,
+    moodle_fraction,
+    moodle_literal,
+    moodle_partial_credit_notes,
+    moodle_shares,
+    number,
+    prompt_markdown,
+    shared_notes,
+)
 from .common import element as _sub
-from .common import (Mapping, accepted_ranges, for_type, match_spec, mistake_ranges, moodle_fraction,
-                     moodle_literal, moodle_partial_credit_notes, moodle_shares, number, prompt_markdown, shared_notes)
 
 NAME = "moodle-xml"
 LABEL = "Moodle XML"
@@ -89,7 +101,7 @@ def _numeric(element, question: Numeric):
 def _matching(element, question):
     spec = match_spec(question)
     _sub(element, "shuffleanswers", "true")
-    pairs = list(zip(spec.lefts, spec.answers)) + [(None, choice) for choice in spec.distractors]
+    pairs = list(zip(spec.lefts, spec.answers, strict=True)) + [(None, choice) for choice in spec.distractors]
     for left, answer in pairs:
         # a subquestion with empty text is Moodle's extra right-hand choice that matches nothing
         sub = _text(element, "subquestion", to_inline_html(left) if left else "", format="html")

@@ -21,9 +21,17 @@ import zipfile
 
 from ..quiz.markup import to_html, to_inline_html
 from ..quiz.model import Bank, MultipleSelect, Numeric, ShortText, SingleChoice
+from .common import (
+    Mapping,
+    accepted_ranges,
+    for_type,
+    match_spec,
+    number,
+    prompt_markdown,
+    shared_notes,
+    wrong_answer_digest,
+)
 from .common import element as _sub
-from .common import (Mapping, accepted_ranges, for_type, match_spec, number, prompt_markdown, shared_notes,
-                     wrong_answer_digest)
 
 NAME = "qti"
 LABEL = "Canvas (QTI 1.2)"
@@ -135,7 +143,7 @@ def _matching(presentation, resprocessing, question, numbers):
     # plain numbers, unique in the file: Canvas reads a choice's match id from its first digits
     choice_ids = {choice: str(next(numbers)) for choice in spec.choices}
     share = f"{100 / len(spec.lefts):.2f}"
-    for index, (left, answer) in enumerate(zip(spec.lefts, spec.answers), start=1):
+    for index, (left, answer) in enumerate(zip(spec.lefts, spec.answers, strict=True), start=1):
         response_id = f"response_{question.id}-{index}"
         lid = _sub(presentation, "response_lid", ident=response_id)
         _mattext(lid, to_inline_html(left))

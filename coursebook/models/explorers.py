@@ -8,8 +8,8 @@ half-up to one decimal (probabilities and tolerances to three) so the two langua
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 def round_half_up(value: float, places: int = 1) -> float:
@@ -114,7 +114,8 @@ def chicken(a_win: float, a_backdown: float, a_crash: float,
         "equilibria": " ".join(equilibria) or "none",
         "a_firm": round_half_up(a_firm, 3) if a_firm is not None else None,
         "b_firm": round_half_up(b_firm, 3) if b_firm is not None else None,
-        "crash_chance": round_half_up(a_firm * b_firm, 3) if mixed else None,
+        "crash_chance": (round_half_up(a_firm * b_firm, 3)
+                         if mixed and a_firm is not None and b_firm is not None else None),
         "a_risk": round_half_up(a_risk, 3),
         "b_risk": round_half_up(b_risk, 3),
         "a_dominant": "yes" if a_dominant else "no",

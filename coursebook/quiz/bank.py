@@ -12,9 +12,11 @@ import datetime
 import difflib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 from pydantic import TypeAdapter, ValidationError
@@ -28,7 +30,7 @@ from .model import QUESTION_CLASSES, QUESTION_TYPES, Bank
 
 BANKS_ENV = "COURSEBOOK_BANKS"
 SUFFIXES = (".yml", ".yaml")
-_FIELDS_BY_TYPE = {name: set(cls.model_fields) for name, cls in zip(QUESTION_TYPES, QUESTION_CLASSES)}
+_FIELDS_BY_TYPE = {name: set(cls.model_fields) for name, cls in zip(QUESTION_TYPES, QUESTION_CLASSES, strict=True)}
 _BANK_FIELDS = set(Bank.model_fields)
 _BANK_ADAPTER = TypeAdapter(Bank)
 _LINKS = MarkdownIt("commonmark")
@@ -84,12 +86,12 @@ def _plain(node, where: _Where, path: tuple = ()):
             out[key] = _plain(value, where, path + (key,))
         return out
     if isinstance(node, CommentedSeq):
-        out = []
+        items = []
         for index, value in enumerate(node):
             line, column = node.lc.item(index)
             where.values[path + (index,)] = (line + 1, column + 1)
-            out.append(_plain(value, where, path + (index,)))
-        return out
+            items.append(_plain(value, where, path + (index,)))
+        return items
     if isinstance(node, bool) or node is None:
         return node
     for kind in (int, float, str):  # ruamel's scalar subclasses keep formatting we do not need
@@ -176,7 +178,7 @@ def _shown(value) -> str:
     return repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
 
 
-def _explain(error: dict, raw_question) -> tuple[str, tuple]:
+def _explain(error: Mapping[str, Any], raw_question) -> tuple[str, tuple]:
     """(a sentence an author can act on, the location to put it on)."""
     kind, loc = error["type"], tuple(part for part in error["loc"] if not (isinstance(part, str) and _UNION_BRANCH.match(part)))
     if len(loc) >= 3 and loc[0] == "questions" and loc[2] in QUESTION_TYPES:
@@ -208,7 +210,7 @@ def _explain(error: dict, raw_question) -> tuple[str, tuple]:
         return ("a question `id` is lowercase letters, digits and single hyphens, like `mw-risk-tolerance` "
                 f"(found {found!r})"), loc
     if kind == "string_too_long" and field_name == "id":
-        return (f"this id is {len(found)} characters long; Moodle keeps at most 100 (its `idnumber`), "
+        return (f"this id is {len(str(found))} characters long; Moodle keeps at most 100 (its `idnumber`), "
                 "so shorten it"), loc
     if "[key]" in error["loc"]:
         return (f"`{field_name}` has the key {found!r}, which YAML reads as a number; use letters "
@@ -315,7 +317,8 @@ def _link_problems(path: Path, data: dict, where: _Where) -> list[Problem]:
 
 
 def _duplicate_id_problems(path: Path, bank: Bank, where: _Where) -> list[Problem]:
-    problems, first = [], {}
+    problems: list[Problem] = []
+    first: dict[str, int | None] = {}
     for index, question in enumerate(bank.questions):
         if question.id in first:
             line, column = where.of(("questions", index, "id")) or (None, None)
@@ -348,7 +351,7 @@ def _load(path: Path) -> _Loaded:
         raise BankError(problems + _validation_problems(path, where, data, exc)) from None
     problems += _duplicate_id_problems(path, bank, where)
     if bank.bank != path.stem:
-        problems.append(Problem(str(path), where.of(("bank",))[0], None,
+        problems.append(Problem(str(path), (where.of(("bank",)) or (1, 1))[0], None,
                                 f"`bank: {bank.bank}` must match the file name ({path.stem})"))
     if problems:
         raise BankError(problems)
@@ -390,7 +393,10 @@ def scan_banks(folder: str | Path) -> Scan:
     folder = Path(folder)
     if not folder.is_dir():
         raise UnknownBankError(f"no folder of question banks at {folder}")
-    banks, problems, files, owner = {}, {}, {}, {}
+    banks: dict[str, Bank] = {}
+    problems: dict[str, list[Problem]] = {}
+    files: dict[str, Path] = {}
+    owner: dict[str, str] = {}
     for path in bank_files(folder):
         name = path.stem
         if name in files:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Annotated, Literal, Union, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -199,7 +199,7 @@ class Matching(_Question):
     @property
     def choices(self) -> list[str]:
         """Right-hand choices in canonical order: the pairs' rights, then the distractors."""
-        return [pair.right for pair in self.pairs] + list(self.distractors)
+        return [pair.right or "" for pair in self.pairs] + list(self.distractors)
 
     def choice_order(self, seed: int = 0) -> list[int]:
         order = list(range(len(self.choices)))
@@ -249,7 +249,7 @@ class ShortText(_Question):
 
 
 # Adding a type: its class here (step 1 of the README's recipe); everything else reads these two names.
-Question = Annotated[Union[SingleChoice, MultipleSelect, Numeric, Ordering, Matching, ShortText], Field(discriminator="type")]
+Question = Annotated[SingleChoice | MultipleSelect | Numeric | Ordering | Matching | ShortText, Field(discriminator="type")]
 QUESTION_CLASSES = get_args(get_args(Question)[0])
 QUESTION_TYPES = tuple(get_args(cls.model_fields["type"].annotation)[0] for cls in QUESTION_CLASSES)
 

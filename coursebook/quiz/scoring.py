@@ -8,7 +8,9 @@ the chosen right-hand choice in `Matching.choices` (or None).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import UnknownQuestionType
 from .answers import Invalid, Number, normalise_text, parse_number
@@ -143,7 +145,7 @@ def grade_text(question: ShortText, response) -> Result:
     return Result("incorrect", 0.0)
 
 
-_GRADERS = {
+_GRADERS: dict[str, Callable[[Any, Any], Result]] = {
     "single": grade_single, "multiple": grade_multiple, "numeric": grade_numeric,
     "ordering": grade_ordering, "matching": grade_matching, "text": grade_text,
 }

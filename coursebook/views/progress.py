@@ -8,6 +8,7 @@ that cannot be read is set aside (renamed) rather than lost or fatal.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -42,10 +43,8 @@ class Progress:
                 for bank, states in banks.items() if isinstance(states, dict)}
 
     def _set_aside(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.path.replace(self.path.with_suffix(".unreadable.json"))
-        except OSError:
-            pass
 
     def states(self, bank: str) -> dict[str, dict]:
         return self.banks.setdefault(bank, {})

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 from ..errors import UnknownQuestionType
-from ..quiz.answers import MESSAGES, normalise_text
 from ..models.explorers import Explorer, fill
+from ..quiz.answers import MESSAGES, normalise_text
 from ..quiz.markup import plain_text, to_html, to_inline_html
 from ..quiz.policy import POLICY
 

@@ -6,6 +6,7 @@ Pure pydantic models, read by `checks.load_check_file`. A `Task` is also rebuilt
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -56,7 +57,7 @@ class Task(BaseModel):
         # intervals touch and no two texts fold alike.
         numbers = sorted(numbers_in("set", self.answer))
         tolerance = self.absolute_tolerance
-        for low, high in zip(numbers, numbers[1:]):
+        for low, high in itertools.pairwise(numbers):
             if high - low <= 2 * tolerance:
                 raise ValueError(f"task {self.id!r}: set items {low:g} and {high:g} are within twice the "
                                  f"tolerance ({tolerance:g}) of each other; lower the tolerance")

@@ -13,6 +13,7 @@ the grader. So:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -27,9 +28,9 @@ from datetime import datetime
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from ..exercise.assignment import Assignment
 from .collect import Submission
 from .feedback import write_pages
-from ..exercise.assignment import Assignment
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .run import grade_submission
 from .store import ResultStore, fingerprint, reusable
@@ -54,10 +55,9 @@ def _die_with_the_grader() -> None:
     (bubblewrap dies with its parent) is left behind. The worker's parent is the forkserver, which
     outlives the grader while any worker holds its pipe, so the worker watches the grader itself:
     multiprocessing's parent sentinel becomes readable when the grader's end of it closes."""
-    try:  # Linux: and if the forkserver goes first, the kernel kills this process too
+    # Linux: and if the forkserver goes first, the kernel kills this process too
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
-    except (OSError, AttributeError):
-        pass
     grader = multiprocessing.parent_process()
     if grader is not None and grader.sentinel is not None:
         def watch():
@@ -134,7 +134,7 @@ def grade_all(submissions: list[Submission], assignment: Assignment, out_dir: Pa
                 submission, checks, Status.ARCHIVE_REFUSED, sandbox, reason=submission.refusal.reason))
             continue
         stored = None if force else store.load(submission.key)
-        if reusable(stored, expected):
+        if stored is not None and reusable(stored, expected):
             results[submission.key] = stored
         else:
             todo.append((submission, expected))
@@ -230,14 +230,12 @@ def _remove(folder: Path) -> None:
             os.chmod(path, 0o700)
         function(path)
     if folder.exists():
-        try:
+        with contextlib.suppress(OSError):  # a stubborn leftover is removed by the next run
             shutil.rmtree(folder, onerror=unlock)
-        except OSError:
-            pass  # a stubborn leftover is removed by the next run
 
 
 def _kill_all(running: dict) -> None:
-    for conn, (process, *_rest) in running.items():
+    for process, *_rest in running.values():
         process.kill()
     for conn, (process, *_rest) in running.items():
         process.join()

@@ -8,9 +8,10 @@ holds or does; `grade_submission` never raises for anything a submission does.
 from __future__ import annotations
 
 import asyncio
-import logging
 import atexit
+import contextlib
 import json
+import logging
 import subprocess
 import threading
 import time
@@ -27,7 +28,7 @@ from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
 from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
-from .kernel import LimitedClient, Watchdog, kill_kernel_processes, kernel_manager
+from .kernel import LimitedClient, Watchdog, kernel_manager, kill_kernel_processes
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .sandbox import INSIDE_WORK, Sandbox
 
@@ -82,7 +83,10 @@ def written_response(nb) -> str:
     return "\n\n".join(texts).strip()
 
 
-def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sandbox: bool = True,
+DEFAULT_LIMITS = Limits()
+
+
+def grade_submission(path, checks: CheckFile, limits: Limits = DEFAULT_LIMITS, *, sandbox: bool = True,
                      work_root: Path | None = None) -> SubmissionResult:
     """Run and grade one submission. Identity (`student`) and `fingerprint` are the caller's to set.
 
@@ -194,10 +198,8 @@ async def _drive(client: LimitedClient, km, limits: Limits):
         error = exc
     finally:
         kill_kernel_processes(km)  # whatever happened, nothing of the submission outlives this
-        try:
+        with contextlib.suppress(Exception):  # already dead or never started: nothing to stop
             await km.shutdown_kernel(now=True)
-        except Exception:  # already dead or never started: nothing left to stop
-            pass
         if client.kc is not None:
             client.kc.stop_channels()  # the grader's own sockets to the (gone) kernel
             client.kc = None

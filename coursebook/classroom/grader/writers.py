@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .collect import Submission
@@ -191,7 +191,7 @@ def write_moodle(rows: list[Row], out_of: float, path: Path, now: datetime | Non
     """Moodle's offline grading worksheet (Assignment > Grading action > Upload grading worksheet):
     `Identifier` is `Participant <n>`, the number in Moodle's folder names; Moodle also requires
     `Grade` and `Last modified (grade)` (a grade changed in Moodle after that time is kept)."""
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     body = [[f"Participant {sub.lms_id}", sub.student, grade, number(out_of), stamp]
             for sub, grade in lms_grades(rows, "moodle")]
     _write(path, [["Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)"], *body])
