@@ -50,7 +50,8 @@ def quiz(bank: str, questions: str | list[str] | None = None, *, seed: int = 0) 
 
 
 class _Facade(types.ModuleType):
-    """The package module: keeps the notebook function `quiz` when the subpackage of the same name is
+    """The package module: keeps the notebook function `quiz` when the subpackage of the same name
+    is
     imported (the import system would otherwise replace the function with the subpackage)."""
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -25,8 +25,10 @@ def _shorten(source: str, lines: int = 6) -> str:
 
 def make_deterministic(nb) -> None:
     """Remove what changes from run to run or cannot outlive the kernel: widget state, widget views,
-    timings. A stored widget view names a model no later kernel has, so a trusted notebook would show
-    "model not found" in its place; without it Jupyter shows the `text/html` view ("run this cell")."""
+    timings. A stored widget view names a model no later kernel has, so a trusted notebook would
+    show
+    "model not found" in its place; without it Jupyter shows the `text/html` view ("run this
+    cell")."""
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
@@ -52,7 +54,9 @@ def _run(client: NotebookClient) -> None:
             raise
 
 
-def execute_notebook(path: str | Path, timeout: int = 300, startup_timeout: int | None = None) -> None:
+def execute_notebook(
+    path: str | Path, timeout: int = 300, startup_timeout: int | None = None
+) -> None:
     """Run one notebook in its own folder and store its outputs in place.
 
     The kernel has `startup_timeout` seconds to start (default: `timeout`, as a busy machine can
@@ -61,13 +65,26 @@ def execute_notebook(path: str | Path, timeout: int = 300, startup_timeout: int 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     startup = timeout if startup_timeout is None else startup_timeout
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            startup_timeout=startup, log=_QUIET,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        startup_timeout=startup,
+        log=_QUIET,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     try:
         _run(client)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-        index = next((i for i, cell in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in cell.get("outputs", []))), None)
+        index = next(
+            (
+                i
+                for i, cell in enumerate(nb.cells)
+                if any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+            ),
+            None,
+        )
         where = f"cell {index + 1}" if index is not None else "a cell"
         source = _shorten(nb.cells[index].source) if index is not None else ""
         name = getattr(exc, "ename", type(exc).__name__)
@@ -75,8 +92,10 @@ def execute_notebook(path: str | Path, timeout: int = 300, startup_timeout: int 
         raise ExecutionFailed(f"{path}: {where} failed: {name}: {value}\n{source}") from None
     except (RuntimeError, TimeoutError) as exc:  # the kernel did not start (or answer) in time
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ExecutionFailed(f"{path}: the kernel did not start within {startup} s ({first}); "
-                              "the machine may be busy: run the command again") from None
+        raise ExecutionFailed(
+            f"{path}: the kernel did not start within {startup} s ({first}); "
+            "the machine may be busy: run the command again"
+        ) from None
     make_deterministic(nb)
     nbformat.write(nb, path)
 
@@ -85,7 +104,11 @@ def find_notebooks(paths) -> list[Path]:
     found = []
     for path in map(Path, paths):
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and "_build" not in p.parts)
+            found += sorted(
+                p
+                for p in path.rglob("*.ipynb")
+                if ".ipynb_checkpoints" not in p.parts and "_build" not in p.parts
+            )
         elif path.suffix == ".ipynb":
             found.append(path)
     return found

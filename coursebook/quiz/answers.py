@@ -1,6 +1,7 @@
 """Read what a student typed: numbers and short text, normalised the same way the browser does.
 
-`coursebook/views/assets/coursebook.js` mirrors these rules line for line; the shared test vectors in
+`coursebook/views/assets/coursebook.js` mirrors these rules line for line; the shared test vectors
+in
 `tests/vectors.json` hold the two to the same results.
 """
 
@@ -12,15 +13,29 @@ import unicodedata
 from dataclasses import dataclass
 
 MAX_INPUT = 200
-_DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)},
-           0x066B: ".", 0x066C: ","}
-_MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6,
-                "b": 1e9, "bn": 1e9, "billion": 1e9}
+_DIGITS = {
+    **{0x0660 + i: str(i) for i in range(10)},
+    **{0x06F0 + i: str(i) for i in range(10)},
+    0x066B: ".",
+    0x066C: ",",
+}
+_MULTIPLIERS = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+}
 # ASCII-only classes, as in JavaScript: other scripts' digits are mapped above or refused.
 _SUFFIX = re.compile(r"^(.*?)\s*(thousand|million|billion|mn|bn|k|m|b)$", re.ASCII)
 _PERCENT = re.compile(r"^(.*?)\s*(?:%|percent|per cent|pct)$", re.ASCII)
 # A thousands group never starts with 0 (`0,467` is a decimal comma, not 467); `24.` is 24.
-_NUMBER = re.compile(r"^[+-]?(?:(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$", re.ASCII)
+_NUMBER = re.compile(
+    r"^[+-]?(?:(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$", re.ASCII
+)
 # Digits, one comma, digits, and not a thousands separator (checked after _NUMBER): `12,5`, `0,467`.
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$", re.ASCII)
 
@@ -83,7 +98,8 @@ def parse_number(raw: str) -> Number | Invalid:
 
 
 def normalise_text(raw: str) -> str:
-    """Fold case, width, accents, punctuation and spacing: `Tehrik-e-Taliban` == `tehrik e taliban`."""
+    """Fold case, width, accents, punctuation and spacing: `Tehrik-e-Taliban` == `tehrik e
+    taliban`."""
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", raw)).lower()
     return "".join(char for char in text if not _dropped(char))
 

@@ -111,7 +111,7 @@ def test_check_banks_reports_every_fixture_at_once_without_a_traceback():
 
     from coursebook.cli import main
 
-    result = CliRunner().invoke(main, ["check-banks", str(BAD)], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["banks", "check", str(BAD)], catch_exceptions=False)
     assert result.exit_code == 1
     assert "Traceback" not in result.output + result.stderr
     reported = {line.split(".yml:", 1)[0].rsplit("/", 1)[-1] for line in result.stderr.splitlines()[1:]}
@@ -123,5 +123,5 @@ def test_check_banks_reads_a_yaml_bank():
 
     from coursebook.cli import main
 
-    result = CliRunner().invoke(main, ["check-banks", str(BAD / "yaml_suffix")], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["banks", "check", str(BAD / "yaml_suffix")], catch_exceptions=False)
     assert result.exit_code == 0 and result.output.startswith("1 bank") and "all valid" in result.output
