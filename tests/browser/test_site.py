@@ -44,11 +44,19 @@ def open_page(browser, site_url, path, *, viewport=DESKTOP, scheme="light", requ
     return context, page
 
 
+def settled(page) -> None:
+    """Wait, on conditions, until every quiz and explorer is wired and MathJax has typeset."""
+    page.wait_for_function("() => !document.querySelector("
+                           "'.cb-quiz:not(.cb-ready), .cb-explorer:not(.cb-ready)')")
+    page.evaluate("() => (window.MathJax && MathJax.startup && MathJax.startup.promise)"
+                  " ? MathJax.startup.promise.then(() => true) : true")
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_offline_without_errors(page, site_url, path):
     response = page.goto(f"{site_url}/{path}", wait_until="load")
     assert response.ok
-    page.wait_for_timeout(150)  # let deferred scripts (MathJax, quizzes) run
+    settled(page)  # the page's scripts (quizzes, explorers, MathJax) have done their work
     page.watch.check()
 
 
