@@ -124,14 +124,3 @@ def test_usage_errors_are_one_line_with_where_to_look(args, words):
     (line,) = completed.stderr.strip().splitlines()
     assert line.startswith("error: ") and words in line and "--help`" in line
 
-
-def test_grade_takes_a_single_notebook(tmp_path):
-    """As otter does: one notebook is graded into a gradebook of one row, and its score is printed."""
-    fixture = ROOT / "tests" / "fixtures" / "grading"
-    out = tmp_path / "out"
-    completed = run("grade", str(fixture / "submissions" / "partial.ipynb"), "--exercise", "ex0-fixture",
-                    "--answers", str(fixture / "answers"), "--out", str(out))
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.startswith("partial.ipynb: 3 / 5 auto-graded points (errors); feedback: ")
-    rows = (out / "gradebook.csv").read_text(encoding="utf-8").strip().splitlines()
-    assert len(rows) == 2 and rows[1].startswith("partial,")

@@ -30,6 +30,8 @@ COPIED = [
     "tests/fixtures/bad_banks", "tests/fixtures/export", "tests/fixtures/lint",
     "tests/book/test_toc.py", "tests/book/test_glossary.py", "tests/book/test_workflows.py",
     "tests/classroom/test_public_checks.py",
+    "tests/helpers/__init__.py", "tests/helpers/bad_banks.py", "tests/helpers/hostile.py",
+    "tests/helpers/site.py",
 ]
 NOT_COPIED = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "_build"}
 # Files inside a copied folder that stay out: tests that read answers/ (the grader's real checks).
