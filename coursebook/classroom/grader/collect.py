@@ -113,7 +113,7 @@ def collect(source: Path, unpack_to: Path, limits: ArchiveLimits = DEFAULT_ARCHI
         return _from_archive(source, unpack_to, limits)
     if source.is_file() and source.suffix == ".ipynb":  # one notebook: a class of one
         return [_submission(printable(source.name), source, set())]
-    raise GradingInputError(f"{source}: neither a folder, a zip file nor a notebook (.ipynb)")
+    raise GradingInputError(f"{source}: neither a folder nor a zip file, nor a notebook (.ipynb)")
 
 
 def _from_folder(folder: Path) -> list[Submission]:
