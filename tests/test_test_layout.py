@@ -26,15 +26,21 @@ def imported_test_modules(path) -> list[tuple[int, str]]:
 
 
 def test_no_test_module_imports_another():
-    offenders = [f"{path.relative_to(ROOT)}:{line} imports {name}"
-                 for path in sorted((ROOT / "tests").rglob("*.py"))
-                 if "fixtures" not in path.parts
-                 for line, name in imported_test_modules(path)]
-    assert offenders == [], "move the shared names to tests/helpers/ or a conftest:\n" + "\n".join(offenders)
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        if "fixtures" not in path.parts
+        for line, name in imported_test_modules(path)
+    ]
+    assert offenders == [], "move the shared names to tests/helpers/ or a conftest:\n" + "\n".join(
+        offenders
+    )
 
 
 def test_the_check_finds_an_import_of_a_test_module(tmp_path):
     planted = tmp_path / "test_planted.py"
-    planted.write_text("from tests.quiz.test_banks import BAD\nimport tests.views.test_static\n"
-                       "from . import test_other\nfrom tests.helpers import grading\n")
+    planted.write_text(
+        "from tests.quiz.test_banks import BAD\nimport tests.views.test_static\n"
+        "from . import test_other\nfrom tests.helpers import grading\n"
+    )
     assert [line for line, _ in imported_test_modules(planted)] == [1, 2, 3]
