@@ -28,7 +28,7 @@ def test_grade_takes_a_single_notebook(tmp_path):
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith(
-        "partial.ipynb: 3 / 5 auto-graded points (errors); feedback: "
+        "partial.ipynb: 3 / 5 auto-graded points (ok); feedback: "
     )
     rows = (out / "gradebook.csv").read_text(encoding="utf-8").strip().splitlines()
     assert len(rows) == 2 and rows[1].startswith("partial,")
