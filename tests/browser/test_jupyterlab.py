@@ -69,7 +69,7 @@ def lab(request, tmp_path_factory):
          "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # a loaded machine starts it slowly
     while True:
         try:
             urllib.request.urlopen(f"{url}/api/status", timeout=2)
