@@ -77,6 +77,8 @@ def lab(request, tmp_path_factory):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
+                process.wait()  # reaped here, or its warning fails whichever test runs next
+                log.close()
                 pytest.fail(f"{app} did not start: {(base / 'lab.log').read_text()[-2000:]}")
             time.sleep(0.5)
     (SHOTS / app).mkdir(parents=True, exist_ok=True)
