@@ -12,13 +12,27 @@ GIFT_PEGJS_VERSION := 1.0.2
 GIFT_PEGJS := vendor/gift/node_modules/gift-pegjs/package.json
 STAMP  := $(VENV)/.installed
 
-.PHONY: book instructor-book test test-fast outputs exercises clean env vendor benchmark
+.PHONY: book instructor-book test test-fast test-random lint outputs exercises clean env vendor benchmark
 
 book: $(STAMP) vendor
 	$(BIN)/python -m coursebook build
 
-test: $(STAMP) vendor book
-	$(BIN)/python -m pytest
+# In a fixed order (pyproject.toml turns pytest-randomly off unless asked), the 20 slowest listed
+# at the end.
+test: $(STAMP) vendor lint book
+	$(BIN)/python -m pytest --durations=20
+
+# Ruff (lint and format, line length 100) and mypy on the package, as configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check coursebook
+	$(BIN)/ruff format --check coursebook
+	$(BIN)/mypy
+
+# The non-browser tests once in a random order: a test that needs another to run first, or that
+# leaves something behind, fails here. pytest-randomly prints the seed; repeat that order with
+# `.venv/bin/python -m pytest -p randomly --randomly-seed=N ...`. CI runs it besides make test.
+test-random: $(STAMP) vendor book
+	$(BIN)/python -m pytest -p randomly -m "not browser and not release" --durations=20
 
 # The instructor edition (student pages plus the solved exercises) into _build/instructor/_build/html.
 instructor-book: $(STAMP) vendor
@@ -28,9 +42,10 @@ instructor-book: $(STAMP) vendor
 exercises: $(STAMP)
 	$(BIN)/python -m coursebook exercises generate
 
-# Everything except the real-browser tests, for a quick loop while writing.
+# A quick loop while writing, from a fresh clone: everything except the real-browser tests, the
+# release tests and the tests that read the built site (marked site); no book build.
 test-fast: $(STAMP) $(GIFT_PEGJS)
-	$(BIN)/python -m pytest -m "not browser and not release"
+	$(BIN)/python -m pytest -m "not browser and not release and not site"
 
 # Re-execute every notebook and store its outputs (deterministic: see coursebook/book/execute.py).
 outputs: $(STAMP)

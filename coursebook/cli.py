@@ -1,7 +1,8 @@
 """The command line: `python -m coursebook <command>` (or `coursebook <command>`).
 
 Each command parses its options, calls the library, and turns our errors into one clear line on
-stderr with exit code 1 (content or build problems) or 2 (usage, from click).
+stderr with exit code 1 (content or build problems) or 2 (usage: click's errors, made one line
+that names the command's help).
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
-from .quiz.bank import find_banks_dir, load_banks
-from .quiz.lint import lint_banks
 from .errors import BankError, UnknownBankError
 from .export.command import export
+from .quiz.bank import find_banks_dir, load_banks
+from .quiz.lint import lint_banks
 
 
 def _fail(message: str) -> None:
@@ -45,18 +47,45 @@ EXERCISES_OPTION = click.option("--exercises", "exercises_dir", default="exercis
                                 type=click.Path(file_okay=False, path_type=Path))
 
 
-@click.group(help="Tools for the leverage course book: build, execute, check banks.")
+class _Commands(click.Group):
+    """The top-level group: a usage error is one line with where to look, exit 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "coursebook"
+            click.echo(f"error: {exc.format_message()} (see `{where} --help`)", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(f"error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("aborted", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=_Commands, context_settings={"max_content_width": 100})
+@click.version_option(package_name="coursebook", prog_name="coursebook")
 def main() -> None:
-    pass
+    """Tools for the leverage course book: build and execute the book, check question banks,
+    make the student exercises, grade a class, publish the student release, export to an LMS."""
 
 
 main.add_command(export)
 
 
-@main.command("check-banks")
+@main.group("banks", short_help="Check the question banks.")
+def banks() -> None:
+    """Check the question banks (book/quizzes)."""
+
+
+@banks.command("check")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-def check_banks(folder: Path | None) -> None:
-    """Validate every question bank (default: book/quizzes), then lint it (see coursebook/quiz/lint.py)."""
+def banks_check(folder: Path | None) -> None:
+    """Validate every question bank (default: book/quizzes), then lint it (coursebook/quiz/lint.py)."""
     try:
         folder = folder or find_banks_dir()
         banks = load_banks(folder)
@@ -73,7 +102,17 @@ def check_banks(folder: Path | None) -> None:
     click.echo("lint: every bank passes.")
 
 
-@main.command("execute")
+@main.command("check-banks", hidden=True)
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def check_banks(ctx: click.Context, folder: Path | None) -> None:
+    """The old name of `banks check`, kept working."""
+    click.echo("note: `coursebook check-banks` is now `coursebook banks check`; the old name still "
+               "works", err=True)
+    ctx.invoke(banks_check, folder=folder)
+
+
+@main.command("execute", short_help="Re-execute notebooks and store their outputs.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--timeout", default=300, show_default=True, help="Seconds allowed per cell.")
 def execute(paths, timeout: int) -> None:
@@ -85,7 +124,7 @@ def execute(paths, timeout: int) -> None:
     click.echo(f"executed {len(notebooks)} notebooks; outputs stored.")
 
 
-@main.command("build")
+@main.command("build", short_help="Build the book: the student or the instructor edition.")
 @click.option("--instructor", is_flag=True, help="Build the instructor edition (with answers) into _build/instructor/.")
 def build(instructor: bool) -> None:
     """Build the book: the student edition into _build/html (default), or the instructor edition."""
@@ -98,7 +137,7 @@ def build(instructor: bool) -> None:
     click.echo(f"built {html / 'index.html'}")
 
 
-@main.group("exercises")
+@main.group("exercises", short_help="Generate or check the student edition of the exercises.")
 def exercises() -> None:
     """Make and check the student edition of the exercises (answers/ is the master)."""
 
@@ -134,7 +173,7 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
     click.echo("exercises/ is up to date.")
 
 
-@main.command("release")
+@main.command("release", short_help="Write the student release: nothing from answers/.")
 @click.argument("dest", required=False, type=click.Path(path_type=Path))
 @click.option("--repository", help="The students' repository URL (default: coursebook.student_repository in _config.yml).")
 @click.option("--tag", help="The release's tag, which the Colab cell installs (default: v<version>-<commit>).")
@@ -152,7 +191,8 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
             click.echo("/".join(repository.rstrip("/").split("/")[-2:]))
             return
         if dest is None:
-            _fail("name the folder to write the release into: coursebook release DIR")
+            raise click.UsageError("name the folder to write the release into, e.g. "
+                                   "`coursebook release ../student-repo`", click.get_current_context())
         stale = stale_exercises(root / "answers", root / "exercises")
         if stale:
             _fail("exercises/ is out of date with answers/ for: " + ", ".join(stale) + "; run `make exercises` first")
@@ -216,7 +256,7 @@ def _load_assignment(answers_dir: Path, exercise: str, canvas_assignment: str = 
         _fail(str(exc))
 
 
-@main.command("grade")
+@main.command("grade", short_help="Grade a class (folder or LMS zip) or one notebook.")
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--exercise", required=True, help="Exercise name, e.g. ex3a-revenue-exposure.")
 @ANSWERS_OPTION
@@ -235,7 +275,7 @@ def _load_assignment(answers_dir: Path, exercise: str, canvas_assignment: str = 
 def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | None, jobs: int, force: bool,
           no_sandbox: bool, canvas_assignment: str, shard: str | None, language: str,
           downloaded: datetime | None, **limits) -> None:
-    """Grade a folder (or LMS zip) of submitted notebooks into gradebooks and feedback pages."""
+    """Grade a folder or LMS zip of notebooks (or one notebook) into gradebooks and feedback pages."""
     from .classroom.grader.classroom import GradingInterrupted
     from .classroom.grader.sandbox import SandboxUnavailable
     from .classroom.grader.shard import ShardSpec
@@ -263,6 +303,13 @@ def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | N
         _fail(str(exc))
     if spec is not None:
         click.echo(f"shard {spec}: {len(graded.graded)} of the class's {len(graded.everyone)} files")
+    if submissions.is_file() and submissions.suffix == ".ipynb":
+        (row,) = graded.rows
+        result = row.result
+        click.echo(f"{submissions.name}: {result.total:g} / {assignment.checks.total_points:g} "
+                   "auto-graded points "
+                   f"({result.status.value}); feedback: {out_dir / 'feedback'}/")
+        return
     summary = ", ".join(f"{n} {status}" for status, n in sorted(graded.counts().items()))
     click.echo(f"graded {len(graded.rows)} files ({summary}) into {out_dir}/: gradebook.csv, canvas-grades.csv, "
                "moodle-grading-worksheet.csv, instructor.html, feedback/")
@@ -272,7 +319,7 @@ def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | N
                    f"blank: {', '.join(blank)}", err=True)
 
 
-@main.group("gradebook")
+@main.group("gradebook", short_help="Merge the gradebooks of a class graded in shards.")
 def gradebook() -> None:
     """Work with graded classes' outputs."""
 
@@ -307,7 +354,7 @@ def gradebook_merge(shards, exercise: str, answers_dir: Path, out_dir: Path, can
                "moodle-grading-worksheet.csv, instructor.html, feedback/")
 
 
-@main.group("autograder")
+@main.group("autograder", short_help="Build a Gradescope autograder for an exercise.")
 def autograder() -> None:
     """Build autograders for grading engines that run one container per submission."""
 

@@ -37,7 +37,8 @@ class Problem:
 
 
 class BankError(_PlainInJupyter, ValueError):
-    """A bank (or set of banks) failed validation; carries every problem found, not just the first."""
+    """A bank (or set of banks) failed validation; carries every problem found, not just the
+    first."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
@@ -69,8 +70,10 @@ class UnknownQuestionType(_PlainInJupyter, LookupError):
 
     def __init__(self, layer: str, question_type: str):
         self.layer, self.question_type = layer, question_type
-        super().__init__(f"{layer} has no entry for question type {question_type!r}; "
-                         "see 'Adding a question type' in the README")
+        super().__init__(
+            f"{layer} has no entry for question type {question_type!r}; "
+            "see 'Adding a question type' in the README"
+        )
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -85,7 +88,8 @@ class UnknownFormatError(ValueError):
 
 
 class MarkerError(ValueError):
-    """A solution marker in an answers notebook is malformed; the message names notebook and cell."""
+    """A solution marker in an answers notebook is malformed; the message names notebook and
+    cell."""
 
 
 class ExecutionFailed(RuntimeError):
@@ -97,8 +101,10 @@ class BuildFailed(RuntimeError):
 
 
 class GradingInputError(ValueError):
-    """The grader cannot start: the submissions, the output folder or the archive as a whole is unusable."""
+    """The grader cannot start: the submissions, the output folder or the archive as a whole is
+    unusable."""
 
 
 class AutograderBuildError(ValueError):
-    """An autograder (for Gradescope) could not be built: names what is missing and how to fix it."""
+    """An autograder (for Gradescope) could not be built: names what is missing and how to fix
+    it."""

@@ -1,8 +1,14 @@
 """Commands fail with one clear line and a non-zero exit, never a traceback."""
 
+import re
 import subprocess
 import sys
+from importlib.metadata import version
 
+import nbformat
+import pytest
+
+from coursebook.errors import ExecutionFailed
 from tests.conftest import ROOT
 
 
@@ -10,13 +16,19 @@ def run(*args, cwd=ROOT):
     return subprocess.run([sys.executable, "-m", "coursebook", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def test_check_banks_ok():
-    completed = run("check-banks", "book/quizzes")
+def test_banks_check_ok():
+    completed = run("banks", "check", "book/quizzes")
     assert completed.returncode == 0 and "all valid" in completed.stdout
 
 
+def test_check_banks_still_works_and_says_where_it_moved():
+    completed = run("check-banks", "book/quizzes")
+    assert completed.returncode == 0 and "all valid" in completed.stdout
+    assert "`coursebook banks check`" in completed.stderr
+
+
 def test_check_banks_reports_without_traceback():
-    completed = run("check-banks", "tests/fixtures/bad_banks")
+    completed = run("banks", "check", "tests/fixtures/bad_banks")
     assert completed.returncode == 1
     assert "unknown-key.yml:9:5: question 'q-typo': unknown key `feedbak`" in completed.stderr
     assert "Traceback" not in completed.stderr
@@ -66,3 +78,49 @@ def test_execution_cache_emptied_when_the_engine_changes(tmp_path):
     (tmp_path / "book" / "quizzes" / "new.yml").write_text("bank: new\n")
     refresh_execution_cache(tmp_path)  # a bank changed: quiz outputs must be remade
     assert not cache.exists()
+
+
+def test_a_kernel_that_does_not_start_is_one_line(tmp_path, capfd):
+    """Under load a kernel can miss its start-up time: one line naming the notebook, no traceback."""
+    from coursebook.book.execute import execute_notebook
+
+    path = tmp_path / "slow.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1")]
+    nbformat.write(nb, path)
+    with pytest.raises(ExecutionFailed) as caught:
+        execute_notebook(path, startup_timeout=0)
+    assert str(caught.value).startswith(f"{path}: the kernel did not start within 0 s")
+    assert "\n" not in str(caught.value)
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_version():
+    completed = run("--version")
+    assert completed.returncode == 0 and completed.stdout.strip() == f"coursebook, version {version('coursebook')}"
+
+
+def test_help_lists_every_command_with_one_line():
+    from coursebook.cli import main
+
+    completed = run("--help")
+    listing = completed.stdout.split("Commands:")[1]
+    shown = dict(re.findall(r"^  (\S+)\s+(.+)$", listing, re.M))
+    visible = {name for name, command in main.commands.items() if not command.hidden}
+    assert set(shown) == visible and "check-banks" not in shown
+    assert all(not line.endswith("...") for line in shown.values()), shown
+    assert len(listing.strip().splitlines()) == len(visible)  # one line each
+
+
+@pytest.mark.parametrize("args, words", [
+    (("release",), "name the folder to write the release into"),
+    (("grade",), "Missing argument 'SUBMISSIONS'"),
+    (("banks", "chek"), "No such command 'chek'"),
+    (("export", "--bogus"), "No such option '--bogus'"),
+])
+def test_usage_errors_are_one_line_with_where_to_look(args, words):
+    completed = run(*args)
+    assert completed.returncode == 2, completed.stderr
+    (line,) = completed.stderr.strip().splitlines()
+    assert line.startswith("error: ") and words in line and "--help`" in line
+

@@ -7,6 +7,8 @@ name even when it sits inside a function.
 import ast
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "coursebook"
@@ -177,3 +179,59 @@ def test_every_package_folder_is_in_the_wheel():
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")}
     assert found == listed, (f"not in pyproject's packages: {sorted(found - listed)}; "
                              f"listed but gone: {sorted(listed - found)}")
+
+
+# Run in a fresh interpreter: import every module of one room (or only the façade), print sys.modules.
+IMPORT_ROOM = """
+import importlib, json, pkgutil, sys
+room = sys.argv[1]
+names = ["coursebook"] + ([f"coursebook.{room}"] if room else [])
+package = importlib.import_module(names[-1])
+if room and hasattr(package, "__path__"):
+    names += [m.name for m in pkgutil.walk_packages(package.__path__, f"coursebook.{room}.")]
+for name in names:
+    importlib.import_module(name)
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def loaded_by(room: str) -> list[str]:
+    import json
+    import subprocess
+    import sys
+
+    completed = subprocess.run([sys.executable, "-c", IMPORT_ROOM, room], capture_output=True, text=True,
+                               cwd=ROOT, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    return json.loads(completed.stdout)
+
+
+def test_the_facade_imports_no_room():
+    """`import coursebook` loads no room: `explore` and `Checker` load on first use."""
+    assert [m for m in loaded_by("") if m.startswith("coursebook.")] == []
+
+
+@pytest.mark.parametrize("room", sorted(set(RANK) - {"__main__"}))
+def test_importing_a_room_loads_no_higher_room(room):
+    """The rule at run time: importing every module of a room loads only that room and lower ones
+    (and, for the pure rooms, no notebook front end)."""
+    modules = loaded_by(room)
+    rooms = {room_of(m) for m in modules if m.startswith("coursebook.")} - {None, room}
+    higher = sorted(r for r in rooms if RANK[r] >= RANK[room])
+    assert not higher, f"importing {room}/ loads {higher}: " + ", ".join(
+        m for m in modules if room_of(m) in higher and m.startswith("coursebook."))[:500]
+    if room in PURE_ROOMS:
+        assert not {m.split(".")[0] for m in modules} & FRONT_END
+
+
+def test_quiz_is_the_notebook_function_beside_the_subpackage():
+    """`from coursebook import quiz` gives the function even after the subpackage is imported."""
+    import coursebook
+    import coursebook.quiz.scoring  # noqa: F401
+    from coursebook import Checker, explore, quiz
+
+    assert callable(quiz) and quiz.__module__ == "coursebook" and quiz is coursebook.quiz
+    assert explore.__module__ == "coursebook.views.display" and Checker.__name__ == "Checker"
+    from coursebook.quiz import bank
+
+    assert bank.__name__ == "coursebook.quiz.bank"

@@ -4,7 +4,8 @@ The theme's CSS already draws every `<i class="fa-...">` icon from its webfonts 
 the pages use about twenty glyphs. After the build, the icon classes in the HTML and JS and the
 icon characters the CSS uses on its own (admonition marks, chevrons) are collected, each font is
 subset to them with fontTools into `_static/fonts/`, and the theme's `@font-face` rules in the built
-CSS are pointed at the subsets, so there is one face per family and the full files are never fetched.
+CSS are pointed at the subsets, so there is one face per family and the full files are never
+fetched.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ FONTS = {  # theme webfont -> subset written to _static/fonts/
 }
 ICON_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
 RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-ICON_ESCAPE = re.compile(r"\\([ef][0-9a-f]{3})\b|([\ue000-\uf8ff])", re.I)  # "\f0c9" or the character itself
+ICON_ESCAPE = re.compile(
+    r"\\([ef][0-9a-f]{3})\b|([\ue000-\uf8ff])", re.I
+)  # "\f0c9" or the character itself
 CLASS_GLYPH = re.compile(r"\s*\.(fa-[a-z0-9-]+):(?::)?(?:before|after)\s*")
 
 
@@ -30,15 +33,21 @@ def used_code_points(outdir: Path) -> set[int]:
     classes = set()
     for path in [*outdir.rglob("*.html"), *static.rglob("*.js")]:
         classes.update(ICON_CLASS.findall(path.read_text(errors="ignore")))
-    points, by_class = set(), {}
+    points: set[int] = set()
+    by_class: dict[str, set[int]] = {}
     for css in static.rglob("*.css"):
         for selectors, declarations in RULE.findall(css.read_text(errors="ignore")):
-            escapes = [int(code, 16) if code else ord(char) for code, char in ICON_ESCAPE.findall(declarations)]
+            escapes = [
+                int(code, 16) if code else ord(char)
+                for code, char in ICON_ESCAPE.findall(declarations)
+            ]
             if not escapes:
                 continue
             names = [CLASS_GLYPH.fullmatch(selector) for selector in selectors.split(",")]
-            if all(names):  # `.fa-bars:before{content:"\f0c9"}`: needed only if a page shows fa-bars
-                for match in names:
+            if all(
+                names
+            ):  # `.fa-bars:before{content:"\f0c9"}`: needed only if a page shows fa-bars
+                for match in filter(None, names):
                     by_class.setdefault(match.group(1), set()).update(escapes)
             else:  # an icon the theme's CSS draws itself (a chevron, an admonition mark)
                 points.update(escapes)
@@ -53,15 +62,21 @@ class IconFontError(RuntimeError):
 
 def point_theme_css_at_subsets(outdir: Path) -> None:
     """`src:url(../vendor/fontawesome/webfonts/fa-solid-900.woff2) format("woff2"),url(...ttf) ...`
-    becomes `src:url(../../_static/fonts/cb-fa-solid-900.woff) format("woff")` in the built theme CSS."""
+    becomes `src:url(../../_static/fonts/cb-fa-solid-900.woff) format("woff")` in the built theme
+    CSS."""
     css = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
     text = css.read_text()
     for source, name in FONTS.items():
         stem = source.rsplit(".", 1)[0]
-        pattern = re.compile(r"src:url\(\.\./vendor/fontawesome/webfonts/" + re.escape(stem) + r"\.woff2\)[^;}]*")
+        pattern = re.compile(
+            r"src:url\(\.\./vendor/fontawesome/webfonts/" + re.escape(stem) + r"\.woff2\)[^;}]*"
+        )
         text, count = pattern.subn(f'src:url(../fonts/{name}) format("woff")', text)
         if count != 1:
-            raise IconFontError(f"[coursebook] {css}: expected one @font-face for {stem}, found {count}; has the theme changed?")
+            raise IconFontError(
+                f"[coursebook] {css}: expected one @font-face for {stem}, found {count}; has the "
+                f"theme changed?"
+            )
     css.write_text(text)
 
 

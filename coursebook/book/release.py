@@ -30,6 +30,8 @@ COPIED = [
     "tests/fixtures/bad_banks", "tests/fixtures/export", "tests/fixtures/lint",
     "tests/book/test_toc.py", "tests/book/test_glossary.py", "tests/book/test_workflows.py",
     "tests/classroom/test_public_checks.py",
+    "tests/helpers/__init__.py", "tests/helpers/bad_banks.py", "tests/helpers/hostile.py",
+    "tests/helpers/site.py",
 ]
 NOT_COPIED = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "_build"}
 # Files inside a copied folder that stay out: tests that read answers/ (the grader's real checks).
@@ -46,7 +48,7 @@ FROM_TEMPLATES = [
 # Colab's own Jupyter) and the site builder. Every other dependency is installed, so a new one
 # reaches Colab without anyone editing this file.
 # What Colab already has (one string: the Gradescope zip test looks for a quoted nbformat key in the wheel).
-COLAB_PROVIDES = set("ipykernel nbformat nbclient matplotlib jupyter-book".split())
+COLAB_PROVIDES = set(["ipykernel", "nbformat", "nbclient", "matplotlib", "jupyter-book"])
 COLAB_TAG = "colab-setup"
 
 
@@ -179,7 +181,8 @@ def _vendor_versions_of(root: Path, makefile: str) -> str:
         pinned = re.search(rf"^{name}\s*:=\s*(\S+)", source, re.M)
         if not pinned:
             raise ReleaseError(f"{root / 'Makefile'}: no `{name} := ...` for the release's Makefile")
-        makefile = re.sub(rf"^({name}\s*:=\s*)\S+", lambda m: m.group(1) + pinned.group(1), makefile, flags=re.M)
+        version = pinned.group(1).replace("\\", r"\\")  # a replacement string: no group references
+        makefile = re.sub(rf"^({name}\s*:=\s*)\S+", r"\g<1>" + version, makefile, flags=re.M)
     return makefile
 
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 import inspect
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .exercise.checks import judge, load_check_file
 from .exercise.fingerprints import public_credit
+
+if TYPE_CHECKING:
+    from .exercise.task import CheckFile
 
 MISSING = object()
 
@@ -24,6 +28,8 @@ class Checker:
         self.exercise = exercise
         folder = Path(folder) if folder else Path.cwd() / "checks"
         instructor, public = folder / f"{exercise}.yml", folder / f"{exercise}.json"
+        self._full: CheckFile | None
+        self._public: dict | None
         if instructor.exists():
             self._full = load_check_file(instructor)
             self._public = None
@@ -41,15 +47,18 @@ class Checker:
         if self._full is not None:
             task = self._full.task(task_id)
             return {"variable": task.variable, "hint": task.hint, "hidden": task.hidden}
+        assert self._public is not None  # one of the two is loaded by __init__
         return self._public["tasks"][task_id]
 
-    def __call__(self, task_id: str, value=MISSING) -> "CheckResult":
+    def __call__(self, task_id: str, value=MISSING) -> CheckResult:
         try:
             entry = self._entry(task_id)
         except KeyError:
             return CheckResult(task_id, "unknown", f"There is no task {task_id!r} in this exercise.")
         if value is MISSING:
-            namespace = inspect.currentframe().f_back.f_globals
+            frame = inspect.currentframe()
+            caller = frame.f_back if frame else None
+            namespace = caller.f_globals if caller else {}
             value = namespace.get(entry["variable"], None)
         if value is None or value is Ellipsis:
             return CheckResult(task_id, "unanswered", f"Not answered yet: set `{entry['variable']}` above and run the cell.")

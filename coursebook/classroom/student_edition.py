@@ -36,7 +36,9 @@ def _assigned_names(code: str) -> list[str]:
 
 
 def strip_solutions(source: str, where: str) -> str:
-    out, block, inside = [], [], False
+    out: list[str] = []
+    block: list[str] = []
+    inside = False
     for line in source.splitlines():
         marker = line.strip()
         if marker == BEGIN:
@@ -98,9 +100,9 @@ def generate(answers_dir: Path, exercises_dir: Path) -> list[Path]:
 
 def sources_match(generated, stored) -> bool:
     """Same cells and sources (outputs aside): is the stored student edition up to date?"""
-    pairs = list(zip(generated.cells, stored.cells))
     return len(generated.cells) == len(stored.cells) and all(
-        a.cell_type == b.cell_type and a.source == b.source for a, b in pairs)
+        a.cell_type == b.cell_type and a.source == b.source
+        for a, b in zip(generated.cells, stored.cells, strict=True))
 
 
 def stale_exercises(answers_dir: Path, exercises_dir: Path) -> list[str]:

@@ -24,19 +24,23 @@ __all__ = ["FORMATS", "ExportError", "UnknownFormatError", "export_bank", "forma
 def format_names(formats: str | Iterable[str]) -> list[str]:
     """`all`, one name, or several, as an ordered list of known names without repeats."""
     requested = [formats] if isinstance(formats, str) else list(formats)
-    names = []
+    names: list[str] = []
     for name in requested:
         if name == "all":
             names.extend(FORMATS)
         elif name in FORMATS:
             names.append(name)
         else:
-            raise UnknownFormatError(f"unknown export format {name!r}; use one of: {', '.join(FORMATS)}, all")
+            raise UnknownFormatError(
+                f"unknown export format {name!r}; use one of: {', '.join(FORMATS)}, all"
+            )
     return list(dict.fromkeys(names))
 
 
 def _write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(path.name + ".part")  # a failed write never leaves half a file under the real name
+    temporary = path.with_name(
+        path.name + ".part"
+    )  # a failed write never leaves half a file under the real name
     try:
         temporary.write_bytes(data)
         os.replace(temporary, path)
@@ -50,8 +54,13 @@ def options_for(module, moodle_ordering: str) -> dict:
     return {"ordering": moodle_ordering} if module is moodle_xml else {}
 
 
-def export_bank(bank: Bank, formats: str | Iterable[str], out_dir: str | Path, *,
-                moodle_ordering: str = "native") -> list[Path]:
+def export_bank(
+    bank: Bank,
+    formats: str | Iterable[str],
+    out_dir: str | Path,
+    *,
+    moodle_ordering: str = "native",
+) -> list[Path]:
     """Write `bank` in each requested format, plus its report, into out_dir; return the paths.
 
     `moodle_ordering`: "native" writes ordering questions as Moodle's ordering type (Moodle 4.4 and
@@ -62,12 +71,17 @@ def export_bank(bank: Bank, formats: str | Iterable[str], out_dir: str | Path, *
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ExportError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}") from None
+        raise ExportError(
+            f"cannot create the output folder {out_dir}: {exc.strerror or exc}"
+        ) from None
     paths = []
     for module in modules:
         path = out_dir / f"{bank.bank}{module.SUFFIX}"
         _write(path, module.render(bank, **options_for(module, moodle_ordering)))
         paths.append(path)
     path = out_dir / f"{bank.bank}{REPORT_SUFFIX}"
-    _write(path, report.render(bank, [(module, options_for(module, moodle_ordering)) for module in modules]))
+    _write(
+        path,
+        report.render(bank, [(module, options_for(module, moodle_ordering)) for module in modules]),
+    )
     return paths + [path]

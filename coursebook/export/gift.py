@@ -10,16 +10,44 @@ from __future__ import annotations
 
 from ..quiz.markup import to_html, to_inline_html
 from ..quiz.model import Bank, MultipleSelect, Numeric, ShortText, SingleChoice
-from .common import (Mapping, accepted_ranges, for_type, match_spec, mistake_ranges, moodle_fraction,
-                     moodle_literal, moodle_partial_credit_notes, moodle_shares, number, prompt_markdown, shared_notes)
+from .common import (
+    Mapping,
+    accepted_ranges,
+    for_type,
+    match_spec,
+    mistake_ranges,
+    moodle_fraction,
+    moodle_literal,
+    moodle_partial_credit_notes,
+    moodle_shares,
+    number,
+    prompt_markdown,
+    shared_notes,
+)
 
 NAME = "gift"
 LABEL = "Moodle (GIFT)"
 SUFFIX = ".gift.txt"
 _LAYER = f"{LABEL} export (export/gift.py)"  # named when a question type has no entry here
-_TYPES = {"single": "multichoice (one answer)", "multiple": "multichoice (multiple answers)",
-          "numeric": "numerical", "matching": "matching", "ordering": "matching", "text": "shortanswer"}
-_ESCAPES = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:", "\n": "\\n", "\r": ""}
+_TYPES = {
+    "single": "multichoice (one answer)",
+    "multiple": "multichoice (multiple answers)",
+    "numeric": "numerical",
+    "matching": "matching",
+    "ordering": "matching",
+    "text": "shortanswer",
+}
+_ESCAPES = {
+    "\\": "\\\\",
+    "~": "\\~",
+    "=": "\\=",
+    "#": "\\#",
+    "{": "\\{",
+    "}": "\\}",
+    ":": "\\:",
+    "\n": "\\n",
+    "\r": "",
+}
 
 
 def escape(text: str) -> str:
@@ -30,10 +58,14 @@ def describe(question) -> Mapping:
     notes = shared_notes(question)
     notes += moodle_partial_credit_notes(question)
     if isinstance(question, (SingleChoice, MultipleSelect)) and not question.shuffle:
-        notes.append("fixed option order cannot be said in GIFT: Moodle applies its default shuffle setting")
+        notes.append(
+            "fixed option order cannot be said in GIFT: Moodle applies its default shuffle setting"
+        )
     if question.points != 1:
-        notes.append(f"points ({number(question.points)}) dropped: GIFT has no points; set the mark to "
-                     f"{number(question.points)} in the Moodle quiz")
+        notes.append(
+            f"points ({number(question.points)}) dropped: GIFT has no points; set the mark to "
+            f"{number(question.points)} in the Moodle quiz"
+        )
     if question.hint:
         notes.append("hint dropped: GIFT has no hints")
     return Mapping(for_type(_LAYER, _TYPES, question), tuple(notes))
@@ -51,7 +83,11 @@ def _choices(question) -> list[str]:
             mark = "=" if key in question.correct_keys else "~"
         else:  # Moodle: multiple answers when no option is written with `=`
             mark = f"~%{moodle_fraction(shares.correct.get(key, shares.penalty))}%"
-        lines.append(mark + escape(to_inline_html(question.options[key])) + _feedback(question.feedback.get(key)))
+        lines.append(
+            mark
+            + escape(to_inline_html(question.options[key]))
+            + _feedback(question.feedback.get(key))
+        )
     return lines
 
 
@@ -62,29 +98,40 @@ def _range(accepted) -> str:
 
 
 def _numeric(question: Numeric) -> list[str]:
-    lines = [f"={_range(r)}" if question.percent else f"={number(question.answer)}:{number(r.margin)}"
-             for r in accepted_ranges(question)]
+    lines = [
+        f"={_range(r)}" if question.percent else f"={number(question.answer)}:{number(r.margin)}"
+        for r in accepted_ranges(question)
+    ]
     lines += [f"=%0%{_range(r)}{_feedback(feedback)}" for r, feedback in mistake_ranges(question)]
     return lines
 
 
 def _matching(question) -> list[str]:
     spec = match_spec(question)
-    lines = [f"={escape(to_inline_html(left))} -> {escape(answer)}" for left, answer in zip(spec.lefts, spec.answers)]
+    lines = [
+        f"={escape(to_inline_html(left))} -> {escape(answer)}"
+        for left, answer in zip(spec.lefts, spec.answers, strict=True)
+    ]
     # an empty left is Moodle's way to add a right-hand choice that matches nothing
     return lines + [f"= -> {escape(choice)}" for choice in spec.distractors]
 
 
 def _text(question: ShortText) -> list[str]:
     lines = [f"={escape(moodle_literal(answer))}" for answer in question.answers]
-    return lines + [f"=%0%{escape(moodle_literal(wrong))}{_feedback(feedback)}" for wrong, feedback in question.feedback.items()]
+    return lines + [
+        f"=%0%{escape(moodle_literal(wrong))}{_feedback(feedback)}"
+        for wrong, feedback in question.feedback.items()
+    ]
 
 
 # Each type's answer block: (the opening brace, the answer lines). GIFT has no ordering type.
 _BODIES = {
-    "single": lambda q: ("{", _choices(q)), "multiple": lambda q: ("{", _choices(q)),
-    "numeric": lambda q: ("{#", _numeric(q)), "matching": lambda q: ("{", _matching(q)),
-    "ordering": lambda q: ("{", _matching(q)), "text": lambda q: ("{", _text(q)),
+    "single": lambda q: ("{", _choices(q)),
+    "multiple": lambda q: ("{", _choices(q)),
+    "numeric": lambda q: ("{#", _numeric(q)),
+    "matching": lambda q: ("{", _matching(q)),
+    "ordering": lambda q: ("{", _matching(q)),
+    "text": lambda q: ("{", _text(q)),
 }
 
 
@@ -93,11 +140,15 @@ def question_text(question) -> str:
     lines.append(f"####{escape(to_html(question.explanation))}")
     head = f"// [id:{question.id}] {question.type} -> {for_type(_LAYER, _TYPES, question)}\n"
     body = "".join(f"\n\t{line}" for line in lines)
-    return f"{head}::{escape(question.id)}::[html]{escape(to_html(prompt_markdown(question)))}{opener}{body}\n}}\n"
+    prompt = escape(to_html(prompt_markdown(question)))
+    return f"{head}::{escape(question.id)}::[html]{prompt}{opener}{body}\n}}\n"
 
 
 def render(bank: Bank) -> bytes:
     category = bank.title.replace("/", "//")  # a single slash would start a sub-category
-    parts = [f"// {bank.bank}: exported by coursebook from the book's question bank\n$CATEGORY: $course$/top/{category}\n"]
+    parts = [
+        f"// {bank.bank}: exported by coursebook from the book's question bank\n$CATEGORY: "
+        f"$course$/top/{category}\n"
+    ]
     parts += [question_text(question) for question in bank.questions]
     return "\n".join(parts).encode("utf-8")

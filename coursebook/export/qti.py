@@ -1,6 +1,7 @@
 """Canvas: a QTI 1.2 package (imsmanifest.xml plus one assessment), as Canvas itself exports it.
 
-Identifiers are chosen for the importers, not for people: the manifest's are `xs:ID` (a letter first,
+Identifiers are chosen for the importers, not for people: the manifest's are `xs:ID` (a letter
+first,
 so a bank named `2024-week3` is still valid), and each matching choice is a plain number unique in
 the file, because Canvas takes the first run of digits in a choice's identifier as its match id (a
 question id with a digit in it would give every choice the same one). The manifest uses the IMS
@@ -21,9 +22,17 @@ import zipfile
 
 from ..quiz.markup import to_html, to_inline_html
 from ..quiz.model import Bank, MultipleSelect, Numeric, ShortText, SingleChoice
+from .common import (
+    Mapping,
+    accepted_ranges,
+    for_type,
+    match_spec,
+    number,
+    prompt_markdown,
+    shared_notes,
+    wrong_answer_digest,
+)
 from .common import element as _sub
-from .common import (Mapping, accepted_ranges, for_type, match_spec, number, prompt_markdown, shared_notes,
-                     wrong_answer_digest)
 
 NAME = "qti"
 LABEL = "Canvas (QTI 1.2)"
@@ -32,9 +41,12 @@ _LAYER = f"{LABEL} export (export/qti.py)"  # named when a question type has no 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 MANIFEST_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
 _TYPES = {
-    "single": "multiple_choice_question", "multiple": "multiple_answers_question",
-    "numeric": "numerical_question", "matching": "matching_question",
-    "ordering": "matching_question", "text": "short_answer_question",
+    "single": "multiple_choice_question",
+    "multiple": "multiple_answers_question",
+    "numeric": "numerical_question",
+    "matching": "matching_question",
+    "ordering": "matching_question",
+    "text": "short_answer_question",
 }
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same bank gives the same bytes
 
@@ -42,15 +54,22 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same bank gives the same byte
 def describe(question) -> Mapping:
     notes = shared_notes(question)
     if isinstance(question, MultipleSelect):
-        notes.append("Canvas Classic scores it as the book does: points/k per correct choice, minus points/k "
-                     "per wrong choice, never below 0 (k = number of correct options); in New Quizzes "
-                     "choose 'Partial credit with penalty' for the same rule ('Exact match' gives none)")
+        notes.append(
+            "Canvas Classic scores it as the book does: points/k per correct choice, minus "
+            "points/k "
+            "per wrong choice, never below 0 (k = number of correct options); in New Quizzes "
+            "choose 'Partial credit with penalty' for the same rule ('Exact match' gives none)"
+        )
     if isinstance(question, Numeric) and question.mistakes:
-        notes.append("feedback on known wrong answers moved into the general feedback: Canvas numerical "
-                     "questions have no feedback for a particular wrong value")
+        notes.append(
+            "feedback on known wrong answers moved into the general feedback: Canvas numerical "
+            "questions have no feedback for a particular wrong value"
+        )
     if isinstance(question, ShortText) and question.feedback:
-        notes.append("feedback on known wrong answers moved into the general feedback: Canvas short answers "
-                     "accept only correct answers")
+        notes.append(
+            "feedback on known wrong answers moved into the general feedback: Canvas short answers "
+            "accept only correct answers"
+        )
     if isinstance(question, (SingleChoice, MultipleSelect)) and question.shuffle:
         notes.append("shuffle is a quiz setting in Canvas: turn on 'Shuffle answers' there")
     if question.hint:
@@ -65,7 +84,10 @@ def _mattext(parent, html_text: str, texttype="text/html"):
 
 def _metadata(item, question):
     fields = _sub(_sub(item, "itemmetadata"), "qtimetadata")
-    for label, entry in (("question_type", for_type(_LAYER, _TYPES, question)), ("points_possible", number(question.points))):
+    for label, entry in (
+        ("question_type", for_type(_LAYER, _TYPES, question)),
+        ("points_possible", number(question.points)),
+    ):
         field = _sub(fields, "qtimetadatafield")
         _sub(field, "fieldlabel", label)
         _sub(field, "fieldentry", entry)
@@ -88,7 +110,10 @@ def _score(condition, value: str, action="Set"):
 
 def _choice(item, presentation, resprocessing, question):
     cardinality = "Multiple" if isinstance(question, MultipleSelect) else "Single"
-    render = _sub(_sub(presentation, "response_lid", ident="response1", rcardinality=cardinality), "render_choice")
+    render = _sub(
+        _sub(presentation, "response_lid", ident="response1", rcardinality=cardinality),
+        "render_choice",
+    )
     idents = {key: f"{question.id}-{key}" for key in question.options}
     for key in question.option_order():
         label = _sub(render, "response_label", ident=idents[key])
@@ -97,7 +122,9 @@ def _choice(item, presentation, resprocessing, question):
         if key in question.feedback:
             condition, var = _condition(resprocessing, continue_="Yes")
             _sub(var, "varequal", idents[key], respident="response1")
-            _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{idents[key]}_fb")
+            _sub(
+                condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{idents[key]}_fb"
+            )
             _feedback(item, f"{idents[key]}_fb", to_html(question.feedback[key]))
     condition, var = _condition(resprocessing, continue_="No")
     if isinstance(question, MultipleSelect):
@@ -135,7 +162,7 @@ def _matching(presentation, resprocessing, question, numbers):
     # plain numbers, unique in the file: Canvas reads a choice's match id from its first digits
     choice_ids = {choice: str(next(numbers)) for choice in spec.choices}
     share = f"{100 / len(spec.lefts):.2f}"
-    for index, (left, answer) in enumerate(zip(spec.lefts, spec.answers), start=1):
+    for index, (left, answer) in enumerate(zip(spec.lefts, spec.answers, strict=True), start=1):
         response_id = f"response_{question.id}-{index}"
         lid = _sub(presentation, "response_lid", ident=response_id)
         _mattext(lid, to_inline_html(left))
@@ -159,12 +186,24 @@ def _text(presentation, resprocessing, question):
 
 # Each type's presentation and scoring; matching and ordering also draw choice numbers.
 _BODIES = {
-    "single": lambda item, presentation, scoring, question, numbers: _choice(item, presentation, scoring, question),
-    "multiple": lambda item, presentation, scoring, question, numbers: _choice(item, presentation, scoring, question),
-    "numeric": lambda item, presentation, scoring, question, numbers: _numeric(presentation, scoring, question),
-    "matching": lambda item, presentation, scoring, question, numbers: _matching(presentation, scoring, question, numbers),
-    "ordering": lambda item, presentation, scoring, question, numbers: _matching(presentation, scoring, question, numbers),
-    "text": lambda item, presentation, scoring, question, numbers: _text(presentation, scoring, question),
+    "single": lambda item, presentation, scoring, question, numbers: _choice(
+        item, presentation, scoring, question
+    ),
+    "multiple": lambda item, presentation, scoring, question, numbers: _choice(
+        item, presentation, scoring, question
+    ),
+    "numeric": lambda item, presentation, scoring, question, numbers: _numeric(
+        presentation, scoring, question
+    ),
+    "matching": lambda item, presentation, scoring, question, numbers: _matching(
+        presentation, scoring, question, numbers
+    ),
+    "ordering": lambda item, presentation, scoring, question, numbers: _matching(
+        presentation, scoring, question, numbers
+    ),
+    "text": lambda item, presentation, scoring, question, numbers: _text(
+        presentation, scoring, question
+    ),
 }
 
 
@@ -174,18 +213,29 @@ def _item(section, question, numbers):
     presentation = _sub(item, "presentation")
     _mattext(presentation, to_html(prompt_markdown(question)))
     resprocessing = _sub(item, "resprocessing")
-    _sub(_sub(resprocessing, "outcomes"), "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
+    _sub(
+        _sub(resprocessing, "outcomes"),
+        "decvar",
+        maxvalue="100",
+        minvalue="0",
+        varname="SCORE",
+        vartype="Decimal",
+    )
     condition, var = _condition(resprocessing, continue_="Yes")
     _sub(var, "other")
     _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
     for_type(_LAYER, _BODIES, question)(item, presentation, resprocessing, question, numbers)
-    general = "\n\n".join(part for part in (question.explanation, wrong_answer_digest(question)) if part)
+    general = "\n\n".join(
+        part for part in (question.explanation, wrong_answer_digest(question)) if part
+    )
     _feedback(item, "general_fb", to_html(general))
 
 
 def assessment_xml(bank: Bank) -> bytes:
     root = ET.Element("questestinterop", xmlns=QTI_NS)
-    section = _sub(_sub(root, "assessment", ident=bank.bank, title=bank.title), "section", ident="root_section")
+    section = _sub(
+        _sub(root, "assessment", ident=bank.bank, title=bank.title), "section", ident="root_section"
+    )
     numbers = itertools.count(1001)
     for question in bank.questions:
         _item(section, question, numbers)
@@ -194,12 +244,20 @@ def assessment_xml(bank: Bank) -> bytes:
 
 
 def manifest_xml(bank: Bank, href: str) -> bytes:
-    root = ET.Element("manifest", identifier=f"manifest-{bank.bank}", xmlns=MANIFEST_NS)  # xs:ID: a letter first
+    root = ET.Element(
+        "manifest", identifier=f"manifest-{bank.bank}", xmlns=MANIFEST_NS
+    )  # xs:ID: a letter first
     metadata = _sub(root, "metadata")
     _sub(metadata, "schema", "IMS Content")
     _sub(metadata, "schemaversion", "1.1.3")
     _sub(root, "organizations")
-    resource = _sub(_sub(root, "resources"), "resource", identifier=f"resource-{bank.bank}", type="imsqti_xmlv1p2", href=href)
+    resource = _sub(
+        _sub(root, "resources"),
+        "resource",
+        identifier=f"resource-{bank.bank}",
+        type="imsqti_xmlv1p2",
+        href=href,
+    )
     _sub(resource, "file", href=href)
     ET.indent(root)
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
@@ -209,7 +267,10 @@ def render(bank: Bank) -> bytes:
     href = f"{bank.bank}.xml"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in (("imsmanifest.xml", manifest_xml(bank, href)), (href, assessment_xml(bank))):
+        for name, data in (
+            ("imsmanifest.xml", manifest_xml(bank, href)),
+            (href, assessment_xml(bank)),
+        ):
             info = zipfile.ZipInfo(name, _ZIP_TIME)
             info.external_attr = 0o644 << 16  # readable once unpacked
             archive.writestr(info, data, zipfile.ZIP_DEFLATED)

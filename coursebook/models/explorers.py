@@ -38,7 +38,8 @@ class Explorer:
     sliders: tuple[Slider, ...]
     rows: tuple[Row, ...]
     verdicts: dict[str, str]
-    """Sentence per value of the output `verdict`, with {key} placeholders filled from the outputs."""
+    """Sentence per value of the output `verdict`, with {key} placeholders filled from the
+    outputs."""
     bars: tuple[Row, ...] = ()
     notes: tuple[str, ...] = ()
     presets: dict[str, dict] = field(default_factory=dict)
@@ -49,7 +50,10 @@ class Explorer:
         values = {slider.name: slider.value for slider in self.sliders}
         if preset is not None:
             if preset not in self.presets:
-                raise KeyError(f"explorer {self.name!r} has no preset {preset!r}; presets: {', '.join(self.presets)}")
+                raise KeyError(
+                    f"explorer {self.name!r} has no preset {preset!r}; presets: "
+                    f"{', '.join(self.presets)}"
+                )
             values.update({k: v for k, v in self.presets[preset].items() if k in values})
         return values
 
@@ -70,10 +74,29 @@ EXPLORERS = {
         name="coercion",
         title="Coercion explorer: does the target comply?",
         sliders=(
-            Slider("stake", "What is at stake for the target (value the coercer can withhold or impose)", 0, 100, 1, 50),
+            Slider(
+                "stake",
+                "What is at stake for the target (value the coercer can withhold or impose)",
+                0,
+                100,
+                1,
+                50,
+            ),
             _percent("replaceable", "Share the target could replace through alternatives", 20),
-            _percent("credibility", "Credibility: the chance, as the target judges it, that the threat or promise will be carried out", 60),
-            Slider("compliance_cost", "Target's cost of complying (internal costs included)", 0, 100, 1, 20),
+            _percent(
+                "credibility",
+                "Credibility: the chance, as the target judges it, that the threat or promise "
+                "will be carried out",
+                60,
+            ),
+            Slider(
+                "compliance_cost",
+                "Target's cost of complying (internal costs included)",
+                0,
+                100,
+                1,
+                20,
+            ),
         ),
         rows=(Row("Expected cost of defiance", "defiance"), Row("Cost of compliance", "compliance_cost"),
               Row("Margin (defiance minus compliance)", "margin"),
@@ -87,10 +110,22 @@ EXPLORERS = {
         notes=("Expected cost of defiance = stake x (1 - replaceable share) x credibility.",),
         chart="threshold",
         presets={
-            "west-taliban": {"stake": 40, "replaceable": 50, "credibility": 30, "compliance_cost": 70,
-                             "note": "Western donors and the Taliban: illustrative values for teaching, not estimates."},
-            "pakistan-taliban": {"stake": 60, "replaceable": 30, "credibility": 70, "compliance_cost": 50,
-                                 "note": "Pakistan and the Taliban: illustrative values for teaching, not estimates."},
+            "west-taliban": {
+                "stake": 40,
+                "replaceable": 50,
+                "credibility": 30,
+                "compliance_cost": 70,
+                "note": "Western donors and the Taliban: illustrative values for teaching, not "
+                "estimates.",
+            },
+            "pakistan-taliban": {
+                "stake": 60,
+                "replaceable": 30,
+                "credibility": 70,
+                "compliance_cost": 50,
+                "note": "Pakistan and the Taliban: illustrative values for teaching, not "
+                "estimates.",
+            },
         },
     ),
     "chicken": Explorer(
@@ -117,18 +152,35 @@ EXPLORERS = {
             "crash": "Prediction: both stand firm, and the crash follows.",
             "tie": "Prediction: neither side is favoured; commitment and resolve decide.",
         },
-        notes=("Risk tolerance = (win + cost of backing down) / (win + cost of the crash): the largest "
-               "chance of a crash a side would run rather than back down. Above 1, the side prefers "
-               "the crash to backing down, so standing firm is dominant for it.",),
+        notes=(
+            "Risk tolerance = (win + cost of backing down) / (win + cost of the crash): the "
+            "largest "
+            "chance of a crash a side would run rather than back down. Above 1, the side prefers "
+            "the crash to backing down, so standing firm is dominant for it.",
+        ),
         presets={
-            "donors-taliban": {"side_a": "Western donors", "side_b": "The Taliban",
-                               "a_win": 4, "a_backdown": 3, "a_crash": 10,
-                               "b_win": 6, "b_backdown": 8, "b_crash": 5,
-                               "note": "Illustrative values for teaching, not estimates."},
-            "pakistan-ttp": {"side_a": "Pakistan", "side_b": "The Taliban",
-                             "a_win": 5, "a_backdown": 6, "a_crash": 8,
-                             "b_win": 5, "b_backdown": 6, "b_crash": 8,
-                             "note": "Illustrative, symmetric values for teaching, not estimates."},
+            "donors-taliban": {
+                "side_a": "Western donors",
+                "side_b": "The Taliban",
+                "a_win": 4,
+                "a_backdown": 3,
+                "a_crash": 10,
+                "b_win": 6,
+                "b_backdown": 8,
+                "b_crash": 5,
+                "note": "Illustrative values for teaching, not estimates.",
+            },
+            "pakistan-ttp": {
+                "side_a": "Pakistan",
+                "side_b": "The Taliban",
+                "a_win": 5,
+                "a_backdown": 6,
+                "a_crash": 8,
+                "b_win": 5,
+                "b_backdown": 6,
+                "b_crash": 8,
+                "note": "Illustrative, symmetric values for teaching, not estimates.",
+            },
         },
     ),
     "revenue": Explorer(
@@ -151,7 +203,8 @@ EXPLORERS = {
         },
         notes=(
             "Exposure is not loss: trade can be rerouted and some goods would still cross.",
-            "The two shares may not cover the same period or definition of revenue; USIP gives no year.",
+            "The two shares may not cover the same period or definition of revenue; USIP gives no "
+            "year.",
             "Indirect effects (taxes on businesses that depend on the trade) are left out.",
             "Off-budget humanitarian aid is outside the de facto government's revenue.",
         ),

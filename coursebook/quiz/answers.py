@@ -25,7 +25,8 @@ MESSAGES = {
 
 
 def normalise_text(raw: str) -> str:
-    """Fold case, width, accents, punctuation and spacing: `Tehrik-e-Taliban` == `tehrik e taliban`."""
+    """Fold case, width, accents, punctuation and spacing: `Tehrik-e-Taliban` == `tehrik e
+    taliban`."""
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", raw)).lower()
     return "".join(char for char in text if not _dropped(char))
 

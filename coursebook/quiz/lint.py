@@ -294,7 +294,7 @@ def precision_findings(texts_by_question: list[tuple[str, str]]) -> list[Finding
 
 def _question_lines(path: Path) -> dict[str, int]:
     """Line of each `- id: ...` in a bank file, so findings can point at their question."""
-    found = {}
+    found: dict[str, int] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         match = re.match(r"\s*-\s*id:\s*['\"]?([a-z0-9-]+)", line)
         if match:
@@ -341,7 +341,7 @@ def lint_bank(bank: Bank, path: str | Path | None = None) -> BankLint:
     result.findings.extend(precision_findings(texts))
     if path:
         lines = _question_lines(Path(path))
-        result.findings = [replace(f, line=lines.get(f.question_id, 1 if f.question_id is None else None))
+        result.findings = [replace(f, line=lines.get(f.question_id) if f.question_id is not None else 1)
                            for f in result.findings]
     return result
 

@@ -21,14 +21,19 @@ def _math_block(content: str, config=None) -> str:
     return f'<div class="math notranslate nohighlight">\\[{html.escape(content)}\\]</div>'
 
 
-_MARKDOWN = (
-    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    .use(dollarmath_plugin, allow_space=True, double_inline=True)
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).use(
+    dollarmath_plugin, allow_space=True, double_inline=True
 )
 for _rule in ("math_inline", "math_inline_double"):
-    _MARKDOWN.add_render_rule(_rule, lambda self, tokens, idx, options, env: _math_inline(tokens[idx].content))
-_MARKDOWN.add_render_rule("math_block", lambda self, tokens, idx, options, env: _math_block(tokens[idx].content))
-_MARKDOWN.add_render_rule("math_block_label", lambda self, tokens, idx, options, env: _math_block(tokens[idx].content))
+    _MARKDOWN.add_render_rule(
+        _rule, lambda self, tokens, idx, options, env: _math_inline(tokens[idx].content)
+    )
+_MARKDOWN.add_render_rule(
+    "math_block", lambda self, tokens, idx, options, env: _math_block(tokens[idx].content)
+)
+_MARKDOWN.add_render_rule(
+    "math_block_label", lambda self, tokens, idx, options, env: _math_block(tokens[idx].content)
+)
 
 
 @lru_cache(maxsize=4096)
@@ -49,7 +54,8 @@ _PLAIN_TOKENS = {"text", "code_inline", "math_inline", "math_inline_double"}
 @lru_cache(maxsize=4096)
 def plain_text(text: str | None) -> str:
     """The words of inline Markdown without its markup, for places that cannot hold HTML (an
-    <option>, an aria-label). Read from the same parser as `to_inline_html`, so a literal `*` stays."""
+    <option>, an aria-label). Read from the same parser as `to_inline_html`, so a literal `*`
+    stays."""
     if not text:
         return ""
     words = []

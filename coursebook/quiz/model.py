@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Annotated, Literal, Union, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .answers import normalise_text
 
 QUESTION_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-MAX_ID_LENGTH = 100  # Moodle's `idnumber` holds at most 100 characters, and every export keeps the id
+MAX_ID_LENGTH = (
+    100  # Moodle's `idnumber` holds at most 100 characters, and every export keeps the id
+)
 
 
 class _Strict(BaseModel):
@@ -122,13 +124,23 @@ class Numeric(_Question):
 
     @model_validator(mode="after")
     def _finite(self):
-        numbers = [("answer", self.answer), ("tolerance", self.tolerance), ("relative_tolerance", self.relative_tolerance)]
+        numbers = [
+            ("answer", self.answer),
+            ("tolerance", self.tolerance),
+            ("relative_tolerance", self.relative_tolerance),
+        ]
         numbers += [(f"mistake {n} `value`", m.value) for n, m in enumerate(self.mistakes, start=1)]
         for name, value in numbers:
             if value is not None and not math.isfinite(value):
-                written = ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"  # as YAML spells it
-                shown = f"{name} is {written}" if name.startswith("mistake") else f"`{name}: {written}`"
-                raise ValueError(f"{shown} is not a number a student can type; write the number itself")
+                written = (
+                    ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
+                )  # as YAML spells it
+                shown = (
+                    f"{name} is {written}" if name.startswith("mistake") else f"`{name}: {written}`"
+                )
+                raise ValueError(
+                    f"{shown} is not a number a student can type; write the number itself"
+                )
         return self
 
     @model_validator(mode="after")
@@ -145,7 +157,8 @@ class Numeric(_Question):
     def _percent_written_in_percent(self):
         if self.percent and 0 < abs(self.answer) < 1:
             raise ValueError(
-                f"`answer: {self.answer:g}` looks like a fraction, but `percent: true` means the answer is written "
+                f"`answer: {self.answer:g}` looks like a fraction, but `percent: true` means the "
+                f"answer is written "
                 f"in percent; write `answer: {self.answer * 100:g}` for {self.answer * 100:g}%"
             )
         return self
@@ -157,7 +170,8 @@ class Numeric(_Question):
             if abs(mistake.value - self.answer) <= tolerance + 1e-9 * max(1.0, abs(self.answer)):
                 reach = f"{self.answer:g} ± {tolerance:g}" if tolerance else f"{self.answer:g}"
                 raise ValueError(
-                    f"`mistakes` entry {number} ({mistake.value:g}) counts as correct (the answer accepts {reach}), "
+                    f"`mistakes` entry {number} ({mistake.value:g}) counts as correct (the answer "
+                    f"accepts {reach}), "
                     "so its feedback can never show; remove it or narrow the tolerance"
                 )
         return self
@@ -181,7 +195,9 @@ class Ordering(_Question):
         seen = set()
         for item in self.items:
             if item in seen:
-                raise ValueError(f"the item {item!r} appears twice in `items`; list each event once")
+                raise ValueError(
+                    f"the item {item!r} appears twice in `items`; list each event once"
+                )
             seen.add(item)
         return self
 
@@ -199,7 +215,7 @@ class Matching(_Question):
     @property
     def choices(self) -> list[str]:
         """Right-hand choices in canonical order: the pairs' rights, then the distractors."""
-        return [pair.right for pair in self.pairs] + list(self.distractors)
+        return [pair.right or "" for pair in self.pairs] + list(self.distractors)
 
     def choice_order(self, seed: int = 0) -> list[int]:
         order = list(range(len(self.choices)))
@@ -232,24 +248,33 @@ class ShortText(_Question):
 
     @model_validator(mode="after")
     def _feedback_can_show(self):
-        # answers and feedback keys are compared as the grader reads them: case, accents, punctuation folded
+        # answers and feedback keys are compared as the grader reads them: case, accents,
+        # punctuation folded
         accepted = {normalise_text(answer): answer for answer in self.answers}
         seen: dict[str, str] = {}
         for key in self.feedback:
             folded = normalise_text(key)
             if folded in accepted:
                 raise ValueError(
-                    f"`feedback` for {key!r} can never show: it reads the same as the accepted answer "
+                    f"`feedback` for {key!r} can never show: it reads the same as the accepted "
+                    f"answer "
                     f"{accepted[folded]!r}; remove that feedback, or the answer if it is wrong"
                 )
             if folded in seen:
-                raise ValueError(f"`feedback` has {seen[folded]!r} and {key!r}, which read the same to the grader; keep one")
+                raise ValueError(
+                    f"`feedback` has {seen[folded]!r} and {key!r}, which read the same to the "
+                    f"grader; keep one"
+                )
             seen[folded] = key
         return self
 
 
-# Adding a type: its class here (step 1 of the README's recipe); everything else reads these two names.
-Question = Annotated[Union[SingleChoice, MultipleSelect, Numeric, Ordering, Matching, ShortText], Field(discriminator="type")]
+# Adding a type: its class here (step 1 of the README's recipe); everything else reads these two
+# names.
+Question = Annotated[
+    SingleChoice | MultipleSelect | Numeric | Ordering | Matching | ShortText,
+    Field(discriminator="type"),
+]
 QUESTION_CLASSES = get_args(get_args(Question)[0])
 QUESTION_TYPES = tuple(get_args(cls.model_fields["type"].annotation)[0] for cls in QUESTION_CLASSES)
 

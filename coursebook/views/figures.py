@@ -7,8 +7,10 @@ nbval. Text smaller than `MIN_TEXT_PT` is raised to it, so no label shrinks belo
 
 from __future__ import annotations
 
+from typing import Any
+
 MIN_TEXT_PT = 9.5
-RC = {"svg.hashsalt": "coursebook", "svg.fonttype": "path", "font.size": 11}
+RC: dict[Any, Any] = {"svg.hashsalt": "coursebook", "svg.fonttype": "path", "font.size": 11}
 
 
 def legible(fig, min_text: float = MIN_TEXT_PT):

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from tests.classroom.test_exercises import NAMES, secret_texts
+from tests.helpers.exercises import NAMES, secret_texts
 
 SITE = ROOT / "_build" / "html"
 
@@ -16,11 +16,13 @@ def site_text():
     return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in SITE.rglob("*.html"))
 
 
+@pytest.mark.site
 def test_exercises_are_published(site_text):
     assert all((SITE / "exercises" / f"{name}.html").exists() for name in NAMES)
     assert not (SITE / "answers").exists()
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("name", NAMES)
 def test_no_solution_text_in_student_site(site_text, name):
     import html

@@ -7,6 +7,8 @@ import pytest
 from tests.conftest import ROOT
 
 GLOSSARY = ROOT / "_build" / "html" / "book" / "glossary.html"
+# Reads the built site: `make test` builds it first; `make test-fast` leaves it out.
+pytestmark = pytest.mark.site
 
 
 def test_every_term_links_to_its_uses():

@@ -6,7 +6,7 @@ import pytest
 from coursebook.errors import BankError
 from coursebook.quiz.bank import load_bank, load_banks
 from tests.conftest import ROOT
-from tests.quiz.test_banks import BAD, EXPECTED
+from tests.helpers.bad_banks import BAD, EXPECTED
 
 GUIDE = ROOT / "book" / "authoring-quizzes.md"
 FIXTURES = sorted(EXPECTED) + ["numbered-options"]

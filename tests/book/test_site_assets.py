@@ -15,6 +15,8 @@ from coursebook.book.sphinx_ext import (bibliography_roles, figure_links, quiz_h
 from tests.conftest import ROOT
 
 SITE = ROOT / "_build" / "html"
+# Read the built site: `make test` builds it first; `make test-fast` leaves these out.
+pytestmark = pytest.mark.site
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from coursebook.classroom.grader.feedback import write_pages
 from coursebook.classroom.grader.results import Verdict
-from tests.classroom.test_feedback import REAL_CHECKS, REAL_RUBRIC, row_for
+from tests.helpers.grading import REAL_CHECKS, REAL_RUBRIC, row_for
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ def lab(request, tmp_path_factory):
          "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # a loaded machine starts it slowly
     while True:
         try:
             urllib.request.urlopen(f"{url}/api/status", timeout=2)
@@ -93,6 +93,8 @@ def lab(request, tmp_path_factory):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
+                process.wait()  # reaped here, or its warning fails whichever test runs next
+                log.close()
                 pytest.fail(f"{app} did not start: {(base / 'lab.log').read_text()[-2000:]}")
             time.sleep(0.5)
     (SHOTS / app).mkdir(parents=True, exist_ok=True)
@@ -148,8 +150,13 @@ def save(page, path):
             page.screenshot(path=str(SHOTS / "save-failed.png"))
             pytest.fail("the notebook was not saved")
         page.wait_for_timeout(200)  # not time.sleep: the page's request routing runs in this thread
-    page.wait_for_timeout(500)
-    return nbformat.read(path, as_version=4)
+    while True:  # written, but perhaps not to the end yet: read it once it is whole JSON
+        try:
+            return nbformat.read(path, as_version=4)
+        except (ValueError, nbformat.reader.NotJSONError):
+            if time.monotonic() > deadline:
+                raise
+            page.wait_for_timeout(100)
 
 
 def question(page, qid):
@@ -333,9 +340,10 @@ def test_every_type_wrong_then_right_and_reopened(page, lab):
     except Exception:
         fresh.screenshot(path=str(SHOTS / lab.app / "reopen-failed.png"))
         raise AssertionError(f"no stored quiz shown on reopening: {logs[-15:]}") from None
-    fresh.wait_for_timeout(1000)
-    assert fresh.locator("text=model not found").count() == 0, logs[-15:]
     waiting = current(fresh).locator(".cb-live .cb-quiz").first
+    # the stored view has rendered in full before we look for what must not be there
+    current(fresh).locator(".cb-live .cb-quiz", has_text="Run this cell to answer").first.wait_for(timeout=90000)
+    assert fresh.locator("text=model not found").count() == 0, logs[-15:]
     waiting.scroll_into_view_if_needed()
     assert "Run this cell to answer" in waiting.text_content()
     fresh.screenshot(path=str(SHOTS / lab.app / "reopened-before-run.png"))
@@ -403,7 +411,9 @@ def test_dark_theme_and_phone_width(browser, lab):
             page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").first.click()
             page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").wait_for(state="detached")
         page.set_viewport_size({"width": 390, "height": 844})  # then read it on a phone
-        page.wait_for_timeout(500)
+        # the notebook has been laid out again at the phone's width
+        page.wait_for_function("() => { const nb = document.querySelector('.jp-Notebook');"
+                               " return nb && nb.getBoundingClientRect().width <= 390; }")
         assert_nothing_clipped_or_overlapping(page, phone=True)
         matching = question(page, "demo-matching")
         matching.scroll_into_view_if_needed()

@@ -11,14 +11,9 @@ import pytest
 
 from tests.browser.conftest import SITE
 from tests.conftest import ROOT
+from tests.helpers.site import PAGES, QUIZ_PAGES
 
 AXE = ROOT / "vendor" / "axe-core" / "axe.min.js"
-PAGES = sorted(
-    path.relative_to(SITE).as_posix()
-    for path in SITE.rglob("*.html")
-    if not path.relative_to(SITE).parts[0] in ("_static", "_sources", "reports", "_images")
-)
-QUIZ_PAGES = sorted(page for page in PAGES if "cb-quiz" in (SITE / page).read_text() or "cb-explorer" in (SITE / page).read_text())
 # Lesser findings the issue named, held at zero too: quiz headings, the sidebar landmark, the
 # bibliography's roles, empty table headers.
 NAMED_RULES = ["heading-order", "region", "aria-deprecated-role", "aria-allowed-role", "empty-table-header"]
@@ -49,11 +44,19 @@ def open_page(browser, site_url, path, *, viewport=DESKTOP, scheme="light", requ
     return context, page
 
 
+def settled(page) -> None:
+    """Wait, on conditions, until every quiz and explorer is wired and MathJax has typeset."""
+    page.wait_for_function("() => !document.querySelector("
+                           "'.cb-quiz:not(.cb-ready), .cb-explorer:not(.cb-ready)')")
+    page.evaluate("() => (window.MathJax && MathJax.startup && MathJax.startup.promise)"
+                  " ? MathJax.startup.promise.then(() => true) : true")
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_offline_without_errors(page, site_url, path):
     response = page.goto(f"{site_url}/{path}", wait_until="load")
     assert response.ok
-    page.wait_for_timeout(150)  # let deferred scripts (MathJax, quizzes) run
+    settled(page)  # the page's scripts (quizzes, explorers, MathJax) have done their work
     page.watch.check()
 
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.browser.test_site import QUIZ_PAGES, SITE
+from tests.browser.conftest import SITE
+from tests.helpers.site import QUIZ_PAGES
 
 EXPLORER_PAGES = [page for page in QUIZ_PAGES if "cb-explorer" in (SITE / page).read_text()]
 

@@ -16,43 +16,13 @@ from coursebook.classroom.exercise.limits import Limits
 from coursebook.classroom.grader.results import Status
 from tests.classroom.fakes import misbehaving_grade, working_grade
 from tests.conftest import ROOT
+from tests.helpers.grading import CLASS_EXPECTED as EXPECTED, tree_digest
 
 FIXTURE = ROOT / "tests" / "fixtures" / "grading"
 CLASS = FIXTURE / "class"
 ASSIGNMENT = Assignment.load(FIXTURE / "answers", "ex0-fixture", cell_timeout=5, total_timeout=20)
 PERFECT = (FIXTURE / "submissions" / "perfect.ipynb").read_bytes()
 PARTIAL = (FIXTURE / "submissions" / "partial.ipynb").read_bytes()
-
-# file -> (student, status, total). Full marks are 5.
-EXPECTED = {
-    "smithjane_1234_5678_ex0-fixture.ipynb": ("smithjane", "ok", 5),
-    "doejohn_LATE_2345_6789_ex0-fixture.ipynb": ("doejohn", "ok", 3),
-    "Jane Doe.ipynb": ("Jane Doe", "ok", 5),
-    "Jane_Doe.ipynb": ("Jane_Doe", "ok", 0),
-    "alice.ipynb": ("alice", "ok", 5),
-    "alice.txt": ("alice", "not-a-notebook", 0),
-    "claims-another-student.ipynb": ("claims-another-student", "ok", 0),
-    "tags-five.ipynb": ("tags-five", "invalid-notebook", 0),
-    "metadata-coursebook-string.ipynb": ("metadata-coursebook-string", "ok", 5),
-    "wrong-kernelspec.ipynb": ("wrong-kernelspec", "ok", 5),
-    "invalid-json.ipynb": ("invalid-json", "not-a-notebook", 0),
-    "=1+1.ipynb": ("=1+1", "ok", 5),
-    "@SUM(A1).ipynb": ("@SUM(A1)", "ok", 0),
-    "-1-1.ipynb": ("-1-1", "ok", 0),
-    "hyperlink-response.ipynb": ("hyperlink-response", "ok", 5),
-    "Amy Lee_101_assignsubmission_file_/ex0-fixture.ipynb": ("Amy Lee", "ok", 0),
-    "Bob Ray_102_assignsubmission_file_/ex0-fixture.ipynb": ("Bob Ray", "ok", 5),
-    "Bob Ray_102_assignsubmission_onlinetext_/onlinetext.html": ("Bob Ray", "not-a-notebook", 0),
-}
-
-
-def tree_digest(folder):
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def answers_earned(path) -> float:

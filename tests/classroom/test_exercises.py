@@ -7,11 +7,9 @@ import nbformat
 import pytest
 
 from coursebook.classroom.exercise.checks import load_check_file
-from coursebook.classroom.student_edition import BEGIN, END, MarkerError, stale_exercises, strip_solutions
+from coursebook.classroom.student_edition import MarkerError, stale_exercises, strip_solutions
 from tests.conftest import ROOT
-
-ANSWERS, EXERCISES = ROOT / "answers", ROOT / "exercises"
-NAMES = sorted(p.stem for p in ANSWERS.glob("*.ipynb"))
+from tests.helpers.exercises import ANSWERS, EXERCISES, NAMES, secret_texts
 
 
 def test_two_exercises_per_chapter():
@@ -22,25 +20,6 @@ def test_two_exercises_per_chapter():
 
 def test_exercises_are_up_to_date():
     assert stale_exercises(ANSWERS, EXERCISES) == []
-
-
-def secret_texts(name):
-    """Solution lines, hidden cells, rubrics and model answers of one answers notebook."""
-    nb = nbformat.read(ANSWERS / f"{name}.ipynb", as_version=4)
-    secrets = []
-    for cell in nb.cells:
-        tags = set(cell.metadata.get("tags", []))
-        if tags & {"hidden", "rubric", "written-response"}:
-            secrets += [line.strip() for line in cell.source.splitlines() if len(line.strip()) > 25]
-        inside = False
-        for line in cell.source.splitlines():
-            if line.strip() == BEGIN:
-                inside = True
-            elif line.strip() == END:
-                inside = False
-            elif inside and len(line.strip()) > 12 and not line.strip().startswith("#"):
-                secrets.append(line.strip())
-    return secrets
 
 
 @pytest.mark.parametrize("name", NAMES)

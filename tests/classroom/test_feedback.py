@@ -7,13 +7,11 @@ from coursebook.classroom.grader.feedback import instructor_page, student_page, 
 from coursebook.classroom.grader.results import Status, SubmissionResult, TaskResult, Verdict
 from coursebook.classroom.grader.writers import Row
 from coursebook.classroom.exercise.rubric import rubric_text
-from tests.classroom.test_writers import submission
 from tests.conftest import ROOT
+from tests.helpers.grading import REAL_CHECKS, REAL_RUBRIC, row_for
 
 FIXTURE = ROOT / "tests" / "fixtures" / "grading" / "answers"
 CHECKS = load_check_file(FIXTURE / "checks" / "ex0-fixture.yml")
-REAL_CHECKS = load_check_file(ROOT / "answers" / "checks" / "ex3a-revenue-exposure.yml")
-REAL_RUBRIC = rubric_text(ROOT / "answers" / "ex3a-revenue-exposure.ipynb")
 
 
 def answers_of(checks) -> list[str]:
@@ -25,15 +23,6 @@ def answers_of(checks) -> list[str]:
             values = [*task.answer.keys(), *task.answer.values()]
         found += [str(v) for v in values]
     return found
-
-
-def row_for(checks, verdicts, written="<script>alert(1)</script> my answer") -> Row:
-    tasks = {t.id: TaskResult(t.points if verdicts[t.id] is Verdict.CORRECT else 0.0, t.points, verdicts[t.id], t.hint,
-                              "set" if verdicts[t.id] is Verdict.WRONG_TYPE else "")
-             for t in checks.tasks}
-    result = SubmissionResult(student="", source="x", status=Status.ERRORS, tasks=tasks, written_response=written,
-                              detail={"error_cells": 2})
-    return Row(submission("smithjane_1234_5678_ex.ipynb"), result)
 
 
 def test_student_page_has_points_and_hints_but_no_rubric_or_answers():

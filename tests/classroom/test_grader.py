@@ -12,38 +12,11 @@ import pytest
 from coursebook.classroom.exercise.checks import load_check_file
 from coursebook.classroom.grader import Limits, Status, SubmissionResult, Verdict, grade_submission
 from tests.conftest import ROOT
+from tests.helpers.grading import CORPUS_EXPECTED as EXPECTED, NO_CREDIT_ANY_STATUS, tree_digest
 
 FIXTURE = ROOT / "tests" / "fixtures" / "grading"
 CHECKS = load_check_file(FIXTURE / "answers" / "checks" / "ex0-fixture.yml")
 LIMITS = Limits(cell_timeout=4, total_timeout=20)
-
-# file -> (status, total). Full marks are 5.
-EXPECTED = {
-    "perfect.ipynb": (Status.OK, 5), "partial.ipynb": (Status.OK, 3),
-    "infinite-loop.ipynb": (Status.TIMEOUT, 0), "memory-hog.ipynb": (Status.MEMORY, 5),
-    "sys-exit.ipynb": (Status.ERRORS, 5), "os-exit.ipynb": (Status.CRASHED, 0),
-    "exception-every-cell.ipynb": (Status.ERRORS, 0), "deletes-files.ipynb": (Status.OK, 5),
-    "writes-outside.ipynb": (Status.ERRORS, 5),  # its write outside fails: read-only, or not there at all
-    "eq-always-true.ipynb": (Status.OK, 0), "lying-float.ipynb": (Status.OK, 1),
-    "huge-output.ipynb": (Status.OUTPUT_LIMIT, 5), "reordered-and-deleted.ipynb": (Status.ERRORS, 5),
-    "wrong-names.ipynb": (Status.OK, 0), "shadows-builtins.ipynb": (Status.OK, 5),
-    "fake-marker.ipynb": (Status.OK, 0), "corrupt-json.ipynb": (Status.NOT_A_NOTEBOOK, 0),
-    "empty.ipynb": (Status.NOT_A_NOTEBOOK, 0), "not-a-notebook.ipynb": (Status.NOT_A_NOTEBOOK, 0),
-    "essay.docx": (Status.NOT_A_NOTEBOOK, 0), "non-utf8.ipynb": (Status.NOT_A_NOTEBOOK, 0),
-}
-# Patching json.dumps breaks the kernel's own messaging; what matters is that it earns nothing.
-NO_CREDIT_ANY_STATUS = {"redefines-helpers.ipynb"}
-
-
-def tree_digest(folder):
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,9 @@ import time
 
 import pytest
 
-from tests.classroom.test_class_loop import EXPECTED as CLASS_EXPECTED
-from tests.classroom.test_grader import EXPECTED as CORPUS_EXPECTED, NO_CREDIT_ANY_STATUS
-from tests.classroom.test_resume import alive, descendants
 from tests.conftest import ROOT
+from tests.helpers.grading import CLASS_EXPECTED, CORPUS_EXPECTED, NO_CREDIT_ANY_STATUS, tree_digest
+from tests.helpers.processes import alive, descendants
 from tests.fixtures.grading.make_kernel_attacks import ATTACKS, INNOCENT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "grading"
@@ -28,17 +27,6 @@ def most_credit() -> dict[str, float]:
     credit.update({f"corpus/{name}.ipynb": 5 for name in INNOCENT})
     credit.update({f"class/{name}": total for name, (_, _, total) in CLASS_EXPECTED.items()})
     return credit
-
-
-def tree_digest(folder) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,11 @@ from coursebook.classroom.grader.writers import (
     FORMULA_STARTS, STATUS_TEXT, VERDICT_TEXT, Row, blank_lms_grades, describe, manual_points, safe_cell,
     write_canvas, write_gradebook, write_moodle)
 from tests.conftest import ROOT
+from tests.helpers.grading import submission
 
 CHECKS = load_check_file(ROOT / "tests" / "fixtures" / "grading" / "answers" / "checks" / "ex0-fixture.yml")
 HOSTILE_TEXT = ['=HYPERLINK("http://example.invalid","x")', "+1+1", "-1-1", "@SUM(A1:A9)", "\t=1", "\r=1",
                 "=cmd|' /C calc'!A0"]
-
-
-def submission(source: str) -> Submission:
-    return Submission(key=result_key(source), source=source, path=None, **identify(source))
 
 
 def result(source: str, status=Status.OK, correct=(), written="", **detail) -> SubmissionResult:

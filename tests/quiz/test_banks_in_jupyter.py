@@ -7,7 +7,7 @@ from nbclient import NotebookClient
 
 from coursebook.errors import BankError
 from coursebook.quiz.bank import get_bank
-from tests.quiz.test_banks import BAD
+from tests.helpers.bad_banks import BAD
 
 FOLDER = BAD / "one_broken"  # demo.yml (valid) and unknown-key.yml (broken)
 

@@ -100,7 +100,7 @@ def test_every_book_bank_passes_the_lint():
 def test_check_banks_reports_each_bank_and_fails_a_bad_one(tmp_path):
     for name in ("clean", "longest-fails"):
         (tmp_path / f"{name}.yml").write_text((LINT / f"{name}.yml").read_text())
-    completed = subprocess.run([sys.executable, "-m", "coursebook", "check-banks", str(tmp_path)],
+    completed = subprocess.run([sys.executable, "-m", "coursebook", "banks", "check", str(tmp_path)],
                                capture_output=True, text=True, cwd=ROOT)
     assert completed.returncode == 1
     assert "clean: keyed option uniquely longest in 0 of 1 choice questions (0%)" in completed.stdout

@@ -10,14 +10,9 @@ from coursebook.quiz.model import Bank
 from coursebook.views.static import explorer_html, quiz_html
 from coursebook.models.explorers import get_explorer
 from tests.conftest import ROOT
+from tests.helpers.hostile import HOSTILE
 
 BANK = load_banks(ROOT / "book" / "quizzes")["demo"]
-
-HOSTILE = TypeAdapter(Bank).validate_python({
-    "bank": "hostile", "title": "Hostile <b>title</b>", "questions": [{
-        "id": "h-1", "type": "single", "prompt": "Is <script>alert(1)</script> text? $x<y$",
-        "options": {"a": "<img src=x onerror=alert(1)>", "b": "</script><script>alert(2)</script>"},
-        "correct": "a", "feedback": {"b": "[link](javascript:alert(3))"}, "explanation": "<iframe src=x>"}]})
 
 
 def test_same_output_every_time():

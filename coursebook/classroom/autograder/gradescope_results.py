@@ -10,9 +10,11 @@ task is not right), never the answer: results hold no answers.
 
 from __future__ import annotations
 
+import contextlib
+
+from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
 from ..grader.feedback import STUDENT_STATUS
-from ..exercise.limits import Limits
 from ..grader.results import Status, SubmissionResult, Verdict
 from ..grader.writers import REASON_TEXT, VERDICT_TEXT, number
 
@@ -56,11 +58,9 @@ def explanation(result: SubmissionResult, limits: Limits) -> list[str]:
         lines.append("This is not your fault; your instructor can see the error and will grade it.")
     reason = detail.get("reason")
     if reason in REASON_TEXT:
-        try:
+        with contextlib.suppress(KeyError, ValueError):
             lines.append(REASON_TEXT[reason].format_map({k: v if v is not None else "?" for k, v in detail.items()})
                          .capitalize() + ".")
-        except (KeyError, ValueError):
-            pass
     if detail.get("error_cells"):
         count = detail["error_cells"]
         lines.append(f"{count} cell{'s' if count != 1 else ''} raised errors.")

@@ -22,8 +22,8 @@ import time
 import traceback
 from pathlib import Path
 
-from ..exercise.task import CheckFile
 from ..exercise.limits import Limits
+from ..exercise.task import CheckFile
 from ..grader.results import Status, SubmissionResult, TaskResult, Verdict
 from ..grader.run import grade_submission
 
@@ -77,13 +77,15 @@ def _run_child(uid: int, work: Path, copy: Path, checks: CheckFile, limits: Limi
         finally:
             os._exit(code)
     os.close(write_end)
-    chunks, deadline = [], time.monotonic() + limits.hard_timeout + EXTRA_SECONDS
+    chunks: list[bytes] = []
+    stopped = False
+    deadline = time.monotonic() + limits.hard_timeout + EXTRA_SECONDS
     try:
         while True:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([read_end], [], [], left)[0]:
                 os.kill(pid, signal.SIGKILL)  # stopped or hung: the parent's limit, whatever the child does
-                chunks = None
+                stopped = True
                 break
             chunk = os.read(read_end, 1 << 16)
             if not chunk:
@@ -92,6 +94,6 @@ def _run_child(uid: int, work: Path, copy: Path, checks: CheckFile, limits: Limi
     finally:
         os.close(read_end)
         _, status = os.waitpid(pid, 0)
-    if chunks is None or os.waitstatus_to_exitcode(status) != 0:
+    if stopped or os.waitstatus_to_exitcode(status) != 0:
         return None
     return b"".join(chunks)

@@ -39,7 +39,7 @@ class Form:
         return {"width": self.width, "offsets": list(self.offsets)}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Form":
+    def from_json(cls, data: dict) -> Form:
         return cls(float(data["width"]), tuple(float(o) for o in data["offsets"]))
 
 
@@ -161,7 +161,7 @@ def _token(value, offsets, width: float, choice: bool = False):
         return ["k", value]
     if type(value) in (set, frozenset):
         # Set semantics: exact duplicates and texts that fold alike count once.
-        unique = {}
+        unique: dict[object, object] = {}
         for item in sorted(value, key=_sort_key):
             unique.setdefault(_sort_key(item) if type(item) is str else (0, float(item), repr(float(item))), item)
         return ["S", [_token(item, offsets, width) for item in unique.values()]]

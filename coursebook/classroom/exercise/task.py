@@ -6,6 +6,7 @@ Pure pydantic models, read by `checks.load_check_file`. A `Task` is also rebuilt
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -41,12 +42,18 @@ class Task(BaseModel):
 
     @model_validator(mode="after")
     def _answer_fits_kind(self):
-        alternatives = self.answer if self.kind == "text" and isinstance(self.answer, list) else [self.answer]
+        alternatives = (
+            self.answer if self.kind == "text" and isinstance(self.answer, list) else [self.answer]
+        )
         for answer in alternatives:
             problem = type_problem(self.kind, answer)
             if problem:
-                raise ValueError(f"task {self.id!r}: the `answer` does not fit kind {self.kind!r}: "
-                                 + problem.replace("Your answer is", "it is").replace("this task wants", "the kind wants"))
+                raise ValueError(
+                    f"task {self.id!r}: the `answer` does not fit kind {self.kind!r}: "
+                    + problem.replace("Your answer is", "it is").replace(
+                        "this task wants", "the kind wants"
+                    )
+                )
         if self.kind == "set":
             self._set_items_distinct()
         return self
@@ -56,14 +63,18 @@ class Task(BaseModel):
         # intervals touch and no two texts fold alike.
         numbers = sorted(numbers_in("set", self.answer))
         tolerance = self.absolute_tolerance
-        for low, high in zip(numbers, numbers[1:]):
+        for low, high in itertools.pairwise(numbers):
             if high - low <= 2 * tolerance:
-                raise ValueError(f"task {self.id!r}: set items {low:g} and {high:g} are within twice the "
-                                 f"tolerance ({tolerance:g}) of each other; lower the tolerance")
+                raise ValueError(
+                    f"task {self.id!r}: set items {low:g} and {high:g} are within twice the "
+                    f"tolerance ({tolerance:g}) of each other; lower the tolerance"
+                )
         texts = [i for i in self.answer if type(i) is str]
         if len({canonical("text", t, Form()) for t in texts}) != len(texts):
-            raise ValueError(f"task {self.id!r}: two set items read the same once case, accents and "
-                             "punctuation are ignored")
+            raise ValueError(
+                f"task {self.id!r}: two set items read the same once case, accents and "
+                "punctuation are ignored"
+            )
 
 
 class LimitSettings(BaseModel):

@@ -130,13 +130,13 @@ def _refusal(info: zipfile.ZipInfo, name: str, limits: ArchiveLimits, total: int
 
 def _copy(zipped: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limits: ArchiveLimits, total: int):
     """Stream one entry to disk, counting as it goes (headers can lie): (bytes written, refusal or None)."""
-    written, refusal = 0, None
+    written, refusal = 0, None  # refusal: (reason, the limit passed)
     try:
         with zipped.open(info) as source, target.open("xb") as sink:
             while chunk := source.read(CHUNK):
                 written += len(chunk)
                 if written > limits.max_entry_bytes:
-                    refusal = ("entry-size", limits.max_entry_bytes)
+                    refusal = ("entry-size", float(limits.max_entry_bytes))
                 elif written > limits.ratio_floor_bytes and written > limits.max_ratio * max(info.compress_size, 1):
                     refusal = ("ratio", limits.max_ratio)
                 elif total + written > limits.max_total_bytes:

@@ -13,6 +13,7 @@ the grader. So:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import itertools
 import multiprocessing
@@ -59,10 +60,9 @@ def _die_with_the_grader() -> None:
     (bubblewrap dies with its parent) is left behind. The worker's parent is the forkserver, which
     outlives the grader while any worker holds its pipe, so the worker watches the grader itself:
     multiprocessing's parent sentinel becomes readable when the grader's end of it closes."""
-    try:  # Linux: and if the forkserver goes first, the kernel kills this process too
+    # Linux: and if the forkserver goes first, the kernel kills this process too
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
-    except (OSError, AttributeError):
-        pass
     grader = multiprocessing.parent_process()
     if grader is not None and grader.sentinel is not None:
         def watch():
@@ -301,7 +301,7 @@ def _finish(store: ResultStore, submission: Submission, expected: str, result: S
 
 
 def _kill_all(running: dict) -> None:
-    for conn, (process, *_rest) in running.items():
+    for process, *_rest in running.values():
         process.kill()
     for conn, (process, *_rest) in running.items():
         process.join()

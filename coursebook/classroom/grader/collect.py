@@ -109,17 +109,23 @@ def _submission(source: str, path: Path | None, seen: set[str], refusal: Entry |
     return Submission(key=result_key(unique), source=unique, path=path, refusal=refusal, **identify(source))
 
 
-def collect(source: Path, unpack_to: Path, limits: ArchiveLimits = ArchiveLimits()) -> list[Submission]:
+DEFAULT_ARCHIVE_LIMITS = ArchiveLimits()
+
+
+def collect(source: Path, unpack_to: Path, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS) -> list[Submission]:
     """Every file in a folder (recursively) or a zip, each with its identity, in a stable order."""
     if source.is_dir():
         return _from_folder(source)
     if source.is_file() and zipfile.is_zipfile(source):
         return _from_archive(source, unpack_to, limits)
-    raise GradingInputError(f"{source}: neither a folder nor a zip file")
+    if source.is_file() and source.suffix == ".ipynb":  # one notebook: a class of one
+        return [_submission(printable(source.name), source, set())]
+    raise GradingInputError(f"{source}: neither a folder nor a zip file, nor a notebook (.ipynb)")
 
 
 def _from_folder(folder: Path) -> list[Submission]:
-    found, seen = [], set()
+    found: list[Submission] = []
+    seen: set[str] = set()
 
     def unreadable(error: OSError) -> None:  # a folder that cannot be listed still shows up, as a row
         source = printable(Path(error.filename).relative_to(folder).as_posix())

@@ -58,7 +58,7 @@ def student_page(row: Row, checks) -> str:
         outcome = result.tasks.get(task.id)
         verdict = outcome.verdict if outcome else Verdict.NOT_RUN
         said = VERDICT_TEXT[verdict]
-        if verdict is Verdict.WRONG_TYPE and outcome.value_type:
+        if verdict is Verdict.WRONG_TYPE and outcome and outcome.value_type:
             said += f" (your value was a {outcome.value_type}; use plain numbers, text, lists or dicts)"
         hint = "" if verdict in (Verdict.CORRECT, Verdict.WITHHELD) else task.hint
         points = outcome.points if outcome else 0.0

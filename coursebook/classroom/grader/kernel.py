@@ -9,6 +9,7 @@ a watchdog thread that kills the whole sandbox, whatever the kernel does with in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import json
 import os
@@ -211,10 +212,8 @@ def kill_kernel_processes(km: AsyncKernelManager) -> None:
     if not pid:
         return
     for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             kill()
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 class LimitedClient(NotebookClient):
@@ -231,7 +230,7 @@ class LimitedClient(NotebookClient):
         self.limits = limits
         self.timed_out = self.truncated = False
         self.output_bytes = self.extraction_bytes = 0
-        self.deadline = None
+        self.deadline: float | None = None
 
     @property
     def extraction_index(self) -> int:
@@ -240,7 +239,8 @@ class LimitedClient(NotebookClient):
     def _budget(self, cell) -> int:
         if cell is self.nb.cells[self.extraction_index]:
             return EXTRACTION_SECONDS
-        return max(1, min(self.limits.cell_timeout, int(self.deadline - time.monotonic())))
+        left = self.limits.total_timeout if self.deadline is None else self.deadline - time.monotonic()
+        return max(1, min(self.limits.cell_timeout, int(left)))
 
     def _executed(self, cell, cell_index, execute_reply):
         if execute_reply and execute_reply.get("content", {}).get("ename") == TIMEOUT_MARK:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 SCHEMA = 1
 """Bumped when a stored result can no longer be read by this code (resume then re-grades)."""
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """How the run of one submission ended."""
 
     OK = "ok"  # ran to the end without errors
@@ -37,7 +37,7 @@ class Status(str, Enum):
         return self in (Status.OK, Status.ERRORS, Status.TIMEOUT, Status.MEMORY, Status.OUTPUT_LIMIT)
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     """What the grader decided for one task."""
 
     CORRECT = "correct"
@@ -103,7 +103,7 @@ class SubmissionResult:
         return json.dumps({"schema": SCHEMA, **data}, ensure_ascii=True, indent=1)
 
     @classmethod
-    def from_json(cls, text: str) -> "SubmissionResult":
+    def from_json(cls, text: str) -> SubmissionResult:
         """Read a stored result; ValueError (with the reason) if it is not one this code wrote."""
         try:
             data = json.loads(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import json
 import subprocess
 import threading
@@ -38,8 +39,12 @@ def written_response(nb) -> str:
     return "\n\n".join(texts).strip().encode("utf-8", "replace").decode("utf-8")
 
 
-def grade_submission(path, checks: CheckFile, limits: Limits = Limits(), *, sandbox: bool = True,
-                     work_root: Path | None = None, public: dict | None = None) -> SubmissionResult:
+DEFAULT_LIMITS = Limits()
+
+
+def grade_submission(path, checks: CheckFile, limits: Limits = DEFAULT_LIMITS, *,
+                     sandbox: bool = True, work_root: Path | None = None,
+                     public: dict | None = None) -> SubmissionResult:
     """Run and grade one submission. Identity (`student`) and `fingerprint` are the caller's to set.
 
     The sandbox's folder is made in `work_root` (default: the system's temporary folder) and removed.
@@ -186,10 +191,8 @@ async def _drive(client: LimitedClient, km, limits: Limits):
         if hasattr(km, "restore"):
             km.restore()  # root's rights back in this thread, to stop the sandbox
         kill_kernel_processes(km)  # whatever happened, nothing of the submission outlives this
-        try:
+        with contextlib.suppress(Exception):  # already dead or never started: nothing to stop
             await km.shutdown_kernel(now=True)
-        except Exception:  # already dead or never started: nothing left to stop
-            pass
         if client.kc is not None:
             client.kc.stop_channels()  # the grader's own sockets to the (gone) kernel
             client.kc = None

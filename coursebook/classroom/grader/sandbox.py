@@ -249,7 +249,7 @@ class Sandbox:
                 os.chown(folder, self.uid, self.uid)
 
     @classmethod
-    def create(cls, parent: Path | None = None) -> "Sandbox":
+    def create(cls, parent: Path | None = None) -> Sandbox:
         if parent is not None:
             Path(parent).mkdir(parents=True, exist_ok=True)
         return cls(Path(tempfile.mkdtemp(prefix="coursebook-sandbox-", dir=parent)))

@@ -12,8 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .archive import Entry
@@ -32,7 +31,7 @@ class ShardSpec:
     """N: how many slices the class is cut into."""
 
     @classmethod
-    def parse(cls, text: str) -> "ShardSpec":
+    def parse(cls, text: str) -> ShardSpec:
         """`"2/5"` -> ShardSpec(2, 5); ValueError with a one-line message otherwise."""
         match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text or "")
         if not match:

@@ -62,9 +62,8 @@ def reusable(result: SubmissionResult | None, expected: str) -> bool:
     """May resume keep this stored result instead of grading again?"""
     if result is None or result.fingerprint != expected:
         return False
-    if result.status is Status.GRADER_ERROR or "worker_exit" in result.detail:
-        return False  # the grading failed, not the submission: try again
-    return True
+    # not when the grading failed (rather than the submission): then try again
+    return not (result.status is Status.GRADER_ERROR or "worker_exit" in result.detail)
 
 
 class ResultStore:
