@@ -24,7 +24,7 @@ TEMPLATES = Path(__file__).with_name("release_files")
 # Copied as they are (folders recursively, minus caches). Tests: those that make sense without
 # answers/ and without the instructor edition.
 COPIED = [
-    "book", "coursebook", "references.bib", "constraints.txt", "_toc.yml",
+    "book", "coursebook", "references.bib", "constraints.txt",
     "tests/conftest.py", "tests/test_layers.py", "tests/test_cli.py", "tests/vectors.json",
     "tests/quiz", "tests/models", "tests/views", "tests/export", "tests/browser",
     "tests/fixtures/bad_banks", "tests/fixtures/export", "tests/fixtures/lint",
@@ -32,8 +32,9 @@ COPIED = [
     "tests/classroom/test_public_checks.py",
 ]
 NOT_COPIED = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "_build"}
-# Files inside a copied folder that stay out: tests that read answers/ (the grader's real checks).
-LEFT_OUT = {"tests/browser/test_feedback_pages.py"}
+# Files inside a copied folder that stay out: tests that read answers/ (the grader's real checks),
+# and the instructor-only pages (build.py's INSTRUCTOR_ONLY: in the instructor edition only).
+LEFT_OUT = {"tests/browser/test_feedback_pages.py", "book/instructors-guide.md"}
 # From templates: (template name, path in the release).
 FROM_TEMPLATES = [
     ("README.md", "README.md"), ("Makefile", "Makefile"), ("ci_run", ".ci/run"),
@@ -111,6 +112,36 @@ def _copy(root: Path, dest: Path, relative: str) -> None:
         shutil.copytree(source, target, ignore=ignore, dirs_exist_ok=True)
     else:
         shutil.copy2(source, target)
+
+
+def release_allow(root: Path) -> list[str]:
+    """Binary files (glob patterns) the instructor allows in the release: `coursebook: release_allow:`."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    allowed = (config.get("coursebook") or {}).get("release_allow") or []
+    if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
+        raise ReleaseError(f"{root / '_config.yml'}: `coursebook: release_allow:` must be a list of paths")
+    return allowed
+
+
+def student_toc(root: Path) -> str:
+    """The instructor's `_toc.yml` without the instructor-only pages (they are not copied)."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    left_out = {Path(p).with_suffix("").as_posix() for p in LEFT_OUT if p.startswith("book/")}
+    for part in toc.get("parts", []):
+        part["chapters"] = [c for c in part.get("chapters", []) if c.get("file") not in left_out]
+    toc["parts"] = [part for part in toc.get("parts", []) if part["chapters"]]
+    return ("# The student edition's contents, written by `coursebook release` from the instructor's.\n"
+            + yaml.safe_dump(toc, sort_keys=False, allow_unicode=True))
+
+
+def _unlink_left_out_pages(dest: Path) -> None:
+    """A page's link to an instructor-only page becomes plain text (the page is not in the release)."""
+    names = "|".join(re.escape(Path(p).stem) for p in LEFT_OUT if p.startswith("book/"))
+    link = re.compile(rf"\{{doc\}}`([^`<]+?)\s*<(?:\.\./book/|/book/)?(?:{names})>`")
+    for path in [*(dest / "book").rglob("*.md"), *(dest / "book").rglob("*.ipynb")]:
+        text = path.read_text(encoding="utf-8")
+        if link.search(text):
+            path.write_text(link.sub(lambda m: m.group(1), text), encoding="utf-8")
 
 
 def student_config(root: Path, repository: str) -> str:
@@ -212,6 +243,8 @@ def write_release(root: Path, dest: Path, repository: str | None = None, version
         target.write_text(text, encoding="utf-8")
     (dest / ".ci" / "run").chmod(0o755)
     (dest / "_config.yml").write_text(student_config(root, repository), encoding="utf-8")
+    (dest / "_toc.yml").write_text(student_toc(root), encoding="utf-8")
+    _unlink_left_out_pages(dest)
     (dest / "pyproject.toml").write_text(_student_pyproject(root), encoding="utf-8")
     (dest / "requirements-colab.txt").write_text(colab_requirements(root), encoding="utf-8")
     (dest / "RELEASE").write_text(f"{version}\n", encoding="utf-8")

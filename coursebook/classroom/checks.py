@@ -78,6 +78,8 @@ class CheckFile(BaseModel):
     exercise: str
     title: str
     tasks: list[Task] = Field(min_length=1)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    """What a course may draw for each parameter of the exercise (variants.py)."""
 
     def task(self, task_id: str) -> Task:
         for task in self.tasks:
