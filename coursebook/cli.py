@@ -139,13 +139,19 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 @click.option("--repository", help="The students' repository URL (default: coursebook.student_repository in _config.yml).")
 @click.option("--tag", help="The release's tag, which the Colab cell installs (default: v<version>-<commit>).")
 @click.option("--print-repository", is_flag=True, help="Print the students' repository as owner/name and stop.")
-def release(dest: Path | None, repository: str | None, tag: str | None, print_repository: bool) -> None:
+@click.option("--stock-exercises", is_flag=True,
+              help="Release the stock exercise values without a course secret (their answers are public "
+                   "in the open-source upstream: for courses that do not grade for credit).")
+def release(dest: Path | None, repository: str | None, tag: str | None, print_repository: bool,
+            stock_exercises: bool) -> None:
     """Write the student repository into DEST: book, exercises, package; nothing from answers/."""
-    from .book.release import ReleaseError, release_tag, student_repository, write_release
+    from .book.release import ReleaseError, release_allow, release_tag, student_repository, write_release
     from .classroom.leaks import scan
     from .classroom.student_edition import stale_exercises
+    from .classroom.variants import VariantError, course_secret, write_course_exercises
 
     root = Path(".")
+    drawn: dict = {}
     try:
         repository = repository or student_repository(root)
         if print_repository:
@@ -156,17 +162,50 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
         stale = stale_exercises(root / "answers", root / "exercises")
         if stale:
             _fail("exercises/ is out of date with answers/ for: " + ", ".join(stale) + "; run `make exercises` first")
+        secret = None if stock_exercises else course_secret(root / "answers")
+        if secret is None and not stock_exercises:
+            _fail("this course has no secret, so its exercises would carry the stock values, whose answers "
+                  "are public in the open-source upstream: run `coursebook course init` (it writes "
+                  "answers/course.yml), or pass --stock-exercises for a course that does not grade")
         tag = tag or release_tag(root)
-        written = write_release(root, dest, repository, tag)
-        leaks = scan(dest, root)
-    except (ReleaseError, BankError) as exc:
+
+        def course_values(folder: Path) -> None:
+            drawn.update(write_course_exercises(root / "answers", folder, secret))
+
+        written = write_release(root, dest, repository, tag, exercises_hook=course_values if secret else None)
+        # The course's own answers are searched for; stock answers are public upstream anyway.
+        leaks = scan(dest, root, release_allow(root), check_files=[checks for _, checks in drawn.values()])
+    except (ReleaseError, BankError, VariantError) as exc:
         _fail(str(exc))
     if leaks:
         _fail(f"the release in {dest} holds {len(leaks)} thing(s) from answers/; do not publish it:\n"
               + "\n".join(f"  {leak}" for leak in leaks))
+    stock = sorted(p.stem for p in (root / "answers").glob("*.ipynb") if p.stem not in drawn)
+    if drawn:
+        click.echo("exercises with this course's own values: " + ", ".join(sorted(drawn)))
+    if stock:
+        click.echo("exercises with the stock values (answers public in the upstream): " + ", ".join(stock))
     click.echo(f"wrote the student release {tag} ({len(written)} files) to {dest}/ for {repository}; "
                "no solution, rubric or answer value found in it")
 
+
+@main.group()
+def course() -> None:
+    """This course's secret (answers/course.yml): its own exercise values and check salts."""
+
+
+@course.command("init")
+@click.option("--answers-dir", default=Path("answers"), type=click.Path(path_type=Path, file_okay=False))
+def course_init(answers_dir: Path) -> None:
+    """Write answers/course.yml with a new random secret (keep it in the private repository)."""
+    from .classroom.variants import VariantError, new_course_file
+
+    try:
+        path = new_course_file(answers_dir)
+    except (VariantError, OSError) as exc:
+        _fail(str(exc))
+    click.echo(f"wrote {path}: this course now draws its own exercise values (commit it to your "
+               "private repository only)")
 
 
 _LIMITS = [

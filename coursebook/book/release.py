@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -214,8 +215,11 @@ def _vendor_versions_of(root: Path, makefile: str) -> str:
     return makefile
 
 
-def write_release(root: Path, dest: Path, repository: str | None = None, version: str | None = None) -> list[Path]:
-    """Write the student repository into `dest` (emptied first, `.git` kept); the files written."""
+def write_release(root: Path, dest: Path, repository: str | None = None, version: str | None = None,
+                  exercises_hook: Callable[[Path], object] | None = None) -> list[Path]:
+    """Write the student repository into `dest` (emptied first, `.git` kept); the files written.
+    `exercises_hook(folder)` may rewrite the copied exercises (a course's own values, see
+    classroom/variants.py) before the Colab cell is added."""
     root, dest = Path(root).resolve(), Path(dest).resolve()
     if dest == root or root in dest.parents:
         raise ReleaseError(f"{dest}: write the release outside the instructor's repository")
@@ -231,6 +235,8 @@ def write_release(root: Path, dest: Path, repository: str | None = None, version
     (exercises / "checks").mkdir()
     for public in sorted((root / "exercises" / "checks").glob("*.json")):
         shutil.copy2(public, exercises / "checks" / public.name)
+    if exercises_hook is not None:
+        exercises_hook(exercises)
     values = {"version": version, "repository": repository, "site_url": site_url(repository)}
     for template, relative in FROM_TEMPLATES:
         target = dest / relative

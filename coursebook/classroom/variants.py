@@ -259,3 +259,47 @@ def cached_course_check_data(answers_dir: Path, name: str, secret: str, login: s
     cache.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"values": values, "checks": data}), encoding="utf-8")
     return values, data
+
+
+# -- the course's exercises in a release -----------------------------------------------------
+
+def run_notebook(path: Path, timeout: int = 300) -> None:
+    """Run a written exercise in its folder and store its outputs (as `coursebook execute` does)."""
+    import nbclient
+
+    nb = nbformat.read(path, as_version=4)
+    nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
+    nbformat.write(nb, path)
+
+
+def write_course_exercises(answers_dir: Path, exercises: Path, secret: str, cache: Path | None = None
+                           ) -> dict:
+    """Rewrite, in a release's `exercises` folder, every exercise that declares parameters: the
+    student edition of its solution notebook with the course's values, its public check file made
+    from the answers the solution computes with them, its outputs stored by running it. Returns
+    {name: (values, CheckFile)}: what the course drew (the leak scan searches those answers)."""
+    from .checks import CheckFile, public_spec
+    from .student_edition import student_notebook
+
+    drawn = {}
+    for notebook in sorted(Path(answers_dir).glob("*.ipynb")):
+        name = notebook.stem
+        values, data = cached_course_check_data(answers_dir, name, secret, cache=cache)
+        if not values:
+            continue
+        checks = CheckFile.model_validate(data)
+        answers = nbformat.read(notebook, as_version=4)
+        nbformat.write(student_notebook(with_values(answers, values, str(notebook)), name),
+                       exercises / notebook.name)
+        spec = public_spec(checks)
+        (exercises / "checks" / f"{name}.json").write_text(
+            json.dumps(spec, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        run_notebook(exercises / notebook.name)
+        drawn[name] = (values, checks)
+    return drawn

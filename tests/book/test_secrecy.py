@@ -1,0 +1,186 @@
+"""Answers a student cannot find (issue 28): course variants, and a release that refuses leaks.
+
+Instructor-only (not copied into the release). The review's five planted leaks (release-and-
+secrecy.md, section 3.6) are each refused with the file named; two courses with different secrets
+get different values and answers, each course's solution scores full against its own key and not
+against the other's.
+"""
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from coursebook.book.release import write_release
+from coursebook.classroom.checks import judge, load_check_file
+from coursebook.classroom.leaks import scan
+from coursebook.classroom.student_edition import stale_exercises
+from coursebook.classroom.variants import (VariantError, cached_course_check_data, candidates, draw,
+                                           solve, stock_values, with_values, write_course_exercises)
+from tests.conftest import ROOT
+
+EX1A = "ex1a-coercion-threshold"
+SECRET_A, SECRET_B = "course-a-" + "1" * 24, "course-b-" + "2" * 24
+
+
+@pytest.fixture(scope="module")
+def variant_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("variants")
+
+
+@pytest.fixture(scope="module")
+def course_a(tmp_path_factory, variant_cache):
+    """A release of course A (its own secret), and what it drew."""
+    dest = tmp_path_factory.mktemp("release-a") / "student"
+    drawn = {}
+
+    def hook(folder: Path) -> None:
+        drawn.update(write_course_exercises(ROOT / "answers", folder, SECRET_A, cache=variant_cache))
+
+    write_release(ROOT, dest, version="v0.1.0-a", exercises_hook=hook)
+    return dest, drawn
+
+
+def _scan(release: Path, drawn: dict) -> list:
+    return scan(release, ROOT, check_files=[checks for _, checks in drawn.values()])
+
+
+def test_a_course_release_holds_none_of_its_answers(course_a):
+    release, drawn = course_a
+    assert EX1A in drawn
+    assert _scan(release, drawn) == []
+
+
+def _plant(release: Path, tmp_path: Path, relative: str, data: bytes | str) -> Path:
+    copy = tmp_path / "copy"
+    shutil.copytree(release, copy)
+    target = copy / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write(data)
+    else:
+        target.write_bytes(data)
+    return copy
+
+
+def _model_answer_sentences() -> str:
+    nb = nbformat.read(ROOT / "answers" / f"{EX1A}.ipynb", as_version=4)
+    model = next(c.source for c in nb.cells if "written-response" in c.metadata.get("tags", []))
+    # The key sentences, re-wrapped as an author pasting them into a chapter would.
+    return " ".join(model.replace("*Model answer.*", "").split()[:60])
+
+
+def _solved_figure() -> bytes:
+    import base64
+
+    nb = nbformat.read(ROOT / "answers" / f"{EX1A}.ipynb", as_version=4)
+    png = next(o["data"]["image/png"] for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {}))
+    return base64.b64decode(png)
+
+
+def _checks_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted((ROOT / "answers" / "checks").glob("*.yml")):
+            archive.write(path, path.name)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("case", ["A-answer-key", "B-model-answer", "C-figure", "E-zip"])
+def test_each_planted_leak_is_refused_with_the_file_named(course_a, tmp_path, case):
+    release, drawn = course_a
+    values, checks = drawn[EX1A]
+    if case == "A-answer-key":
+        # An "answer key" paragraph on a page students get (the instructor's guide itself is no
+        # longer released: see test_the_instructors_guide_is_not_released).
+        key = ", ".join(f"{t.variable} = {t.answer!r}" for t in checks.tasks)
+        where, data = "book/intro.md", f"\n\n**Answer key for exercise 1a:** {key}\n"
+    elif case == "B-model-answer":
+        where, data = "book/working-on-exercises.md", "\n\n" + _model_answer_sentences() + "\n"
+    elif case == "C-figure":
+        where, data = "book/ex1a-solution.png", _solved_figure()
+    else:
+        where, data = "book/ta-pack.zip", _checks_zip()
+    leaks = _scan(_plant(release, tmp_path, where, data), drawn)
+    assert leaks and {leak.file for leak in leaks} == {where}, [str(leak) for leak in leaks]
+
+
+def test_an_allow_listed_image_passes(course_a, tmp_path):
+    release, drawn = course_a
+    copy = _plant(release, tmp_path, "book/figures/map.png", b"\x89PNG\r\n\x1a\n" + bytes(64))
+    assert [leak.file for leak in _scan(copy, drawn)] == ["book/figures/map.png"]
+    assert scan(copy, ROOT, ["book/figures/*.png"], check_files=[c for _, c in drawn.values()]) == []
+
+
+def test_planted_leak_d_an_answer_typed_into_an_exercise_is_refused(tmp_path):
+    """Leak D: the ex3a answer typed into the student notebook and saved: it is out of date."""
+    shutil.copytree(ROOT / "answers", tmp_path / "answers")
+    shutil.copytree(ROOT / "exercises", tmp_path / "exercises")
+    path = tmp_path / "exercises" / "ex3a-revenue-exposure.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "exposure = None" in c.source)
+    cell.source = cell.source.replace("exposure = None", "exposure = 0.60 * 0.40")
+    nbformat.write(nb, path)
+    assert stale_exercises(tmp_path / "answers", tmp_path / "exercises") == ["ex3a-revenue-exposure"]
+
+
+def test_the_instructors_guide_is_not_released(course_a):
+    release, _ = course_a
+    assert not (release / "book" / "instructors-guide.md").exists()
+    assert "instructors-guide" not in (release / "_toc.yml").read_text()
+    chapter = (release / "book" / "ch4-who-holds-leverage.ipynb").read_text()
+    assert "<instructors-guide>" not in chapter and "instructor's guide" in chapter
+
+
+# -- course variants -------------------------------------------------------------------------
+
+def test_two_secrets_draw_different_values_and_answers(variant_cache):
+    values_a, data_a = cached_course_check_data(ROOT / "answers", EX1A, SECRET_A, cache=variant_cache)
+    values_b, data_b = cached_course_check_data(ROOT / "answers", EX1A, SECRET_B, cache=variant_cache)
+    stock = load_check_file(ROOT / "answers" / "checks" / f"{EX1A}.yml")
+    assert values_a != values_b
+    numbers = [t.id for t in stock.tasks if t.kind in ("number", "list")]
+    answers = {name: {t["id"]: t["answer"] for t in data["tasks"]} for name, data in (("a", data_a), ("b", data_b))}
+    for task in numbers:
+        assert answers["a"][task] != answers["b"][task], task
+        assert answers["a"][task] != stock.task(task).answer, task
+    # The same secret draws the same values again (what grade and the release rely on).
+    assert draw(SECRET_A, EX1A, stock.parameters) == draw(SECRET_A, EX1A, stock.parameters)
+
+
+def test_each_courses_solution_is_right_only_against_its_own_key(variant_cache, tmp_path):
+    nb = nbformat.read(ROOT / "answers" / f"{EX1A}.ipynb", as_version=4)
+    courses = {name: cached_course_check_data(ROOT / "answers", EX1A, secret, cache=variant_cache)
+               for name, secret in (("a", SECRET_A), ("b", SECRET_B))}
+    from coursebook.classroom.checks import CheckFile
+
+    for mine, (values, _) in courses.items():
+        variables = [t["variable"] for t in courses[mine][1]["tasks"]]
+        solved = solve(with_values(nb, values, "ex1a"), variables, ROOT / "answers")
+        for theirs, (_, data) in courses.items():
+            checks = CheckFile.model_validate(data)
+            credit = [judge(t, solved[t.variable]).credit for t in checks.tasks]
+            if mine == theirs:
+                assert all(credit), (mine, credit)
+            else:
+                assert not all(credit), (mine, theirs)
+
+
+def test_parameters_are_declared_and_injected_in_place():
+    nb = nbformat.read(ROOT / "answers" / f"{EX1A}.ipynb", as_version=4)
+    stock = stock_values(nb, EX1A)
+    declared = load_check_file(ROOT / "answers" / "checks" / f"{EX1A}.yml").parameters
+    assert set(declared) <= set(stock)
+    for name, spec in declared.items():
+        assert stock[name] in candidates(name, spec, EX1A), f"the stock {name} is one of its own choices"
+    changed = with_values(nb, {"stake": 85}, EX1A)
+    cell = next(c for c in changed.cells if "parameters" in c.metadata.get("tags", []))
+    assert "stake = 85 " in cell.source and "# value to the target" in cell.source
+    with pytest.raises(VariantError, match="no one-line value to nothing_here"):
+        with_values(nb, {"nothing_here": 1}, EX1A)
+    with pytest.raises(VariantError, match="choices"):
+        candidates("x", {"range": [1]}, "here")
