@@ -137,7 +137,7 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 @main.command("release")
 @click.argument("dest", required=False, type=click.Path(path_type=Path))
 @click.option("--repository", help="The students' repository URL (default: coursebook.student_repository in _config.yml).")
-@click.option("--tag", help="The release's tag, which the Colab cell installs (default: v<version>-<commit>).")
+@click.option("--tag", help="The release's tag, which the Colab cell installs (default: v<version>-<content hash>).")
 @click.option("--print-repository", is_flag=True, help="Print the students' repository as owner/name and stop.")
 @click.option("--stock-exercises", is_flag=True,
               help="Release the stock exercise values without a course secret (their answers are public "
@@ -145,7 +145,7 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 def release(dest: Path | None, repository: str | None, tag: str | None, print_repository: bool,
             stock_exercises: bool) -> None:
     """Write the student repository into DEST: book, exercises, package; nothing from answers/."""
-    from .book.release import ReleaseError, release_allow, release_tag, student_repository, write_release
+    from .book.release import ReleaseError, release_allow, student_repository, write_release
     from .classroom.leaks import scan
     from .classroom.student_edition import stale_exercises
     from .classroom.variants import VariantError, course_secret, write_course_exercises
@@ -167,12 +167,12 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
             _fail("this course has no secret, so its exercises would carry the stock values, whose answers "
                   "are public in the open-source upstream: run `coursebook course init` (it writes "
                   "answers/course.yml), or pass --stock-exercises for a course that does not grade")
-        tag = tag or release_tag(root)
 
         def course_values(folder: Path) -> None:
             drawn.update(write_course_exercises(root / "answers", folder, secret))
 
         written = write_release(root, dest, repository, tag, exercises_hook=course_values if secret else None)
+        tag = (dest / "RELEASE").read_text(encoding="utf-8").strip()
         # The course's own answers are searched for; stock answers are public upstream anyway.
         leaks = scan(dest, root, release_allow(root), check_files=[checks for _, checks in drawn.values()])
     except (ReleaseError, BankError, VariantError) as exc:

@@ -10,9 +10,9 @@ file stays out unless someone adds it to this list.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
-import subprocess
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -78,15 +78,31 @@ def package_version(root: Path) -> str:
     return match.group(1)
 
 
-def release_tag(root: Path) -> str:
-    """`v<package version>-<instructor commit>`: the tag the Colab cell installs, one per release."""
+PLACEHOLDER = "v0.0.0-RELEASE-TAG-PLACEHOLDER"
+
+
+def release_tag(root: Path, content: str = "") -> str:
+    """`v<package version>-<content hash>`: the tag the Colab cell installs. Named by what students
+    get, not by the instructor's commit, so a change that students do not see (a rubric, a test)
+    gives the same tag and the publishing workflow has nothing to push."""
     version = package_version(root)
-    try:
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=10", "HEAD"], capture_output=True,
-                                text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = ""
-    return f"v{version}-{commit}" if commit else f"v{version}"
+    return f"v{version}-{content[:10]}" if content else f"v{version}"
+
+
+def content_hash(dest: Path) -> str:
+    """SHA-256 over the release's files (paths and bytes), `.git` aside."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in dest.rglob("*") if p.is_file() and ".git" not in p.relative_to(dest).parts):
+        digest.update(path.relative_to(dest).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _stamp(dest: Path, tag: str) -> None:
+    """Put the tag where the placeholder stands (README, RELEASE, the Colab cells)."""
+    for path in [dest / "README.md", dest / "RELEASE", *dest.glob("*/*.ipynb")]:
+        text = path.read_text(encoding="utf-8")
+        if PLACEHOLDER in text:
+            path.write_text(text.replace(PLACEHOLDER, tag), encoding="utf-8")
 
 
 def _clear(dest: Path) -> None:
@@ -183,6 +199,32 @@ def colab_requirements(root: Path) -> str:
             + "\n".join(pins[name] for name in wanted) + "\n")
 
 
+STUDENT_LEAVES_OUT = {"jupyter-book"}    # the site builder: students read the site instead
+STUDENT_ADDS = ["jupyterlab"]
+
+
+def student_requirements(root: Path) -> str:
+    """A light environment for students (no site builder, no test tools), any OS: the runtime
+    dependencies at constraints.txt's pins, plus JupyterLab; the package itself without deps."""
+    pins = {}
+    for line in (root / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            pins[_name(line)] = line.split("#", 1)[0].strip()
+    wanted = [_name(d) for d in runtime_dependencies(root) if _name(d) not in STUDENT_LEAVES_OUT] + STUDENT_ADDS
+    missing = [name for name in wanted if name not in pins]
+    if missing:
+        raise ReleaseError(f"{root / 'constraints.txt'} pins no version of {', '.join(missing)}")
+    return ("# A light environment for working on the chapters and exercises: the course package's\n"
+            "# runtime dependencies without the site builder or the test tools, plus JupyterLab.\n"
+            "# `make student-env` runs these steps; by hand, on any system with Python 3.11:\n"
+            "#   python3.11 -m venv .venv        (Windows: py -3.11 -m venv .venv)\n"
+            "#   .venv/bin/python -m pip install -r requirements-student.txt\n"
+            "#   .venv/bin/python -m pip install --no-deps .\n"
+            "#   .venv/bin/jupyter lab           (Windows: .venv\\Scripts\\ instead of .venv/bin/)\n"
+            "# Written by `coursebook release` from pyproject.toml's dependencies at constraints.txt's pins.\n"
+            "-c constraints.txt\n" + "\n".join(pins[name] for name in wanted) + "\n")
+
+
 def colab_cell(repository: str, version: str, folder: str, colab_root: str = "/content"):
     source = (TEMPLATES / "colab_cell.py").read_text(encoding="utf-8").format(
         repository=repository + ".git", version=version, folder=folder, colab_root=colab_root).rstrip("\n")
@@ -224,7 +266,8 @@ def write_release(root: Path, dest: Path, repository: str | None = None, version
     if dest == root or root in dest.parents:
         raise ReleaseError(f"{dest}: write the release outside the instructor's repository")
     repository = repository or student_repository(root)
-    version = version or release_tag(root)
+    stamp_later = version is None
+    version = version or PLACEHOLDER
     _clear(dest)
     for relative in COPIED:
         _copy(root, dest, relative)
@@ -253,7 +296,10 @@ def write_release(root: Path, dest: Path, repository: str | None = None, version
     _unlink_left_out_pages(dest)
     (dest / "pyproject.toml").write_text(_student_pyproject(root), encoding="utf-8")
     (dest / "requirements-colab.txt").write_text(colab_requirements(root), encoding="utf-8")
+    (dest / "requirements-student.txt").write_text(student_requirements(root), encoding="utf-8")
     (dest / "RELEASE").write_text(f"{version}\n", encoding="utf-8")
     for notebook in [*sorted((dest / "book").glob("*.ipynb")), *sorted(exercises.glob("*.ipynb"))]:
         add_colab_cell(notebook, repository, version)
+    if stamp_later:
+        _stamp(dest, release_tag(root, content_hash(dest)))
     return sorted(p for p in dest.rglob("*") if p.is_file() and ".git" not in p.relative_to(dest).parts)

@@ -205,6 +205,21 @@ def _round(value: Any, tolerance: float | None):
     return value
 
 
+def solved_check_data(answers_dir: Path, name: str, values: dict) -> dict:
+    """The check file's data with every (not hidden) answer computed by running the solution
+    notebook with `values` in its parameters cell. Raises AssertionError when the notebook's own
+    checks reject those values."""
+    answers_dir = Path(answers_dir)
+    data = yaml.safe_load((answers_dir / "checks" / f"{name}.yml").read_text(encoding="utf-8"))
+    where = str(answers_dir / f"{name}.ipynb")
+    nb = nbformat.read(answers_dir / f"{name}.ipynb", as_version=4)
+    solved = solve(with_values(nb, values, where), [task["variable"] for task in data["tasks"]], answers_dir)
+    for task in data["tasks"]:
+        if not task.get("hidden"):
+            task["answer"] = _round(solved[task["variable"]], task.get("tolerance"))
+    return data
+
+
 def course_check_data(answers_dir: Path, name: str, secret: str, login: str = "") -> tuple[dict, dict]:
     """(values, check-file data) of one exercise for this course (or student): the declared
     parameters drawn from the secret, every answer computed by the solution notebook."""
@@ -215,26 +230,18 @@ def course_check_data(answers_dir: Path, name: str, secret: str, login: str = ""
     if not declared:
         return {}, data
     where = str(answers_dir / f"{name}.ipynb")
-    nb = nbformat.read(answers_dir / f"{name}.ipynb", as_version=4)
-    stock = stock_values(nb, where)
+    stock = stock_values(nbformat.read(answers_dir / f"{name}.ipynb", as_version=4), where)
     unknown = sorted(set(declared) - set(stock))
     if unknown:
         raise VariantError(f"{check_path}: parameters {', '.join(unknown)} are not assigned in the "
                            f"parameters cell of {where}")
-    variables = [task["variable"] for task in data["tasks"]]
     problems = []
     for attempt in range(MAX_DRAWS):
         values = draw(secret, name, declared, attempt, login)
         try:
-            solved = solve(with_values(nb, values, where), variables, answers_dir)
+            return values, solved_check_data(answers_dir, name, values)
         except AssertionError as exc:
             problems.append(str(exc))
-            continue
-        course = copy.deepcopy(data)
-        for task in course["tasks"]:
-            if not task.get("hidden"):
-                task["answer"] = _round(solved[task["variable"]], task.get("tolerance"))
-        return values, course
     raise VariantError(f"{check_path}: none of {MAX_DRAWS} draws passes the notebook's own hidden "
                        f"checks (last: {problems[-1] if problems else '?'}); widen the parameters")
 
