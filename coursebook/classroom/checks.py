@@ -17,8 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..quiz.model import QUESTION_ID
 from ..errors import BankError, Problem
-from .comparison import Form, Verdict, accepted_canonicals, canonical, form_for, is_number, numbers_in, type_problem
-from .fingerprints import COST, public_entry
+from .comparison import (Form, Verdict, accepted_buckets, accepted_canonicals, canonical, form_for, is_number,
+                         numbers_in, type_problem)
+from .fingerprints import COST, FORMAT, public_entry
 
 Kind = Literal["number", "text", "choice", "list", "set", "mapping"]
 
@@ -59,14 +60,17 @@ class Task(BaseModel):
         return self
 
     def _set_items_distinct(self):
-        # Set items are matched in sorted order, which is only unambiguous when no two accepted
-        # intervals touch and no two texts fold alike.
+        # Set items are matched in sorted order, which is only unambiguous when no two numbers share
+        # an accepted bucket (comparison.py) and no two texts fold alike.
         numbers = sorted(numbers_in("set", self.answer))
-        tolerance = self.absolute_tolerance
+        tolerance, width = self.absolute_tolerance, self.form.width
         for low, high in zip(numbers, numbers[1:]):
-            if high - low <= 2 * tolerance:
-                raise ValueError(f"task {self.id!r}: set items {low:g} and {high:g} are within twice the "
-                                 f"tolerance ({tolerance:g}) of each other; lower the tolerance")
+            if width and max(accepted_buckets(low, tolerance, width)) >= min(accepted_buckets(high, tolerance, width)):
+                raise ValueError(f"task {self.id!r}: set items {low:g} and {high:g} share an accepted bucket "
+                                 f"(they are within about four times the tolerance, {tolerance:g}, of each "
+                                 "other); lower the tolerance")
+            if not width and high == low:
+                raise ValueError(f"task {self.id!r}: set items {low:g} and {high:g} are equal")
         texts = [i for i in self.answer if type(i) is str]
         if len({canonical("text", t, Form()) for t in texts}) != len(texts):
             raise ValueError(f"task {self.id!r}: two set items read the same once case, accents and "
@@ -137,7 +141,8 @@ def judge(task: Task, value) -> Verdict:
     problem = type_problem(task.kind, value)
     if problem:
         return Verdict(False, problem)
-    return Verdict(canonical(task.kind, value, task.form) in accepted_canonicals(task.kind, task.answer, task.form))
+    accepted = accepted_canonicals(task.kind, task.answer, task.form, task.absolute_tolerance)
+    return Verdict(canonical(task.kind, value, task.form) in accepted)
 
 
 def matches(task: Task, value) -> bool:
@@ -153,7 +158,9 @@ def matches(task: Task, value) -> bool:
     return judge(task, value).credit
 
 
-def public_spec(check_file: CheckFile, cost: dict | None = None) -> dict:
-    """The student-safe form of a check file: no answers, only slow salted hashes (fingerprints.py)."""
-    return {"exercise": check_file.exercise, "title": check_file.title, "format": 2,
-            "tasks": {task.id: public_entry(check_file.exercise, task, cost) for task in check_file.tasks}}
+def public_spec(check_file: CheckFile, cost: dict | None = None, course_salt: str = "stock") -> dict:
+    """The student-safe form of a check file: no answers, only slow salted hashes (fingerprints.py).
+    `course_salt`: the course's own (variants.course_salt), so no table serves two courses."""
+    return {"exercise": check_file.exercise, "title": check_file.title, "format": FORMAT,
+            "tasks": {task.id: public_entry(check_file.exercise, task, cost, course_salt)
+                      for task in check_file.tasks}}

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from .checks import judge, load_check_file
-from .fingerprints import public_credit
+from .fingerprints import FORMAT, public_credit
 
 MISSING = object()
 
@@ -30,7 +30,7 @@ class Checker:
         elif public.exists():
             self._full = None
             self._public = json.loads(public.read_text(encoding="utf-8"))
-            if self._public.get("format") != 2:
+            if self._public.get("format") != FORMAT:
                 raise ValueError(f"{public} is from an older version of coursebook: "
                                  "download the exercise again (or run `make exercises`)")
         else:

@@ -65,8 +65,18 @@ def number_formats(value: float, tolerance: float) -> set[str]:
     return {f for f in forms if f not in ("", "-0")}
 
 
+def _percent_forms(value: float, task: Task) -> set[str]:
+    """A share between 0 and 1 written as a percentage ("24 %", "24 percent"), which is how a
+    chapter prints it."""
+    if not 0 < abs(value) < 1:
+        return set()
+    numbers = {f for f in number_formats(value * 100, task.absolute_tolerance * 100) if _significant(f) >= 2}
+    return {f"{n}{unit}" for n in numbers for unit in ("%", " %", "\u00a0%", " percent")}
+
+
 def _significant(form: str) -> int:
-    return len(form.lstrip("-").replace(".", "").lstrip("0"))
+    """Significant digits, leading and trailing zeros aside (`30.0` and `120` have two)."""
+    return len(form.lstrip("-").replace(".", "").strip("0"))
 
 
 def _number_pattern(forms: set[str]) -> re.Pattern:
@@ -87,7 +97,7 @@ def answer_secrets(checks: CheckFile) -> list[Secret]:
             if is_number(value):
                 forms = {f for f in number_formats(value, task.absolute_tolerance) if _significant(f) >= 2}
                 if forms:
-                    distinctive = {f for f in forms if _significant(f) >= 3}
+                    distinctive = {f for f in forms if _significant(f) >= 3} | _percent_forms(value, task)
                     secrets.append(Secret(where, _number_pattern(forms), False))
                     if distinctive:
                         secrets.append(Secret(where, _number_pattern(distinctive)))
@@ -349,6 +359,26 @@ def scan(release: Path, root: Path, allowed: Iterable[str] = (), check_files: li
             if extra:
                 leaks.append(Leak(relative, secret.what, next(iter(extra))))
     return leaks
+
+
+PUBLIC_TEXT = ("book", "exercises")
+
+
+def public_text(root: Path) -> str:
+    """What students read besides the exercises' answers: pages, chapters (with outputs), banks."""
+    parts = []
+    for folder in PUBLIC_TEXT:
+        for path in sorted((Path(root) / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".md", ".ipynb", ".yml", ".yaml") and is_text_file(path):
+                parts.append(_searchable(path))
+    return "\n".join(parts)
+
+
+def printed_answers(text: str, checks: CheckFile) -> list[str]:
+    """The tasks of `checks` whose answer `text` prints (a distinctive number, a long text, the
+    answer as code): a course whose draw is printed in the book draws again."""
+    return sorted({secret.what for secret in answer_secrets(checks)
+                   if secret.distinctive and secret.pattern.search(text)})
 
 
 def _notebook_images(path: Path) -> list[str]:

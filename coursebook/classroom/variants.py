@@ -222,7 +222,12 @@ def solved_check_data(answers_dir: Path, name: str, values: dict) -> dict:
 
 def course_check_data(answers_dir: Path, name: str, secret: str, login: str = "") -> tuple[dict, dict]:
     """(values, check-file data) of one exercise for this course (or student): the declared
-    parameters drawn from the secret, every answer computed by the solution notebook."""
+    parameters drawn from the secret, every answer computed by the solution notebook. A draw is
+    made again when the notebook's own hidden checks reject it, or when the book happens to print
+    one of its answers (the chapters' worked examples, a quiz's numbers)."""
+    from .checks import CheckFile
+    from .leaks import printed_answers, public_text
+
     answers_dir = Path(answers_dir)
     check_path = answers_dir / "checks" / f"{name}.yml"
     data = yaml.safe_load(check_path.read_text(encoding="utf-8"))
@@ -235,13 +240,19 @@ def course_check_data(answers_dir: Path, name: str, secret: str, login: str = ""
     if unknown:
         raise VariantError(f"{check_path}: parameters {', '.join(unknown)} are not assigned in the "
                            f"parameters cell of {where}")
-    problems = []
+    problems: list[str] = []
+    printed_text = public_text(answers_dir.resolve().parent)
     for attempt in range(MAX_DRAWS):
         values = draw(secret, name, declared, attempt, login)
         try:
-            return values, solved_check_data(answers_dir, name, values)
+            data = solved_check_data(answers_dir, name, values)
         except AssertionError as exc:
             problems.append(str(exc))
+            continue
+        printed = printed_answers(printed_text, CheckFile.model_validate(data))
+        if not printed:
+            return values, data
+        problems.append("the book prints the " + ", ".join(printed))
     raise VariantError(f"{check_path}: none of {MAX_DRAWS} draws passes the notebook's own hidden "
                        f"checks (last: {problems[-1] if problems else '?'}); widen the parameters")
 
@@ -304,7 +315,7 @@ def write_course_exercises(answers_dir: Path, exercises: Path, secret: str, cach
         answers = nbformat.read(notebook, as_version=4)
         nbformat.write(student_notebook(with_values(answers, values, str(notebook)), name),
                        exercises / notebook.name)
-        spec = public_spec(checks)
+        spec = public_spec(checks, course_salt=course_salt(secret))
         (exercises / "checks" / f"{name}.json").write_text(
             json.dumps(spec, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         run_notebook(exercises / notebook.name)

@@ -184,3 +184,53 @@ def test_parameters_are_declared_and_injected_in_place():
         with_values(nb, {"nothing_here": 1}, EX1A)
     with pytest.raises(VariantError, match="choices"):
         candidates("x", {"range": [1]}, "here")
+
+
+# -- no exercise answer printed in the book --------------------------------------------------
+
+# Exercises built on the sources' own figures, whose stock answers the chapters still compute
+# (release-and-secrecy.md, section 3.4). This list may only shrink: an exercise leaves it when its
+# numbers stop matching the chapters' worked examples (ex1a did: its own scenario and parameters).
+STILL_PRINTED = {
+    "ex2a-reverse-leverage-timeline": {"gaps"},
+    "ex3a-revenue-exposure": {"budget-split", "exposure", "exposure-range", "reroute-needed", "revenue-fall"},
+    "ex3b-refugees-and-fatalities": {"days", "per-day", "share-returned"},
+    "ex4a-comparing-leverage": {"weakest"},
+    "ex4b-scenario-predictions": {"credibility-needed-pak", "defiance-costs"},
+}
+
+
+def test_no_exercise_answer_is_printed_in_the_book():
+    from coursebook.classroom.leaks import printed_answers, public_text
+
+    text = public_text(ROOT)
+    for path in sorted((ROOT / "answers" / "checks").glob("*.yml")):
+        checks = load_check_file(path)
+        printed = {what.rsplit("/", 1)[1] for what in printed_answers(text, checks)}
+        assert printed == STILL_PRINTED.get(path.stem, set()), path.stem
+        if checks.parameters:
+            assert not printed, f"{path.stem} declares parameters: its stock values must differ from the book's"
+
+
+def test_the_scan_finds_an_answer_printed_in_a_chapter_as_a_percentage():
+    from coursebook.classroom.leaks import printed_answers
+
+    checks = load_check_file(ROOT / "answers" / "checks" / "ex3a-revenue-exposure.yml")
+    assert "answer of ex3a-revenue-exposure/exposure" in printed_answers("about 24 percent of revenue", checks)
+    assert printed_answers("about 25 percent of revenue", checks) == []
+
+
+def test_stock_answers_are_what_the_solution_computes():
+    """No answer typed by hand for an exercise with parameters: the check file's stock answers are
+    those its solution notebook computes with the stock values."""
+    from coursebook.classroom.checks import CheckFile
+    from coursebook.classroom.variants import solved_check_data
+
+    for path in sorted((ROOT / "answers" / "checks").glob("*.yml")):
+        stock = load_check_file(path)
+        if not stock.parameters:
+            continue
+        nb = nbformat.read(ROOT / "answers" / f"{path.stem}.ipynb", as_version=4)
+        computed = CheckFile.model_validate(solved_check_data(ROOT / "answers", path.stem, stock_values(nb, path.stem)))
+        for task, solved in zip(stock.tasks, computed.tasks):
+            assert judge(task, solved.answer).credit, (path.stem, task.id, task.answer, solved.answer)
