@@ -180,6 +180,7 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
     if leaks:
         _fail(f"the release in {dest} holds {len(leaks)} thing(s) from answers/; do not publish it:\n"
               + "\n".join(f"  {leak}" for leak in leaks))
+    click.echo(_search_table(root, dest, drawn))
     stock = sorted(p.stem for p in (root / "answers").glob("*.ipynb") if p.stem not in drawn)
     if drawn:
         click.echo("exercises with this course's own values: " + ", ".join(sorted(drawn)))
@@ -187,6 +188,20 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
         click.echo("exercises with the stock values (answers public in the upstream): " + ", ".join(stock))
     click.echo(f"wrote the student release {tag} ({len(written)} files) to {dest}/ for {repository}; "
                "no solution, rubric or answer value found in it")
+
+
+def _search_table(root: Path, dest: Path, drawn: dict) -> str:
+    """Per released task: the expected time the best search takes on one core (search_time.py)."""
+    from .classroom.checks import load_check_file
+    from .classroom.search_time import estimate, notebook_text, seconds_per_guess, table
+
+    per_guess = seconds_per_guess()
+    rows = []
+    for notebook in sorted((dest / "exercises").glob("*.ipynb")):
+        name = notebook.stem
+        checks = drawn[name][1] if name in drawn else load_check_file(root / "answers" / "checks" / f"{name}.yml")
+        rows += [(name, row) for row in estimate(checks, notebook_text(notebook), per_guess)]
+    return table(rows, per_guess)
 
 
 @main.group()
