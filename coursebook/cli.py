@@ -142,16 +142,23 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 @click.option("--stock-exercises", is_flag=True,
               help="Release the stock exercise values without a course secret (their answers are public "
                    "in the open-source upstream: for courses that do not grade for credit).")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The class list exported from your LMS (CSV): each student gets their own values, "
+                   "drawn from the course secret and their login.")
+@click.option("--login-column", default="", help="The roster's login column (default: SIS Login ID, "
+              "Login ID, login or Username, whichever is there).")
 def release(dest: Path | None, repository: str | None, tag: str | None, print_repository: bool,
-            stock_exercises: bool) -> None:
+            stock_exercises: bool, roster: Path | None, login_column: str) -> None:
     """Write the student repository into DEST: book, exercises, package; nothing from answers/."""
     from .book.release import ReleaseError, release_allow, student_repository, write_release
     from .classroom.leaks import scan
     from .classroom.student_edition import stale_exercises
-    from .classroom.variants import VariantError, course_secret, write_course_exercises
+    from .classroom.variants import (VariantError, course_secret, read_roster, write_course_exercises,
+                                     write_student_exercises)
 
     root = Path(".")
     drawn: dict = {}
+    per_student: list = []
     try:
         repository = repository or student_repository(root)
         if print_repository:
@@ -168,13 +175,21 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
                   "are public in the open-source upstream: run `coursebook course init` (it writes "
                   "answers/course.yml), or pass --stock-exercises for a course that does not grade")
 
+        if roster and not secret:
+            _fail("--roster needs the course secret (per-student values are drawn from it)")
+        logins = read_roster(roster, login_column) if roster else []
+
         def course_values(folder: Path) -> None:
             drawn.update(write_course_exercises(root / "answers", folder, secret))
+            if logins:
+                students = write_student_exercises(root / "answers", folder, secret, logins)
+                per_student.extend(c for by_login in students.values() for c in by_login.values())
 
         written = write_release(root, dest, repository, tag, exercises_hook=course_values if secret else None)
         tag = (dest / "RELEASE").read_text(encoding="utf-8").strip()
         # The course's own answers are searched for; stock answers are public upstream anyway.
-        leaks = scan(dest, root, release_allow(root), check_files=[checks for _, checks in drawn.values()])
+        leaks = scan(dest, root, release_allow(root),
+                     check_files=[*(checks for _, checks in drawn.values()), *per_student])
     except (ReleaseError, BankError, VariantError) as exc:
         _fail(str(exc))
     if leaks:

@@ -161,6 +161,6 @@ def matches(task: Task, value) -> bool:
 def public_spec(check_file: CheckFile, cost: dict | None = None, course_salt: str = "stock") -> dict:
     """The student-safe form of a check file: no answers, only slow salted hashes (fingerprints.py).
     `course_salt`: the course's own (variants.course_salt), so no table serves two courses."""
-    return {"exercise": check_file.exercise, "title": check_file.title, "format": FORMAT,
+    return {"exercise": check_file.exercise, "title": check_file.title, "format": FORMAT, "course_salt": course_salt,
             "tasks": {task.id: public_entry(check_file.exercise, task, cost, course_salt)
                       for task in check_file.tasks}}

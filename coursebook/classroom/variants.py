@@ -321,3 +321,99 @@ def write_course_exercises(answers_dir: Path, exercises: Path, secret: str, cach
         run_notebook(exercises / notebook.name)
         drawn[name] = (values, checks)
     return drawn
+
+
+# -- per-student values ----------------------------------------------------------------------
+
+LOGIN_TAG = "login"
+LOGIN_CELL = ("# Your login on the course's learning platform, exactly as on the class list: your\n"
+              "# exercise's numbers are drawn for you, and the grader checks that this is your login.\n"
+              'login = ""')
+
+
+def read_roster(path: Path, column: str = "") -> list[str]:
+    """Logins from an LMS export (CSV): the named column, else the first of the usual names."""
+    import csv
+
+    with Path(path).open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    names = [column] if column else ["SIS Login ID", "Login ID", "login", "Username", "username"]
+    found = next((name for name in names if rows and name in rows[0]), None)
+    if not found:
+        raise VariantError(f"{path}: no login column (looked for {', '.join(names)})")
+    logins = sorted({row[found].strip() for row in rows if row.get(found, "").strip()})
+    if not logins:
+        raise VariantError(f"{path}: the column {found!r} holds no login")
+    return logins
+
+
+class _Call:
+    """Stands for `check.value('name')` where a parameter's value goes (its repr is the code)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"check.value({self.name!r})"
+
+
+def per_student_notebook(nb, name: str, where: str):
+    """The course's student notebook made per-student: a first cell asking for the login, the
+    checker told it, the parameters read from that student's check file."""
+    nb = copy.deepcopy(nb)
+    checker = next((i for i, c in enumerate(nb.cells) if f'Checker("{name}")' in c.source), None)
+    cell = parameters_cell(nb, where)
+    if checker is None or nb.cells.index(cell) < checker:
+        raise VariantError(f"{where}: a per-student exercise needs `Checker(\"{name}\")` before its "
+                           "parameters cell")
+    nb.cells[checker].source = nb.cells[checker].source.replace(f'Checker("{name}")', f'Checker("{name}", login=login)')
+    values = {key: _Call(key) for key in stock_values(nb, where)}
+    nb = with_values(nb, values, where)
+    login = nbformat.v4.new_code_cell(LOGIN_CELL)
+    login.metadata["tags"] = [LOGIN_TAG]
+    first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    nb.cells.insert(first_code, login)
+    return nb
+
+
+def write_student_exercises(answers_dir: Path, exercises: Path, secret: str, logins: list[str],
+                            cache: Path | None = None) -> dict:
+    """Per-student variants: for every exercise with parameters, one check file per student
+    (`checks/<name>/<hash of login>.json`, holding that student's values and digests only) and a
+    notebook that asks for the login first. Returns {name: {login: CheckFile}}."""
+    from .checks import CheckFile, public_spec
+    from .exercises import student_key
+
+    salt = course_salt(secret)
+    students: dict = {}
+    for notebook in sorted(Path(answers_dir).glob("*.ipynb")):
+        name = notebook.stem
+        course_values, course_data = cached_course_check_data(answers_dir, name, secret, cache=cache)
+        if not course_values:
+            continue
+        course_file = exercises / "checks" / f"{name}.json"
+        spec = json.loads(course_file.read_text(encoding="utf-8"))
+        spec["values"] = course_values
+        course_file.write_text(json.dumps(spec, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        folder = exercises / "checks" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        for login in logins:
+            values, data = cached_course_check_data(answers_dir, name, secret, login, cache=cache)
+            checks = CheckFile.model_validate(data)
+            mine = dict(public_spec(checks, course_salt=salt), values=values)
+            (folder / f"{student_key(spec, login)}.json").write_text(
+                json.dumps(mine, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            students.setdefault(name, {})[login] = checks
+        path = exercises / notebook.name
+        nbformat.write(per_student_notebook(nbformat.read(path, as_version=4), name, str(path)), path)
+        run_notebook(path)
+    return students
+
+
+def login_problem(notebook_login: object, identity: str) -> str | None:
+    """Why a submission's `login` does not match the LMS identity of its file (None: it does)."""
+    if not isinstance(notebook_login, str) or not notebook_login.strip():
+        return "the notebook's `login` is not set"
+    if notebook_login.strip().lower() != identity.strip().lower():
+        return f"the notebook's login {notebook_login.strip()!r} is not the file's owner {identity!r}"
+    return None

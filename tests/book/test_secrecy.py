@@ -234,3 +234,48 @@ def test_stock_answers_are_what_the_solution_computes():
         computed = CheckFile.model_validate(solved_check_data(ROOT / "answers", path.stem, stock_values(nb, path.stem)))
         for task, solved in zip(stock.tasks, computed.tasks):
             assert judge(task, solved.answer).credit, (path.stem, task.id, task.answer, solved.answer)
+
+
+# -- per-student values ------------------------------------------------------------------------
+
+def test_each_student_gets_their_own_values_and_only_their_own_digests(tmp_path, variant_cache):
+    from coursebook.classroom.exercises import Checker
+    from coursebook.classroom.variants import login_problem, read_roster, write_student_exercises
+
+    roster = tmp_path / "canvas.csv"
+    roster.write_text('Student,ID,SIS User ID,SIS Login ID,Section\n"Lee, Amy",101,a1,amy.lee,S1\n'
+                      '"Ray, Bob",102,b2,bob.ray,S1\n')
+    logins = read_roster(roster)
+    assert logins == ["amy.lee", "bob.ray"]
+    dest = tmp_path / "student"
+    students = {}
+
+    def hook(folder: Path) -> None:
+        drawn = write_course_exercises(ROOT / "answers", folder, SECRET_A, cache=variant_cache)
+        students.update(write_student_exercises(ROOT / "answers", folder, SECRET_A, logins, cache=variant_cache))
+        hook.drawn = drawn
+
+    write_release(ROOT, dest, version="v0.1.0-s", exercises_hook=hook)
+    amy, bob = students[EX1A]["amy.lee"], students[EX1A]["bob.ray"]
+    folder = dest / "exercises" / "checks"
+    as_amy = Checker(EX1A, folder, login="Amy.Lee ")
+    as_bob = Checker(EX1A, folder, login="bob.ray")
+    assert as_amy.value("stake") != as_bob.value("stake") or as_amy.value("compliance_cost") != as_bob.value("compliance_cost")
+    cost_amy, cost_bob = amy.task("defiance-cost").answer, bob.task("defiance-cost").answer
+    assert cost_amy != cost_bob
+    assert as_amy("defiance-cost", cost_amy).status == "correct"
+    assert as_amy("defiance-cost", cost_bob).status == "incorrect"
+    assert as_bob("defiance-cost", cost_bob).status == "correct"
+    # The notebook asks for the login first; without it, check() says so instead of judging.
+    nb = nbformat.read(dest / "exercises" / f"{EX1A}.ipynb", as_version=4)
+    first_code = next(c for c in nb.cells if c.cell_type == "code" and "colab" not in str(c.metadata.get("tags")))
+    assert 'login = ""' in first_code.source
+    assert "check.value('stake')" in next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert "Set `login`" in Checker(EX1A, folder, login="")("defiance-cost", 1.0).message
+    with pytest.raises(ValueError, match="not on this course's class list"):
+        Checker(EX1A, folder, login="somebody.else")
+    # Nothing of one student's answers in the release, in any file (the other student's included).
+    assert scan(dest, ROOT, check_files=[amy, bob, hook.drawn[EX1A][1]]) == []
+    # The grader's login check.
+    assert login_problem("amy.lee", "Amy.Lee") is None
+    assert "bob.ray" in login_problem("bob.ray", "amy.lee") and login_problem("", "amy.lee")
