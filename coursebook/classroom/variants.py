@@ -34,6 +34,7 @@ import yaml
 PARAMETERS_TAG = "parameters"
 COURSE_FILE = "course.yml"
 SECRET_ENV = "COURSEBOOK_COURSE_SECRET"
+CACHE_ENV = "COURSEBOOK_VARIANT_CACHE"   # where computed course answers are kept (default _build/variants)
 MAX_DRAWS = 20
 
 
@@ -268,7 +269,7 @@ def cache_key(answers_dir: Path, name: str, secret: str, login: str = "") -> str
 def cached_course_check_data(answers_dir: Path, name: str, secret: str, login: str = "",
                              cache: Path | None = None) -> tuple[dict, dict]:
     """`course_check_data`, remembered under `cache` (default `_build/variants/` beside answers/)."""
-    cache = cache or Path(answers_dir).resolve().parent / "_build" / "variants"
+    cache = cache or Path(os.environ.get(CACHE_ENV) or Path(answers_dir).resolve().parent / "_build" / "variants")
     path = cache / f"{name}-{cache_key(answers_dir, name, secret, login)}.json"
     if path.exists():
         stored = json.loads(path.read_text(encoding="utf-8"))
@@ -417,3 +418,23 @@ def login_problem(notebook_login: object, identity: str) -> str | None:
     if notebook_login.strip().lower() != identity.strip().lower():
         return f"the notebook's login {notebook_login.strip()!r} is not the file's owner {identity!r}"
     return None
+
+
+# -- the grader's key --------------------------------------------------------------------------
+
+def course_checks(answers_dir: Path, name: str, stock):
+    """The check file the grader compares with: the course's computed answers when the course has a
+    secret and the exercise declares parameters (the same draw as the release), else `stock`."""
+    from .checks import CheckFile
+
+    secret = course_secret(answers_dir)
+    if not secret or not getattr(stock, "parameters", None):
+        return stock
+    _, data = cached_course_check_data(answers_dir, name, secret)
+    return CheckFile.model_validate(data)
+
+
+def course_assignment(assignment):
+    """An exercise Assignment (exercise/assignment.py) graded against the course's own answers."""
+    checks = course_checks(assignment.answers_dir, assignment.name, assignment.checks)
+    return assignment if checks is assignment.checks else assignment.with_checks(checks)

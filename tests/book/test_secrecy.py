@@ -279,3 +279,34 @@ def test_each_student_gets_their_own_values_and_only_their_own_digests(tmp_path,
     # The grader's login check.
     assert login_problem("amy.lee", "Amy.Lee") is None
     assert "bob.ray" in login_problem("bob.ray", "amy.lee") and login_problem("", "amy.lee")
+
+
+def test_grade_scores_each_courses_solution_full_and_the_other_courses_not(tmp_path, variant_cache):
+    """`coursebook grade` with course A's secret: A's solved notebook full marks, B's not; and the
+    other way round. The submissions are the instructor's solution notebook run with each course's
+    values (what a student of that course who solved everything hands in)."""
+    import csv
+    import os
+    import subprocess
+    import sys
+
+    answers = nbformat.read(ROOT / "answers" / f"{EX1A}.ipynb", as_version=4)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    secrets = {"a": SECRET_A, "b": SECRET_B}
+    for name, secret in secrets.items():
+        values, _ = cached_course_check_data(ROOT / "answers", EX1A, secret, cache=variant_cache)
+        nbformat.write(with_values(answers, values, EX1A), folder / f"course-{name}.ipynb")
+    stock = load_check_file(ROOT / "answers" / "checks" / f"{EX1A}.yml")
+    for name, secret in secrets.items():
+        out = tmp_path / f"graded-{name}"
+        env = {**os.environ, "COURSEBOOK_COURSE_SECRET": secret, "COURSEBOOK_VARIANT_CACHE": str(variant_cache)}
+        done = subprocess.run([sys.executable, "-m", "coursebook", "grade", str(folder), "--exercise", EX1A,
+                               "--out", str(out)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=900)
+        assert done.returncode == 0, done.stderr[-2000:]
+        with (out / "gradebook.csv").open(encoding="utf-8") as handle:
+            totals = {row["file"]: float(row["total"]) for row in csv.DictReader(handle)}
+        mine, other = totals[f"course-{name}.ipynb"], totals[f"course-{'b' if name == 'a' else 'a'}.ipynb"]
+        assert mine == stock.total_points, (name, totals)
+        assert other < stock.total_points, (name, totals)
