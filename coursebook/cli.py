@@ -150,7 +150,7 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 def release(dest: Path | None, repository: str | None, tag: str | None, print_repository: bool,
             stock_exercises: bool, roster: Path | None, login_column: str) -> None:
     """Write the student repository into DEST: book, exercises, package; nothing from answers/."""
-    from .book.release import ReleaseError, release_allow, student_repository, write_release
+    from .book.release import ReleaseError, check_destination, release_allow, student_repository, write_release
     from .classroom.leaks import scan
     from .classroom.student_edition import stale_exercises
     from .classroom.variants import (VariantError, course_secret, read_roster, write_course_exercises,
@@ -166,6 +166,7 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
             return
         if dest is None:
             _fail("name the folder to write the release into: coursebook release DIR")
+        check_destination(root, dest)
         stale = stale_exercises(root / "answers", root / "exercises")
         if stale:
             _fail("exercises/ is out of date with answers/ for: " + ", ".join(stale) + "; run `make exercises` first")

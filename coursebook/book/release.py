@@ -257,14 +257,19 @@ def _vendor_versions_of(root: Path, makefile: str) -> str:
     return makefile
 
 
+def check_destination(root: Path, dest: Path) -> None:
+    root, dest = Path(root).resolve(), Path(dest).resolve()
+    if dest == root or root in dest.parents:
+        raise ReleaseError(f"{dest}: write the release outside the instructor's repository")
+
+
 def write_release(root: Path, dest: Path, repository: str | None = None, version: str | None = None,
                   exercises_hook: Callable[[Path], object] | None = None) -> list[Path]:
     """Write the student repository into `dest` (emptied first, `.git` kept); the files written.
     `exercises_hook(folder)` may rewrite the copied exercises (a course's own values, see
     classroom/variants.py) before the Colab cell is added."""
     root, dest = Path(root).resolve(), Path(dest).resolve()
-    if dest == root or root in dest.parents:
-        raise ReleaseError(f"{dest}: write the release outside the instructor's repository")
+    check_destination(root, dest)
     repository = repository or student_repository(root)
     stamp_later = version is None
     version = version or PLACEHOLDER

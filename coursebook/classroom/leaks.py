@@ -234,7 +234,9 @@ def public_baseline(root: Path, relative: str) -> str:
         answers = root / "answers" / path.name
         return "\n".join(_public_lines(nbformat.read(answers, as_version=4), outputs=True)) if answers.exists() else ""
     if path.parts[:2] == ("exercises", "checks"):
-        check = root / "answers" / "checks" / f"{path.stem}.yml"
+        # exercises/checks/<name>.json, or a student's exercises/checks/<name>/<key>.json
+        name = path.parts[2] if len(path.parts) == 4 else path.stem
+        check = root / "answers" / "checks" / f"{name}.yml"
         if not check.exists():
             return ""
         checks = load_check_file(check)

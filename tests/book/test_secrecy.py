@@ -302,7 +302,7 @@ def test_grade_scores_each_courses_solution_full_and_the_other_courses_not(tmp_p
         out = tmp_path / f"graded-{name}"
         env = {**os.environ, "COURSEBOOK_COURSE_SECRET": secret, "COURSEBOOK_VARIANT_CACHE": str(variant_cache)}
         done = subprocess.run([sys.executable, "-m", "coursebook", "grade", str(folder), "--exercise", EX1A,
-                               "--out", str(out)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                               "--answers", str(ROOT / "answers"), "--out", str(out)], cwd=tmp_path, env=env, capture_output=True, text=True,
                               timeout=900)
         assert done.returncode == 0, done.stderr[-2000:]
         with (out / "gradebook.csv").open(encoding="utf-8") as handle:
