@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coursebook.classroom.checks import load_check_file  # noqa: E402
-from coursebook.classroom.comparison import Form, canonical  # noqa: E402
+from coursebook.classroom.exercise.checks import load_check_file  # noqa: E402
+from coursebook.classroom.exercise.comparison import Form, canonical  # noqa: E402
 from coursebook.classroom.exercises import Checker  # noqa: E402
-from coursebook.classroom.fingerprints import digest  # noqa: E402
+from coursebook.classroom.exercise.fingerprints import digest  # noqa: E402
 from coursebook.classroom.search_time import estimate, notebook_text, table  # noqa: E402
 
 

@@ -24,7 +24,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coursebook.classroom.checks import load_check_file  # noqa: E402
+from coursebook.classroom.exercise.assignment import Assignment  # noqa: E402
 from coursebook.classroom.grader import Limits, require_sandbox  # noqa: E402
 from coursebook.classroom.grader.classroom import grade_all  # noqa: E402
 from coursebook.classroom.grader.collect import collect  # noqa: E402
@@ -81,7 +81,7 @@ def kernel_start_stop(sandboxed: bool) -> float:
 
 def main(count: int = 40, jobs: int = 2) -> None:
     require_sandbox()
-    checks = load_check_file(ROOT / "answers" / "checks" / f"{EXERCISE}.yml")
+    assignment = Assignment.load(ROOT / "answers", EXERCISE)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "class"
         submissions = make_submissions(folder, count)
@@ -90,8 +90,8 @@ def main(count: int = 40, jobs: int = 2) -> None:
             list(pool.map(run_plain, submissions))
         floor = time.perf_counter() - start
         start = time.perf_counter()
-        rows = grade_all(collect(folder, Path(tmp) / "unpacked"), checks, Path(tmp) / "out", jobs=jobs,
-                         force=True, progress=False)
+        rows = grade_all(collect(folder, Path(tmp) / "unpacked"), assignment, Path(tmp) / "out",
+                         jobs=jobs, force=True, progress=False)
         graded = time.perf_counter() - start
     results = [row.result for row in rows]
     wrong = sum(r.total < r.max_total for r in results)

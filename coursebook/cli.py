@@ -6,7 +6,6 @@ stderr with exit code 1 (content or build problems) or 2 (usage, from click).
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -208,7 +207,7 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
 
 def _search_table(root: Path, dest: Path, drawn: dict) -> str:
     """Per released task: the expected time the best search takes on one core (search_time.py)."""
-    from .classroom.checks import load_check_file
+    from .classroom.exercise.checks import load_check_file
     from .classroom.search_time import estimate, notebook_text, seconds_per_guess, table
 
     per_guess = seconds_per_guess()
@@ -240,21 +239,41 @@ def course_init(answers_dir: Path) -> None:
 
 
 _LIMITS = [
-    click.option("--cell-timeout", default=30, show_default=True, type=click.IntRange(1), help="Seconds per cell."),
-    click.option("--total-timeout", default=120, show_default=True, type=click.IntRange(1), help="Seconds per notebook."),
-    click.option("--memory-mb", default=2048, show_default=True, type=click.IntRange(256), help="Kernel memory limit."),
-    click.option("--max-output-mb", default=2.0, show_default=True, type=click.FloatRange(0.01),
-                 help="Output a notebook may print before the rest is dropped."),
-    click.option("--on-timeout", type=click.Choice(["zero", "keep"]), default="zero", show_default=True,
-                 help="zero: a timed-out submission scores 0; keep: it keeps points for answers already set."),
+    click.option("--cell-timeout", type=click.IntRange(1),
+                 help="Seconds per cell.  [default: 30]"),
+    click.option("--total-timeout", type=click.IntRange(1),
+                 help="Seconds per notebook.  [default: 120]"),
+    click.option("--memory-mb", type=click.IntRange(256),
+                 help="Kernel memory limit.  [default: 2048]"),
+    click.option("--max-output-mb", type=click.FloatRange(0.01),
+                 help="Output a notebook may print before the rest is dropped.  [default: 2.0]"),
+    click.option("--on-timeout", type=click.Choice(["zero", "keep"]),
+                 help="zero: a timed-out submission scores 0; keep: it keeps points for answers "
+                      "already set.  [default: zero]"),
 ]
 
 
 def LIMIT_OPTIONS(command):
-    """The grading limits, the same for `grade` and the Gradescope autograder."""
+    """The grading limits, the same for `grade` and the Gradescope autograder. Each given option
+    overrides the check file's `limits:` section, which overrides the defaults shown."""
     for option in reversed(_LIMITS):
         command = option(command)
     return command
+
+
+def _load_assignment(answers_dir: Path, exercise: str, canvas_assignment: str = "", **limits):
+    """The exercise's Assignment, or exit 1 with one line (or the check file's problems)."""
+    from .classroom.exercise.assignment import Assignment
+    from .classroom.variants import course_assignment
+    from .errors import UnknownExerciseError
+
+    try:
+        # A course with its own secret grades against its own answers (classroom/variants.py).
+        return course_assignment(Assignment.load(answers_dir, exercise, canvas_assignment=canvas_assignment,
+                                                 **limits))
+    except (UnknownExerciseError, BankError, ValueError) as exc:
+        _fail(str(exc))
+
 
 @main.command("grade")
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
@@ -272,111 +291,41 @@ def LIMIT_OPTIONS(command):
 @click.option("--shard", default=None, metavar="K/N", help="Grade only the K-th of N disjoint slices of the class "
               "(by student, stable when files are added), e.g. on a CI matrix; join them with `gradebook merge`.")
 def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | None, jobs: int, force: bool,
-          cell_timeout: int, total_timeout: int, memory_mb: int, max_output_mb: float, on_timeout: str,
-          no_sandbox: bool, canvas_assignment: str, shard: str | None) -> None:
+          no_sandbox: bool, canvas_assignment: str, shard: str | None, **limits) -> None:
     """Grade a folder (or LMS zip) of submitted notebooks into gradebooks and feedback pages."""
-    from .classroom.checks import load_check_file
-    from .classroom.grader.classroom import GradingInterrupted, grade_all
-    from .classroom.grader.collect import collect
-    from .classroom.grader.limits import Limits
-    from .classroom.grader.sandbox import SandboxUnavailable, require_sandbox
-    from .classroom.grader.shard import ShardSpec, clear_manifest, select, write_manifest
+    from .classroom.grader.classroom import GradingInterrupted
+    from .classroom.grader.sandbox import SandboxUnavailable
+    from .classroom.grader.shard import ShardSpec
+    from .classroom.grader.whole_class import grade_class
     from .classroom.grader.writers import blank_lms_grades
-    from .classroom.student_edition import rubric_text
     from .errors import GradingInputError
 
     try:
         spec = ShardSpec.parse(shard) if shard is not None else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--shard") from None
-    check_path = answers_dir / "checks" / f"{exercise}.yml"
-    if not check_path.exists():
-        known = ", ".join(sorted(p.stem for p in (answers_dir / "checks").glob("*.yml")))
-        _fail(f"no check file {check_path}; exercises: {known or 'none'}")
-    from .classroom.variants import VariantError, course_checks
-
-    try:
-        # A course with its own secret grades against its own answers (classroom/variants.py).
-        checks = course_checks(answers_dir, exercise, load_check_file(check_path))
-    except (BankError, VariantError) as exc:
-        _fail(str(exc))
+    assignment = _load_assignment(answers_dir, exercise, canvas_assignment, **limits)
     if no_sandbox:
         click.echo("warning: --no-sandbox: students' code runs with your account's rights; every row is "
                    "marked as graded without the sandbox", err=True)
-    else:
-        try:
-            require_sandbox()
-        except SandboxUnavailable as exc:
-            _fail(str(exc))
     out_dir = out_dir or Path("grading-output") / exercise
-    problem = _output_problem(submissions, out_dir, answers_dir)
-    if problem:
-        _fail(problem)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        unpacked = out_dir / "unpacked"
-        if unpacked.exists():
-            shutil.rmtree(unpacked)  # our own copy of the last archive: unpacked afresh each run
-        clear_manifest(out_dir)  # a shard's manifest is written only once the shard is complete
-        found = everyone = collect(submissions, unpacked)
-    except (OSError, GradingInputError) as exc:
-        _fail(str(exc))
-    if spec is not None:
-        found = select(everyone, spec)
-    try:
-        limits = Limits(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
-                        max_output_bytes=int(max_output_mb * 1_000_000), on_timeout=on_timeout)
-    except ValueError as exc:
-        _fail(str(exc))
-    rubric = rubric_text(answers_dir / f"{exercise}.ipynb")
-    try:
-        rows = grade_all(found, checks, out_dir, jobs=jobs, force=force, limits=limits, sandbox=not no_sandbox,
-                         rubric=rubric, canvas_assignment=canvas_assignment, progress=True)
+        graded = grade_class(assignment, submissions, out_dir, jobs=jobs, force=force, sandbox=not no_sandbox,
+                             shard=spec)
     except GradingInterrupted as exc:
         click.echo(f"\n{exc}", err=True)
         sys.exit(128 + exc.signum)
-    except OSError as exc:
-        _fail(f"cannot write the results: {exc}")
+    except (SandboxUnavailable, GradingInputError, OSError) as exc:
+        _fail(str(exc))
     if spec is not None:
-        write_manifest(out_dir, spec, exercise, everyone, found)
-        click.echo(f"shard {spec}: {len(found)} of the class's {len(everyone)} files")
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row.result.status.value] = counts.get(row.result.status.value, 0) + 1
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    click.echo(f"graded {len(rows)} files ({summary}) into {out_dir}/: gradebook.csv, canvas-grades.csv, "
+        click.echo(f"shard {spec}: {len(graded.graded)} of the class's {len(graded.everyone)} files")
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(graded.counts().items()))
+    click.echo(f"graded {len(graded.rows)} files ({summary}) into {out_dir}/: gradebook.csv, canvas-grades.csv, "
                "moodle-grading-worksheet.csv, instructor.html, feedback/")
-    blank = blank_lms_grades(rows)
+    blank = blank_lms_grades(graded.rows)
     if blank:
         click.echo(f"{len(blank)} student(s) handed in several notebooks or none gradable; their LMS grade is left "
                    f"blank: {', '.join(blank)}", err=True)
-
-
-def _output_problem(submissions: Path, out_dir: Path, answers_dir: Path) -> str:
-    """The output folder must not sit inside the submissions (it would be collected as submissions) and
-    must not hold the submissions or the answer key (the grader rewrites parts of it)."""
-    out, source, answers = out_dir.resolve(), submissions.resolve(), answers_dir.resolve()
-    if out == source or (source.is_dir() and source in out.parents):
-        return f"--out {out_dir} is inside the submissions folder {submissions}; choose a folder outside it"
-    if out in source.parents or out in answers.parents or out == answers:
-        return f"--out {out_dir} contains the submissions or the answers; choose a separate folder"
-    return ""
-
-
-def _load_checks(answers_dir: Path, exercise: str):
-    from .classroom.checks import load_check_file
-
-    check_path = answers_dir / "checks" / f"{exercise}.yml"
-    if not check_path.exists():
-        known = ", ".join(sorted(p.stem for p in (answers_dir / "checks").glob("*.yml")))
-        _fail(f"no check file {check_path}; exercises: {known or 'none'}")
-    from .classroom.variants import VariantError, course_checks
-
-    try:
-        # A course with its own secret grades against its own answers (classroom/variants.py).
-        return check_path, course_checks(answers_dir, exercise, load_check_file(check_path))
-    except (BankError, VariantError) as exc:
-        _fail(str(exc))
 
 
 @main.group("gradebook")
@@ -395,14 +344,12 @@ def gradebook_merge(shards, exercise: str, answers_dir: Path, out_dir: Path, can
     """Merge the --out folders of `grade --shard K/N` (all N of them) into one class's gradebooks."""
     from .classroom.grader.merge import merge_shards
     from .classroom.grader.shard import ManifestError
-    from .classroom.student_edition import rubric_text
 
-    _, checks = _load_checks(answers_dir, exercise)
+    assignment = _load_assignment(answers_dir, exercise, canvas_assignment)
     if out_dir.resolve() in {Path(folder).resolve() for folder in shards}:
         _fail(f"--out {out_dir} is one of the shard folders; choose a new folder")
     try:
-        rows = merge_shards(list(shards), checks, out_dir, rubric=rubric_text(answers_dir / f"{exercise}.ipynb"),
-                            canvas_assignment=canvas_assignment)
+        rows = merge_shards(list(shards), assignment, out_dir)
     except ManifestError as exc:
         _fail(str(exc))
     except OSError as exc:
@@ -422,21 +369,17 @@ def autograder() -> None:
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The zip to write, e.g. ex3a-autograder.zip.")
 @LIMIT_OPTIONS
-def autograder_gradescope(exercise: str, answers_dir: Path, out_file: Path, cell_timeout: int, total_timeout: int,
-                          memory_mb: int, max_output_mb: float, on_timeout: str) -> None:
+def autograder_gradescope(exercise: str, answers_dir: Path, out_file: Path, **limits) -> None:
     """Write a Gradescope autograder zip for one exercise (its answer key and nothing else of yours)."""
     from .classroom.autograder.gradescope import build_autograder
-    from .classroom.grader.limits import Limits
     from .errors import AutograderBuildError
 
-    check_path, checks = _load_checks(answers_dir, exercise)
-    limits = Limits(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
-                    max_output_bytes=int(max_output_mb * 1_000_000), on_timeout=on_timeout)
+    assignment = _load_assignment(answers_dir, exercise, **limits)
     try:
-        written = build_autograder(check_path, checks, limits, out_file)
+        written = build_autograder(assignment, out_file)
     except AutograderBuildError as exc:
         _fail(str(exc))
     except OSError as exc:
         _fail(f"cannot write {out_file}: {exc}")
     click.echo(f"wrote {written}: upload it on Gradescope (Configure Autograder > Zip file upload); it grades "
-               f"{exercise} out of {checks.total_points:g} auto-graded points")
+               f"{exercise} out of {assignment.checks.total_points:g} auto-graded points")

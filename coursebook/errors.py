@@ -53,6 +53,13 @@ class UnknownBankError(_PlainInJupyter, LookupError):
         return str(self.args[0])
 
 
+class UnknownExerciseError(_PlainInJupyter, LookupError):
+    """`grade`, `gradebook merge` or the autograder named an exercise with no check file."""
+
+    def __str__(self) -> str:  # LookupError would repr() the message
+        return str(self.args[0])
+
+
 class UnknownQuestionType(_PlainInJupyter, LookupError):
     """A layer (grading, a view, an export) met a question type it has no entry for.
 

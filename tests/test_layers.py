@@ -12,6 +12,10 @@ from tests.conftest import ROOT
 PACKAGE = ROOT / "coursebook"
 # A room may import its own modules, `errors`, and any room with a lower rank.
 RANK = {"errors": 0, "quiz": 1, "models": 2, "views": 3, "classroom": 4, "export": 4, "book": 4, "cli": 5, "__main__": 6}
+# Inside a room, its floors (subpackages) import downward too; modules directly in the room are "".
+# classroom: the exercise as data (checks, limits, Assignment) < the student edition, leak scan and
+# check() < the grader < the Gradescope autograder.
+FLOORS = {"classroom": {"exercise": 0, "": 1, "grader": 2, "autograder": 3}}
 # The pure rooms work without a notebook front end, a kernel client or Sphinx.
 PURE_ROOMS = {"errors", "quiz", "models"}
 FRONT_END = {"IPython", "ipywidgets", "ipykernel", "nbclient", "jupyter_client", "sphinx", "docutils", "myst_nb"}
@@ -21,6 +25,12 @@ def room_of(module: str) -> str | None:
     """`coursebook.quiz.bank` -> `quiz`; the package itself (its public façade) has no room."""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else None
+
+
+def floor_of(module: str) -> str:
+    """`coursebook.classroom.grader.run` -> `grader`; a module directly in its room -> ``."""
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[2] in FLOORS.get(parts[1], {}) else ""
 
 
 def imports_of(path: Path, module: str) -> list[tuple[int, str]]:
@@ -60,6 +70,12 @@ def violations(package: Path = PACKAGE) -> list[str]:
             elif target_room != room and RANK[target_room] >= RANK[room]:
                 problems.append(f"{where}: {module} (room {room!r}) imports {target} from room {target_room!r}, "
                                 "which is not below it")
+            elif target_room == room and room in FLOORS:
+                floor, target_floor = floor_of(module), floor_of(target)
+                if FLOORS[room][target_floor] > FLOORS[room][floor]:
+                    problems.append(f"{where}: {module} (floor {floor or room!r}) imports {target} "
+                                    f"from floor {target_floor or room!r} of {room}/, "
+                                    "which is not below it")
     return problems
 
 
@@ -67,6 +83,63 @@ def test_every_module_has_a_known_room():
     rooms = {room_of(".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"))
              for p in PACKAGE.rglob("*.py")}
     assert rooms - {None} <= set(RANK), f"modules outside the known rooms: {rooms - {None} - set(RANK)}"
+
+
+def test_every_subpackage_has_a_known_floor():
+    for room, floors in FLOORS.items():
+        found = {p.name for p in (PACKAGE / room).iterdir() if (p / "__init__.py").exists()}
+        assert found == set(floors) - {""}, f"{room}/ subpackages without a floor: {found}"
+
+
+def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
+    """module -> the package's modules it imports (anywhere in the file, inside functions too)."""
+    paths = {}
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        paths[".".join(parts).removesuffix(".__init__")] = path
+    graph = {}
+    for module, path in paths.items():
+        graph[module] = set()
+        for _, target in imports_of(path, module):
+            while target and target not in paths:  # `from .checks import Task` names checks.Task
+                target = target.rpartition(".")[0]
+            if target and target != module and target != package.name:
+                graph[module].add(target)
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every import circle found by a depth-first walk (each reported once, where it closes)."""
+    found, state = [], {}
+
+    def visit(module, path):
+        state[module] = "open"
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == "open":
+                found.append(path[path.index(target):] + [target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    return found
+
+
+def test_no_import_circle():
+    """No two modules import each other, not even through an import hidden inside a function."""
+    found = circles(import_graph())
+    assert not found, "\n".join(" -> ".join(circle) for circle in found)
+
+
+def test_the_circle_check_catches_a_hidden_circle(tmp_path):
+    fake = tmp_path / "coursebook"
+    (fake / "classroom").mkdir(parents=True)
+    (fake / "classroom" / "checks.py").write_text("from .fingerprints import public_entry\n")
+    (fake / "classroom" / "fingerprints.py").write_text("def f():\n    from .checks import Task\n")
+    checks, fingerprints = "coursebook.classroom.checks", "coursebook.classroom.fingerprints"
+    assert circles(import_graph(fake)) == [[checks, fingerprints, checks]]
 
 
 def test_rooms_import_downward_only():
@@ -82,3 +155,25 @@ def test_the_check_catches_a_wrong_import(tmp_path):
     found = violations(fake)
     assert any("coursebook/quiz/scoring.py:2" in p and "'views'" in p for p in found), found
     assert any("coursebook/quiz/scoring.py:3" in p and "ipywidgets" in p for p in found), found
+
+
+def test_the_check_catches_a_floor_reaching_up(tmp_path):
+    """The exercise's data reaching up into the grader is named, though both are in classroom/."""
+    fake = tmp_path / "coursebook"
+    (fake / "classroom" / "exercise").mkdir(parents=True)
+    assignment = fake / "classroom" / "exercise" / "assignment.py"
+    assignment.write_text("from ..grader.store import fingerprint\n")
+    found = violations(fake)
+    assert any("classroom/exercise/assignment.py:1" in p and "'grader'" in p for p in found), found
+
+
+def test_every_package_folder_is_in_the_wheel():
+    """pyproject.toml lists the packages by hand: a new room or floor left out of it would be absent
+    from the wheel the Gradescope autograder installs (its import then fails in the container)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert found == listed, (f"not in pyproject's packages: {sorted(found - listed)}; "
+                             f"listed but gone: {sorted(listed - found)}")

@@ -12,8 +12,8 @@ import inspect
 import json
 from pathlib import Path
 
-from .checks import judge, load_check_file
-from .fingerprints import FORMAT, public_credit
+from .exercise.checks import judge, load_check_file
+from .exercise.fingerprints import FORMAT, public_credit
 
 MISSING = object()
 

@@ -25,8 +25,9 @@ from pathlib import Path
 
 import nbformat
 
-from .checks import CheckFile, Task, load_check_file
-from .comparison import is_number
+from .exercise.checks import load_check_file
+from .exercise.comparison import is_number
+from .exercise.task import CheckFile, Task
 from .student_edition import BEGIN, END, HIDDEN_TAGS, WRITTEN_TAG
 
 MIN_LINE = 10          # shorter solution lines (`x = 1`, `plt.show()`) say nothing on their own

@@ -21,9 +21,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import CheckFile, Task
-from .comparison import bucket, is_number
-from .fingerprints import COST, digest
+from .exercise.checks import CheckFile, Task
+from .exercise.comparison import bucket, is_number
+from .exercise.fingerprints import COST, digest
 
 THRESHOLD_SECONDS = 3600.0   # tasks found faster than this by the best search are flagged
 

@@ -15,10 +15,11 @@ from pathlib import Path
 import nbformat
 
 from ..errors import MarkerError
-from .checks import load_check_file, public_spec
+from .exercise.checks import load_check_file, public_spec
+from .exercise.rubric import RUBRIC_TAG
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-HIDDEN_TAGS = {"hidden", "rubric"}
+HIDDEN_TAGS = {"hidden", RUBRIC_TAG}
 WRITTEN_TAG = "written-response"
 WRITTEN_PLACEHOLDER = "*Write your answer here.*"
 
@@ -116,11 +117,3 @@ def stale_exercises(answers_dir: Path, exercises_dir: Path) -> list[str]:
             stale.append(name)
     stale += sorted(p.stem for p in exercises_dir.glob("*.ipynb") if not (answers_dir / p.name).exists())
     return stale
-
-
-def rubric_text(answers_notebook: Path) -> str:
-    """The marking rubric (cells tagged `rubric`) of an answers notebook, for feedback pages."""
-    if not answers_notebook.exists():
-        return ""
-    nb = nbformat.read(answers_notebook, as_version=4)
-    return "\n\n".join(cell.source for cell in nb.cells if "rubric" in cell.metadata.get("tags", []))

@@ -226,7 +226,7 @@ def course_check_data(answers_dir: Path, name: str, secret: str, login: str = ""
     parameters drawn from the secret, every answer computed by the solution notebook. A draw is
     made again when the notebook's own hidden checks reject it, or when the book happens to print
     one of its answers (the chapters' worked examples, a quiz's numbers)."""
-    from .checks import CheckFile
+    from .exercise.checks import CheckFile
     from .leaks import printed_answers, public_text
 
     answers_dir = Path(answers_dir)
@@ -303,7 +303,7 @@ def write_course_exercises(answers_dir: Path, exercises: Path, secret: str, cach
     student edition of its solution notebook with the course's values, its public check file made
     from the answers the solution computes with them, its outputs stored by running it. Returns
     {name: (values, CheckFile)}: what the course drew (the leak scan searches those answers)."""
-    from .checks import CheckFile, public_spec
+    from .exercise.checks import CheckFile, public_spec
     from .student_edition import student_notebook
 
     drawn = {}
@@ -382,7 +382,7 @@ def write_student_exercises(answers_dir: Path, exercises: Path, secret: str, log
     """Per-student variants: for every exercise with parameters, one check file per student
     (`checks/<name>/<hash of login>.json`, holding that student's values and digests only) and a
     notebook that asks for the login first. Returns {name: {login: CheckFile}}."""
-    from .checks import CheckFile, public_spec
+    from .exercise.checks import CheckFile, public_spec
     from .exercises import student_key
 
     salt = course_salt(secret)
@@ -425,7 +425,7 @@ def login_problem(notebook_login: object, identity: str) -> str | None:
 def course_checks(answers_dir: Path, name: str, stock):
     """The check file the grader compares with: the course's computed answers when the course has a
     secret and the exercise declares parameters (the same draw as the release), else `stock`."""
-    from .checks import CheckFile
+    from .exercise.checks import CheckFile
 
     secret = course_secret(answers_dir)
     if not secret or not getattr(stock, "parameters", None):

@@ -67,12 +67,3 @@ def step(question, state: dict | None, event: dict) -> tuple[dict, Result | None
                      best=max(state["best"], result.score))
     state.update(explained=state["explained"] or rule["explain"], closed=state["closed"] or rule["close"])
     return state, result
-
-
-def replay(question, events) -> tuple[dict, Result | None]:
-    """The state after a sequence of events, and the last check's result."""
-    state, last = new_state(), None
-    for event in events:
-        state, result = step(question, state, event)
-        last = result if result is not None else last
-    return state, last

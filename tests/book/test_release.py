@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from coursebook.book.release import COLAB_PROVIDES, COLAB_TAG, ReleaseError, colab_requirements, runtime_dependencies, student_repository, write_release
-from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.exercise.checks import load_check_file
 from coursebook.classroom.leaks import number_formats, scan
 from tests.conftest import ROOT
 

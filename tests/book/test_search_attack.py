@@ -21,9 +21,9 @@ import re
 
 import nbformat
 
-from coursebook.classroom.checks import load_check_file, public_spec
-from coursebook.classroom.comparison import Form
-from coursebook.classroom.fingerprints import public_credit
+from coursebook.classroom.exercise.checks import load_check_file, public_spec
+from coursebook.classroom.exercise.comparison import Form
+from coursebook.classroom.exercise.fingerprints import public_credit
 from coursebook.classroom.search_time import THRESHOLD_SECONDS, estimate, vocabulary
 from tests.conftest import ROOT
 

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from coursebook.book.release import write_release
-from coursebook.classroom.checks import judge, load_check_file
+from coursebook.classroom.exercise.checks import judge, load_check_file
 from coursebook.classroom.leaks import scan
 from coursebook.classroom.student_edition import stale_exercises
 from coursebook.classroom.variants import (VariantError, cached_course_check_data, candidates, draw,
@@ -156,7 +156,7 @@ def test_each_courses_solution_is_right_only_against_its_own_key(variant_cache, 
     nb = nbformat.read(ROOT / "answers" / f"{EX1A}.ipynb", as_version=4)
     courses = {name: cached_course_check_data(ROOT / "answers", EX1A, secret, cache=variant_cache)
                for name, secret in (("a", SECRET_A), ("b", SECRET_B))}
-    from coursebook.classroom.checks import CheckFile
+    from coursebook.classroom.exercise.checks import CheckFile
 
     for mine, (values, _) in courses.items():
         variables = [t["variable"] for t in courses[mine][1]["tasks"]]
@@ -223,7 +223,7 @@ def test_the_scan_finds_an_answer_printed_in_a_chapter_as_a_percentage():
 def test_stock_answers_are_what_the_solution_computes():
     """No answer typed by hand for an exercise with parameters: the check file's stock answers are
     those its solution notebook computes with the stock values."""
-    from coursebook.classroom.checks import CheckFile
+    from coursebook.classroom.exercise.checks import CheckFile
     from coursebook.classroom.variants import solved_check_data
 
     for path in sorted((ROOT / "answers" / "checks").glob("*.yml")):

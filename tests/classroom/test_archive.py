@@ -8,17 +8,15 @@ import zipfile
 
 import pytest
 
-from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.exercise.assignment import Assignment
 from coursebook.classroom.grader.archive import ArchiveLimits, unpack
 from coursebook.classroom.grader.classroom import grade_all
 from coursebook.classroom.grader.collect import collect
-from coursebook.classroom.grader.limits import Limits
 from coursebook.errors import GradingInputError
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "grading"
 PERFECT = (FIXTURE / "submissions" / "perfect.ipynb").read_bytes()
-CHECKS = load_check_file(FIXTURE / "answers" / "checks" / "ex0-fixture.yml")
 
 
 def folder_bytes(folder):
@@ -158,7 +156,8 @@ def test_moodle_folders_and_repeated_names_keep_every_identity(tmp_path):
 def test_refused_entries_are_rows_and_the_rest_is_graded(bomb, tmp_path):
     out = tmp_path / "graded"
     submissions = collect(bomb, out / "unpacked")
-    rows = grade_all(submissions, CHECKS, out, limits=Limits(cell_timeout=5, total_timeout=20), progress=False)
+    assignment = Assignment.load(FIXTURE / "answers", "ex0-fixture", cell_timeout=5, total_timeout=20)
+    rows = grade_all(submissions, assignment, out, progress=False)
     assert [(r.submission.source, r.result.status.value, r.result.total) for r in rows] == [
         ("before_11_22_ex.ipynb", "ok", 5), ("bomb_33_44_ex.ipynb", "archive-refused", 0), ("after_55_66_ex.ipynb", "ok", 5)]
     with (out / "gradebook.csv").open(encoding="utf-8") as handle:

@@ -6,20 +6,20 @@ import tempfile
 
 import pytest
 
-from coursebook.classroom.checks import load_check_file
+from dataclasses import replace
+
+from coursebook.classroom.exercise.assignment import Assignment
 from coursebook.classroom.grader import classroom
 from coursebook.classroom.grader.classroom import grade_all
 from coursebook.classroom.grader.collect import collect
-from coursebook.classroom.grader.limits import Limits
+from coursebook.classroom.exercise.limits import Limits
 from coursebook.classroom.grader.results import Status
-from coursebook.classroom.student_edition import rubric_text
 from tests.classroom.fakes import misbehaving_grade, working_grade
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "grading"
 CLASS = FIXTURE / "class"
-CHECKS = load_check_file(FIXTURE / "answers" / "checks" / "ex0-fixture.yml")
-LIMITS = Limits(cell_timeout=5, total_timeout=20)
+ASSIGNMENT = Assignment.load(FIXTURE / "answers", "ex0-fixture", cell_timeout=5, total_timeout=20)
 PERFECT = (FIXTURE / "submissions" / "perfect.ipynb").read_bytes()
 PARTIAL = (FIXTURE / "submissions" / "partial.ipynb").read_bytes()
 
@@ -68,8 +68,7 @@ def answers_earned(path) -> float:
 def graded(tmp_path_factory):
     before = tree_digest(FIXTURE), tree_digest(ROOT / "answers")
     out = tmp_path_factory.mktemp("class") / "out"
-    rows = grade_all(collect(CLASS, out / "unpacked"), CHECKS, out, jobs=2, limits=LIMITS,
-                     rubric=rubric_text(FIXTURE / "answers" / "ex0-fixture.ipynb"), progress=False)
+    rows = grade_all(collect(CLASS, out / "unpacked"), ASSIGNMENT, out, jobs=2, progress=False)
     return out, rows, before
 
 
@@ -115,7 +114,7 @@ def test_lms_files_carry_the_lms_students(graded):
 def test_rerun_reuses_every_result(graded):
     out, rows, _ = graded
     stamps = {p.name: p.stat().st_mtime_ns for p in (out / "results").iterdir()}
-    again = grade_all(collect(CLASS, out / "unpacked"), CHECKS, out, jobs=2, limits=LIMITS, progress=False,
+    again = grade_all(collect(CLASS, out / "unpacked"), ASSIGNMENT, out, jobs=2, progress=False,
                       grade=misbehaving_grade)  # would give every file 5 if anything were re-graded
     assert {p.name: p.stat().st_mtime_ns for p in (out / "results").iterdir()} == stamps
     assert [r.result.total for r in again] == [r.result.total for r in rows]
@@ -128,7 +127,7 @@ def test_a_failing_grader_or_a_dying_worker_costs_one_row(tmp_path):
     for name in names:
         (folder / name).write_bytes(PERFECT)
     out = tmp_path / "out"
-    rows = grade_all(collect(folder, out / "unpacked"), CHECKS, out, jobs=2, limits=LIMITS, progress=False,
+    rows = grade_all(collect(folder, out / "unpacked"), ASSIGNMENT, out, jobs=2, progress=False,
                      grade=misbehaving_grade)
     got = {r.submission.source: r.result for r in rows}
     assert [got[n].status for n in names[:4]] == [Status.OK, Status.GRADER_ERROR, Status.CRASHED, Status.CRASHED]
@@ -139,7 +138,7 @@ def test_a_failing_grader_or_a_dying_worker_costs_one_row(tmp_path):
     assert all(got[n].total == 0 for n in names[1:4])
     # The next run grades the failed ones again (the grader's failure is not the student's grade):
     # the same files, now graded by a grader that works.
-    rows = grade_all(collect(folder, out / "unpacked"), CHECKS, out, jobs=2, limits=LIMITS, progress=False,
+    rows = grade_all(collect(folder, out / "unpacked"), ASSIGNMENT, out, jobs=2, progress=False,
                      grade=working_grade)
     assert [r.result.status for r in rows] == [Status.OK] * 5
 
@@ -149,7 +148,7 @@ def test_a_killed_forkserver_is_replaced(tmp_path):
     folder.mkdir()
     for name in ["a-kills-parent.ipynb", "b-fine.ipynb"]:
         (folder / name).write_bytes(PERFECT)
-    rows = grade_all(collect(folder, tmp_path / "u"), CHECKS, tmp_path / "out", jobs=1, limits=LIMITS,
+    rows = grade_all(collect(folder, tmp_path / "u"), ASSIGNMENT, tmp_path / "out", jobs=1,
                      progress=False, grade=misbehaving_grade)
     assert [r.result.status for r in rows] == [Status.CRASHED, Status.OK]
 
@@ -161,7 +160,8 @@ def test_a_hung_worker_is_stopped_by_the_backstop(tmp_path, monkeypatch):
     (folder / "hangs.ipynb").write_bytes(PERFECT)
     (folder / "fine.ipynb").write_bytes(PERFECT)
     limits = Limits(cell_timeout=1, total_timeout=1, startup_grace=1)
-    rows = grade_all(collect(folder, tmp_path / "u"), CHECKS, tmp_path / "out", jobs=2, limits=limits,
+    hurried = replace(ASSIGNMENT, limits=limits)
+    rows = grade_all(collect(folder, tmp_path / "u"), hurried, tmp_path / "out", jobs=2,
                      progress=False, grade=misbehaving_grade)
     got = {r.submission.source: r.result for r in rows}
     assert got["hangs.ipynb"].status is Status.TIMEOUT and got["hangs.ipynb"].total == 0
@@ -176,7 +176,7 @@ def test_no_sandbox_folder_is_left_behind(tmp_path, monkeypatch):
     folder.mkdir()
     (folder / "j.ipynb").write_bytes(PERFECT)
     out = tmp_path / "out"
-    rows = grade_all(collect(folder, out / "unpacked"), CHECKS, out, limits=LIMITS, progress=False)
+    rows = grade_all(collect(folder, out / "unpacked"), ASSIGNMENT, out, progress=False)
     assert rows[0].result.total == 5
     assert [p.name for p in temp.iterdir() if not p.name.startswith("pymp-")] == []  # pymp-: multiprocessing's own
     assert sorted(p.name for p in out.iterdir()) == [
@@ -188,10 +188,10 @@ def test_force_regrades_everything(tmp_path):
     folder.mkdir()
     (folder / "j.ipynb").write_bytes(PERFECT)
     out = tmp_path / "out"
-    grade_all(collect(folder, out / "u"), CHECKS, out, limits=LIMITS, progress=False, grade=working_grade)
+    grade_all(collect(folder, out / "u"), ASSIGNMENT, out, progress=False, grade=working_grade)
     (stored,) = (out / "results").glob("*.json")
     before = stored.stat().st_mtime_ns
-    grade_all(collect(folder, out / "u"), CHECKS, out, limits=LIMITS, progress=False, grade=working_grade)
+    grade_all(collect(folder, out / "u"), ASSIGNMENT, out, progress=False, grade=working_grade)
     assert stored.stat().st_mtime_ns == before
-    grade_all(collect(folder, out / "u"), CHECKS, out, limits=LIMITS, progress=False, grade=working_grade, force=True)
+    grade_all(collect(folder, out / "u"), ASSIGNMENT, out, progress=False, grade=working_grade, force=True)
     assert stored.stat().st_mtime_ns != before

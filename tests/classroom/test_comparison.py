@@ -14,9 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coursebook.classroom.checks import CheckFile, Task, judge, load_check_file, matches, public_spec
+from coursebook.classroom.exercise.checks import judge, load_check_file, matches, public_spec
+from coursebook.classroom.exercise.task import CheckFile, Task
 from coursebook.classroom.exercises import Checker
-from coursebook.classroom.fingerprints import COST, public_credit
+from coursebook.classroom.exercise.fingerprints import COST, public_credit
 from tests.conftest import ROOT
 
 CHEAP = {"n": 2, "r": 1, "p": 1}   # the same scheme at a trivial cost, so hypothesis can run many cases

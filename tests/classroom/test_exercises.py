@@ -6,7 +6,7 @@ import re
 import nbformat
 import pytest
 
-from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.exercise.checks import load_check_file
 from coursebook.classroom.student_edition import BEGIN, END, MarkerError, stale_exercises, strip_solutions
 from tests.conftest import ROOT
 

@@ -2,11 +2,11 @@
 
 import re
 
-from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.exercise.checks import load_check_file
 from coursebook.classroom.grader.feedback import instructor_page, student_page, write_pages
 from coursebook.classroom.grader.results import Status, SubmissionResult, TaskResult, Verdict
 from coursebook.classroom.grader.writers import Row
-from coursebook.classroom.student_edition import rubric_text
+from coursebook.classroom.exercise.rubric import rubric_text
 from tests.classroom.test_writers import submission
 from tests.conftest import ROOT
 

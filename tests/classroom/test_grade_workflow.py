@@ -14,6 +14,7 @@ import yaml
 from tests.conftest import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "grade.yml"
+LIMIT_FLAGS = {"--cell-timeout", "--total-timeout", "--memory-mb", "--max-output-mb", "--on-timeout"}
 
 
 def load():
@@ -74,4 +75,6 @@ def test_each_matrix_job_grades_its_own_shard(tmp_path):
         assert argv[argv.index("--shard") + 1] == f"{index + 1}/4"
         assert argv[argv.index("--exercise") + 1] == "ex3a-revenue-exposure"
         assert argv[argv.index("--out") + 1] == f"shard-{index + 1}"
+        # the limits come from the check file, the same for every shard: no shard states its own
+        assert not [a for a in argv if a.split("=")[0] in LIMIT_FLAGS], argv
     assert re.search(r"SHARD: \$\{\{ strategy\.job-index \}\}/\$\{\{ strategy\.job-total \}\}", WORKFLOW.read_text())

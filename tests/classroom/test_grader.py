@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.exercise.checks import load_check_file
 from coursebook.classroom.grader import Limits, Status, SubmissionResult, Verdict, grade_submission
 from tests.conftest import ROOT
 

@@ -7,8 +7,8 @@ import jsonschema
 import pytest
 
 from coursebook.classroom.autograder.gradescope_results import gradescope_results
-from coursebook.classroom.checks import CheckFile
-from coursebook.classroom.grader.limits import Limits
+from coursebook.classroom.exercise.task import CheckFile
+from coursebook.classroom.exercise.limits import Limits
 from coursebook.classroom.grader.results import Status, SubmissionResult, TaskResult, Verdict
 
 SCHEMA = json.loads((Path(__file__).with_name("gradescope-results.schema.json")).read_text())

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from coursebook.classroom.exercises import Checker
-from coursebook.classroom.fingerprints import COST
+from coursebook.classroom.exercise.fingerprints import COST
 from tests.conftest import ROOT
 
 CHECKS = sorted((ROOT / "exercises" / "checks").glob("*.json"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.exercise.checks import load_check_file
 from coursebook.classroom.grader import Limits, Status, Verdict, grade_submission, sandbox
 from coursebook.classroom.grader.extract import Unsupported, decode
 from tests.conftest import ROOT
@@ -98,7 +98,7 @@ def test_a_killed_grader_takes_its_sandbox_with_it(tmp_path):
     path = notebook(tmp_path, "while True:\n    pass")
     work_root = tmp_path / "sandboxes"
     code = ("import sys; from coursebook.classroom.grader import grade_submission, Limits;"
-            "from coursebook.classroom.checks import load_check_file;"
+            "from coursebook.classroom.exercise.checks import load_check_file;"
             f"grade_submission({str(path)!r}, load_check_file({str(FIXTURE / 'answers/checks/ex0-fixture.yml')!r}),"
             f" Limits(cell_timeout=60, total_timeout=60), work_root={str(work_root)!r})")
     worker = subprocess.Popen([sys.executable, "-c", code])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.exercise.checks import load_check_file
 from coursebook.classroom.grader import Limits, Status, SubmissionResult, grade_submission, sandbox_problem
 from tests.conftest import ROOT
 from tests.fixtures.grading.make_kernel_attacks import ATTACKS, INNOCENT

@@ -3,28 +3,29 @@
 import os
 from dataclasses import replace
 
-from coursebook.classroom.checks import load_check_file
-from coursebook.classroom.grader.limits import Limits
+from coursebook.classroom.exercise.assignment import Assignment
+from coursebook.classroom.exercise.limits import Limits
 from coursebook.classroom.grader.results import Status, SubmissionResult
 from coursebook.classroom.grader.store import ResultStore, fingerprint, reusable
 from tests.conftest import ROOT
 
-CHECKS = load_check_file(ROOT / "tests" / "fixtures" / "grading" / "answers" / "checks" / "ex0-fixture.yml")
+ASSIGNMENT = Assignment.load(ROOT / "tests" / "fixtures" / "grading" / "answers", "ex0-fixture")
+CHECKS = ASSIGNMENT.checks
 
 
 def test_fingerprint_changes_with_each_part(tmp_path):
     notebook = tmp_path / "a.ipynb"
     notebook.write_text("{}")
-    base = fingerprint(notebook, CHECKS, Limits(), True)
-    assert fingerprint(notebook, CHECKS, Limits(), True) == base
+    base = fingerprint(notebook, ASSIGNMENT, True)
+    assert fingerprint(notebook, ASSIGNMENT, True) == base
     changed_key = CHECKS.model_copy(update={"tasks": [CHECKS.tasks[0].model_copy(update={"answer": 0.25}),
                                                       *CHECKS.tasks[1:]]})
-    variants = [fingerprint(notebook, changed_key, Limits(), True),
-                fingerprint(notebook, CHECKS, Limits(cell_timeout=31), True),
-                fingerprint(notebook, CHECKS, Limits(on_timeout="keep"), True),
-                fingerprint(notebook, CHECKS, Limits(), False)]
+    variants = [fingerprint(notebook, ASSIGNMENT.with_checks(changed_key), True),
+                fingerprint(notebook, replace(ASSIGNMENT, limits=Limits(cell_timeout=31)), True),
+                fingerprint(notebook, replace(ASSIGNMENT, limits=Limits(on_timeout="keep")), True),
+                fingerprint(notebook, ASSIGNMENT, False)]
     notebook.write_text('{"cells": []}')
-    variants.append(fingerprint(notebook, CHECKS, Limits(), True))
+    variants.append(fingerprint(notebook, ASSIGNMENT, True))
     assert len({base, *variants}) == 6
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from coursebook.classroom.checks import load_check_file
+from coursebook.classroom.exercise.checks import load_check_file
 from coursebook.classroom.grader.collect import Submission, identify, result_key
 from coursebook.classroom.grader.results import Status, SubmissionResult, TaskResult, Verdict
 from coursebook.classroom.grader.writers import (

@@ -11,7 +11,10 @@ every dependency.
 Layout of the zip:
     setup.sh, run_autograder          the two scripts Gradescope requires
     coursebook-autograder.json        exercise, limits, package version (read by gradescope_run)
-    checks/<exercise>.yml             this exercise's answer key, and no other file of the instructor's
+    checks/<exercise>.yml             this exercise's check file (answer key and `limits:`), and no
+                                      other file of the instructor's (gradescope_run rebuilds the
+                                      Assignment from these two; the limits in the JSON are the
+                                      ones in force, command-line options included)
     wheels/coursebook-<v>-*.whl       the package
     constraints.txt                   every dependency's pinned version
 """
@@ -26,8 +29,9 @@ from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 
-from ..checks import CheckFile
-from ..grader.limits import Limits
+import yaml
+
+from ..exercise.assignment import Assignment
 from .package import build_wheel, package_version, project_root
 
 CONFIG = "coursebook-autograder.json"
@@ -36,8 +40,9 @@ EXECUTABLE = 0o755 << 16 | stat.S_IFREG << 16  # zip external attributes: a regu
 REGULAR = 0o644 << 16 | stat.S_IFREG << 16
 
 
-def config_for(checks: CheckFile, limits: Limits) -> dict:
-    return {"exercise": checks.exercise, "title": checks.title, "limits": asdict(limits),
+def config_for(assignment: Assignment) -> dict:
+    return {"exercise": assignment.name, "title": assignment.title,
+            "limits": asdict(assignment.limits),
             "package": {"name": "coursebook", "version": package_version()}}
 
 
@@ -48,8 +53,20 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, mode: int = REGULAR) 
     archive.writestr(info, data)
 
 
-def build_autograder(check_path: Path, checks: CheckFile, limits: Limits, out: Path) -> Path:
-    """Write the autograder zip for `checks` (read from `check_path`) to `out`; returns `out`."""
+def _check_file(assignment: Assignment) -> bytes:
+    """The check file as graded: the file itself, or a course's own computed answers (variants.py)."""
+    from ..exercise.checks import load_check_file
+
+    if assignment.checks == load_check_file(assignment.check_path):
+        return assignment.check_path.read_bytes()
+    data = assignment.checks.model_dump(mode="json", exclude_defaults=True)
+    data.pop("parameters", None)   # the answers are computed: the zip needs no secret and no solution
+    return ("# This course's own answers, computed by coursebook from its secret.\n"
+            + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)).encode()
+
+
+def build_autograder(assignment: Assignment, out: Path) -> Path:
+    """Write the autograder zip for `assignment` to `out`; returns `out`."""
     templates = resources.files(__package__) / "templates"
     constraints = (project_root() / "constraints.txt").read_bytes()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -59,8 +76,8 @@ def build_autograder(check_path: Path, checks: CheckFile, limits: Limits, out: P
         with zipfile.ZipFile(partial, "w") as archive:
             for script in SCRIPTS:
                 _add(archive, script, (templates / script).read_bytes(), EXECUTABLE)
-            _add(archive, CONFIG, json.dumps(config_for(checks, limits), indent=1).encode())
-            _add(archive, f"checks/{checks.exercise}.yml", check_path.read_bytes())
+            _add(archive, CONFIG, json.dumps(config_for(assignment), indent=1).encode())
+            _add(archive, f"checks/{assignment.name}.yml", _check_file(assignment))
             _add(archive, f"wheels/{wheel.name}", wheel.read_bytes())
             _add(archive, "constraints.txt", constraints)
         partial.replace(out)

@@ -10,9 +10,9 @@ task is not right), never the answer: results hold no answers.
 
 from __future__ import annotations
 
-from ..checks import CheckFile
+from ..exercise.task import CheckFile
 from ..grader.feedback import STUDENT_STATUS
-from ..grader.limits import Limits
+from ..exercise.limits import Limits
 from ..grader.results import Status, SubmissionResult, Verdict
 from ..grader.writers import REASON_TEXT, VERDICT_TEXT, number
 

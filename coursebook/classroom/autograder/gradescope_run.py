@@ -25,8 +25,9 @@ from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 
-from ..checks import CheckFile, load_check_file
-from ..grader.limits import Limits
+from ..exercise.assignment import Assignment
+from ..exercise.limits import Limits
+from ..exercise.task import CheckFile
 from ..grader.results import Status, SubmissionResult, TaskResult, Verdict
 from ..grader.run import grade_submission
 from ..grader.sandbox import sandbox_problem
@@ -42,19 +43,21 @@ class SetupProblem(RuntimeError):
     """The autograder itself is broken (config, answer key, package version): the instructor's to fix."""
 
 
-def load_setup(root: Path) -> tuple[dict, CheckFile, Limits]:
+def load_setup(root: Path) -> tuple[dict, Assignment]:
+    """The zip's configuration and the Assignment rebuilt from its check file, under the limits in
+    force when the zip was built."""
     source = root / "source"
     try:
         config = json.loads((source / CONFIG).read_text(encoding="utf-8"))
-        checks = load_check_file(source / "checks" / f"{config['exercise']}.yml")
-        limits = Limits(**config["limits"])
+        assignment = replace(Assignment.load(source, config["exercise"]),
+                             limits=Limits(**config["limits"]))
     except Exception as exc:  # any failure here is the autograder's, reported the same way
         raise SetupProblem(f"cannot read the autograder's configuration in {source}: {exc}") from None
     installed = metadata.version("coursebook")
     if installed != config["package"]["version"]:
         raise SetupProblem(f"coursebook {installed} is installed but the autograder was built with "
                            f"{config['package']['version']}")
-    return config, checks, limits
+    return config, assignment
 
 
 def find_notebooks(folder: Path) -> tuple[list[Path], list[str]]:
@@ -94,7 +97,8 @@ def _sandbox_note(problem: str) -> str:
 
 def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
     """(results.json as a dict, the result) for the submission under `root`."""
-    config, checks, limits = load_setup(root)
+    config, assignment = load_setup(root)
+    checks, limits = assignment.checks, assignment.limits
     notebooks, received = find_notebooks(root / "submission")
     notes: tuple[str, ...] = ()
     problem = sandbox_problem()
@@ -148,11 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args[0] if args else "/autograder")
     if check_only:  # from setup.sh: fail the image build with a message if anything is wrong
         try:
-            config, checks, _ = load_setup(root)
+            config, assignment = load_setup(root)
         except SetupProblem as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         problem = sandbox_problem()
+        checks = assignment.checks
         print(f"autograder ready: {checks.exercise}, {len(checks.tasks)} tasks, {checks.total_points:g} points, "
               f"coursebook {config['package']['version']}; sandbox: {problem or 'usable'}")
         return 0

@@ -22,8 +22,8 @@ import time
 import traceback
 from pathlib import Path
 
-from ..checks import CheckFile
-from ..grader.limits import Limits
+from ..exercise.task import CheckFile
+from ..exercise.limits import Limits
 from ..grader.results import Status, SubmissionResult, TaskResult, Verdict
 from ..grader.run import grade_submission
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .collect import Submission
 from .feedback import write_pages
-from .limits import Limits
+from ..exercise.assignment import Assignment
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .run import grade_submission
 from .store import ResultStore, fingerprint, reusable
@@ -115,19 +115,20 @@ def _context():
     return context
 
 
-def grade_all(submissions: list[Submission], checks, out_dir: Path, *, jobs: int = 1, force: bool = False,
-              limits: Limits = Limits(), sandbox: bool = True, rubric: str = "", canvas_assignment: str = "",
-              progress: bool = True, grade=grade_submission) -> list[Row]:
+def grade_all(submissions: list[Submission], assignment: Assignment, out_dir: Path, *,
+              jobs: int = 1, force: bool = False, sandbox: bool = True, progress: bool = True,
+              grade=grade_submission) -> list[Row]:
     """Grade every submission not already graded with the same file, key and limits; write the
     gradebook, the LMS files and the feedback pages into `out_dir`; return one row per submission.
 
     Raises GradingInterrupted on SIGINT/SIGTERM (after saving what finished).
     """
+    checks, limits = assignment.checks, assignment.limits
     store = ResultStore(out_dir / "results")
     results: dict[str, SubmissionResult] = {}
     todo: deque[tuple[Submission, str]] = deque()
     for submission in submissions:
-        expected = fingerprint(submission.path, checks, limits, sandbox)
+        expected = fingerprint(submission.path, assignment, sandbox)
         if submission.refusal is not None:
             results[submission.key] = _finish(store, submission, expected, _blank(
                 submission, checks, Status.ARCHIVE_REFUSED, sandbox, reason=submission.refusal.reason))
@@ -152,7 +153,7 @@ def grade_all(submissions: list[Submission], checks, out_dir: Path, *, jobs: int
     if missing:  # cannot happen unless the loop above has a bug: refuse to write a gradebook with holes
         raise RuntimeError(f"no result for {', '.join(missing)}")
     rows = [Row(s, results[s.key]) for s in submissions]
-    write_outputs(rows, checks, out_dir, rubric=rubric, canvas_assignment=canvas_assignment)
+    write_outputs(rows, assignment, out_dir)
     return rows
 
 
@@ -244,12 +245,13 @@ def _kill_all(running: dict) -> None:
     running.clear()
 
 
-def write_outputs(rows: list[Row], checks, out_dir: Path, *, rubric: str = "", canvas_assignment: str = "",
+def write_outputs(rows: list[Row], assignment: Assignment, out_dir: Path, *,
                   now: datetime | None = None) -> None:
     """`gradebook.csv`, `canvas-grades.csv`, `moodle-grading-worksheet.csv`, `feedback/`, `instructor.html`.
     `now` stamps Moodle's `Last modified (grade)` (default: the current time)."""
+    checks, rubric = assignment.checks, assignment.rubric
     manual = manual_points(rubric)
     write_gradebook(rows, checks, manual, out_dir / "gradebook.csv")
-    write_canvas(rows, canvas_assignment or checks.title, out_dir / "canvas-grades.csv")
+    write_canvas(rows, assignment.canvas_assignment, out_dir / "canvas-grades.csv")
     write_moodle(rows, checks.total_points + manual, out_dir / "moodle-grading-worksheet.csv", now=now)
     write_pages(rows, checks, rubric, manual, out_dir)

@@ -4,7 +4,7 @@
 # notebook that redirected sys.stdout still has its answers read. Only built-in types reached
 # through literals are used (a notebook can shadow or patch `type`, `print`, `json`, but not these);
 # strings travel as UTF-8 hex, so nothing the notebook defines can reshape the encoding itself.
-# Values are compared later, outside the kernel, by coursebook.classroom.checks.matches.
+# Values are compared later, outside the kernel, by coursebook.classroom.exercise.checks.matches.
 
 
 def __coursebook_extract(names, path):

@@ -20,7 +20,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
-from .limits import Limits
+from ..exercise.limits import Limits
 from .sandbox import ENVIRONMENT, Sandbox, reachable_by_anyone, readable_roots
 
 KERNEL_NAME = "coursebook-grading"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..exercise.assignment import Assignment
 from .classroom import write_outputs
 from .shard import Manifest, ManifestError, ShardSpec, read_manifest
 from .store import ResultStore
@@ -79,14 +80,14 @@ def _terms(fingerprint: str) -> str:
     return ";".join(f"{k}={v}" for k, v in sorted(parts.items()))
 
 
-def merge_shards(folders: list[Path], checks, out_dir: Path, *, rubric: str = "",
-                 canvas_assignment: str = "") -> list[Row]:
+def merge_shards(folders: list[Path], assignment: Assignment, out_dir: Path) -> list[Row]:
     """Check the shards, then write the class's outputs into `out_dir` with the same writers as
     `coursebook grade` (gradebook.csv, the Canvas and Moodle files, feedback pages)."""
     manifests = check_shards(folders)
-    if manifests[0].exercise != checks.exercise:
-        raise ManifestError(f"the shards graded exercise {manifests[0].exercise!r}, not {checks.exercise!r}")
+    if manifests[0].exercise != assignment.checks.exercise:
+        raise ManifestError(f"the shards graded exercise {manifests[0].exercise!r}, "
+                            f"not {assignment.checks.exercise!r}")
     rows = load_rows(manifests)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_outputs(rows, checks, out_dir, rubric=rubric, canvas_assignment=canvas_assignment)
+    write_outputs(rows, assignment, out_dir)
     return rows

@@ -22,11 +22,12 @@ import nbformat
 from nbclient.exceptions import DeadKernelError
 from traitlets.log import get_logger
 
-from ..checks import CheckFile, matches, public_spec
+from ..exercise.checks import matches, public_spec
+from ..exercise.limits import Limits
+from ..exercise.task import CheckFile
 from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
 from .kernel import LimitedClient, Watchdog, kill_kernel_processes, kernel_manager
-from .limits import Limits
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .sandbox import INSIDE_WORK, Sandbox
 

@@ -1,7 +1,8 @@
 """Results on disk, one JSON file per submission, written atomically; what resume may reuse.
 
-A stored result carries a fingerprint of what was graded: the submission's bytes, the answer key
-(the whole check file), the limits and whether it ran sandboxed. Resume reuses a result only when
+A stored result carries a fingerprint of what was graded: the submission's bytes, the assignment
+(`Assignment.fingerprint`: the answer key, the limits, the package's version) and whether it ran
+sandboxed. Resume reuses a result only when
 all of these are unchanged, and never reuses a row that says the grading itself went wrong
 (the grader's own error, or its worker process dying): those are graded again.
 """
@@ -13,6 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..exercise.assignment import Assignment
 from .results import SCHEMA, Status, SubmissionResult
 
 
@@ -29,10 +31,10 @@ def file_digest(path: Path | None) -> str:
     return digest.hexdigest()[:16]
 
 
-def fingerprint(path: Path | None, checks, limits, sandbox: bool) -> str:
+def fingerprint(path: Path | None, assignment: Assignment, sandbox: bool) -> str:
     """What a result depends on; a change in any part means the result is stale."""
-    key = hashlib.sha256(checks.model_dump_json().encode()).hexdigest()[:16]
-    return f"file={file_digest(path)};key={key};limits={limits.fingerprint()};sandbox={int(sandbox)};schema={SCHEMA}"
+    return (f"file={file_digest(path)};assignment={assignment.fingerprint()};"
+            f"sandbox={int(sandbox)};schema={SCHEMA}")
 
 
 def reusable(result: SubmissionResult | None, expected: str) -> bool:

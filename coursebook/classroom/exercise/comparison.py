@@ -24,7 +24,7 @@ import json
 import math
 from dataclasses import dataclass
 
-from ..quiz.answers import normalise_text
+from ...quiz.answers import normalise_text
 
 MAX_ITEMS = 10_000   # the grader's extraction keeps at most this many items per container
 MAX_DEPTH = 6        # and this many levels of nesting

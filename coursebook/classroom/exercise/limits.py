@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal
+
+SETTINGS = ("cell_timeout", "total_timeout", "memory_mb", "max_output_mb", "on_timeout")
+"""The limits an author or instructor sets: the check file's `limits:` keys, `grade`'s options."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,23 @@ class Limits:
     def hard_timeout(self) -> int:
         """Wall-clock seconds after which the whole sandbox is killed, whatever the kernel does."""
         return self.total_timeout + self.startup_grace
+
+    @classmethod
+    def from_settings(cls, *layers: Mapping[str, Any]) -> Limits:
+        """Limits from `SETTINGS`-keyed layers, each given (not None) value overriding earlier ones.
+
+        `max_output_mb` becomes `max_output_bytes`; raises ValueError for an unknown key.
+        """
+        chosen: dict[str, Any] = {}
+        for layer in layers:
+            unknown = set(layer) - set(SETTINGS)
+            if unknown:
+                raise ValueError(f"unknown limit {sorted(unknown)[0]!r}; "
+                                 f"the limits are {', '.join(SETTINGS)}")
+            chosen.update({key: value for key, value in layer.items() if value is not None})
+        if "max_output_mb" in chosen:
+            chosen["max_output_bytes"] = int(chosen.pop("max_output_mb") * 1_000_000)
+        return cls(**chosen)
 
     def fingerprint(self) -> str:
         """Stable across runs and Python versions; changes when any limit changes."""

@@ -16,6 +16,7 @@ import json
 from functools import lru_cache
 
 from .comparison import Form, accepted_canonicals, canonical, form_for, type_problem
+from .task import Task
 
 # scrypt cost: N=2**15, r=8 (32 MiB of memory per guess), about 100 ms on the course machine: one
 # check() is still quick, and `coursebook release` prints what a search costs at this price.
@@ -34,18 +35,16 @@ def task_salt(exercise: str, task_id: str, variable: str, course_salt: str = "st
     return f"coursebook-check-v{VERSION}|{course_salt}|{exercise}|{task_id}|{variable}"
 
 
-def public_entry(exercise: str, task, cost: dict | None = None, course_salt: str = "stock") -> dict:
+def public_entry(exercise: str, task: Task, cost: dict | None = None, course_salt: str = "stock") -> dict:
     """The public form of one task (hidden tasks carry no comparison at all)."""
     # Cached: the grader writes the public file into every submission's folder, and each digest
     # costs a deliberate hundred milliseconds or so.
-    return json.loads(_public_entry(exercise, task.model_dump_json(), json.dumps(cost or COST, sort_keys=True),
-                                    course_salt))
+    return json.loads(_public_entry(exercise, task.model_dump_json(),
+                                    json.dumps(cost or COST, sort_keys=True), course_salt))
 
 
 @lru_cache(maxsize=1024)
 def _public_entry(exercise: str, task_json: str, cost_json: str, course_salt: str = "stock") -> str:
-    from .checks import Task   # checks imports this module
-
     task, cost = Task.model_validate_json(task_json), json.loads(cost_json)
     entry = {"variable": task.variable, "kind": task.kind, "points": task.points, "hint": task.hint,
              "hidden": task.hidden}

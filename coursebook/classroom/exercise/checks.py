@@ -10,90 +10,14 @@ Pure functions: the grader compares here, outside the student's kernel.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ValidationError
 
-from ..quiz.model import QUESTION_ID
-from ..errors import BankError, Problem
-from .comparison import (Form, Verdict, accepted_buckets, accepted_canonicals, canonical, form_for, is_number,
-                         numbers_in, type_problem)
-from .fingerprints import COST, FORMAT, public_entry
-
-Kind = Literal["number", "text", "choice", "list", "set", "mapping"]
-
-
-class Task(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=QUESTION_ID)
-    variable: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    kind: Kind
-    answer: Any
-    tolerance: float | None = Field(default=None, ge=0, allow_inf_nan=False)
-    relative_tolerance: float | None = Field(default=None, ge=0, allow_inf_nan=False)
-    points: float = Field(default=1, gt=0, allow_inf_nan=False)
-    hint: str = ""
-    hidden: bool = False
-
-    @property
-    def absolute_tolerance(self) -> float:
-        """Half the width of the accepted interval around each number (0: exact)."""
-        if self.relative_tolerance is not None and is_number(self.answer):
-            return self.relative_tolerance * abs(self.answer)
-        return self.tolerance if self.tolerance is not None else 1e-9
-
-    @property
-    def form(self) -> Form:
-        return form_for(self.kind, self.answer, self.absolute_tolerance)
-
-    @model_validator(mode="after")
-    def _answer_fits_kind(self):
-        alternatives = self.answer if self.kind == "text" and isinstance(self.answer, list) else [self.answer]
-        for answer in alternatives:
-            problem = type_problem(self.kind, answer)
-            if problem:
-                raise ValueError(f"task {self.id!r}: the `answer` does not fit kind {self.kind!r}: "
-                                 + problem.replace("Your answer is", "it is").replace("this task wants", "the kind wants"))
-        if self.kind == "set":
-            self._set_items_distinct()
-        return self
-
-    def _set_items_distinct(self):
-        # Set items are matched in sorted order, which is only unambiguous when no two numbers share
-        # an accepted bucket (comparison.py) and no two texts fold alike.
-        numbers = sorted(numbers_in("set", self.answer))
-        tolerance, width = self.absolute_tolerance, self.form.width
-        for low, high in zip(numbers, numbers[1:]):
-            if width and max(accepted_buckets(low, tolerance, width)) >= min(accepted_buckets(high, tolerance, width)):
-                raise ValueError(f"task {self.id!r}: set items {low:g} and {high:g} share an accepted bucket "
-                                 f"(they are within about four times the tolerance, {tolerance:g}, of each "
-                                 "other); lower the tolerance")
-            if not width and high == low:
-                raise ValueError(f"task {self.id!r}: set items {low:g} and {high:g} are equal")
-        texts = [i for i in self.answer if type(i) is str]
-        if len({canonical("text", t, Form()) for t in texts}) != len(texts):
-            raise ValueError(f"task {self.id!r}: two set items read the same once case, accents and "
-                             "punctuation are ignored")
-
-
-class CheckFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    exercise: str
-    title: str
-    tasks: list[Task] = Field(min_length=1)
-    parameters: dict[str, Any] = Field(default_factory=dict)
-    """What a course may draw for each parameter of the exercise (variants.py)."""
-
-    def task(self, task_id: str) -> Task:
-        for task in self.tasks:
-            if task.id == task_id:
-                return task
-        raise KeyError(task_id)
-
-    @property
-    def total_points(self) -> float:
-        return sum(task.points for task in self.tasks)
+from ...errors import BankError, Problem
+from .comparison import Verdict, accepted_canonicals, canonical, type_problem
+from .fingerprints import FORMAT, public_entry
+from .task import CheckFile, Task
 
 
 class CheckFileError(BankError):
@@ -161,6 +85,7 @@ def matches(task: Task, value) -> bool:
 def public_spec(check_file: CheckFile, cost: dict | None = None, course_salt: str = "stock") -> dict:
     """The student-safe form of a check file: no answers, only slow salted hashes (fingerprints.py).
     `course_salt`: the course's own (variants.course_salt), so no table serves two courses."""
-    return {"exercise": check_file.exercise, "title": check_file.title, "format": FORMAT, "course_salt": course_salt,
+    return {"exercise": check_file.exercise, "title": check_file.title, "format": FORMAT,
+            "course_salt": course_salt,
             "tasks": {task.id: public_entry(check_file.exercise, task, cost, course_salt)
                       for task in check_file.tasks}}

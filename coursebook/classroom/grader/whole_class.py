@@ -1,0 +1,89 @@
+"""`coursebook grade` as a library call: one assignment, a folder or LMS zip of submissions, an
+output folder; optionally one shard of the class.
+
+`grade_class` checks the output folder, unpacks and collects the submissions, grades them with
+`grade_all` (resumable) and, for a shard, writes its manifest once the shard is complete. The
+command line only maps its options to this call and prints the outcome.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import GradingInputError
+from ..exercise.assignment import Assignment
+from .classroom import grade_all
+from .collect import Submission, collect
+from .sandbox import require_sandbox
+from .shard import ShardSpec, clear_manifest, select, write_manifest
+from .writers import Row
+
+
+class ResultsUnwritable(OSError):
+    """The results, gradebooks or feedback pages could not be written."""
+
+    def __str__(self) -> str:
+        return f"cannot write the results: {self.args[0]}"
+
+
+@dataclass(frozen=True)
+class ClassGrading:
+    """What one `grade_class` run graded: a row per file of its shard (or of the class)."""
+
+    rows: list[Row]
+    everyone: list[Submission]
+    """Every file of the class, whichever shard was graded."""
+    graded: list[Submission]
+    shard: ShardSpec | None
+
+    def counts(self) -> dict[str, int]:
+        """Rows per status (`ok`, `timeout`, ...)."""
+        counts: dict[str, int] = {}
+        for row in self.rows:
+            counts[row.result.status.value] = counts.get(row.result.status.value, 0) + 1
+        return counts
+
+
+def output_problem(submissions: Path, out_dir: Path, answers_dir: Path) -> str:
+    """The output folder must not sit inside the submissions (it would be collected as submissions)
+    and must not hold the submissions or the answer key (the grader rewrites parts of it)."""
+    out, source, answers = out_dir.resolve(), submissions.resolve(), answers_dir.resolve()
+    if out == source or (source.is_dir() and source in out.parents):
+        return (f"--out {out_dir} is inside the submissions folder {submissions}; "
+                "choose a folder outside it")
+    if out in source.parents or out in answers.parents or out == answers:
+        return f"--out {out_dir} contains the submissions or the answers; choose a separate folder"
+    return ""
+
+
+def grade_class(assignment: Assignment, submissions: Path, out_dir: Path, *, jobs: int = 1,
+                force: bool = False, sandbox: bool = True, shard: ShardSpec | None = None,
+                progress: bool = True) -> ClassGrading:
+    """Grade `submissions` (a folder or an LMS zip) into `out_dir`.
+
+    Raises SandboxUnavailable (sandbox wanted but unusable), GradingInputError (unusable
+    submissions or output folder), OSError (unreadable input; ResultsUnwritable for the outputs)
+    and GradingInterrupted (a signal; finished results are kept for the next run).
+    """
+    if sandbox:
+        require_sandbox()
+    problem = output_problem(submissions, out_dir, assignment.answers_dir)
+    if problem:
+        raise GradingInputError(problem)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    unpacked = out_dir / "unpacked"
+    if unpacked.exists():
+        shutil.rmtree(unpacked)  # our own copy of the last archive: unpacked afresh each run
+    clear_manifest(out_dir)  # a shard's manifest is written only once the shard is complete
+    everyone = collect(submissions, unpacked)
+    graded = select(everyone, shard) if shard is not None else everyone
+    try:
+        rows = grade_all(graded, assignment, out_dir, jobs=jobs, force=force, sandbox=sandbox,
+                         progress=progress)
+    except OSError as exc:
+        raise ResultsUnwritable(exc) from exc
+    if shard is not None:
+        write_manifest(out_dir, shard, assignment.name, everyone, graded)
+    return ClassGrading(rows=rows, everyone=everyone, graded=graded, shard=shard)
