@@ -281,6 +281,7 @@ def test_colab_cell_is_quiet_and_falls_back_when_the_tag_is_missing(tmp_path, mo
     calls = []
 
     def fake_run(command, **kwargs):
+        command = list(command)
         calls.append(command)
         if command[:2] == ["git", "-c"] and "--branch" in command:
             return types.SimpleNamespace(returncode=128, stdout="", stderr="fatal: Remote branch v9 not found")
