@@ -176,15 +176,28 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 @main.command("release", short_help="Write the student release: nothing from answers/.")
 @click.argument("dest", required=False, type=click.Path(path_type=Path))
 @click.option("--repository", help="The students' repository URL (default: coursebook.student_repository in _config.yml).")
-@click.option("--tag", help="The release's tag, which the Colab cell installs (default: v<version>-<commit>).")
+@click.option("--tag", help="The release's tag, which the Colab cell installs (default: v<version>-<content hash>).")
 @click.option("--print-repository", is_flag=True, help="Print the students' repository as owner/name and stop.")
-def release(dest: Path | None, repository: str | None, tag: str | None, print_repository: bool) -> None:
+@click.option("--stock-exercises", is_flag=True,
+              help="Release the stock exercise values without a course secret (their answers are public "
+                   "in the open-source upstream: for courses that do not grade for credit).")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The class list exported from your LMS (CSV): each student gets their own values, "
+                   "drawn from the course secret and their login.")
+@click.option("--login-column", default="", help="The roster's login column (default: SIS Login ID, "
+              "Login ID, login or Username, whichever is there).")
+def release(dest: Path | None, repository: str | None, tag: str | None, print_repository: bool,
+            stock_exercises: bool, roster: Path | None, login_column: str) -> None:
     """Write the student repository into DEST: book, exercises, package; nothing from answers/."""
-    from .book.release import ReleaseError, release_tag, student_repository, write_release
+    from .book.release import ReleaseError, check_destination, release_allow, student_repository, write_release
     from .classroom.leaks import scan
     from .classroom.student_edition import stale_exercises
+    from .classroom.variants import (VariantError, course_secret, read_roster, write_course_exercises,
+                                     write_student_exercises)
 
     root = Path(".")
+    drawn: dict = {}
+    per_student: list = []
     try:
         repository = repository or student_repository(root)
         if print_repository:
@@ -193,20 +206,77 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
         if dest is None:
             raise click.UsageError("name the folder to write the release into, e.g. "
                                    "`coursebook release ../student-repo`", click.get_current_context())
+        check_destination(root, dest)
         stale = stale_exercises(root / "answers", root / "exercises")
         if stale:
             _fail("exercises/ is out of date with answers/ for: " + ", ".join(stale) + "; run `make exercises` first")
-        tag = tag or release_tag(root)
-        written = write_release(root, dest, repository, tag)
-        leaks = scan(dest, root)
-    except (ReleaseError, BankError) as exc:
+        secret = None if stock_exercises else course_secret(root / "answers")
+        if secret is None and not stock_exercises:
+            _fail("this course has no secret, so its exercises would carry the stock values, whose answers "
+                  "are public in the open-source upstream: run `coursebook course init` (it writes "
+                  "answers/course.yml), or pass --stock-exercises for a course that does not grade")
+
+        if roster and not secret:
+            _fail("--roster needs the course secret (per-student values are drawn from it)")
+        logins = read_roster(roster, login_column) if roster else []
+
+        def course_values(folder: Path) -> None:
+            drawn.update(write_course_exercises(root / "answers", folder, secret))
+            if logins:
+                students = write_student_exercises(root / "answers", folder, secret, logins)
+                per_student.extend(c for by_login in students.values() for c in by_login.values())
+
+        written = write_release(root, dest, repository, tag, exercises_hook=course_values if secret else None)
+        tag = (dest / "RELEASE").read_text(encoding="utf-8").strip()
+        # The course's own answers are searched for; stock answers are public upstream anyway.
+        leaks = scan(dest, root, release_allow(root),
+                     check_files=[*(checks for _, checks in drawn.values()), *per_student])
+    except (ReleaseError, BankError, VariantError) as exc:
         _fail(str(exc))
     if leaks:
         _fail(f"the release in {dest} holds {len(leaks)} thing(s) from answers/; do not publish it:\n"
               + "\n".join(f"  {leak}" for leak in leaks))
+    click.echo(_search_table(root, dest, drawn))
+    stock = sorted(p.stem for p in (root / "answers").glob("*.ipynb") if p.stem not in drawn)
+    if drawn:
+        click.echo("exercises with this course's own values: " + ", ".join(sorted(drawn)))
+    if stock:
+        click.echo("exercises with the stock values (answers public in the upstream): " + ", ".join(stock))
     click.echo(f"wrote the student release {tag} ({len(written)} files) to {dest}/ for {repository}; "
                "no solution, rubric or answer value found in it")
 
+
+def _search_table(root: Path, dest: Path, drawn: dict) -> str:
+    """Per released task: the expected time the best search takes on one core (search_time.py)."""
+    from .classroom.exercise.checks import load_check_file
+    from .classroom.search_time import estimate, notebook_text, seconds_per_guess, table
+
+    per_guess = seconds_per_guess()
+    rows = []
+    for notebook in sorted((dest / "exercises").glob("*.ipynb")):
+        name = notebook.stem
+        checks = drawn[name][1] if name in drawn else load_check_file(root / "answers" / "checks" / f"{name}.yml")
+        rows += [(name, row) for row in estimate(checks, notebook_text(notebook), per_guess)]
+    return table(rows, per_guess)
+
+
+@main.group()
+def course() -> None:
+    """This course's secret (answers/course.yml): its own exercise values and check salts."""
+
+
+@course.command("init")
+@click.option("--answers-dir", default=Path("answers"), type=click.Path(path_type=Path, file_okay=False))
+def course_init(answers_dir: Path) -> None:
+    """Write answers/course.yml with a new random secret (keep it in the private repository)."""
+    from .classroom.variants import VariantError, new_course_file
+
+    try:
+        path = new_course_file(answers_dir)
+    except (VariantError, OSError) as exc:
+        _fail(str(exc))
+    click.echo(f"wrote {path}: this course now draws its own exercise values (commit it to your "
+               "private repository only)")
 
 
 _LIMITS = [
@@ -248,10 +318,13 @@ def LIMIT_OPTIONS(command):
 def _load_assignment(answers_dir: Path, exercise: str, canvas_assignment: str = "", **limits):
     """The exercise's Assignment, or exit 1 with one line (or the check file's problems)."""
     from .classroom.exercise.assignment import Assignment
+    from .classroom.variants import course_assignment
     from .errors import UnknownExerciseError
 
     try:
-        return Assignment.load(answers_dir, exercise, canvas_assignment=canvas_assignment, **limits)
+        # A course with its own secret grades against its own answers (classroom/variants.py).
+        return course_assignment(Assignment.load(answers_dir, exercise, canvas_assignment=canvas_assignment,
+                                                 **limits))
     except (UnknownExerciseError, BankError, ValueError) as exc:
         _fail(str(exc))
 

@@ -10,10 +10,11 @@ file stays out unless someone adds it to this list.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
-import subprocess
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -24,7 +25,7 @@ TEMPLATES = Path(__file__).with_name("release_files")
 # Copied as they are (folders recursively, minus caches). Tests: those that make sense without
 # answers/ and without the instructor edition.
 COPIED = [
-    "book", "coursebook", "references.bib", "constraints.txt", "_toc.yml",
+    "book", "coursebook", "references.bib", "constraints.txt",
     "tests/conftest.py", "tests/test_layers.py", "tests/test_cli.py", "tests/vectors.json",
     "tests/quiz", "tests/models", "tests/views", "tests/export", "tests/browser",
     "tests/fixtures/bad_banks", "tests/fixtures/export", "tests/fixtures/lint",
@@ -34,8 +35,9 @@ COPIED = [
     "tests/helpers/site.py",
 ]
 NOT_COPIED = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "_build"}
-# Files inside a copied folder that stay out: tests that read answers/ (the grader's real checks).
-LEFT_OUT = {"tests/browser/test_feedback_pages.py"}
+# Files inside a copied folder that stay out: tests that read answers/ (the grader's real checks),
+# and the instructor-only pages (build.py's INSTRUCTOR_ONLY: in the instructor edition only).
+LEFT_OUT = {"tests/browser/test_feedback_pages.py", "book/instructors-guide.md"}
 # From templates: (template name, path in the release).
 FROM_TEMPLATES = [
     ("README.md", "README.md"), ("Makefile", "Makefile"), ("ci_run", ".ci/run"),
@@ -78,15 +80,31 @@ def package_version(root: Path) -> str:
     return match.group(1)
 
 
-def release_tag(root: Path) -> str:
-    """`v<package version>-<instructor commit>`: the tag the Colab cell installs, one per release."""
+PLACEHOLDER = "v0.0.0-RELEASE-TAG-PLACEHOLDER"
+
+
+def release_tag(root: Path, content: str = "") -> str:
+    """`v<package version>-<content hash>`: the tag the Colab cell installs. Named by what students
+    get, not by the instructor's commit, so a change that students do not see (a rubric, a test)
+    gives the same tag and the publishing workflow has nothing to push."""
     version = package_version(root)
-    try:
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=10", "HEAD"], capture_output=True,
-                                text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = ""
-    return f"v{version}-{commit}" if commit else f"v{version}"
+    return f"v{version}-{content[:10]}" if content else f"v{version}"
+
+
+def content_hash(dest: Path) -> str:
+    """SHA-256 over the release's files (paths and bytes), `.git` aside."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in dest.rglob("*") if p.is_file() and ".git" not in p.relative_to(dest).parts):
+        digest.update(path.relative_to(dest).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _stamp(dest: Path, tag: str) -> None:
+    """Put the tag where the placeholder stands (README, RELEASE, the Colab cells)."""
+    for path in [dest / "README.md", dest / "RELEASE", *dest.glob("*/*.ipynb")]:
+        text = path.read_text(encoding="utf-8")
+        if PLACEHOLDER in text:
+            path.write_text(text.replace(PLACEHOLDER, tag), encoding="utf-8")
 
 
 def _clear(dest: Path) -> None:
@@ -113,6 +131,36 @@ def _copy(root: Path, dest: Path, relative: str) -> None:
         shutil.copytree(source, target, ignore=ignore, dirs_exist_ok=True)
     else:
         shutil.copy2(source, target)
+
+
+def release_allow(root: Path) -> list[str]:
+    """Binary files (glob patterns) the instructor allows in the release: `coursebook: release_allow:`."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    allowed = (config.get("coursebook") or {}).get("release_allow") or []
+    if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
+        raise ReleaseError(f"{root / '_config.yml'}: `coursebook: release_allow:` must be a list of paths")
+    return allowed
+
+
+def student_toc(root: Path) -> str:
+    """The instructor's `_toc.yml` without the instructor-only pages (they are not copied)."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    left_out = {Path(p).with_suffix("").as_posix() for p in LEFT_OUT if p.startswith("book/")}
+    for part in toc.get("parts", []):
+        part["chapters"] = [c for c in part.get("chapters", []) if c.get("file") not in left_out]
+    toc["parts"] = [part for part in toc.get("parts", []) if part["chapters"]]
+    return ("# The student edition's contents, written by `coursebook release` from the instructor's.\n"
+            + yaml.safe_dump(toc, sort_keys=False, allow_unicode=True))
+
+
+def _unlink_left_out_pages(dest: Path) -> None:
+    """A page's link to an instructor-only page becomes plain text (the page is not in the release)."""
+    names = "|".join(re.escape(Path(p).stem) for p in LEFT_OUT if p.startswith("book/"))
+    link = re.compile(rf"\{{doc\}}`([^`<]+?)\s*<(?:\.\./book/|/book/)?(?:{names})>`")
+    for path in [*(dest / "book").rglob("*.md"), *(dest / "book").rglob("*.ipynb")]:
+        text = path.read_text(encoding="utf-8")
+        if link.search(text):
+            path.write_text(link.sub(lambda m: m.group(1), text), encoding="utf-8")
 
 
 def student_config(root: Path, repository: str) -> str:
@@ -153,6 +201,32 @@ def colab_requirements(root: Path) -> str:
             + "\n".join(pins[name] for name in wanted) + "\n")
 
 
+STUDENT_LEAVES_OUT = {"jupyter-book"}    # the site builder: students read the site instead
+STUDENT_ADDS = ["jupyterlab"]
+
+
+def student_requirements(root: Path) -> str:
+    """A light environment for students (no site builder, no test tools), any OS: the runtime
+    dependencies at constraints.txt's pins, plus JupyterLab; the package itself without deps."""
+    pins = {}
+    for line in (root / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            pins[_name(line)] = line.split("#", 1)[0].strip()
+    wanted = [_name(d) for d in runtime_dependencies(root) if _name(d) not in STUDENT_LEAVES_OUT] + STUDENT_ADDS
+    missing = [name for name in wanted if name not in pins]
+    if missing:
+        raise ReleaseError(f"{root / 'constraints.txt'} pins no version of {', '.join(missing)}")
+    return ("# A light environment for working on the chapters and exercises: the course package's\n"
+            "# runtime dependencies without the site builder or the test tools, plus JupyterLab.\n"
+            "# `make student-env` runs these steps; by hand, on any system with Python 3.11:\n"
+            "#   python3.11 -m venv .venv        (Windows: py -3.11 -m venv .venv)\n"
+            "#   .venv/bin/python -m pip install -r requirements-student.txt\n"
+            "#   .venv/bin/python -m pip install --no-deps .\n"
+            "#   .venv/bin/jupyter lab           (Windows: .venv\\Scripts\\ instead of .venv/bin/)\n"
+            "# Written by `coursebook release` from pyproject.toml's dependencies at constraints.txt's pins.\n"
+            "-c constraints.txt\n" + "\n".join(pins[name] for name in wanted) + "\n")
+
+
 def colab_cell(repository: str, version: str, folder: str, colab_root: str = "/content"):
     source = (TEMPLATES / "colab_cell.py").read_text(encoding="utf-8").format(
         repository=repository + ".git", version=version, folder=folder, colab_root=colab_root).rstrip("\n")
@@ -186,13 +260,22 @@ def _vendor_versions_of(root: Path, makefile: str) -> str:
     return makefile
 
 
-def write_release(root: Path, dest: Path, repository: str | None = None, version: str | None = None) -> list[Path]:
-    """Write the student repository into `dest` (emptied first, `.git` kept); the files written."""
+def check_destination(root: Path, dest: Path) -> None:
     root, dest = Path(root).resolve(), Path(dest).resolve()
     if dest == root or root in dest.parents:
         raise ReleaseError(f"{dest}: write the release outside the instructor's repository")
+
+
+def write_release(root: Path, dest: Path, repository: str | None = None, version: str | None = None,
+                  exercises_hook: Callable[[Path], object] | None = None) -> list[Path]:
+    """Write the student repository into `dest` (emptied first, `.git` kept); the files written.
+    `exercises_hook(folder)` may rewrite the copied exercises (a course's own values, see
+    classroom/variants.py) before the Colab cell is added."""
+    root, dest = Path(root).resolve(), Path(dest).resolve()
+    check_destination(root, dest)
     repository = repository or student_repository(root)
-    version = version or release_tag(root)
+    stamp_later = version is None
+    version = version or PLACEHOLDER
     _clear(dest)
     for relative in COPIED:
         _copy(root, dest, relative)
@@ -203,6 +286,8 @@ def write_release(root: Path, dest: Path, repository: str | None = None, version
     (exercises / "checks").mkdir()
     for public in sorted((root / "exercises" / "checks").glob("*.json")):
         shutil.copy2(public, exercises / "checks" / public.name)
+    if exercises_hook is not None:
+        exercises_hook(exercises)
     values = {"version": version, "repository": repository, "site_url": site_url(repository)}
     for template, relative in FROM_TEMPLATES:
         target = dest / relative
@@ -215,9 +300,14 @@ def write_release(root: Path, dest: Path, repository: str | None = None, version
         target.write_text(text, encoding="utf-8")
     (dest / ".ci" / "run").chmod(0o755)
     (dest / "_config.yml").write_text(student_config(root, repository), encoding="utf-8")
+    (dest / "_toc.yml").write_text(student_toc(root), encoding="utf-8")
+    _unlink_left_out_pages(dest)
     (dest / "pyproject.toml").write_text(_student_pyproject(root), encoding="utf-8")
     (dest / "requirements-colab.txt").write_text(colab_requirements(root), encoding="utf-8")
+    (dest / "requirements-student.txt").write_text(student_requirements(root), encoding="utf-8")
     (dest / "RELEASE").write_text(f"{version}\n", encoding="utf-8")
     for notebook in [*sorted((dest / "book").glob("*.ipynb")), *sorted(exercises.glob("*.ipynb"))]:
         add_colab_cell(notebook, repository, version)
+    if stamp_later:
+        _stamp(dest, release_tag(root, content_hash(dest)))
     return sorted(p for p in dest.rglob("*") if p.is_file() and ".git" not in p.relative_to(dest).parts)

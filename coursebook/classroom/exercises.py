@@ -7,13 +7,14 @@ way the decision is the grader's own (`comparison.py`): "Correct" here means the
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .exercise.checks import judge, load_check_file
-from .exercise.fingerprints import public_credit
+from .exercise.fingerprints import FORMAT, public_credit
 
 if TYPE_CHECKING:
     from .exercise.task import CheckFile
@@ -21,27 +22,52 @@ if TYPE_CHECKING:
 MISSING = object()
 
 
+def student_key(course_file: dict, login: str) -> str:
+    """The file name of a student's checks: a hash of the course's salt and their login."""
+    salt = course_file.get("course_salt", "stock")
+    return hashlib.sha256(f"{salt}|{login.strip().lower()}".encode()).hexdigest()[:20]
+
+
 class Checker:
     """`check = Checker("ex3a-revenue-exposure")`, then `check("exposure")` after each task."""
 
-    def __init__(self, exercise: str, folder: str | Path | None = None):
+    def __init__(self, exercise: str, folder: str | Path | None = None, login: str | None = None):
         self.exercise = exercise
+        self._values: dict = {}
+        self._needs_login = False
         folder = Path(folder) if folder else Path.cwd() / "checks"
         instructor, public = folder / f"{exercise}.yml", folder / f"{exercise}.json"
         self._full: CheckFile | None
         self._public: dict | None
+        students = folder / exercise
+        if login is not None and students.is_dir():
+            # Per-student values (a course with a roster): this student's checks and values only.
+            course = json.loads(public.read_text(encoding="utf-8"))
+            self._values = course.get("values", {})
+            if login.strip():
+                public = students / f"{student_key(course, login)}.json"
+                if not public.exists():
+                    raise ValueError(f"{login!r} is not on this course's class list: check `login` in "
+                                     "the first cell (spelt as on the learning platform)")
+                self._values = json.loads(public.read_text(encoding="utf-8")).get("values", {})
+            else:
+                self._needs_login = True
         if instructor.exists():
             self._full = load_check_file(instructor)
             self._public = None
         elif public.exists():
             self._full = None
             self._public = json.loads(public.read_text(encoding="utf-8"))
-            if self._public.get("format") != 2:
+            if self._public.get("format") != FORMAT:
                 raise ValueError(f"{public} is from an older version of coursebook: "
                                  "download the exercise again (or run `make exercises`)")
         else:
             raise FileNotFoundError(
                 f"no checks for {exercise!r}: expected {public} (keep the notebook in its folder, beside checks/)")
+
+    def value(self, name: str):
+        """This student's value of an exercise parameter (per-student courses)."""
+        return self._values[name]
 
     def _entry(self, task_id: str) -> dict:
         if self._full is not None:
@@ -60,6 +86,9 @@ class Checker:
             caller = frame.f_back if frame else None
             namespace = caller.f_globals if caller else {}
             value = namespace.get(entry["variable"], None)
+        if self._needs_login:
+            return CheckResult(task_id, "unanswered", "Set `login` in the first cell to your login on the "
+                               "course's learning platform, then run the notebook again from the top.")
         if value is None or value is Ellipsis:
             return CheckResult(task_id, "unanswered", f"Not answered yet: set `{entry['variable']}` above and run the cell.")
         if entry["hidden"]:

@@ -1,16 +1,25 @@
 """Search a student release for anything from `answers/`: solution lines, rubric and hidden-check
 lines, model written responses, answer values in every number format the checks accept.
 
-Used by `coursebook release` (it refuses to finish when something leaks) and by the tests. Values
-that also occur in public text (a chapter, an exercise's statement, a hint) are counted: a file of
-the release may hold a value only as often as the public source it comes from does.
+Used by `coursebook release` (it refuses to finish when something leaks) and by the tests. A copied
+file is never its own baseline: a chapter, a page or a test is searched for every secret as it is,
+so an answer pasted into a copied page is found. Only the generated exercise files have a baseline,
+and it comes from `answers/` (the public parts of the answers notebook, the hints of the check file),
+never from the file being searched. In copied files short values are not searched for (a "30" or
+"defies" in a chapter is ordinary text): numbers with at least three significant digits, texts of
+several words, whole answers and `variable = value` forms are. Images, archives, PDFs and any other
+file that is not text are refused unless `_config.yml` allow-lists them (`coursebook:
+release_allow:`), and a notebook's image outputs may not repeat the answers notebooks' figures.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,13 +32,16 @@ from .student_edition import BEGIN, END, HIDDEN_TAGS, WRITTEN_TAG
 
 MIN_LINE = 10          # shorter solution lines (`x = 1`, `plt.show()`) say nothing on their own
 TEXT_SUFFIXES = {".md", ".ipynb", ".json", ".yml", ".yaml", ".txt", ".py", ".toml", ".cfg", ".bib", ".js",
-                 ".css", ".html", ".csv", ".sh", ""}
+                 ".css", ".html", ".csv", ".sh", ".dtd", ".xsd", ".xml", ".svg", ".tex", ".rst", ""}
+MIN_SENTENCE_WORDS = 7   # a model answer's or rubric's sentence this long is its own, not the book's
+SKIPPED_PARTS = {".git", ".venv", "_build", "vendor", "node_modules"}
 
 
 @dataclass(frozen=True)
 class Secret:
     what: str          # for the message: "solution line of ex1a", "answer of ex1a/defiance-cost"
     pattern: re.Pattern
+    distinctive: bool = True   # searched for in copied files too (not only in generated exercises)
 
 
 @dataclass(frozen=True)
@@ -54,8 +66,18 @@ def number_formats(value: float, tolerance: float) -> set[str]:
     return {f for f in forms if f not in ("", "-0")}
 
 
+def _percent_forms(value: float, task: Task) -> set[str]:
+    """A share between 0 and 1 written as a percentage ("24 %", "24 percent"), which is how a
+    chapter prints it."""
+    if not 0 < abs(value) < 1:
+        return set()
+    numbers = {f for f in number_formats(value * 100, task.absolute_tolerance * 100) if _significant(f) >= 2}
+    return {f"{n}{unit}" for n in numbers for unit in ("%", " %", "\u00a0%", " percent")}
+
+
 def _significant(form: str) -> int:
-    return len(form.lstrip("-").replace(".", "").lstrip("0"))
+    """Significant digits, leading and trailing zeros aside (`30.0` and `120` have two)."""
+    return len(form.lstrip("-").replace(".", "").strip("0"))
 
 
 def _number_pattern(forms: set[str]) -> re.Pattern:
@@ -76,9 +98,13 @@ def answer_secrets(checks: CheckFile) -> list[Secret]:
             if is_number(value):
                 forms = {f for f in number_formats(value, task.absolute_tolerance) if _significant(f) >= 2}
                 if forms:
-                    secrets.append(Secret(where, _number_pattern(forms)))
+                    distinctive = {f for f in forms if _significant(f) >= 3} | _percent_forms(value, task)
+                    secrets.append(Secret(where, _number_pattern(forms), False))
+                    if distinctive:
+                        secrets.append(Secret(where, _number_pattern(distinctive)))
             elif isinstance(value, str) and len(value.strip()) >= 4:
-                secrets.append(Secret(where, _text_pattern(value.strip())))
+                words = len(value.split())
+                secrets.append(Secret(where, _text_pattern(value.strip()), words >= 4))
         # The whole answer as code would write it, and short values assigned to the variable.
         for form in _whole_forms(task):
             secrets.append(Secret(where, re.compile(re.escape(form))))
@@ -130,9 +156,11 @@ def _public_lines(answers_nb, outputs: bool = False) -> set[str]:
 
 
 def solution_secrets(answers_notebook: Path) -> list[Secret]:
-    """Solution code, hidden checks, rubric and model written answers: each line long enough to tell."""
+    """Solution code, hidden checks, rubric and model written answers: each line long enough to tell,
+    and each sentence of a rubric or model answer (found across line breaks and case)."""
     nb = nbformat.read(answers_notebook, as_version=4)
     public = _public_lines(nb)
+    public_words = " ".join(_words(line) for line in public)
     name = answers_notebook.stem
     secrets = []
     for number, cell in enumerate(nb.cells, start=1):
@@ -145,9 +173,57 @@ def solution_secrets(answers_notebook: Path) -> list[Secret]:
             if text in (BEGIN, END):
                 inside = text == BEGIN
                 continue
-            if inside and len(text) >= MIN_LINE and text not in public:
-                secrets.append(Secret(f"{kind} of {name} (cell {number})", re.compile(re.escape(text))))
+            prose = cell.cell_type == "markdown"
+            telling = len(_words(text).split()) >= 4 if prose else len(re.findall(r"\w", text)) >= 6
+            if inside and len(text) >= MIN_LINE and telling and text not in public:
+                # The whole line (a longer expression that starts with it is other code).
+                ending = "" if prose else r"(?![^\S\n]*[^\s#;\"'\\])"
+                secrets.append(Secret(f"{kind} of {name} (cell {number})", re.compile(re.escape(text) + ending)))
+        if cell.cell_type == "markdown" and ("rubric" in tags or WRITTEN_TAG in tags):
+            for sentence in _sentences(cell.source):
+                words = _words(sentence).split()
+                if len(words) >= MIN_SENTENCE_WORDS and " ".join(words) not in public_words:
+                    pattern = r"\W+".join(re.escape(w) for w in words)
+                    secrets.append(Secret(f"{kind} of {name} (cell {number}, a sentence)",
+                                          re.compile(rf"(?<!\w){pattern}(?!\w)", re.I)))
     return secrets
+
+
+def _words(text: str) -> str:
+    """Text as lower-case words only (Markdown emphasis, table bars and punctuation dropped)."""
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+
+def _sentences(text: str) -> list[str]:
+    text = re.sub(r"\s+", " ", text)
+    return [part for part in re.split(r"(?<=[.!?;:|])\s+", text) if part.strip()]
+
+
+def image_hashes(answers_notebook: Path, student_notebook: Path | None = None) -> dict[str, str]:
+    """SHA-256 of every image output of an answers notebook that a solution may have drawn (cells
+    from the first solution on), with where it is. A figure the student edition draws too, from
+    the exercise's own data before any answer is set, is not a secret."""
+    nb = nbformat.read(answers_notebook, as_version=4)
+    public = set()
+    if student_notebook is not None and student_notebook.exists():
+        public = set(_notebook_images(student_notebook))
+    found, solved = {}, False
+    for number, cell in enumerate(nb.cells, start=1):
+        solved = solved or BEGIN in cell.source or bool(set(cell.metadata.get("tags", [])) & HIDDEN_TAGS)
+        if not solved:
+            continue
+        for out in cell.get("outputs", []):
+            for mime, data in out.get("data", {}).items():
+                if mime.startswith("image/") and mime != "image/svg+xml":
+                    digest = _image_hash(data)
+                    if digest not in public or BEGIN in cell.source:
+                        found[digest] = f"figure of {answers_notebook.stem} (cell {number})"
+    return found
+
+
+def _image_hash(data) -> str:
+    text = "".join(data) if isinstance(data, list) else str(data)
+    return hashlib.sha256(re.sub(r"\s+", "", text).encode()).hexdigest()
 
 
 def public_baseline(root: Path, relative: str) -> str:
@@ -159,7 +235,9 @@ def public_baseline(root: Path, relative: str) -> str:
         answers = root / "answers" / path.name
         return "\n".join(_public_lines(nbformat.read(answers, as_version=4), outputs=True)) if answers.exists() else ""
     if path.parts[:2] == ("exercises", "checks"):
-        check = root / "answers" / "checks" / f"{path.stem}.yml"
+        # exercises/checks/<name>.json, or a student's exercises/checks/<name>/<key>.json
+        name = path.parts[2] if len(path.parts) == 4 else path.stem
+        check = root / "answers" / "checks" / f"{name}.yml"
         if not check.exists():
             return ""
         checks = load_check_file(check)
@@ -192,8 +270,9 @@ def _searchable(path: Path) -> str:
             parts += ["".join(source) if isinstance(source, list) else source, json.dumps(cell.get("metadata", {})),
                       _outputs_text(cell)]
         return "\n".join(parts)
-    if path.parts[-2:-1] == ("checks",) and path.suffix == ".json":
+    if "checks" in path.parts[-3:-1] and path.suffix == ".json":
         spec = json.loads(text)
+        spec.pop("values", None)       # the exercise's parameters: public in its notebook
         for entry in spec.get("tasks", {}).values():
             for key in ("form", "scrypt", "points"):
                 entry.pop(key, None)
@@ -201,34 +280,119 @@ def _searchable(path: Path) -> str:
     return text
 
 
-def scan(release: Path, root: Path) -> list[Leak]:
-    """Every leak of `root/answers` into `release`; an empty list when there is none."""
-    release, root = Path(release), Path(root)
+def is_text_file(path: Path) -> bool:
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return False
+    try:
+        data = path.read_bytes()
+        data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return b"\0" not in data
+
+
+def _allowed(relative: str, allowed: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(relative, pattern) for pattern in allowed)
+
+
+CODE_SUFFIXES = {".py", ".js", ".css", ".dtd", ".xsd"}
+
+
+def _numbers_searched(relative: str) -> bool:
+    """Answer numbers are searched for in prose and data, not in code or the tests' own data (a
+    "107" in a comment about socket paths is not an answer); solution lines are searched everywhere."""
+    return not relative.startswith("tests/") and Path(relative).suffix not in CODE_SUFFIXES
+
+
+def _generated(relative: str) -> bool:
+    """Files the release writes from answers/ (their baseline is answers/, not themselves)."""
+    return relative.startswith("exercises/")
+
+
+def scan(release: Path, root: Path, allowed: Iterable[str] = (), check_files: list[CheckFile] | None = None
+         ) -> list[Leak]:
+    """Every leak of `root/answers` into `release`; an empty list when there is none.
+
+    `allowed`: glob patterns of binary files (images, archives) the instructor has looked at and
+    allows. `check_files`: the answers to search for (default: `answers/checks/*.yml`; a course with
+    its own values passes its computed check files; an empty list searches no answer value, for a
+    release of the stock exercises, whose answers are public in the upstream repository anyway)."""
+    release, root, allowed = Path(release), Path(root), list(allowed)
     leaks = []
-    for path in sorted(release.rglob("*")):
-        relative = path.relative_to(release).as_posix()
-        if ".git" in path.relative_to(release).parts or ".venv" in relative or "_build" in relative:
-            continue
-        if any(part == "answers" for part in path.relative_to(release).parts):
-            leaks.append(Leak(relative, "a file or folder from answers/", relative))
-    secrets = [s for nb in sorted((root / "answers").glob("*.ipynb")) for s in solution_secrets(nb)]
-    secrets += [s for check in sorted((root / "answers" / "checks").glob("*.yml"))
-                for s in answer_secrets(load_check_file(check))]
+    files = []
     for path in sorted(release.rglob("*")):
         parts = path.relative_to(release).parts
-        if not path.is_file() or path.suffix not in TEXT_SUFFIXES or {".git", ".venv", "_build", "vendor"} & set(parts):
+        if SKIPPED_PARTS & set(parts):
             continue
         relative = "/".join(parts)
+        if "answers" in parts:
+            leaks.append(Leak(relative, "a file or folder from answers/", relative))
+        elif path.is_file() and not is_text_file(path):
+            if not _allowed(relative, allowed):
+                leaks.append(Leak(relative, "a binary file (an image, archive or PDF is not searched; "
+                                  "allow it under `coursebook: release_allow:` in _config.yml once "
+                                  "you have checked it)", path.suffix or path.name))
+        elif path.is_file():
+            files.append((relative, path))
+    notebooks = sorted((root / "answers").glob("*.ipynb"))
+    secrets = [s for nb in notebooks for s in solution_secrets(nb)]
+    if check_files is None:
+        check_files = [load_check_file(c) for c in sorted((root / "answers" / "checks").glob("*.yml"))]
+    secrets += [s for checks in check_files for s in answer_secrets(checks)]
+    images = {h: what for nb in notebooks
+              for h, what in image_hashes(nb, root / "exercises" / nb.name).items()}
+    for relative, path in files:
         text = _searchable(path)
         if path.suffix in (".ipynb", ".md") and (BEGIN in text or END in text):
             leaks.append(Leak(relative, "solution markers", BEGIN))
-        baseline = public_baseline(root, relative)
+        if path.suffix == ".ipynb":
+            leaks += [Leak(relative, images[h], "an image output") for h in _notebook_images(path)
+                      if h in images]
+        generated = _generated(relative)
+        baseline = public_baseline(root, relative) if generated else ""
         for secret in secrets:
+            if not (generated or secret.distinctive):
+                continue
+            if secret.what.startswith("answer of ") and not (generated or _numbers_searched(relative)):
+                continue
             found = Counter(m.group(0) for m in secret.pattern.finditer(text))
             if not found:
                 continue
-            allowed = Counter(m.group(0) for m in secret.pattern.finditer(baseline))
-            extra = found - allowed
+            allowed_here = Counter(m.group(0) for m in secret.pattern.finditer(baseline))
+            extra = found - allowed_here
             if extra:
                 leaks.append(Leak(relative, secret.what, next(iter(extra))))
     return leaks
+
+
+PUBLIC_TEXT = ("book", "exercises")
+
+
+def public_text(root: Path) -> str:
+    """What students read besides the exercises' answers: pages, chapters (with outputs), banks."""
+    parts = []
+    for folder in PUBLIC_TEXT:
+        for path in sorted((Path(root) / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".md", ".ipynb", ".yml", ".yaml") and is_text_file(path):
+                parts.append(_searchable(path))
+    return "\n".join(parts)
+
+
+def printed_answers(text: str, checks: CheckFile) -> list[str]:
+    """The tasks of `checks` whose answer `text` prints (a distinctive number, a long text, the
+    answer as code): a course whose draw is printed in the book draws again."""
+    return sorted({secret.what for secret in answer_secrets(checks)
+                   if secret.distinctive and secret.pattern.search(text)})
+
+
+def _notebook_images(path: Path) -> list[str]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    found = []
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []):
+            for mime, data in out.get("data", {}).items():
+                if mime.startswith("image/") and mime != "image/svg+xml":
+                    found.append(_image_hash(data))
+        for attachment in (cell.get("attachments") or {}).values():
+            found += [_image_hash(data) for data in attachment.values()]
+    return found

@@ -23,7 +23,7 @@ def test_every_exercise_has_a_public_check_file():
 @pytest.mark.parametrize("path", CHECKS, ids=lambda p: p.stem)
 def test_public_file_holds_digests_not_answers(path):
     spec = json.loads(path.read_text(encoding="utf-8"))
-    assert spec["format"] == 2
+    assert spec["format"] == 3 and all("offsets" not in t.get("form", {}) for t in spec["tasks"].values())
     for task_id, entry in spec["tasks"].items():
         assert not {"answer", "tolerance", "solution", "rubric"} & set(entry), task_id
         if entry["hidden"]:

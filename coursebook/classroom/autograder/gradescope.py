@@ -29,6 +29,8 @@ from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 
+import yaml
+
 from ..exercise.assignment import Assignment
 from .package import build_wheel, package_version, project_root
 
@@ -51,6 +53,18 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, mode: int = REGULAR) 
     archive.writestr(info, data)
 
 
+def _check_file(assignment: Assignment) -> bytes:
+    """The check file as graded: the file itself, or a course's own computed answers (variants.py)."""
+    from ..exercise.checks import load_check_file
+
+    if assignment.checks == load_check_file(assignment.check_path):
+        return assignment.check_path.read_bytes()
+    data = assignment.checks.model_dump(mode="json", exclude_defaults=True)
+    data.pop("parameters", None)   # the answers are computed: the zip needs no secret and no solution
+    return ("# This course's own answers, computed by coursebook from its secret.\n"
+            + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)).encode()
+
+
 def build_autograder(assignment: Assignment, out: Path) -> Path:
     """Write the autograder zip for `assignment` to `out`; returns `out`."""
     templates = resources.files(__package__) / "templates"
@@ -63,7 +77,7 @@ def build_autograder(assignment: Assignment, out: Path) -> Path:
             for script in SCRIPTS:
                 _add(archive, script, (templates / script).read_bytes(), EXECUTABLE)
             _add(archive, CONFIG, json.dumps(config_for(assignment), indent=1).encode())
-            _add(archive, f"checks/{assignment.name}.yml", assignment.check_path.read_bytes())
+            _add(archive, f"checks/{assignment.name}.yml", _check_file(assignment))
             _add(archive, f"wheels/{wheel.name}", wheel.read_bytes())
             _add(archive, "constraints.txt", constraints)
         partial.replace(out)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from ...errors import BankError, Problem
 from .comparison import Verdict, accepted_canonicals, canonical, type_problem
-from .fingerprints import public_entry
+from .fingerprints import FORMAT, public_entry
 from .task import CheckFile, Task
 
 
@@ -65,7 +65,8 @@ def judge(task: Task, value) -> Verdict:
     problem = type_problem(task.kind, value)
     if problem:
         return Verdict(False, problem)
-    return Verdict(canonical(task.kind, value, task.form) in accepted_canonicals(task.kind, task.answer, task.form))
+    accepted = accepted_canonicals(task.kind, task.answer, task.form, task.absolute_tolerance)
+    return Verdict(canonical(task.kind, value, task.form) in accepted)
 
 
 def matches(task: Task, value) -> bool:
@@ -81,7 +82,10 @@ def matches(task: Task, value) -> bool:
     return judge(task, value).credit
 
 
-def public_spec(check_file: CheckFile, cost: dict | None = None) -> dict:
-    """The student-safe form of a check file: no answers, only slow salted hashes (fingerprints.py)."""
-    return {"exercise": check_file.exercise, "title": check_file.title, "format": 2,
-            "tasks": {task.id: public_entry(check_file.exercise, task, cost) for task in check_file.tasks}}
+def public_spec(check_file: CheckFile, cost: dict | None = None, course_salt: str = "stock") -> dict:
+    """The student-safe form of a check file: no answers, only slow salted hashes (fingerprints.py).
+    `course_salt`: the course's own (variants.course_salt), so no table serves two courses."""
+    return {"exercise": check_file.exercise, "title": check_file.title, "format": FORMAT,
+            "course_salt": course_salt,
+            "tasks": {task.id: public_entry(check_file.exercise, task, cost, course_salt)
+                      for task in check_file.tasks}}

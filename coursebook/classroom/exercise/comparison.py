@@ -2,45 +2,47 @@
 
 A value is first checked for its *type* (a wrong type gets a message that says so), then reduced to
 a canonical text: text folded, set items sorted, mapping keys folded and sorted, and every number
-replaced by the index of its tolerance bucket. The buckets are `2 × tolerance` wide and placed so
-that each answer number sits in the middle of its own bucket, so "same bucket" means exactly
-`answer − tolerance ≤ value < answer + tolerance` (one number at a time, inside lists, sets and
-mappings too). A tolerance of 0 (or one below the float resolution of the answer) means exact.
+replaced by the index of its bucket on a fixed grid: buckets `2 × tolerance` wide starting at zero,
+`[k·w, (k+1)·w)`, the same for every answer. A task accepts the buckets that the interval
+`[answer − tolerance, answer + tolerance)` touches: the answer's own bucket and, usually, the
+neighbouring one on the side nearer the answer. So a value within the tolerance always gets credit,
+and a value three tolerances away or more never does. A tolerance of 0 (or one below the float
+resolution of the answer) means exact.
 
-The grader credits a value when its canonical text equals the answer's; the student's public check
-file holds only slow salted hashes of the answer's canonical text (see `fingerprints.py`), and the
-student's `check()` hashes the value's canonical text the same way. Both decide "equal canonical
-text", so the answers `check()` calls correct are exactly the answers the grader credits.
-
-Placement needs, per number, the offset `(answer − tolerance) mod width`: that is public, and says
-no more than an attacker learns by trying one value per bucket.
+The grader credits a value when its canonical text is one of the accepted ones; the student's public
+check file holds only slow salted hashes of the accepted canonical texts (see `fingerprints.py`),
+and the student's `check()` hashes the value's canonical text the same way. Both decide "one of the
+accepted canonical texts", so the answers `check()` calls correct are exactly the answers the
+grader credits. Nothing in the public file is derived from the answer but those hashes: the grid
+depends on the tolerance alone (no offsets that would pin the answer's digits).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ...quiz.answers import normalise_text
 
 MAX_ITEMS = 10_000   # the grader's extraction keeps at most this many items per container
 MAX_DEPTH = 6        # and this many levels of nesting
 CONTAINER_KINDS = ("list", "set", "mapping")
+MAX_ACCEPTED = 1024  # accepted canonical texts per task (two buckets per number: 2**n for n numbers)
 
 
 @dataclass(frozen=True)
 class Form:
-    """What the canonical form of a task needs besides the value: bucket width and offsets."""
+    """What the canonical form of a task needs besides the value: the grid's bucket width."""
     width: float = 0.0                                   # 0: numbers compare exactly
-    offsets: tuple[float, ...] = field(default_factory=tuple)
 
     def as_json(self) -> dict:
-        return {"width": self.width, "offsets": list(self.offsets)}
+        return {"width": self.width}
 
     @classmethod
     def from_json(cls, data: dict) -> Form:
-        return cls(float(data["width"]), tuple(float(o) for o in data["offsets"]))
+        return cls(float(data["width"]))
 
 
 # -- types ------------------------------------------------------------------------------------
@@ -137,24 +139,33 @@ def _item_problem(item, where: str, depth: int) -> str | None:
 
 # -- canonical form ---------------------------------------------------------------------------
 
-def _number(value, offsets, width: float):
-    """A number's token: its bucket index, or the exact float when there is no tolerance."""
-    x = float(value) + 0.0
-    offset = next(offsets, None)
-    if width > 0 and offset is not None:
-        q = (x - offset) / width
+def bucket(x: float, width: float) -> int | None:
+    """The index of `x`'s bucket on the fixed grid of this width (None: compare exactly)."""
+    if width > 0:
+        q = (float(x) + 0.0) / width
         if math.isfinite(q):
-            return ["b", math.floor(q)]
-    return ["x", x.hex()]
+            return math.floor(q)
+    return None
+
+
+def _number(value, buckets, width: float):
+    """A number's token: its bucket index (or, for the answer, the index `buckets` supplies), or
+    the exact float when there is no tolerance."""
+    x = float(value) + 0.0
+    chosen = next(buckets, None) if buckets is not None else None
+    if chosen is not None:
+        return ["b", chosen]
+    index = bucket(x, width)
+    return ["b", index] if index is not None else ["x", x.hex()]
 
 
 def _sort_key(item):
     return (0, float(item), "") if is_number(item) else (1, 0.0, normalise_text(item))
 
 
-def _token(value, offsets, width: float, choice: bool = False):
+def _token(value, buckets, width: float, choice: bool = False):
     if is_number(value):
-        return _number(value, offsets, width)
+        return _number(value, buckets, width)
     if type(value) is str:
         return ["c", value.strip()] if choice else ["t", normalise_text(value)]
     if value is None or type(value) is bool:
@@ -164,21 +175,22 @@ def _token(value, offsets, width: float, choice: bool = False):
         unique: dict[object, object] = {}
         for item in sorted(value, key=_sort_key):
             unique.setdefault(_sort_key(item) if type(item) is str else (0, float(item), repr(float(item))), item)
-        return ["S", [_token(item, offsets, width) for item in unique.values()]]
+        return ["S", [_token(item, buckets, width) for item in unique.values()]]
     if type(value) in (list, tuple):
-        return ["L", [_token(item, offsets, width) for item in value]]
+        return ["L", [_token(item, buckets, width) for item in value]]
     if type(value) is dict:
         items = sorted(((normalise_text(k), v) for k, v in value.items()), key=lambda kv: kv[0])
-        return ["M", [[k, _token(v, offsets, width)] for k, v in items]]
+        return ["M", [[k, _token(v, buckets, width)] for k, v in items]]
     return ["?", type(value).__name__]
 
 
-def canonical(kind: str, value, form: Form) -> str:
-    """The canonical text of a value whose type fits `kind` (check with `type_problem` first)."""
+def canonical(kind: str, value, form: Form, buckets: tuple[int, ...] | None = None) -> str:
+    """The canonical text of a value whose type fits `kind` (check with `type_problem` first).
+    `buckets`: the bucket index to write for each number, in order (for the answer's neighbours)."""
     if kind == "set":
         value = set(value) if all(is_number(i) or type(i) is str for i in value) else value
-    offsets = iter(form.offsets)
-    return json.dumps(_token(value, offsets, form.width, choice=(kind == "choice")), separators=(",", ":"))
+    chosen = iter(buckets) if buckets is not None else None
+    return json.dumps(_token(value, chosen, form.width, choice=(kind == "choice")), separators=(",", ":"))
 
 
 def numbers_in(kind: str, answer) -> list[float]:
@@ -208,20 +220,40 @@ def numbers_in(kind: str, answer) -> list[float]:
 
 
 def form_for(kind: str, answer, tolerance: float) -> Form:
-    """Bucket width and offsets that centre each of the answer's numbers in its own bucket."""
+    """The grid for a task: buckets twice the tolerance wide (none: exact comparison)."""
     numbers = numbers_in(kind, answer)
     width = 2 * tolerance
-    # Below about a thousand float steps of the largest answer the buckets would not be centred:
-    # such a tolerance means "exact".
+    # Below about a thousand float steps of the largest answer a bucket cannot be told from its
+    # neighbour: such a tolerance means "exact".
     if not numbers or width <= 0 or any(width < 1000 * math.ulp(abs(n) + tolerance) for n in numbers):
-        return Form(0.0, ())
-    return Form(width, tuple((n - tolerance) % width for n in numbers))
+        return Form(0.0)
+    return Form(width)
 
 
-def accepted_canonicals(kind: str, answer, form: Form) -> list[str]:
-    """Every canonical text the task accepts (a text task may list several accepted answers)."""
+def accepted_buckets(number: float, tolerance: float, width: float) -> list[int]:
+    """The buckets that `[number − tolerance, number + tolerance)` touches (one or two)."""
+    low = bucket(number - tolerance, width)
+    high = bucket(math.nextafter(number + tolerance, -math.inf), width)
+    return list(range(low, high + 1))
+
+
+def accepted_canonicals(kind: str, answer, form: Form, tolerance: float = 0.0) -> list[str]:
+    """Every canonical text the task accepts: each answer (a text task may list several) with each
+    of its numbers in any of the buckets its tolerance interval touches."""
     answers = answer if kind == "text" and isinstance(answer, list) else [answer]
-    return sorted({canonical(kind, a, form) for a in answers})
+    texts = set()
+    for one in answers:
+        numbers = numbers_in(kind, one)
+        if not form.width or not numbers:
+            texts.add(canonical(kind, one, form))
+            continue
+        choices = [accepted_buckets(n, tolerance or form.width / 2, form.width) for n in numbers]
+        if math.prod(len(c) for c in choices) > MAX_ACCEPTED:
+            raise ValueError(f"an answer with {len(numbers)} numbers accepts too many combinations of "
+                             "buckets; split the task or compare exactly")
+        for combination in itertools.product(*choices):
+            texts.add(canonical(kind, one, form, combination))
+    return sorted(texts)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ...quiz.model import QUESTION_ID
-from .comparison import Form, canonical, form_for, is_number, numbers_in, type_problem
+from .comparison import (Form, accepted_buckets, canonical, form_for, is_number, numbers_in,
+                         type_problem)
 
 Kind = Literal["number", "text", "choice", "list", "set", "mapping"]
 
@@ -59,16 +60,18 @@ class Task(BaseModel):
         return self
 
     def _set_items_distinct(self):
-        # Set items are matched in sorted order, which is only unambiguous when no two accepted
-        # intervals touch and no two texts fold alike.
+        # Set items are matched in sorted order, which is only unambiguous when no two numbers share
+        # an accepted bucket (comparison.py) and no two texts fold alike.
         numbers = sorted(numbers_in("set", self.answer))
-        tolerance = self.absolute_tolerance
+        tolerance, width = self.absolute_tolerance, self.form.width
         for low, high in itertools.pairwise(numbers):
-            if high - low <= 2 * tolerance:
-                raise ValueError(
-                    f"task {self.id!r}: set items {low:g} and {high:g} are within twice the "
-                    f"tolerance ({tolerance:g}) of each other; lower the tolerance"
-                )
+            if width and max(accepted_buckets(low, tolerance, width)) >= min(
+                    accepted_buckets(high, tolerance, width)):
+                raise ValueError(f"task {self.id!r}: set items {low:g} and {high:g} share an accepted "
+                                 f"bucket (they are within about four times the tolerance, {tolerance:g}, "
+                                 "of each other); lower the tolerance")
+            if not width and high == low:
+                raise ValueError(f"task {self.id!r}: set items {low:g} and {high:g} are equal")
         texts = [i for i in self.answer if type(i) is str]
         if len({canonical("text", t, Form()) for t in texts}) != len(texts):
             raise ValueError(
@@ -100,6 +103,8 @@ class CheckFile(BaseModel):
     limits: LimitSettings = LimitSettings()
     canvas_assignment: str = ""
     """The column name in Canvas's gradebook (default: the title)."""
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    """What a course may draw for each parameter of the exercise (classroom/variants.py)."""
 
     def task(self, task_id: str) -> Task:
         for task in self.tasks:
