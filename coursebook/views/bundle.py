@@ -2,7 +2,8 @@
 
 - `coursebook.js`: the quiz runtime. `assets/quiz/core.js` first, then every question type's module
   in `assets/quiz/types/` (each registers itself, so their order does not matter), then
-  `assets/quiz/boot.js`, which wires the site's page.
+  `assets/quiz/practice.js` (spaced practice's scheduler, for the Practice page and the live
+  `practice()` widget), then `assets/quiz/boot.js`, which wires the site's page.
 - `coursebook-explorers.js`: the explorers' models and drawing (`assets/explorers.js`), served only
   to pages that show an explorer.
 - `coursebook.css`: the one stylesheet, for the site and the live view.
@@ -27,7 +28,8 @@ def type_modules() -> list[Path]:
 
 
 def quiz_parts() -> list[Path]:
-    return [ASSETS / "quiz" / "core.js", *type_modules(), ASSETS / "quiz" / "boot.js"]
+    return [ASSETS / "quiz" / "core.js", *type_modules(), ASSETS / "quiz" / "practice.js",
+            ASSETS / "quiz" / "boot.js"]
 
 
 def _join(parts: list[Path]) -> str:
