@@ -8,7 +8,9 @@
   to pages that show an explorer.
 - `coursebook.css`: the one stylesheet, for the site and the live view.
 
-The site gets them through `book/sphinx_ext.py`; the live widget inlines them (`widgets.py`).
+The site gets them through `book/sphinx_ext.py`, with the page scripts that are not bundled
+(PAGE_FILES: the Practice page's, and the offline registration every student page loads,
+`book/practice_ext.py`); the live widget inlines the bundles (`widgets.py`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ TYPES = ASSETS / "quiz" / "types"
 STYLESHEET = ASSETS / "coursebook.css"
 QUIZ_SCRIPT = "coursebook.js"
 EXPLORER_SCRIPT = "coursebook-explorers.js"
+PAGE_FILES = ("practice.js", "practice.css", "cb-offline.js")
 
 
 def type_modules() -> list[Path]:
@@ -49,10 +52,11 @@ def stylesheet() -> str:
 
 
 def write(folder: Path) -> list[Path]:
-    """Write the site's three files into `folder` (a Sphinx static path) and return them."""
+    """Write the site's files into `folder` (a Sphinx static path) and return them."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {QUIZ_SCRIPT: quiz_script(), EXPLORER_SCRIPT: explorer_script(),
-             STYLESHEET.name: stylesheet()}
+             STYLESHEET.name: stylesheet(),
+             **{name: (ASSETS / name).read_text(encoding="utf-8") for name in PAGE_FILES}}
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return [folder / name for name in files]
