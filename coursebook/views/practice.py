@@ -1,12 +1,13 @@
 """`practice()` in a live kernel: the Practice page's session, from the kernel's own progress.
 
-The kernel decides nothing here. It hands the page every candidate question (each as the block
-the live quiz shows, `static.quiz_html`, holding the same spec the site's page gets), the stored
-states of their banks and the Leitner records kept in the progress file beside the notebook under
-the reserved name `_practice` (`progress.RECORDS`). The page builds the session with the site's
-one scheduler (`assets/quiz/practice.js`) and runs each question on the quiz runtime and policy (`assets/live.js`); it sends back the new
-records and, for a question answered for the first time, its state, which the kernel stores
-(`progress.update`, under the file's lock) after checking their shape.
+The kernel decides nothing here. It hands the page every candidate question (each as the block the
+live quiz shows, `static.quiz_html`, holding the same spec the site's page gets), the stored states
+of their banks and the Leitner records kept in the progress file beside the notebook under the
+reserved name `_practice` (`progress.RECORDS`). The page builds the session with the site's one
+scheduler (`assets/quiz/practice.js`) and runs each question on the quiz runtime and policy
+(`assets/live.js`); it sends back the new records and, for a question answered for the first time,
+its state, which the kernel stores (`progress.update`, under the file's lock) after checking their
+shape.
 
 The candidates are every question of the banks the student has progress in (or of `chapter`).
 """
