@@ -1,127 +1,105 @@
 """`practice()` in a live kernel: the Practice page's session, from the kernel's own progress.
 
-It reads the same progress the notebook's quizzes write (`progress.py`, the file beside the
-notebook) and builds a session with the same scheduler as the site (`quiz/practice.py`): missed
-questions first, then those due, then a few not yet answered from the banks the student has
-opened, the banks taking turns, the options in a new order each session. Each question runs in the
-chapters' own widget and policy, on a fresh attempt; the outcome of its first try moves its
-Leitner box, kept in the same file under the reserved name `_practice` (no bank can take it: bank
-names are lower-case letters, digits and hyphens).
+The kernel decides nothing here. It hands the page every candidate question (each as the block the
+live quiz shows, `static.quiz_html`, holding the same spec the site's page gets), the stored states
+of their banks and the Leitner records kept in the progress file beside the notebook under the
+reserved name `_practice` (`progress.RECORDS`). The page builds the session with the site's one
+scheduler (`assets/quiz/practice.js`) and runs each question on the quiz runtime and policy
+(`assets/live.js`); it sends back the new records and, for a question answered for the first time,
+its state, which the kernel stores (`progress.update`, under the file's lock) after checking their
+shape.
+
+The candidates are every question of the banks the student has progress in (or of `chapter`).
 """
 
 from __future__ import annotations
 
-import html
 import random
-import time
 from typing import Any
 
+import anywidget
+import traitlets
+
 from ..quiz.bank import get_bank
-from ..quiz.practice import SESSION_SIZE, after_attempt, build_session, right_first_time, status
-from .progress import Progress, progress_here
+from . import static
+from .progress import RECORDS, Progress, progress_here, valid_record, valid_state
+from .widgets import _SCRIPT, _STYLE, _live_html
 
-RECORDS = "_practice"
-GROUPS = {"missed": "missed last time", "due": "due again", "new": "new"}
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
+SESSION_SIZE = 10
 
 
-def items_from(progress: Progress, chapter: str | None = None) -> list[dict[str, Any]]:
-    """The scheduler's items: every question of each bank with progress (or of `chapter`)."""
-    records = progress.states(RECORDS)
+def bank_names(progress: Progress, chapter: str | None = None) -> list[str]:
+    """The banks the student has progress in, in the file's order (and `chapter`, if given)."""
     names = [name for name, states in progress.banks.items() if name != RECORDS and states]
     if chapter and chapter not in names:
         names.append(chapter)
-    items = []
-    for name in names:
-        bank = get_bank(name)
-        states = progress.states(name)
-        for question in bank.questions:
-            key = f"{name}/{question.id}"
-            items.append({"key": key, "chapter": name, "state": states.get(question.id),
-                          "record": records.get(key), "seen": None, "question": question,
-                          "bank": bank})
-    return items
+    return names
 
 
-class _Attempt:
-    """The progress a practice widget sees: one fresh state per question; the first try's outcome
-    goes to the Leitner records, and a first answer ever also to the chapter's own states."""
+class PracticeWidget(anywidget.AnyWidget):
+    """One practice session: the page schedules and grades; the kernel stores what it sends."""
 
-    def __init__(self, progress: Progress, item: dict[str, Any]):
-        self.progress, self.item = progress, item
-        self.banks: dict[str, dict[str, dict]] = {item["bank"].bank: {}}
-        self.decided = False
+    _esm = traitlets.Unicode(_SCRIPT).tag(sync=True)
+    _css = traitlets.Unicode(_STYLE).tag(sync=True)
+    kind = traitlets.Unicode("practice").tag(sync=True)
+    questions = traitlets.List().tag(sync=True)
+    """Every candidate: {key, bank, title, html}; `html` is a one-question live quiz block."""
+    states = traitlets.Dict().tag(sync=True)
+    """{bank: {qid: state}} as stored, for the candidates' banks."""
+    records = traitlets.Dict().tag(sync=True)
+    """{bank/qid: Leitner record} as stored."""
+    chapter = traitlets.Unicode().tag(sync=True)
+    size = traitlets.Int(SESSION_SIZE).tag(sync=True)
+    notice = traitlets.Unicode().tag(sync=True)
 
-    def states(self, bank: str) -> dict[str, dict]:
-        return self.banks.setdefault(bank, {})
+    def __init__(self, chapter: str | None = None, *, size: int = SESSION_SIZE,
+                 progress: Progress | None = None, seed: int | None = None):
+        progress = progress or progress_here()
+        progress.states(RECORDS)  # read the file as it is now
+        seed = seed if seed is not None else random.randrange(1, 2**31)  # a new option order
+        questions, states, self.qids = [], {}, {}
+        for name in bank_names(progress, chapter):
+            bank = get_bank(name)
+            states[name] = progress.states(name)
+            self.qids[name] = {question.id for question in bank.questions}
+            for index, question in enumerate(bank.questions):
+                markup = static.quiz_html(bank, [question], seed + index, instance=100 + index)
+                questions.append({"key": f"{name}/{question.id}", "bank": name,
+                                  "title": bank.title, "html": _live_html(markup)})
+        super().__init__(questions=questions, states=states, records=progress.states(RECORDS),
+                         chapter=chapter or "", size=size, notice=progress.notice)
+        self.progress = progress
+        self.on_msg(self._on_message)
 
-    def listen(self, bank: str, widget) -> None:
-        self.widget = widget
+    def _on_message(self, _widget, content, _buffers=None) -> None:
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "hello":
+            self.send({"type": "ready"})
+        elif content.get("type") == "practice":
+            self.save(content.get("records"), content.get("states"))
 
-    def update(self, bank: str, changes: dict[str, dict]) -> None:
-        self.states(bank).update(changes)
-        qid = self.item["question"].id
-        state = changes.get(qid, {})
-        if not self.decided and (state.get("attempts") or state.get("revealed")):
-            self.decided = True
-            right = right_first_time(state)
-            record = after_attempt(self.item, right, now_ms())
-            self.progress.update(RECORDS, {self.item["key"]: record})
-        if self.item["group"] == "new" and state.get("attempts"):
-            self.progress.update(bank, {qid: state})
-        if getattr(self, "widget", None) is not None:
-            self.widget.refresh()
-
-
-def enroll(progress: Progress, items: list[dict[str, Any]], now: int) -> None:
-    """Questions answered in a chapter but never seen by practice start in box 1 now (a kernel
-    does not know when they were answered), so a right one comes back a day later."""
-    fresh = {}
-    for item in items:
-        found = status(item, now) if item["record"] is None else None
-        if found is not None:
-            fresh[item["key"]] = item["record"] = {
-                "box": 1, "due": found["due"], "missed": found["missed"], "last": found["last"]}
-    if fresh:
-        progress.update(RECORDS, fresh)
-
-
-def session(chapter: str | None = None, *, size: int = SESSION_SIZE,
-            progress: Progress | None = None, now: int | None = None) -> list[dict[str, Any]]:
-    progress = progress or progress_here()
-    now = now if now is not None else now_ms()
-    items = items_from(progress, chapter)
-    enroll(progress, items, now)
-    return build_session(items, now, size, chapter)
+    def save(self, records: Any, states: Any) -> None:
+        """Keep well-formed records of candidate questions, and states of their banks' questions;
+        anything else is ignored."""
+        known = {f"{bank}/{qid}" for bank, qids in self.qids.items() for qid in qids}
+        if isinstance(records, dict):
+            kept = {key: record for key, record in records.items()
+                    if key in known and valid_record(record)}
+            if kept:
+                self.progress.update(RECORDS, kept)
+        for bank, changes in (states if isinstance(states, dict) else {}).items():
+            if bank not in self.qids or not isinstance(changes, dict):
+                continue
+            kept = {qid: state for qid, state in changes.items()
+                    if qid in self.qids[bank] and valid_state(state)}
+            if kept:
+                self.progress.update(bank, kept)
+        self.notice = self.progress.notice
 
 
 def practice(chapter: str | None = None, *, size: int = SESSION_SIZE,
-             progress: Progress | None = None) -> Any:
+             progress: Progress | None = None) -> PracticeWidget:
     """A practice session in the notebook: `practice()` across the banks you have opened, or
     `practice("leverage-theory")` for one bank."""
-    import ipywidgets
-
-    from .widgets import QuizWidget
-
-    progress = progress or progress_here()
-    picked = session(chapter, size=size, progress=progress)
-    if not picked:
-        note = ("Nothing to practise yet: answer a chapter's questions first (run its quiz cells)."
-                if not any(n != RECORDS and s for n, s in progress.banks.items())
-                else "Nothing to practise right now: every question you answered is up to date.")
-        return ipywidgets.HTML(f"<p>{html.escape(note, quote=False)}</p>")
-    seed = random.randrange(1, 2**31)  # a new order of the options each session
-    counts = {group: sum(item["group"] == group for item in picked) for group in GROUPS}
-    summary = ", ".join(f"{n} {GROUPS[g]}" for g, n in counts.items() if n)
-    heading = f"<p><strong>Practice: {len(picked)} questions</strong> ({summary}).</p>"
-    children: list[Any] = [ipywidgets.HTML(heading)]
-    for number, item in enumerate(picked, start=1):
-        title = html.escape(item["bank"].title)
-        group = GROUPS[item["group"]]
-        children.append(ipywidgets.HTML(f"<p>{number}. From <em>{title}</em>, {group}</p>"))
-        children.append(QuizWidget(item["bank"], [item["question"]], seed=seed + number,
-                                   progress=_Attempt(progress, item)))
-    return ipywidgets.VBox(children)
+    return PracticeWidget(chapter, size=size, progress=progress)

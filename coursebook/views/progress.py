@@ -43,6 +43,29 @@ def valid_state(state: Any) -> bool:
     return 0 <= float(state.get("best", 0)) <= 1 and int(state.get("attempts", 0)) >= 0
 
 
+RECORDS = "_practice"
+"""The reserved bank name under which `practice()` keeps its Leitner records, {bank/qid: record}
+(no bank can take it: bank names are lower-case letters, digits and hyphens)."""
+BOXES = 5
+RECORD_FIELDS = {"box", "due", "missed", "last"}
+
+
+def valid_record(record: Any) -> bool:
+    """A Leitner record's shape, {box: 1-5, due: ms, missed: bool, last: ms}: the page's scheduler
+    (assets/quiz/practice.js) makes them; only the shape is checked here."""
+    if not isinstance(record, dict) or set(record) != RECORD_FIELDS:
+        return False
+    numbers = [record[name] for name in ("box", "due", "last")]
+    if any(isinstance(n, bool) or not isinstance(n, (int, float)) for n in numbers):
+        return False
+    return record["box"] in range(1, BOXES + 1) and isinstance(record["missed"], bool)
+
+
+def valid_entry(bank: str, value: Any) -> bool:
+    """A question state, or under RECORDS a Leitner record."""
+    return valid_record(value) if bank == RECORDS else valid_state(value)
+
+
 class Progress:
     """Question states per bank for one folder, and the widgets showing them."""
 
@@ -75,7 +98,7 @@ class Progress:
         if not isinstance(banks, dict):
             self._keep_aside('it has no "banks" object')
             return {}
-        clean = {bank: {qid: state for qid, state in states.items() if valid_state(state)}
+        clean = {bank: {qid: state for qid, state in states.items() if valid_entry(bank, state)}
                  for bank, states in banks.items() if isinstance(states, dict)}
         given = sum(len(states) if isinstance(states, dict) else 1 for states in banks.values())
         dropped = given - sum(map(len, clean.values()))
@@ -130,7 +153,7 @@ class Progress:
     def update(self, bank: str, changes: dict[str, dict]) -> None:
         """Merge some questions' new states into the file, then show them in every block of the
         bank."""
-        changes = {qid: state for qid, state in changes.items() if valid_state(state)}
+        changes = {qid: state for qid, state in changes.items() if valid_entry(bank, state)}
         try:
             with self.lock:
                 banks = self._load()

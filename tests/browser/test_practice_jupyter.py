@@ -1,12 +1,13 @@
 """`practice()` in JupyterLab 4 and Notebook 7, a real kernel: it reads the progress the chapter
-quizzes wrote beside the notebook, shows the missed question first, and keeps the outcome there."""
+quizzes wrote beside the notebook, the page's scheduler (assets/quiz/practice.js) shows the missed
+question first, and the outcome is kept there: the next session, built from it, leaves it out."""
 
 import json
 
 import nbformat
 
 from coursebook.views.progress import FILE_NAME
-from tests.browser.test_jupyterlab import current, lab, open_notebook, question, run_all  # noqa: F401
+from tests.browser.test_jupyterlab import SHOTS, current, lab, open_notebook, question, run_all  # noqa: F401
 
 WRONG = {"response": "a", "best": 0.0, "attempts": 1, "hint": False, "explained": False,
          "closed": False, "revealed": False}
@@ -34,3 +35,9 @@ def test_practice_in_a_notebook_reads_and_writes_the_chapters_progress(page, lab
     saved = json.loads((folder / FILE_NAME).read_text())
     assert saved["banks"]["_practice"]["demo/demo-single"]["box"] == 2
     assert saved["banks"]["demo"]["demo-single"] == WRONG  # the chapter's own answer stays as it was
+    (SHOTS / lab.app).mkdir(parents=True, exist_ok=True)
+    current(page).locator(".jp-OutputArea").first.screenshot(path=str(SHOTS / lab.app / "practice.png"))
+    run_all(page)  # a new session, from the records the kernel kept
+    current(page).locator(".cb-live .cb-practice-summary", has_text="5 questions").wait_for(timeout=30000)
+    qids = current(page).locator(".cb-live .cb-question").evaluate_all("l => l.map(e => e.dataset.qid)")
+    assert len(qids) == 5 and "demo-single" not in qids  # right at the first try: box 2, not due

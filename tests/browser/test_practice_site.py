@@ -167,6 +167,27 @@ def test_a_day_later_the_session_holds_the_missed_ones_first_interleaved(site_ur
     assert not one.errors, one.errors
 
 
+def test_the_page_loads_its_scripts_and_schedules_with_the_runtimes_scheduler(site_url, student):
+    """The Practice page's script is published and takes its scheduler from coursebook.js: a
+    question missed in a chapter comes first, and right at the first try it climbs to box 2."""
+    one = student()
+    spec = singles(CH1)[0]
+    one.page.goto(f"{site_url}/{CH1}")
+    answer(one.page, spec["id"], right=False)
+    one.page.goto(f"{site_url}/book/practice.html")
+    items = session_items(one.page)
+    assert (items[0]["qid"], items[0]["group"]) == (spec["id"], "missed")
+    first = one.page.locator(".cb-practice-item").first
+    first.locator(f'input[value="{spec["correct"][0]}"]').check()
+    first.locator(".cb-check").click()
+    first.locator(".cb-question.cb-correct.cb-closed .cb-explanation").wait_for()
+    records = one.page.evaluate("""() => Object.entries(localStorage)
+        .filter(([k]) => k.startsWith('coursebook-practice:')).map(([, v]) => JSON.parse(v))""")
+    key = next(q["key"] for q in DATA["questions"] if q["page"] == CH1 and q["spec"] is spec)
+    assert [r[key]["box"] for r in records] == [2]
+    assert not one.errors, one.errors  # a script missing from the build is a 404 here
+
+
 def test_progress_saved_to_a_file_loads_into_a_fresh_profile(site_url, student, tmp_path):
     one = student(accept_downloads=True)
     answer_two_chapters(one.page, site_url)

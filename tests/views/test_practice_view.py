@@ -1,20 +1,18 @@
-"""`practice()` in a kernel: the session from the notebook's own progress file, the first try's
-outcome written back to it (a new kernel reads it), the chapter states left as they were."""
+"""`practice()` in a kernel: the kernel hands the page the candidates (the specs the site's page
+gets), the stored states and Leitner records, and keeps what the page sends back, after checking
+its shape; it builds no session itself (assets/quiz/practice.js does, tests/quiz/ and
+tests/browser/test_practice_jupyter.py)."""
 
 import json
 
 from coursebook.quiz.bank import load_banks
-from coursebook.quiz.practice import DAY_MS
-from coursebook.views.practice import RECORDS, practice, session
-from coursebook.views.progress import FILE_NAME, Progress
-from coursebook.views.widgets import QuizWidget
+from coursebook.views import static
+from coursebook.views.practice import PracticeWidget, practice
+from coursebook.views.progress import FILE_NAME, RECORDS, Progress
 from tests.conftest import ROOT
 
 BANKS = load_banks(ROOT / "book" / "quizzes")
-
-
-def singles(bank: str) -> list:
-    return [q for q in BANKS[bank].questions if q.type == "single"]
+RECORD = {"box": 2, "due": 3, "missed": False, "last": 1}
 
 
 def wrong(question) -> dict:
@@ -23,45 +21,71 @@ def wrong(question) -> dict:
             "closed": False, "revealed": False}
 
 
-def right(question) -> dict:
-    return {**wrong(question), "response": question.correct_keys[0], "best": 1.0, "explained": True,
-            "closed": True}
+def singles(bank: str) -> list:
+    return [q for q in BANKS[bank].questions if q.type == "single"]
 
 
-def test_missed_questions_come_first_banks_taking_turns_and_the_outcome_is_kept(tmp_path):
-    lt, rl = singles("leverage-theory"), singles("reverse-leverage")
-    progress = Progress(tmp_path)
-    progress.update("leverage-theory",
-                    {lt[0].id: wrong(lt[0]), lt[1].id: wrong(lt[1]), lt[2].id: right(lt[2])})
-    progress.update("reverse-leverage", {rl[0].id: wrong(rl[0])})
-    box = practice(progress=progress)
-    widgets = [child for child in box.children if isinstance(child, QuizWidget)]
-    shown = [(w.bank.bank, next(iter(w.questions))) for w in widgets]
-    assert shown[:3] == [("leverage-theory", lt[0].id), ("reverse-leverage", rl[0].id),
-                         ("leverage-theory", lt[1].id)]
-    assert (("leverage-theory", lt[2].id)) not in shown  # right an instant ago: not due yet
-    assert len(shown) == 10
-
-    first = widgets[0]
-    first.check(lt[0].id, lt[0].correct_keys[0])  # right at the first try in practice
-    again = Progress(tmp_path)  # a new kernel reads the file
-    record = again.states(RECORDS)[f"leverage-theory/{lt[0].id}"]
-    assert record["box"] == 2 and record["missed"] is False
-    assert again.states("leverage-theory")[lt[0].id] == wrong(lt[0])  # the chapter's: untouched
-    saved = json.loads((tmp_path / FILE_NAME).read_text())
-    assert RECORDS in saved["banks"]
+def payload(markup: str) -> dict:
+    start = markup.index('class="cb-payload">') + len('class="cb-payload">')
+    return json.loads(markup[start:markup.index("</script>", start)])
 
 
-def test_a_day_later_the_right_answers_are_due(tmp_path):
+def test_the_page_gets_every_question_of_the_opened_banks_with_the_sites_spec(tmp_path):
     lt = singles("leverage-theory")
     progress = Progress(tmp_path)
-    progress.update("leverage-theory", {lt[0].id: right(lt[0])})
-    now = 1_000 * DAY_MS
-    assert lt[0].id not in [i["question"].id for i in session(progress=progress, now=now)]
-    later = session(progress=Progress(tmp_path), now=now + DAY_MS)
-    assert later[0]["question"].id == lt[0].id and later[0]["group"] == "due"
+    progress.update("leverage-theory", {lt[0].id: wrong(lt[0])})
+    progress.update(RECORDS, {f"leverage-theory/{lt[1].id}": RECORD})
+    widget = practice(progress=progress)
+    bank = BANKS["leverage-theory"]
+    assert [q["key"] for q in widget.questions] == [f"leverage-theory/{q.id}" for q in bank.questions]
+    for shown, question in zip(widget.questions, bank.questions, strict=True):
+        assert payload(shown["html"])["questions"] == [static.client_spec(question)]
+    assert widget.states == {"leverage-theory": {lt[0].id: wrong(lt[0])}}
+    assert widget.records == {f"leverage-theory/{lt[1].id}": RECORD}
+    assert widget.kind == "practice" and widget.size == 10 and widget.chapter == ""
 
 
-def test_nothing_answered_says_so(tmp_path):
-    box = practice(progress=Progress(tmp_path))
-    assert "answer a chapter's questions first" in box.value
+def test_one_chapter_can_be_practised_before_any_answer(tmp_path):
+    widget = practice("reverse-leverage", progress=Progress(tmp_path))
+    assert {q["bank"] for q in widget.questions} == {"reverse-leverage"}
+    assert widget.chapter == "reverse-leverage"
+
+
+def test_nothing_answered_gives_the_page_no_candidates(tmp_path):
+    assert practice(progress=Progress(tmp_path)).questions == []
+
+
+def test_what_the_page_sends_is_kept_in_the_file_and_nothing_else(tmp_path):
+    lt, rl = singles("leverage-theory"), singles("reverse-leverage")
+    progress = Progress(tmp_path)
+    progress.update("leverage-theory", {lt[0].id: wrong(lt[0])})
+    widget = PracticeWidget(progress=progress)
+    key = f"leverage-theory/{lt[0].id}"
+    widget._on_message(widget, {"type": "practice", "records": {
+        key: RECORD,
+        f"leverage-theory/{lt[1].id}": {**RECORD, "box": 9},  # not a record: ignored
+        f"reverse-leverage/{rl[0].id}": RECORD,  # not a candidate: ignored
+        "../elsewhere": RECORD,
+    }, "states": {
+        "leverage-theory": {lt[2].id: wrong(lt[2]), "no-such-question": wrong(lt[2])},
+        "reverse-leverage": {rl[0].id: wrong(rl[0])},  # not a candidate bank: ignored
+        RECORDS: {key: wrong(lt[0])},
+    }})
+    again = Progress(tmp_path)  # a new kernel reads the file
+    assert again.states(RECORDS) == {key: RECORD}
+    assert again.states("leverage-theory") == {lt[0].id: wrong(lt[0]), lt[2].id: wrong(lt[2])}
+    saved = json.loads((tmp_path / FILE_NAME).read_text())
+    assert set(saved["banks"]) == {"leverage-theory", RECORDS}
+    assert again.notice == ""  # records are not "damaged states" to the file's reader
+
+
+def test_a_message_that_is_not_practice_changes_nothing(tmp_path):
+    lt = singles("leverage-theory")
+    progress = Progress(tmp_path)
+    progress.update("leverage-theory", {lt[0].id: wrong(lt[0])})
+    before = (tmp_path / FILE_NAME).read_text()
+    widget = PracticeWidget(progress=progress)
+    for junk in ("text", ["a"], {"type": "practice", "records": "x", "states": 3},
+                 {"type": "save", "states": {lt[0].id: {}}}):
+        widget._on_message(widget, junk)
+    assert (tmp_path / FILE_NAME).read_text() == before

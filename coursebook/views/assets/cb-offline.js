@@ -1,6 +1,6 @@
 /* cb-offline.js, on every student page (under 2 KB): registers sw.js (offline reading), says when
  * a new version is ready, notes when the page was opened and each question first answered (the
- * Practice page's boxes count from then: coursebook/quiz/practice.py). */
+ * Practice page's boxes count from then: assets/quiz/practice.js). */
 (function () {
   "use strict";
   var root = new URL("../", document.currentScript.src), page = location.pathname;

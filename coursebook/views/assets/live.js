@@ -62,10 +62,80 @@ function liveBackend(model) {
   };
 }
 
+/* practice(): the kernel hands every candidate question (a one-question quiz block), the stored
+ * states and Leitner records; the session is built here by the site's scheduler
+ * (window.CourseBookPractice, assets/quiz/practice.js) and each question runs on the quiz runtime
+ * with a fresh state. New records, and the state of a question answered for the first time, go
+ * back to the kernel, which stores them (views/practice.py). */
+var GROUPS = {missed: "missed last time", due: "due again", "new": "new"};
+
+function esc(s) {
+  return String(s).replace(/[&<>"]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+}
+
+function renderPractice(model, el) {
+  var CB = window.CourseBook, S = window.CourseBookPractice, now = Date.now();
+  var states = model.get("states") || {}, records = model.get("records") || {};
+  var items = (model.get("questions") || []).map(function (q) {
+    var qid = q.key.slice(q.bank.length + 1), state = (states[q.bank] || {})[qid];
+    return {key: q.key, chapter: q.bank, q: q, qid: qid, seen: null, record: records[q.key] || null,
+      state: state && typeof state === "object" && "attempts" in state ? state : null};
+  });
+  var fresh = S.enroll(items, now);
+  if (Object.keys(fresh).length) send(model, {type: "practice", records: fresh});
+  var session = S.buildSession(items, now, model.get("size") || S.SESSION_SIZE, model.get("chapter") || null);
+  if (!session.length) {
+    el.innerHTML = "<p>" + (items.some(function (i) { return S.answered(i.state); })
+      ? "Nothing to practise right now: every question you answered is up to date."
+      : "Nothing to practise yet: answer a chapter's questions first (run its quiz cells).") + "</p>";
+    return function () {};
+  }
+  var counts = {};
+  session.forEach(function (i) { counts[i.group] = (counts[i.group] || 0) + 1; });
+  var summary = Object.keys(GROUPS).filter(function (g) { return counts[g]; })
+    .map(function (g) { return counts[g] + " " + GROUPS[g]; }).join(", ");
+  el.innerHTML = '<p class="cb-practice-summary"><strong>Practice: ' + session.length +
+    " questions</strong> (" + summary + ").</p>" + session.map(function (item, i) {
+      return '<p class="cb-practice-from">' + (i + 1) + ". From <em>" + esc(item.q.title) + "</em>, " +
+        GROUPS[item.group] + "</p>" + item.q.html;
+    }).join("");
+  var blocks = Array.prototype.slice.call(el.querySelectorAll(".cb-quiz"));
+  blocks.forEach(function (block, i) {
+    var item = session[i], data = CB.payload(block), spec = data.questions[0];
+    var store = S.store(data.policy, spec, function (right, state) {
+      var message = {type: "practice"};
+      if (right !== null) {
+        message.records = {};
+        message.records[item.key] = item.record = S.afterAttempt(item, right, Date.now());
+      }
+      if (item.group === "new" && state.attempts) {  // a first answer ever counts in its chapter
+        message.states = {};
+        message.states[item.chapter] = {};
+        message.states[item.chapter][item.qid] = state;
+      }
+      if (message.records || message.states) send(model, message);
+    });
+    var score = block.querySelector(".cb-score");
+    if (score) score.hidden = true;  // a practice attempt does not count in the chapter's score
+    block.classList.add("cb-waiting");
+    CB.initQuiz(block, store, Object.assign({}, data, {bank: "practice-" + (i + 1), total: spec.points}));
+    block.classList.remove("cb-ready");  // until the kernel says it is listening
+  });
+  var onReady = function (msg) {
+    if (msg && msg.type === "ready") {
+      blocks.forEach(function (b) { b.classList.add("cb-ready"); b.classList.remove("cb-waiting"); });
+    }
+  };
+  model.on("msg:custom", onReady);
+  send(model, {type: "hello"});
+  return function () { model.off("msg:custom", onReady); };
+}
+
 function render({ model, el }) {
   var CB = window.CourseBook;
   el.classList.add("cb-live");
   keepKeys(el);
+  if (model.get("kind") === "practice") return renderPractice(model, el);
   el.innerHTML = model.get("html");
   var block = el.firstElementChild;
   var onReady = function (msg) {

@@ -1,7 +1,7 @@
 /* practice.js: the Practice page (book/practice.md), loaded on that page only.
  *
- * The scheduler below mirrors coursebook/quiz/practice.py rule for rule (a Leitner box system;
- * tests/quiz/practice_vectors.json holds the two to the same sessions). The questions come from
+ * The scheduler is the quiz runtime's (assets/quiz/practice.js, bundled in coursebook.js, also
+ * used by the live practice() widget). The questions come from
  * _static/practice-data.json, written at build time (coursebook/book/practice_ext.py), and run on
  * the chapters' own quiz runtime (window.CourseBook from coursebook.js) with the same policy.
  *
@@ -11,82 +11,12 @@
  *   "coursebook-visits:" + root      {path: {at, q: {qid: first answered}}} (cb-offline.js) */
 (function () {
   "use strict";
-  var DAY_MS = 86400000, INTERVAL_DAYS = [1, 2, 4, 8, 16], SESSION_SIZE = 10, NEW_SLOTS = 2;
-  var EPS = 1e-9;
-
-  /* ---- the scheduler (mirror coursebook/quiz/practice.py) ---- */
-  function answered(state) { return !!state && !!(state.attempts || state.revealed); }
-  function rightFirstTime(state) {
-    return answered(state) && state.attempts === 1 && !state.revealed && Number(state.best || 0) >= 1 - EPS;
-  }
-  function status(item, now) {
-    var record = item.record;
-    if (record && typeof record === "object" && typeof record.due === "number") {
-      var box = typeof record.box === "number" && record.box >= 1 && record.box <= INTERVAL_DAYS.length
-        ? Math.floor(record.box) : 1;
-      return {missed: !!record.missed, due: record.due, box: box,
-        last: typeof record.last === "number" ? record.last : 0};
-    }
-    if (!answered(item.state)) return null;
-    var at = item.seen !== null && item.seen !== undefined ? item.seen : now, missed = !!item.state.revealed || Number(item.state.best || 0) < 1 - EPS;
-    return {missed: missed, due: at + DAY_MS, box: 1, last: at};
-  }
-  function afterAttempt(item, right, now) {
-    var current = status(item, now);
-    var box = right ? Math.min((current ? current.box : 1) + 1, INTERVAL_DAYS.length) : 1;
-    return {box: box, due: now + INTERVAL_DAYS[box - 1] * DAY_MS, missed: !right, last: now};
-  }
-  function interleave(items) {
-    var queues = {}, order = [], out = [];
-    items.forEach(function (item) {
-      if (!queues[item.chapter]) { queues[item.chapter] = []; order.push(item.chapter); }
-      queues[item.chapter].push(item);
-    });
-    for (var left = items.length; left > 0;) {
-      order.forEach(function (c) { if (queues[c].length) { out.push(queues[c].shift()); left--; } });
-    }
-    return out;
-  }
-  function byKeys(a, b) { return a[0] - b[0] || a[1] - b[1]; }
-  function buildSession(items, now, size, chapter) {
-    size = size || SESSION_SIZE;
-    var missed = [], due = [], fresh = [];
-    items.filter(function (i) { return !chapter || i.chapter === chapter; }).forEach(function (item, order) {
-      var found = status(item, now);
-      if (!found) fresh.push(item);
-      else if (found.missed) missed.push([found.last, order, item]);
-      else if (found.due <= now) due.push([found.due, order, item]);
-    });
-    function items_(list) { return interleave(list.sort(byKeys).map(function (x) { return x[2]; })); }
-    var missedItems = items_(missed), dueItems = items_(due), newItems = interleave(fresh);
-    var review = size - Math.min(NEW_SLOTS, newItems.length);
-    var pickedMissed = missedItems.slice(0, review);
-    var pickedDue = dueItems.slice(0, review - pickedMissed.length);
-    var pickedNew = newItems.slice(0, size - pickedMissed.length - pickedDue.length);
-    function tag(group) { return function (item) { return Object.assign({}, item, {group: group}); }; }
-    return pickedMissed.map(tag("missed")).concat(pickedDue.map(tag("due")), pickedNew.map(tag("new")));
-  }
-  function chapterSummary(items, now) {
-    var rows = {}, order = [];
-    items.forEach(function (item) {
-      var row = rows[item.chapter];
-      if (!row) {
-        row = rows[item.chapter] = {chapter: item.chapter, questions: 0, answered: 0, right_first_time: 0, due: 0};
-        order.push(item.chapter);
-      }
-      row.questions += 1;
-      var found = status(item, now);
-      if (!found) return;
-      row.answered += 1;
-      row.right_first_time += rightFirstTime(item.state) ? 1 : 0;
-      row.due += found.missed || found.due <= now ? 1 : 0;
-    });
-    return order.map(function (c) { return rows[c]; });
-  }
-  var scheduler = {status: status, afterAttempt: afterAttempt, interleave: interleave,
-    buildSession: buildSession, chapterSummary: chapterSummary, rightFirstTime: rightFirstTime};
-  if (typeof window !== "undefined") window.CourseBookPractice = scheduler;
-  if (typeof document === "undefined" || !document.getElementById) return;  // Node: the tests
+  /* The scheduler is the quiz runtime's (assets/quiz/practice.js, in coursebook.js), bound in
+   * start() once coursebook.js has run. */
+  var answered, afterAttempt, buildSession, chapterSummary, INTERVAL_DAYS, SESSION_SIZE;
+  var practiceStore = function (item, onOutcome) {
+    return window.CourseBookPractice.store(data.policy, item.q.spec, onOutcome);
+  };
 
   /* ---- the page ---- */
   var FORMAT = "coursebook-progress", VERSION = 1, MAX_FILE = 5 * 1024 * 1024;
@@ -158,29 +88,6 @@
       while (perm.some(function (li, pos) { return Number(li.dataset.item) === pos; }));
       perm.forEach(function (li) { list.appendChild(li); });
     }
-  }
-
-  function practiceStore(item, onOutcome) {
-    var CB = window.CourseBook, spec = item.q.spec, state = CB.newState(), result = null, decided = false;
-    return {
-      view: function () { return {state: state, result: result}; },
-      dispatch: function (qid, event, done) {
-        var out = CB.step(data.policy, spec, state, event);
-        state = out.state;
-        result = out.result || (event.type === "reset" ? null : result);
-        if (!decided && out.result && out.result.verdict !== "invalid") {
-          decided = true; onOutcome(out.result.verdict === "correct", state);
-        } else if (!decided && event.type === "show-answer" && state.revealed) {
-          decided = true; onOutcome(false, state);
-        } else if (decided) onOutcome(null, state);
-        done();
-      },
-      score: function () { return state.best * spec.points; },
-      resetLabel: "Try this question again",
-      resetQuestion: "Clear your answer to this question (the review already counted your first try)?",
-      resetScope: function (block) { return all(block, ".cb-question"); },
-      reset: function (sections, done) { state = CB.newState(); result = null; done(sections); }
-    };
   }
 
   /* A question answered here for the first time also counts in its chapter. */
@@ -518,6 +425,9 @@
     }).then(function (loaded) {
       data = loaded;
       if (!window.CourseBook) throw new Error("the quiz runtime (coursebook.js) did not load");
+      var S = window.CourseBookPractice;
+      answered = S.answered; afterAttempt = S.afterAttempt; buildSession = S.buildSession;
+      chapterSummary = S.chapterSummary; INTERVAL_DAYS = S.INTERVAL_DAYS; SESSION_SIZE = S.SESSION_SIZE;
       renderSession(); renderSummary(); renderTools();
     }).catch(function (e) {
       box.querySelector(".cb-practice-session").innerHTML = '<p class="cb-practice-error" role="alert">' +
