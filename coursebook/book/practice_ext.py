@@ -28,7 +28,7 @@ PRACTICE_PAGE = "book/practice"
 DATA_FILE = "practice-data.json"
 BLOCK = re.compile(r'<div class="cb-quiz" id="[^"]*" data-bank="([^"]+)">'
                    r'<script type="application/json" class="cb-payload">(.*?)</script>(.*?)'
-                   r'<p class="cb-policy">', re.S)
+                   r'<(?:p|details) class="cb-policy">', re.S)
 SECTION = re.compile(r'<section class="cb-question" id="[^"]*" data-qid="([^"]+)".*?</section>',
                      re.S)
 logger = logging.getLogger(__name__)

@@ -14,6 +14,15 @@
   /* The scheduler is the quiz runtime's (assets/quiz/practice.js, in coursebook.js), bound in
    * start() once coursebook.js has run. */
   var answered, afterAttempt, buildSession, chapterSummary, INTERVAL_DAYS, SESSION_SIZE;
+  /* The policy as the chapters state it: one line, the full text one click away. */
+  function policyLine(words) {
+    if (typeof words === "string") return '<p class="cb-policy">' + esc(words) + "</p>";
+    var full = ["always", "show_answer", "hint", "score", "enter"].map(function (k) { return words[k]; })
+      .filter(Boolean).join(" ");
+    return '<details class="cb-policy"><summary>' + esc(words.summary) + "</summary><p>" + esc(full) +
+      "</p></details>";
+  }
+
   var practiceStore = function (item, onOutcome) {
     return window.CourseBookPractice.store(data.policy, item.q.spec, onOutcome);
   };
@@ -138,7 +147,7 @@
     if (counts["new"]) parts.push(counts["new"] + " new");
     el.innerHTML = head + '<p class="cb-practice-summary">' + session.length + " question" + (session.length > 1 ? "s" : "") +
       " from " + n + " chapter" + (n > 1 ? "s" : "") + ": " + parts.join(", ") + ".</p>" +
-      '<p class="cb-policy">' + esc(data.policy.statement) + "</p>" +
+      policyLine(data.policy.statement) +
       session.map(function (item, i) { return questionBlock(item, i + 1, session.length); }).join("") +
       '<p class="cb-practice-again"><button type="button" class="cb-practice-new">Start a new session</button></p>';
     all(el, ".cb-practice-item").forEach(function (block, i) {
