@@ -7,8 +7,8 @@ that names the command's help).
 
 from __future__ import annotations
 
-from datetime import datetime
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -41,10 +41,20 @@ def _execute_all(notebooks, timeout: int = 300) -> None:
         _fail("\n".join(failures))
 
 
-ANSWERS_OPTION = click.option("--answers", "answers_dir", default="answers", show_default=True,
-                              type=click.Path(file_okay=False, exists=True, path_type=Path))
-EXERCISES_OPTION = click.option("--exercises", "exercises_dir", default="exercises", show_default=True,
-                                type=click.Path(file_okay=False, path_type=Path))
+ANSWERS_OPTION = click.option(
+    "--answers",
+    "answers_dir",
+    default="answers",
+    show_default=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+)
+EXERCISES_OPTION = click.option(
+    "--exercises",
+    "exercises_dir",
+    default="exercises",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
 
 
 class _Commands(click.Group):
@@ -107,8 +117,10 @@ def banks_check(folder: Path | None) -> None:
 @click.pass_context
 def check_banks(ctx: click.Context, folder: Path | None) -> None:
     """The old name of `banks check`, kept working."""
-    click.echo("note: `coursebook check-banks` is now `coursebook banks check`; the old name still "
-               "works", err=True)
+    click.echo(
+        "note: `coursebook check-banks` is now `coursebook banks check`; the old name still works",
+        err=True,
+    )
     ctx.invoke(banks_check, folder=folder)
 
 
@@ -125,7 +137,11 @@ def execute(paths, timeout: int) -> None:
 
 
 @main.command("build", short_help="Build the book: the student or the instructor edition.")
-@click.option("--instructor", is_flag=True, help="Build the instructor edition (with answers) into _build/instructor/.")
+@click.option(
+    "--instructor",
+    is_flag=True,
+    help="Build the instructor edition (with answers) into _build/instructor/.",
+)
 def build(instructor: bool) -> None:
     """Build the book: the student edition into _build/html (default), or the instructor edition."""
     from .book.build import BuildFailed, build_book
@@ -145,7 +161,12 @@ def exercises() -> None:
 @exercises.command("generate")
 @ANSWERS_OPTION
 @EXERCISES_OPTION
-@click.option("--execute/--no-execute", default=True, show_default=True, help="Run the new notebooks and store their outputs.")
+@click.option(
+    "--execute/--no-execute",
+    default=True,
+    show_default=True,
+    help="Run the new notebooks and store their outputs.",
+)
 def exercises_generate(answers_dir: Path, exercises_dir: Path, execute: bool) -> None:
     """Write exercises/ from answers/: solutions, hidden checks and rubrics removed."""
     from .classroom.student_edition import MarkerError, generate
@@ -168,32 +189,73 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 
     stale = stale_exercises(answers_dir, exercises_dir)
     if stale:
-        _fail("exercises/ is out of date with answers/ for: " + ", ".join(stale)
-              + "; run `python -m coursebook exercises generate`")
+        _fail(
+            "exercises/ is out of date with answers/ for: "
+            + ", ".join(stale)
+            + "; run `python -m coursebook exercises generate`"
+        )
     click.echo("exercises/ is up to date.")
 
 
 @main.command("release", short_help="Write the student release: nothing from answers/.")
 @click.argument("dest", required=False, type=click.Path(path_type=Path))
-@click.option("--repository", help="The students' repository URL (default: coursebook.student_repository in _config.yml).")
-@click.option("--tag", help="The release's tag, which the Colab cell installs (default: v<version>-<content hash>).")
-@click.option("--print-repository", is_flag=True, help="Print the students' repository as owner/name and stop.")
-@click.option("--stock-exercises", is_flag=True,
-              help="Release the stock exercise values without a course secret (their answers are public "
-                   "in the open-source upstream: for courses that do not grade for credit).")
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The class list exported from your LMS (CSV): each student gets their own values, "
-                   "drawn from the course secret and their login.")
-@click.option("--login-column", default="", help="The roster's login column (default: SIS Login ID, "
-              "Login ID, login or Username, whichever is there).")
-def release(dest: Path | None, repository: str | None, tag: str | None, print_repository: bool,
-            stock_exercises: bool, roster: Path | None, login_column: str) -> None:
+@click.option(
+    "--repository",
+    help="The students' repository URL (default: coursebook.student_repository in _config.yml).",
+)
+@click.option(
+    "--tag",
+    help="The release's tag, which the Colab cell installs (default: v<version>-<content hash>).",
+)
+@click.option(
+    "--print-repository",
+    is_flag=True,
+    help="Print the students' repository as owner/name and stop.",
+)
+@click.option(
+    "--stock-exercises",
+    is_flag=True,
+    help="Release the stock exercise values without a course secret (their answers are public "
+    "in the open-source upstream: for courses that do not grade for credit).",
+)
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The class list exported from your LMS (CSV): each student gets their own values, "
+    "drawn from the course secret and their login.",
+)
+@click.option(
+    "--login-column",
+    default="",
+    help="The roster's login column (default: SIS Login ID, "
+    "Login ID, login or Username, whichever is there).",
+)
+def release(
+    dest: Path | None,
+    repository: str | None,
+    tag: str | None,
+    print_repository: bool,
+    stock_exercises: bool,
+    roster: Path | None,
+    login_column: str,
+) -> None:
     """Write the student repository into DEST: book, exercises, package; nothing from answers/."""
-    from .book.release import ReleaseError, check_destination, release_allow, student_repository, write_release
+    from .book.release import (
+        ReleaseError,
+        check_destination,
+        release_allow,
+        student_repository,
+        write_release,
+    )
     from .classroom.leaks import scan
     from .classroom.student_edition import stale_exercises
-    from .classroom.variants import (VariantError, course_secret, read_roster, write_course_exercises,
-                                     write_student_exercises)
+    from .classroom.variants import (
+        VariantError,
+        course_secret,
+        read_roster,
+        write_course_exercises,
+        write_student_exercises,
+    )
 
     root = Path(".")
     drawn: dict = {}
@@ -204,17 +266,26 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
             click.echo("/".join(repository.rstrip("/").split("/")[-2:]))
             return
         if dest is None:
-            raise click.UsageError("name the folder to write the release into, e.g. "
-                                   "`coursebook release ../student-repo`", click.get_current_context())
+            raise click.UsageError(
+                "name the folder to write the release into, e.g. "
+                "`coursebook release ../student-repo`",
+                click.get_current_context(),
+            )
         check_destination(root, dest)
         stale = stale_exercises(root / "answers", root / "exercises")
         if stale:
-            _fail("exercises/ is out of date with answers/ for: " + ", ".join(stale) + "; run `make exercises` first")
+            _fail(
+                "exercises/ is out of date with answers/ for: "
+                + ", ".join(stale)
+                + "; run `make exercises` first"
+            )
         secret = None if stock_exercises else course_secret(root / "answers")
         if secret is None and not stock_exercises:
-            _fail("this course has no secret, so its exercises would carry the stock values, whose answers "
-                  "are public in the open-source upstream: run `coursebook course init` (it writes "
-                  "answers/course.yml), or pass --stock-exercises for a course that does not grade")
+            _fail(
+                "this course has no secret, so its exercises would carry the stock values, whose answers "
+                "are public in the open-source upstream: run `coursebook course init` (it writes "
+                "answers/course.yml), or pass --stock-exercises for a course that does not grade"
+            )
 
         if roster and not secret:
             _fail("--roster needs the course secret (per-student values are drawn from it)")
@@ -226,24 +297,36 @@ def release(dest: Path | None, repository: str | None, tag: str | None, print_re
                 students = write_student_exercises(root / "answers", folder, secret, logins)
                 per_student.extend(c for by_login in students.values() for c in by_login.values())
 
-        written = write_release(root, dest, repository, tag, exercises_hook=course_values if secret else None)
+        written = write_release(
+            root, dest, repository, tag, exercises_hook=course_values if secret else None
+        )
         tag = (dest / "RELEASE").read_text(encoding="utf-8").strip()
         # The course's own answers are searched for; stock answers are public upstream anyway.
-        leaks = scan(dest, root, release_allow(root),
-                     check_files=[*(checks for _, checks in drawn.values()), *per_student])
+        leaks = scan(
+            dest,
+            root,
+            release_allow(root),
+            check_files=[*(checks for _, checks in drawn.values()), *per_student],
+        )
     except (ReleaseError, BankError, VariantError) as exc:
         _fail(str(exc))
     if leaks:
-        _fail(f"the release in {dest} holds {len(leaks)} thing(s) from answers/; do not publish it:\n"
-              + "\n".join(f"  {leak}" for leak in leaks))
+        _fail(
+            f"the release in {dest} holds {len(leaks)} thing(s) from answers/; do not publish it:\n"
+            + "\n".join(f"  {leak}" for leak in leaks)
+        )
     click.echo(_search_table(root, dest, drawn))
     stock = sorted(p.stem for p in (root / "answers").glob("*.ipynb") if p.stem not in drawn)
     if drawn:
         click.echo("exercises with this course's own values: " + ", ".join(sorted(drawn)))
     if stock:
-        click.echo("exercises with the stock values (answers public in the upstream): " + ", ".join(stock))
-    click.echo(f"wrote the student release {tag} ({len(written)} files) to {dest}/ for {repository}; "
-               "no solution, rubric or answer value found in it")
+        click.echo(
+            "exercises with the stock values (answers public in the upstream): " + ", ".join(stock)
+        )
+    click.echo(
+        f"wrote the student release {tag} ({len(written)} files) to {dest}/ for {repository}; "
+        "no solution, rubric or answer value found in it"
+    )
 
 
 def _search_table(root: Path, dest: Path, drawn: dict) -> str:
@@ -255,7 +338,11 @@ def _search_table(root: Path, dest: Path, drawn: dict) -> str:
     rows = []
     for notebook in sorted((dest / "exercises").glob("*.ipynb")):
         name = notebook.stem
-        checks = drawn[name][1] if name in drawn else load_check_file(root / "answers" / "checks" / f"{name}.yml")
+        checks = (
+            drawn[name][1]
+            if name in drawn
+            else load_check_file(root / "answers" / "checks" / f"{name}.yml")
+        )
         rows += [(name, row) for row in estimate(checks, notebook_text(notebook), per_guess)]
     return table(rows, per_guess)
 
@@ -266,7 +353,9 @@ def course() -> None:
 
 
 @course.command("init")
-@click.option("--answers-dir", default=Path("answers"), type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--answers-dir", default=Path("answers"), type=click.Path(path_type=Path, file_okay=False)
+)
 def course_init(answers_dir: Path) -> None:
     """Write answers/course.yml with a new random secret (keep it in the private repository)."""
     from .classroom.variants import VariantError, new_course_file
@@ -275,22 +364,31 @@ def course_init(answers_dir: Path) -> None:
         path = new_course_file(answers_dir)
     except (VariantError, OSError) as exc:
         _fail(str(exc))
-    click.echo(f"wrote {path}: this course now draws its own exercise values (commit it to your "
-               "private repository only)")
+    click.echo(
+        f"wrote {path}: this course now draws its own exercise values (commit it to your "
+        "private repository only)"
+    )
 
 
 _LIMITS = [
-    click.option("--cell-timeout", type=click.IntRange(1),
-                 help="Seconds per cell.  [default: 30]"),
-    click.option("--total-timeout", type=click.IntRange(1),
-                 help="Seconds per notebook.  [default: 120]"),
-    click.option("--memory-mb", type=click.IntRange(256),
-                 help="Kernel memory limit.  [default: 2048]"),
-    click.option("--max-output-mb", type=click.FloatRange(0.01),
-                 help="Output a notebook may print before the rest is dropped.  [default: 2.0]"),
-    click.option("--on-timeout", type=click.Choice(["zero", "keep"]),
-                 help="zero: a timed-out submission scores 0; keep: it keeps points for answers "
-                      "already set.  [default: zero]"),
+    click.option("--cell-timeout", type=click.IntRange(1), help="Seconds per cell.  [default: 30]"),
+    click.option(
+        "--total-timeout", type=click.IntRange(1), help="Seconds per notebook.  [default: 120]"
+    ),
+    click.option(
+        "--memory-mb", type=click.IntRange(256), help="Kernel memory limit.  [default: 2048]"
+    ),
+    click.option(
+        "--max-output-mb",
+        type=click.FloatRange(0.01),
+        help="Output a notebook may print before the rest is dropped.  [default: 2.0]",
+    ),
+    click.option(
+        "--on-timeout",
+        type=click.Choice(["zero", "keep"]),
+        help="zero: a timed-out submission scores 0; keep: it keeps points for answers "
+        "already set.  [default: zero]",
+    ),
 ]
 
 
@@ -299,12 +397,20 @@ def MOODLE_OPTIONS(command):
     from .classroom.grader.writers import MOODLE_LANGUAGES
 
     command = click.option(
-        "--downloaded", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]),
-        default=None, help="When you downloaded the submissions (UTC), for the Moodle worksheet's "
+        "--downloaded",
+        type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]),
+        default=None,
+        help="When you downloaded the submissions (UTC), for the Moodle worksheet's "
         "'Last modified (grade)': a grade typed in Moodle after it is never overwritten. Default: the "
-        "zip's time (a folder: its newest file's), less a minute.")(command)
-    return click.option("--language", type=click.Choice(sorted(MOODLE_LANGUAGES)), default="en", show_default=True,
-                        help="Your Moodle's language: the worksheet's headers are the ones Moodle matches in it.")(command)
+        "zip's time (a folder: its newest file's), less a minute.",
+    )(command)
+    return click.option(
+        "--language",
+        type=click.Choice(sorted(MOODLE_LANGUAGES)),
+        default="en",
+        show_default=True,
+        help="Your Moodle's language: the worksheet's headers are the ones Moodle matches in it.",
+    )(command)
 
 
 def LIMIT_OPTIONS(command):
@@ -323,8 +429,9 @@ def _load_assignment(answers_dir: Path, exercise: str, canvas_assignment: str = 
 
     try:
         # A course with its own secret grades against its own answers (classroom/variants.py).
-        return course_assignment(Assignment.load(answers_dir, exercise, canvas_assignment=canvas_assignment,
-                                                 **limits))
+        return course_assignment(
+            Assignment.load(answers_dir, exercise, canvas_assignment=canvas_assignment, **limits)
+        )
     except (UnknownExerciseError, BankError, ValueError) as exc:
         _fail(str(exc))
 
@@ -333,21 +440,55 @@ def _load_assignment(answers_dir: Path, exercise: str, canvas_assignment: str = 
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--exercise", required=True, help="Exercise name, e.g. ex3a-revenue-exposure.")
 @ANSWERS_OPTION
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Default: grading-output/<exercise>.")
-@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Submissions graded in parallel.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Default: grading-output/<exercise>.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Submissions graded in parallel.",
+)
 @click.option("--force", is_flag=True, help="Re-grade submissions already graded.")
 @LIMIT_OPTIONS
-@click.option("--no-sandbox", is_flag=True, help="Run students' code without bubblewrap (unsafe; rows say so).")
-@click.option("--canvas-assignment", default="", help="Column name for canvas-grades.csv, as Canvas shows it, "
-              "e.g. 'Exercise 3a (12345)' to update that assignment. Default: the exercise's title.")
-@click.option("--shard", default=None, metavar="K/N", help="Grade only the K-th of N disjoint slices of the class "
-              "(by student, stable when files are added), e.g. on a CI matrix; join them with `gradebook merge`.")
+@click.option(
+    "--no-sandbox",
+    is_flag=True,
+    help="Run students' code without bubblewrap (unsafe; rows say so).",
+)
+@click.option(
+    "--canvas-assignment",
+    default="",
+    help="Column name for canvas-grades.csv, as Canvas shows it, "
+    "e.g. 'Exercise 3a (12345)' to update that assignment. Default: the exercise's title.",
+)
+@click.option(
+    "--shard",
+    default=None,
+    metavar="K/N",
+    help="Grade only the K-th of N disjoint slices of the class "
+    "(by student, stable when files are added), e.g. on a CI matrix; join them with `gradebook merge`.",
+)
 @MOODLE_OPTIONS
-def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | None, jobs: int, force: bool,
-          no_sandbox: bool, canvas_assignment: str, shard: str | None, language: str,
-          downloaded: datetime | None, **limits) -> None:
+def grade(
+    submissions: Path,
+    exercise: str,
+    answers_dir: Path,
+    out_dir: Path | None,
+    jobs: int,
+    force: bool,
+    no_sandbox: bool,
+    canvas_assignment: str,
+    shard: str | None,
+    language: str,
+    downloaded: datetime | None,
+    **limits,
+) -> None:
     """Grade a folder or LMS zip of notebooks (or one notebook) into gradebooks and feedback pages."""
     from .classroom.grader.classroom import GradingInterrupted
     from .classroom.grader.sandbox import SandboxUnavailable
@@ -362,34 +503,55 @@ def grade(submissions: Path, exercise: str, answers_dir: Path, out_dir: Path | N
         raise click.BadParameter(str(exc), param_hint="--shard") from None
     assignment = _load_assignment(answers_dir, exercise, canvas_assignment, **limits)
     if no_sandbox:
-        click.echo("warning: --no-sandbox: students' code runs with your account's rights; every row is "
-                   "marked as graded without the sandbox", err=True)
+        click.echo(
+            "warning: --no-sandbox: students' code runs with your account's rights; every row is "
+            "marked as graded without the sandbox",
+            err=True,
+        )
     out_dir = out_dir or Path("grading-output") / exercise
     try:
-        graded = grade_class(assignment, submissions, out_dir, jobs=jobs, force=force, sandbox=not no_sandbox,
-                             shard=spec, language=language, downloaded=downloaded,
-                             warn=lambda message: click.echo(f"warning: {message}", err=True))
+        graded = grade_class(
+            assignment,
+            submissions,
+            out_dir,
+            jobs=jobs,
+            force=force,
+            sandbox=not no_sandbox,
+            shard=spec,
+            language=language,
+            downloaded=downloaded,
+            warn=lambda message: click.echo(f"warning: {message}", err=True),
+        )
     except GradingInterrupted as exc:
         click.echo(f"\n{exc}", err=True)
         sys.exit(128 + exc.signum)
     except (SandboxUnavailable, GradingInputError, OSError) as exc:
         _fail(str(exc))
     if spec is not None:
-        click.echo(f"shard {spec}: {len(graded.graded)} of the class's {len(graded.everyone)} files")
+        click.echo(
+            f"shard {spec}: {len(graded.graded)} of the class's {len(graded.everyone)} files"
+        )
     if submissions.is_file() and submissions.suffix == ".ipynb":
         (row,) = graded.rows
         result = row.result
-        click.echo(f"{submissions.name}: {result.total:g} / {assignment.checks.total_points:g} "
-                   "auto-graded points "
-                   f"({result.status.value}); feedback: {out_dir / 'feedback'}/")
+        click.echo(
+            f"{submissions.name}: {result.total:g} / {assignment.checks.total_points:g} "
+            "auto-graded points "
+            f"({result.status.value}); feedback: {out_dir / 'feedback'}/"
+        )
         return
     summary = ", ".join(f"{n} {status}" for status, n in sorted(graded.counts().items()))
-    click.echo(f"graded {len(graded.rows)} files ({summary}) into {out_dir}/: gradebook.csv, canvas-grades.csv, "
-               "moodle-grading-worksheet.csv, instructor.html, feedback/")
+    click.echo(
+        f"graded {len(graded.rows)} files ({summary}) into {out_dir}/: gradebook.csv, canvas-grades.csv, "
+        "moodle-grading-worksheet.csv, instructor.html, feedback/"
+    )
     blank = blank_lms_grades(graded.rows)
     if blank:
-        click.echo(f"{len(blank)} student(s) handed in several notebooks or none gradable; their LMS grade is left "
-                   f"blank: {', '.join(blank)}", err=True)
+        click.echo(
+            f"{len(blank)} student(s) handed in several notebooks or none gradable; their LMS grade is left "
+            f"blank: {', '.join(blank)}",
+            err=True,
+        )
 
 
 @main.group("gradebook", short_help="Merge the gradebooks of a class graded in shards.")
@@ -398,23 +560,46 @@ def gradebook() -> None:
 
 
 @gradebook.command("merge")
-@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument(
+    "shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 @click.option("--exercise", required=True, help="Exercise name, e.g. ex3a-revenue-exposure.")
 @ANSWERS_OPTION
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the merged gradebook, LMS files and feedback pages.")
-@click.option("--canvas-assignment", default="", help="Column name for canvas-grades.csv (as for grade).")
-@click.option("--language", type=click.Choice(["de", "en", "es", "fr"]), default="en", show_default=True,
-              help="Your Moodle's language (as for grade).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the merged gradebook, LMS files and feedback pages.",
+)
+@click.option(
+    "--canvas-assignment", default="", help="Column name for canvas-grades.csv (as for grade)."
+)
+@click.option(
+    "--language",
+    type=click.Choice(["de", "en", "es", "fr"]),
+    default="en",
+    show_default=True,
+    help="Your Moodle's language (as for grade).",
+)
 @LIMIT_OPTIONS
-def gradebook_merge(shards, exercise: str, answers_dir: Path, out_dir: Path, canvas_assignment: str,
-                    language: str, **limits) -> None:
+def gradebook_merge(
+    shards,
+    exercise: str,
+    answers_dir: Path,
+    out_dir: Path,
+    canvas_assignment: str,
+    language: str,
+    **limits,
+) -> None:
     """Merge the --out folders of `grade --shard K/N` (all N of them) into one class's gradebooks.
     Give it the limit options the shards were graded with: it refuses shards graded under others."""
     from .classroom.grader.merge import merge_shards
     from .classroom.grader.shard import ManifestError
 
-    assignment = _load_assignment(answers_dir, exercise, canvas_assignment, **limits)  # as the shards had
+    assignment = _load_assignment(
+        answers_dir, exercise, canvas_assignment, **limits
+    )  # as the shards had
     if out_dir.resolve() in {Path(folder).resolve() for folder in shards}:
         _fail(f"--out {out_dir} is one of the shard folders; choose a new folder")
     try:
@@ -423,8 +608,10 @@ def gradebook_merge(shards, exercise: str, answers_dir: Path, out_dir: Path, can
         _fail(str(exc))
     except OSError as exc:
         _fail(f"cannot write the merged gradebook: {exc}")
-    click.echo(f"merged {len(shards)} shards, {len(rows)} files, into {out_dir}/: gradebook.csv, canvas-grades.csv, "
-               "moodle-grading-worksheet.csv, instructor.html, feedback/")
+    click.echo(
+        f"merged {len(shards)} shards, {len(rows)} files, into {out_dir}/: gradebook.csv, canvas-grades.csv, "
+        "moodle-grading-worksheet.csv, instructor.html, feedback/"
+    )
 
 
 @main.group("autograder", short_help="Build a Gradescope autograder for an exercise.")
@@ -435,8 +622,13 @@ def autograder() -> None:
 @autograder.command("gradescope")
 @click.option("--exercise", required=True, help="Exercise name, e.g. ex3a-revenue-exposure.")
 @ANSWERS_OPTION
-@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The zip to write, e.g. ex3a-autograder.zip.")
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The zip to write, e.g. ex3a-autograder.zip.",
+)
 @LIMIT_OPTIONS
 def autograder_gradescope(exercise: str, answers_dir: Path, out_file: Path, **limits) -> None:
     """Write a Gradescope autograder zip for one exercise (its answer key and nothing else of yours)."""
@@ -450,5 +642,7 @@ def autograder_gradescope(exercise: str, answers_dir: Path, out_file: Path, **li
         _fail(str(exc))
     except OSError as exc:
         _fail(f"cannot write {out_file}: {exc}")
-    click.echo(f"wrote {written}: upload it on Gradescope (Configure Autograder > Zip file upload); it grades "
-               f"{exercise} out of {assignment.checks.total_points:g} auto-graded points")
+    click.echo(
+        f"wrote {written}: upload it on Gradescope (Configure Autograder > Zip file upload); it grades "
+        f"{exercise} out of {assignment.checks.total_points:g} auto-graded points"
+    )

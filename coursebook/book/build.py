@@ -118,7 +118,9 @@ def engine_fingerprint(root: Path) -> str:
     banks."""
     digest = hashlib.sha256()
     package = Path(__file__).parent.parent
-    banks = [path for path in (root / "book" / "quizzes").glob("*") if path.suffix.lower() in SUFFIXES]
+    banks = [
+        path for path in (root / "book" / "quizzes").glob("*") if path.suffix.lower() in SUFFIXES
+    ]
     assets = [path for path in package.rglob("assets/**/*") if path.is_file()]
     for path in sorted([*package.rglob("*.py"), *assets, *banks]):
         digest.update(path.name.encode() + path.read_bytes())

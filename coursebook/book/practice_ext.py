@@ -26,11 +26,15 @@ from .service_worker import write_worker
 
 PRACTICE_PAGE = "book/practice"
 DATA_FILE = "practice-data.json"
-BLOCK = re.compile(r'<div class="cb-quiz" id="[^"]*" data-bank="([^"]+)">'
-                   r'<script type="application/json" class="cb-payload">(.*?)</script>(.*?)'
-                   r'<(?:p|details) class="cb-policy">', re.S)
-SECTION = re.compile(r'<section class="cb-question" id="[^"]*" data-qid="([^"]+)".*?</section>',
-                     re.S)
+BLOCK = re.compile(
+    r'<div class="cb-quiz" id="[^"]*" data-bank="([^"]+)">'
+    r'<script type="application/json" class="cb-payload">(.*?)</script>(.*?)'
+    r'<(?:p|details) class="cb-policy">',
+    re.S,
+)
+SECTION = re.compile(
+    r'<section class="cb-question" id="[^"]*" data-qid="([^"]+)".*?</section>', re.S
+)
 logger = logging.getLogger(__name__)
 
 
@@ -66,7 +70,8 @@ def _forget(app, env, docname) -> None:
 def _merge(app, env, docnames, other) -> None:
     theirs = getattr(other, "coursebook_quizzes", {})
     env.__dict__.setdefault("coursebook_quizzes", {}).update(
-        {doc: blocks for doc, blocks in theirs.items() if doc in docnames})
+        {doc: blocks for doc, blocks in theirs.items() if doc in docnames}
+    )
 
 
 def book_order(env, root: str) -> list[str]:
@@ -96,14 +101,21 @@ def practice_data(env, root: str, book: str) -> dict:
             payload = block["payload"]
             shared = shared or {k: payload[k] for k in ("policy", "labels", "messages")}
             for spec in payload["questions"]:
-                key = f'{block["bank"]}/{spec["id"]}'
+                key = f"{block['bank']}/{spec['id']}"
                 if key in seen or spec["id"] not in block["sections"]:
                     continue
                 seen.add(key)
                 count += 1
-                questions.append({"key": key, "page": page, "bank": block["bank"],
-                                  "bankTitle": payload["title"], "spec": spec,
-                                  "html": block["sections"][spec["id"]]})
+                questions.append(
+                    {
+                        "key": key,
+                        "page": page,
+                        "bank": block["bank"],
+                        "bankTitle": payload["title"],
+                        "spec": spec,
+                        "html": block["sections"][spec["id"]],
+                    }
+                )
         if count:
             chapters.append({"page": page, "title": _title(env, doc), "questions": count})
     return {**shared, "book": book, "chapters": chapters, "questions": questions}
@@ -112,8 +124,9 @@ def practice_data(env, root: str, book: str) -> dict:
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     instructor = is_instructor(app.env)
     if instructor:
-        context["metatags"] = context.get("metatags", "") + \
-            '\n<meta name="coursebook-edition" content="instructor">'
+        context["metatags"] = (
+            context.get("metatags", "") + '\n<meta name="coursebook-edition" content="instructor">'
+        )
     else:
         app.add_js_file("cb-offline.js", defer="defer")
     if pagename == PRACTICE_PAGE:
@@ -126,7 +139,8 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         context["body"] = body + (
             f'<p class="cb-review-link"><a href="{target}?chapter={pagename}.html">'
             "Review this chapter</a>: "
-            "a practice session from this chapter's questions, the ones you missed first.</p>")
+            "a practice session from this chapter's questions, the ones you missed first.</p>"
+        )
 
 
 def _finish(app, exception) -> None:
@@ -137,12 +151,17 @@ def _finish(app, exception) -> None:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     (outdir / "_static" / DATA_FILE).write_text(text, encoding="utf-8")
     edition = "instructor" if is_instructor(env) else "student"
-    pages = {doc + ".html": _title(env, doc) for doc in env.found_docs
-             if not doc.startswith("answers/")}
+    pages = {
+        doc + ".html": _title(env, doc) for doc in env.found_docs if not doc.startswith("answers/")
+    }
     pages.update({"genindex.html": "Index", "search.html": "Search"})
     write_worker(outdir, edition, pages)
-    logger.info("[coursebook] practice data: %d questions from %d pages; sw.js for the %s edition",
-                len(data["questions"]), len(data["chapters"]), edition)
+    logger.info(
+        "[coursebook] practice data: %d questions from %d pages; sw.js for the %s edition",
+        len(data["questions"]),
+        len(data["chapters"]),
+        edition,
+    )
 
 
 def setup(app):

@@ -13,15 +13,26 @@ import json
 import re
 
 PAYLOAD = re.compile(r'<script type="application/json" class="cb-payload">(.*?)</script>', re.S)
-SECTION = re.compile(r'(<section class="cb-question" id="[^"]*" data-qid="([^"]*)" '
-                     r'data-type="([^"]*)".*?)(<div class="cb-explanation"></div>)(</section>)',
-                     re.S)
-OPTION = re.compile(r'<label class="cb-option" for="[^"]*">'
-                    r'<input [^>]*value="([^"]*)"[^>]*> <span>(.*?)</span></label>', re.S)
-ITEM = re.compile(r'<li class="cb-order-item" data-item="(\d+)">'
-                  r'<span class="cb-item-text">(.*?)</span>', re.S)
-MATCH_ROW = re.compile(r'<div class="cb-match-row"><label [^>]*>(.*?)</label> '
-                       r'<select [^>]*>(.*?)</select>', re.S)
+SECTION = re.compile(
+    r'(<section class="cb-question" id="[^"]*" data-qid="([^"]*)" '
+    r'data-type="([^"]*)".*?)(<div class="cb-explanation"></div>)(</section>)',
+    re.S,
+)
+OPTION = re.compile(
+    r'<label class="cb-option" for="[^"]*">'
+    r'<input [^>]*value="([^"]*)"[^>]*> <span>(.*?)</span></label>',
+    re.S,
+)
+ITEM = re.compile(
+    r'<li class="cb-order-item" data-item="(\d+)">'
+    r'<span class="cb-item-text">(.*?)</span>',
+    re.S,
+)
+MATCH_ROW = re.compile(
+    r'<div class="cb-match-row"><label [^>]*>(.*?)</label> '
+    r"<select [^>]*>(.*?)</select>",
+    re.S,
+)
 CHOICE = re.compile(r'<option value="(\d+)">(.*?)</option>')
 UNITS = re.compile(r'<label class="cb-input-label"[^>]*>Your answer \(([^)]*)\)</label>')
 
@@ -43,7 +54,7 @@ def answer_html(spec: dict, markup: str) -> str:
         return "; ".join(texts.get(key, html.escape(key)) for key in spec["correct"])
     if kind == "numeric":
         units = UNITS.search(markup)
-        value = f'{spec["answer"]:g}' + ("%" if spec.get("percent") else "")
+        value = f"{spec['answer']:g}" + ("%" if spec.get("percent") else "")
         return value + (f" {units.group(1)}" if units and not spec.get("percent") else "")
     if kind == "text":  # the payload holds only normalised forms ("ttp"): the explanation names it
         return ""
@@ -69,9 +80,16 @@ def add_print_answers(body: str) -> str:
             return match.group(0)
         answer = answer_html(spec, match.group(1))
         label = "<strong>Answer:</strong>"
-        said = (f"<p>{label}</p>{answer}" if answer.startswith(("<ol>", "<ul>"))
-                else f"<p>{label} {answer}</p>" if answer else f"<p>{label}</p>")
-        return (f'{match.group(1)}{match.group(4)}<div class="cb-print-answer" hidden>'
-                f'{said}{spec.get("explanation", "")}</div>{match.group(5)}')
+        said = (
+            f"<p>{label}</p>{answer}"
+            if answer.startswith(("<ol>", "<ul>"))
+            else f"<p>{label} {answer}</p>"
+            if answer
+            else f"<p>{label}</p>"
+        )
+        return (
+            f'{match.group(1)}{match.group(4)}<div class="cb-print-answer" hidden>'
+            f"{said}{spec.get('explanation', '')}</div>{match.group(5)}"
+        )
 
     return SECTION.sub(key, body)

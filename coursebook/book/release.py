@@ -25,13 +25,29 @@ TEMPLATES = Path(__file__).with_name("release_files")
 # Copied as they are (folders recursively, minus caches). Tests: those that make sense without
 # answers/ and without the instructor edition.
 COPIED = [
-    "book", "coursebook", "references.bib", "constraints.txt",
-    "tests/conftest.py", "tests/test_layers.py", "tests/test_cli.py", "tests/vectors.json",
-    "tests/quiz", "tests/models", "tests/views", "tests/export", "tests/browser",
-    "tests/fixtures/bad_banks", "tests/fixtures/export", "tests/fixtures/lint",
-    "tests/book/test_toc.py", "tests/book/test_glossary.py", "tests/book/test_workflows.py",
+    "book",
+    "coursebook",
+    "references.bib",
+    "constraints.txt",
+    "tests/conftest.py",
+    "tests/test_layers.py",
+    "tests/test_cli.py",
+    "tests/vectors.json",
+    "tests/quiz",
+    "tests/models",
+    "tests/views",
+    "tests/export",
+    "tests/browser",
+    "tests/fixtures/bad_banks",
+    "tests/fixtures/export",
+    "tests/fixtures/lint",
+    "tests/book/test_toc.py",
+    "tests/book/test_glossary.py",
+    "tests/book/test_workflows.py",
     "tests/classroom/test_public_checks.py",
-    "tests/helpers/__init__.py", "tests/helpers/bad_banks.py", "tests/helpers/hostile.py",
+    "tests/helpers/__init__.py",
+    "tests/helpers/bad_banks.py",
+    "tests/helpers/hostile.py",
     "tests/helpers/site.py",
 ]
 NOT_COPIED = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "_build"}
@@ -40,9 +56,13 @@ NOT_COPIED = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "_build"}
 LEFT_OUT = {"tests/browser/test_feedback_pages.py", "book/instructors-guide.md"}
 # From templates: (template name, path in the release).
 FROM_TEMPLATES = [
-    ("README.md", "README.md"), ("Makefile", "Makefile"), ("ci_run", ".ci/run"),
-    ("test.yml", ".github/workflows/test.yml"), ("deploy.yml", ".github/workflows/deploy.yml"),
-    ("gitignore", ".gitignore"), ("binder_requirements.txt", "binder/requirements.txt"),
+    ("README.md", "README.md"),
+    ("Makefile", "Makefile"),
+    ("ci_run", ".ci/run"),
+    ("test.yml", ".github/workflows/test.yml"),
+    ("deploy.yml", ".github/workflows/deploy.yml"),
+    ("gitignore", ".gitignore"),
+    ("binder_requirements.txt", "binder/requirements.txt"),
     ("runtime.txt", "binder/runtime.txt"),
 ]
 # The package's runtime dependencies (pyproject.toml) that the Colab cell does not install: what
@@ -63,8 +83,10 @@ def student_repository(root: Path) -> str:
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
     url = (config.get("coursebook") or {}).get("student_repository")
     if not url or not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url):
-        raise ReleaseError(f"{root / '_config.yml'}: set `coursebook: student_repository:` to the students' "
-                           "repository, like https://github.com/<owner>/<name>")
+        raise ReleaseError(
+            f"{root / '_config.yml'}: set `coursebook: student_repository:` to the students' "
+            "repository, like https://github.com/<owner>/<name>"
+        )
     return url
 
 
@@ -74,9 +96,11 @@ def site_url(repository: str) -> str:
 
 
 def package_version(root: Path) -> str:
-    match = re.search(r'^version = "([^"]+)"', (root / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    match = re.search(
+        r'^version = "([^"]+)"', (root / "pyproject.toml").read_text(encoding="utf-8"), re.M
+    )
     if not match:
-        raise ReleaseError(f"{root / 'pyproject.toml'}: no `version = \"...\"`")
+        raise ReleaseError(f'{root / "pyproject.toml"}: no `version = "..."`')
     return match.group(1)
 
 
@@ -94,8 +118,12 @@ def release_tag(root: Path, content: str = "") -> str:
 def content_hash(dest: Path) -> str:
     """SHA-256 over the release's files (paths and bytes), `.git` aside."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in dest.rglob("*") if p.is_file() and ".git" not in p.relative_to(dest).parts):
-        digest.update(path.relative_to(dest).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(
+        p for p in dest.rglob("*") if p.is_file() and ".git" not in p.relative_to(dest).parts
+    ):
+        digest.update(
+            path.relative_to(dest).as_posix().encode() + b"\0" + path.read_bytes() + b"\0"
+        )
     return digest.hexdigest()
 
 
@@ -125,9 +153,11 @@ def _copy(root: Path, dest: Path, relative: str) -> None:
     target = dest / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_dir():
+
         def ignore(folder: str, names: list[str]) -> set[str]:
             here = Path(folder).relative_to(root).as_posix()
             return {n for n in names if n in NOT_COPIED or f"{here}/{n}" in LEFT_OUT}
+
         shutil.copytree(source, target, ignore=ignore, dirs_exist_ok=True)
     else:
         shutil.copy2(source, target)
@@ -138,7 +168,9 @@ def release_allow(root: Path) -> list[str]:
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
     allowed = (config.get("coursebook") or {}).get("release_allow") or []
     if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
-        raise ReleaseError(f"{root / '_config.yml'}: `coursebook: release_allow:` must be a list of paths")
+        raise ReleaseError(
+            f"{root / '_config.yml'}: `coursebook: release_allow:` must be a list of paths"
+        )
     return allowed
 
 
@@ -149,8 +181,10 @@ def student_toc(root: Path) -> str:
     for part in toc.get("parts", []):
         part["chapters"] = [c for c in part.get("chapters", []) if c.get("file") not in left_out]
     toc["parts"] = [part for part in toc.get("parts", []) if part["chapters"]]
-    return ("# The student edition's contents, written by `coursebook release` from the instructor's.\n"
-            + yaml.safe_dump(toc, sort_keys=False, allow_unicode=True))
+    return (
+        "# The student edition's contents, written by `coursebook release` from the instructor's.\n"
+        + yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)
+    )
 
 
 def _unlink_left_out_pages(dest: Path) -> None:
@@ -167,15 +201,21 @@ def student_config(root: Path, repository: str) -> str:
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config.pop("coursebook", None)
     config["repository"] = {**config.get("repository", {}), "url": repository, "branch": "main"}
-    config["exclude_patterns"] = [p for p in config.get("exclude_patterns", []) if "answers" not in p]
-    header = ("# Jupyter Book 1 configuration of the student edition, written by `coursebook release`.\n"
-              "# The repository below is this one: Binder, Colab, the GitHub button and downloads point here.\n")
+    config["exclude_patterns"] = [
+        p for p in config.get("exclude_patterns", []) if "answers" not in p
+    ]
+    header = (
+        "# Jupyter Book 1 configuration of the student edition, written by `coursebook release`.\n"
+        "# The repository below is this one: Binder, Colab, the GitHub button and downloads point here.\n"
+    )
     return header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _name(requirement: str) -> str:
     """The normalised project name of a requirement line (`ruamel.yaml==0.19.1` -> `ruamel-yaml`)."""
-    return re.sub(r"[-_.]+", "-", re.split(r"[\s\[<>=!~;]", requirement.strip(), maxsplit=1)[0]).lower()
+    return re.sub(
+        r"[-_.]+", "-", re.split(r"[\s\[<>=!~;]", requirement.strip(), maxsplit=1)[0]
+    ).lower()
 
 
 def runtime_dependencies(root: Path) -> list[str]:
@@ -193,15 +233,20 @@ def colab_requirements(root: Path) -> str:
     wanted = [_name(d) for d in runtime_dependencies(root) if _name(d) not in COLAB_PROVIDES]
     missing = [name for name in wanted if name not in pins]
     if missing:
-        raise ReleaseError(f"{root / 'constraints.txt'} pins no version of {', '.join(missing)} "
-                           "(a runtime dependency in pyproject.toml)")
-    return ("# Installed by the first cell of every notebook on Google Colab, before the package itself\n"
-            "# (which is installed without its own dependencies, so Colab's Jupyter is left as it is).\n"
-            "# Written by `coursebook release` from pyproject.toml's dependencies at constraints.txt's pins.\n"
-            + "\n".join(pins[name] for name in wanted) + "\n")
+        raise ReleaseError(
+            f"{root / 'constraints.txt'} pins no version of {', '.join(missing)} "
+            "(a runtime dependency in pyproject.toml)"
+        )
+    return (
+        "# Installed by the first cell of every notebook on Google Colab, before the package itself\n"
+        "# (which is installed without its own dependencies, so Colab's Jupyter is left as it is).\n"
+        "# Written by `coursebook release` from pyproject.toml's dependencies at constraints.txt's pins.\n"
+        + "\n".join(pins[name] for name in wanted)
+        + "\n"
+    )
 
 
-STUDENT_LEAVES_OUT = {"jupyter-book"}    # the site builder: students read the site instead
+STUDENT_LEAVES_OUT = {"jupyter-book"}  # the site builder: students read the site instead
 STUDENT_ADDS = ["jupyterlab"]
 
 
@@ -212,26 +257,36 @@ def student_requirements(root: Path) -> str:
     for line in (root / "constraints.txt").read_text(encoding="utf-8").splitlines():
         if "==" in line and not line.lstrip().startswith("#"):
             pins[_name(line)] = line.split("#", 1)[0].strip()
-    wanted = [_name(d) for d in runtime_dependencies(root) if _name(d) not in STUDENT_LEAVES_OUT] + STUDENT_ADDS
+    wanted = [
+        _name(d) for d in runtime_dependencies(root) if _name(d) not in STUDENT_LEAVES_OUT
+    ] + STUDENT_ADDS
     missing = [name for name in wanted if name not in pins]
     if missing:
         raise ReleaseError(f"{root / 'constraints.txt'} pins no version of {', '.join(missing)}")
-    return ("# A light environment for working on the chapters and exercises: the course package's\n"
-            "# runtime dependencies without the site builder or the test tools, plus JupyterLab.\n"
-            "# `make student-env` runs these steps; by hand, on any system with Python 3.11:\n"
-            "#   python3.11 -m venv .venv        (Windows: py -3.11 -m venv .venv)\n"
-            "#   .venv/bin/python -m pip install -r requirements-student.txt\n"
-            "#   .venv/bin/python -m pip install --no-deps .\n"
-            "#   .venv/bin/jupyter lab           (Windows: .venv\\Scripts\\ instead of .venv/bin/)\n"
-            "# Written by `coursebook release` from pyproject.toml's dependencies at constraints.txt's pins.\n"
-            "-c constraints.txt\n" + "\n".join(pins[name] for name in wanted) + "\n")
+    return (
+        "# A light environment for working on the chapters and exercises: the course package's\n"
+        "# runtime dependencies without the site builder or the test tools, plus JupyterLab.\n"
+        "# `make student-env` runs these steps; by hand, on any system with Python 3.11:\n"
+        "#   python3.11 -m venv .venv        (Windows: py -3.11 -m venv .venv)\n"
+        "#   .venv/bin/python -m pip install -r requirements-student.txt\n"
+        "#   .venv/bin/python -m pip install --no-deps .\n"
+        "#   .venv/bin/jupyter lab           (Windows: .venv\\Scripts\\ instead of .venv/bin/)\n"
+        "# Written by `coursebook release` from pyproject.toml's dependencies at constraints.txt's pins.\n"
+        "-c constraints.txt\n" + "\n".join(pins[name] for name in wanted) + "\n"
+    )
 
 
 def colab_cell(repository: str, version: str, folder: str, colab_root: str = "/content"):
-    source = (TEMPLATES / "colab_cell.py").read_text(encoding="utf-8").format(
-        repository=repository + ".git", version=version, folder=folder, colab_root=colab_root).rstrip("\n")
+    source = (
+        (TEMPLATES / "colab_cell.py")
+        .read_text(encoding="utf-8")
+        .format(
+            repository=repository + ".git", version=version, folder=folder, colab_root=colab_root
+        )
+        .rstrip("\n")
+    )
     cell = nbformat.v4.new_code_cell(source)
-    cell.metadata["tags"] = ["remove-cell", COLAB_TAG]   # not shown on the site
+    cell.metadata["tags"] = ["remove-cell", COLAB_TAG]  # not shown on the site
     cell["id"] = COLAB_TAG
     return cell
 
@@ -245,7 +300,10 @@ def add_colab_cell(path: Path, repository: str, version: str) -> None:
 
 def _student_pyproject(root: Path) -> str:
     text = (root / "pyproject.toml").read_text(encoding="utf-8")
-    return text.replace('testpaths = ["tests", "book", "exercises", "answers"]', 'testpaths = ["tests", "book", "exercises"]')
+    return text.replace(
+        'testpaths = ["tests", "book", "exercises", "answers"]',
+        'testpaths = ["tests", "book", "exercises"]',
+    )
 
 
 def _vendor_versions_of(root: Path, makefile: str) -> str:
@@ -254,7 +312,9 @@ def _vendor_versions_of(root: Path, makefile: str) -> str:
     for name in re.findall(r"^(\w+_VERSION)\s*:=", makefile, re.M):
         pinned = re.search(rf"^{name}\s*:=\s*(\S+)", source, re.M)
         if not pinned:
-            raise ReleaseError(f"{root / 'Makefile'}: no `{name} := ...` for the release's Makefile")
+            raise ReleaseError(
+                f"{root / 'Makefile'}: no `{name} := ...` for the release's Makefile"
+            )
         version = pinned.group(1).replace("\\", r"\\")  # a replacement string: no group references
         makefile = re.sub(rf"^({name}\s*:=\s*)\S+", r"\g<1>" + version, makefile, flags=re.M)
     return makefile
@@ -266,8 +326,13 @@ def check_destination(root: Path, dest: Path) -> None:
         raise ReleaseError(f"{dest}: write the release outside the instructor's repository")
 
 
-def write_release(root: Path, dest: Path, repository: str | None = None, version: str | None = None,
-                  exercises_hook: Callable[[Path], object] | None = None) -> list[Path]:
+def write_release(
+    root: Path,
+    dest: Path,
+    repository: str | None = None,
+    version: str | None = None,
+    exercises_hook: Callable[[Path], object] | None = None,
+) -> list[Path]:
     """Write the student repository into `dest` (emptied first, `.git` kept); the files written.
     `exercises_hook(folder)` may rewrite the copied exercises (a course's own values, see
     classroom/variants.py) before the Colab cell is added."""
@@ -310,4 +375,6 @@ def write_release(root: Path, dest: Path, repository: str | None = None, version
         add_colab_cell(notebook, repository, version)
     if stamp_later:
         _stamp(dest, release_tag(root, content_hash(dest)))
-    return sorted(p for p in dest.rglob("*") if p.is_file() and ".git" not in p.relative_to(dest).parts)
+    return sorted(
+        p for p in dest.rglob("*") if p.is_file() and ".git" not in p.relative_to(dest).parts
+    )

@@ -37,8 +37,9 @@ def worker_source(edition: str, version: str, pages: dict[str, str]) -> str:
     return TEMPLATE.read_text(encoding="utf-8").replace(PLACEHOLDER, text.replace("</", "<\\/"), 1)
 
 
-def write_worker(outdir: Path, edition: str, pages: dict[str, str],
-                 version: str | None = None) -> Path:
+def write_worker(
+    outdir: Path, edition: str, pages: dict[str, str], version: str | None = None
+) -> Path:
     """Write `outdir/sw.js`; `pages` maps each page's path under the site root to its title."""
     path = Path(outdir) / WORKER
     source = worker_source(edition, version or site_version(Path(outdir)), pages)

@@ -35,8 +35,10 @@ from .print_answers import add_print_answers
 from .table_hyphens import soft_hyphens
 
 TEMPLATES = Path(__file__).parent / "templates"
-HEADING = re.compile(r'<h([1-6])(\s[^>]*)?>(.*?)</h\1>', re.S)
-MATHS = "math notranslate"  # Sphinx's maths markup; inside a quiz payload the quotes are JSON-escaped
+HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.S)
+MATHS = (
+    "math notranslate"  # Sphinx's maths markup; inside a quiz payload the quotes are JSON-escaped
+)
 logger = logging.getLogger(__name__)
 
 
@@ -92,25 +94,33 @@ def figure_links(body: str) -> str:
     """A tap on a figure opens it full size on a page of its own (`figure_viewer`), where a phone
     shows its text at the size it was drawn, to scroll across; the alt text names the link."""
     return FIGURE_IMAGE.sub(
-        lambda m: (f'{m.group(1)}<a class="cb-figure-link" '
-                   f'href="{m.group(3).removesuffix(".svg")}.html">{m.group(2)}'
-                   '<span class="cb-figure-hint">Open the figure full size</span></a>'), body)
+        lambda m: (
+            f'{m.group(1)}<a class="cb-figure-link" '
+            f'href="{m.group(3).removesuffix(".svg")}.html">{m.group(2)}'
+            '<span class="cb-figure-hint">Open the figure full size</span></a>'
+        ),
+        body,
+    )
 
 
-VIEWED_FIGURE = re.compile(r'<figure([^>]*)>\s*<a class="cb-figure-link" '
-                           r'href="(?:[^"]*/)?([^"/]+)\.html"><img alt="([^"]*)"')
+VIEWED_FIGURE = re.compile(
+    r'<figure([^>]*)>\s*<a class="cb-figure-link" '
+    r'href="(?:[^"]*/)?([^"/]+)\.html"><img alt="([^"]*)"'
+)
 
 
 def figure_viewer(name: str, alt: str, back: str) -> str:
     """The full-size page for one figure (`_images/<name>.html`): the SVG at its drawn width."""
-    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            '<title>Figure, full size</title><style>body{margin:0;padding:.5rem;'
-            'font:1rem/1.5 system-ui,sans-serif;color:#222;background:#fff}'
-            'img{display:block;max-width:none;height:auto}a{color:#0a58ca}</style></head>'
-            f'<body><main><p><a href="{back}">Back to the chapter</a>. '
-            'Scroll across to see the whole figure.</p>'
-            f'<img src="{name}.svg" alt="{alt}"></main></body></html>\n')
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Figure, full size</title><style>body{margin:0;padding:.5rem;"
+        "font:1rem/1.5 system-ui,sans-serif;color:#222;background:#fff}"
+        "img{display:block;max-width:none;height:auto}a{color:#0a58ca}</style></head>"
+        f'<body><main><p><a href="{back}">Back to the chapter</a>. '
+        "Scroll across to see the whole figure.</p>"
+        f'<img src="{name}.svg" alt="{alt}"></main></body></html>\n'
+    )
 
 
 def write_figure_viewers(body: str, pagename: str, outdir: Path) -> None:
@@ -123,17 +133,20 @@ def write_figure_viewers(body: str, pagename: str, outdir: Path) -> None:
 
 
 NOSCRIPT = re.compile(r'<p class="cb-noscript">.*?</p>')
-NO_JS = {"cb-quiz": "JavaScript is off in this browser, so these questions cannot be checked here: "
-                    "turn it on, or open this chapter as a notebook.",
-         "cb-explorer": "JavaScript is off in this browser, so this explorer's sliders do nothing "
-                        "here: turn it on, or open this chapter as a notebook."}
+NO_JS = {
+    "cb-quiz": "JavaScript is off in this browser, so these questions cannot be checked here: "
+    "turn it on, or open this chapter as a notebook.",
+    "cb-explorer": "JavaScript is off in this browser, so this explorer's sliders do nothing "
+    "here: turn it on, or open this chapter as a notebook.",
+}
 
 
 def site_noscript(body: str) -> str:
     """The stored outputs' "Run this cell" line is for notebook viewers; on the site it would be
     false, so it becomes a note shown only when JavaScript is off."""
+
     def note(match: re.Match) -> str:
-        before = body[:match.start()]
+        before = body[: match.start()]
         quiz = before.rfind('class="cb-quiz"') > before.rfind('class="cb-explorer"')
         text = NO_JS["cb-quiz" if quiz else "cb-explorer"]
         return f'<noscript><p class="cb-nojs">{text}</p></noscript>'
@@ -170,7 +183,9 @@ def _one_of_each_script(app, pagename, templatename, context, doctree) -> None:
     for script in scripts:
         filename = str(script.filename or "")
         inline = script.attributes.get("body", "")
-        if not has_maths(context.get("body", "")) and ("mathjax" in filename.lower() or inline.startswith("window.MathJax")):
+        if not has_maths(context.get("body", "")) and (
+            "mathjax" in filename.lower() or inline.startswith("window.MathJax")
+        ):
             continue
         key = filename or inline
         if key in seen:
@@ -185,17 +200,29 @@ def _subset_icon_fonts(app, exception) -> None:
         return
     import pydata_sphinx_theme
 
-    fonts = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "vendor" / "fontawesome" / "webfonts"
+    fonts = (
+        Path(pydata_sphinx_theme.__file__).parent
+        / "theme"
+        / "pydata_sphinx_theme"
+        / "static"
+        / "vendor"
+        / "fontawesome"
+        / "webfonts"
+    )
     sizes = write_subsets(Path(app.outdir), fonts)
-    logger.info("[coursebook] icon fonts cut to the glyphs in use: %s",
-                ", ".join(f"{name} {size / 1024:.1f} KB" for name, size in sizes.items()))
+    logger.info(
+        "[coursebook] icon fonts cut to the glyphs in use: %s",
+        ", ".join(f"{name} {size / 1024:.1f} KB" for name, size in sizes.items()),
+    )
 
 
 def _collect_term_uses(app, doctree) -> None:
     uses = app.env.__dict__.setdefault("coursebook_term_uses", {})
     for node in doctree.findall(addnodes.pending_xref):
         if node.get("reftype") == "term":
-            uses.setdefault(node["reftarget"].lower().replace("\u2019", "'"), set()).add(app.env.docname)
+            uses.setdefault(node["reftarget"].lower().replace("\u2019", "'"), set()).add(
+                app.env.docname
+            )
 
 
 def _forget_doc(app, env, docname) -> None:
@@ -212,7 +239,9 @@ def _add_backlinks(app, doctree, docname) -> None:
     uses = getattr(app.env, "coursebook_term_uses", {})
     for glossary in doctree.findall(addnodes.glossary):
         for item in glossary.findall(nodes.definition_list_item):
-            term = item.next_node(nodes.term).astext().strip().replace("\u2019", "'")  # undo smart quotes
+            term = (
+                item.next_node(nodes.term).astext().strip().replace("\u2019", "'")
+            )  # undo smart quotes
             pages = sorted(page for page in uses.get(term.lower(), ()) if page != docname)
             if not pages:
                 continue
@@ -222,7 +251,9 @@ def _add_backlinks(app, doctree, docname) -> None:
                 if number:
                     line += nodes.Text("; ")
                 title = app.env.titles[page].astext() if page in app.env.titles else page
-                line += nodes.reference("", title, internal=True, refuri=app.builder.get_relative_uri(docname, page))
+                line += nodes.reference(
+                    "", title, internal=True, refuri=app.builder.get_relative_uri(docname, page)
+                )
             item.next_node(nodes.definition).append(line)
 
 

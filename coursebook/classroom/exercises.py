@@ -47,8 +47,10 @@ class Checker:
             if login.strip():
                 public = students / f"{student_key(course, login)}.json"
                 if not public.exists():
-                    raise ValueError(f"{login!r} is not on this course's class list: check `login` in "
-                                     "the first cell (spelt as on the learning platform)")
+                    raise ValueError(
+                        f"{login!r} is not on this course's class list: check `login` in "
+                        "the first cell (spelt as on the learning platform)"
+                    )
                 self._values = json.loads(public.read_text(encoding="utf-8")).get("values", {})
             else:
                 self._needs_login = True
@@ -59,11 +61,14 @@ class Checker:
             self._full = None
             self._public = json.loads(public.read_text(encoding="utf-8"))
             if self._public.get("format") != FORMAT:
-                raise ValueError(f"{public} is from an older version of coursebook: "
-                                 "download the exercise again (or run `make exercises`)")
+                raise ValueError(
+                    f"{public} is from an older version of coursebook: "
+                    "download the exercise again (or run `make exercises`)"
+                )
         else:
             raise FileNotFoundError(
-                f"no checks for {exercise!r}: expected {public} (keep the notebook in its folder, beside checks/)")
+                f"no checks for {exercise!r}: expected {public} (keep the notebook in its folder, beside checks/)"
+            )
 
     def value(self, name: str):
         """This student's value of an exercise parameter (per-student courses)."""
@@ -80,19 +85,31 @@ class Checker:
         try:
             entry = self._entry(task_id)
         except KeyError:
-            return CheckResult(task_id, "unknown", f"There is no task {task_id!r} in this exercise.")
+            return CheckResult(
+                task_id, "unknown", f"There is no task {task_id!r} in this exercise."
+            )
         if value is MISSING:
             frame = inspect.currentframe()
             caller = frame.f_back if frame else None
             namespace = caller.f_globals if caller else {}
             value = namespace.get(entry["variable"], None)
         if self._needs_login:
-            return CheckResult(task_id, "unanswered", "Set `login` in the first cell to your login on the "
-                               "course's learning platform, then run the notebook again from the top.")
+            return CheckResult(
+                task_id,
+                "unanswered",
+                "Set `login` in the first cell to your login on the "
+                "course's learning platform, then run the notebook again from the top.",
+            )
         if value is None or value is Ellipsis:
-            return CheckResult(task_id, "unanswered", f"Not answered yet: set `{entry['variable']}` above and run the cell.")
+            return CheckResult(
+                task_id,
+                "unanswered",
+                f"Not answered yet: set `{entry['variable']}` above and run the cell.",
+            )
         if entry["hidden"]:
-            return CheckResult(task_id, "submitted", "Answer recorded; this task is checked by your instructor.")
+            return CheckResult(
+                task_id, "submitted", "Answer recorded; this task is checked by your instructor."
+            )
         if self._full is not None:
             verdict = judge(self._full.task(task_id), value)
             right, problem = verdict.credit, verdict.problem
@@ -102,7 +119,9 @@ class Checker:
             return CheckResult(task_id, "wrong-type", problem)
         if right:
             return CheckResult(task_id, "correct", "Correct.")
-        return CheckResult(task_id, "incorrect", f"Not yet. Hint: {entry['hint']}" if entry["hint"] else "Not yet.")
+        return CheckResult(
+            task_id, "incorrect", f"Not yet. Hint: {entry['hint']}" if entry["hint"] else "Not yet."
+        )
 
 
 class CheckResult:

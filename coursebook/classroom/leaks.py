@@ -30,18 +30,40 @@ from .exercise.comparison import is_number
 from .exercise.task import CheckFile, Task
 from .student_edition import BEGIN, END, HIDDEN_TAGS, WRITTEN_TAG
 
-MIN_LINE = 10          # shorter solution lines (`x = 1`, `plt.show()`) say nothing on their own
-TEXT_SUFFIXES = {".md", ".ipynb", ".json", ".yml", ".yaml", ".txt", ".py", ".toml", ".cfg", ".bib", ".js",
-                 ".css", ".html", ".csv", ".sh", ".dtd", ".xsd", ".xml", ".svg", ".tex", ".rst", ""}
-MIN_SENTENCE_WORDS = 7   # a model answer's or rubric's sentence this long is its own, not the book's
+MIN_LINE = 10  # shorter solution lines (`x = 1`, `plt.show()`) say nothing on their own
+TEXT_SUFFIXES = {
+    ".md",
+    ".ipynb",
+    ".json",
+    ".yml",
+    ".yaml",
+    ".txt",
+    ".py",
+    ".toml",
+    ".cfg",
+    ".bib",
+    ".js",
+    ".css",
+    ".html",
+    ".csv",
+    ".sh",
+    ".dtd",
+    ".xsd",
+    ".xml",
+    ".svg",
+    ".tex",
+    ".rst",
+    "",
+}
+MIN_SENTENCE_WORDS = 7  # a model answer's or rubric's sentence this long is its own, not the book's
 SKIPPED_PARTS = {".git", ".venv", "_build", "vendor", "node_modules"}
 
 
 @dataclass(frozen=True)
 class Secret:
-    what: str          # for the message: "solution line of ex1a", "answer of ex1a/defiance-cost"
+    what: str  # for the message: "solution line of ex1a", "answer of ex1a/defiance-cost"
     pattern: re.Pattern
-    distinctive: bool = True   # searched for in copied files too (not only in generated exercises)
+    distinctive: bool = True  # searched for in copied files too (not only in generated exercises)
 
 
 @dataclass(frozen=True)
@@ -71,7 +93,11 @@ def _percent_forms(value: float, task: Task) -> set[str]:
     chapter prints it."""
     if not 0 < abs(value) < 1:
         return set()
-    numbers = {f for f in number_formats(value * 100, task.absolute_tolerance * 100) if _significant(f) >= 2}
+    numbers = {
+        f
+        for f in number_formats(value * 100, task.absolute_tolerance * 100)
+        if _significant(f) >= 2
+    }
     return {f"{n}{unit}" for n in numbers for unit in ("%", " %", "\u00a0%", " percent")}
 
 
@@ -96,9 +122,15 @@ def answer_secrets(checks: CheckFile) -> list[Secret]:
         where = f"answer of {checks.exercise}/{task.id}"
         for value in _leaves(task):
             if is_number(value):
-                forms = {f for f in number_formats(value, task.absolute_tolerance) if _significant(f) >= 2}
+                forms = {
+                    f
+                    for f in number_formats(value, task.absolute_tolerance)
+                    if _significant(f) >= 2
+                }
                 if forms:
-                    distinctive = {f for f in forms if _significant(f) >= 3} | _percent_forms(value, task)
+                    distinctive = {f for f in forms if _significant(f) >= 3} | _percent_forms(
+                        value, task
+                    )
                     secrets.append(Secret(where, _number_pattern(forms), False))
                     if distinctive:
                         secrets.append(Secret(where, _number_pattern(distinctive)))
@@ -112,7 +144,9 @@ def answer_secrets(checks: CheckFile) -> list[Secret]:
 
 
 def _leaves(task: Task):
-    answers = task.answer if task.kind == "text" and isinstance(task.answer, list) else [task.answer]
+    answers = (
+        task.answer if task.kind == "text" and isinstance(task.answer, list) else [task.answer]
+    )
     stack = list(answers)
     while stack:
         value = stack.pop()
@@ -127,10 +161,18 @@ def _leaves(task: Task):
 def _whole_forms(task: Task) -> set[str]:
     forms = set()
     if task.kind in ("list", "set", "mapping") and len(json.dumps(task.answer)) >= 6:
-        forms |= {json.dumps(task.answer), repr(task.answer), json.dumps(task.answer, separators=(",", ":"))}
+        forms |= {
+            json.dumps(task.answer),
+            repr(task.answer),
+            json.dumps(task.answer, separators=(",", ":")),
+        }
     if task.kind in ("choice", "text", "number"):
-        for value in (task.answer if isinstance(task.answer, list) else [task.answer]):
-            forms |= {f"{task.variable} = {value!r}", f'{task.variable} = "{value}"', f"{task.variable}={value!r}"}
+        for value in task.answer if isinstance(task.answer, list) else [task.answer]:
+            forms |= {
+                f"{task.variable} = {value!r}",
+                f'{task.variable} = "{value}"',
+                f"{task.variable}={value!r}",
+            }
     return forms
 
 
@@ -165,8 +207,15 @@ def solution_secrets(answers_notebook: Path) -> list[Secret]:
     secrets = []
     for number, cell in enumerate(nb.cells, start=1):
         tags = set(cell.metadata.get("tags", []))
-        kind = ("rubric line" if "rubric" in tags else "hidden-check line" if "hidden" in tags
-                else "model written response" if WRITTEN_TAG in tags else "solution line")
+        kind = (
+            "rubric line"
+            if "rubric" in tags
+            else "hidden-check line"
+            if "hidden" in tags
+            else "model written response"
+            if WRITTEN_TAG in tags
+            else "solution line"
+        )
         inside = bool(tags & HIDDEN_TAGS or WRITTEN_TAG in tags)
         for line in cell.source.splitlines():
             text = line.strip()
@@ -178,14 +227,22 @@ def solution_secrets(answers_notebook: Path) -> list[Secret]:
             if inside and len(text) >= MIN_LINE and telling and text not in public:
                 # The whole line (a longer expression that starts with it is other code).
                 ending = "" if prose else r"(?![^\S\n]*[^\s#;\"'\\])"
-                secrets.append(Secret(f"{kind} of {name} (cell {number})", re.compile(re.escape(text) + ending)))
+                secrets.append(
+                    Secret(
+                        f"{kind} of {name} (cell {number})", re.compile(re.escape(text) + ending)
+                    )
+                )
         if cell.cell_type == "markdown" and ("rubric" in tags or WRITTEN_TAG in tags):
             for sentence in _sentences(cell.source):
                 words = _words(sentence).split()
                 if len(words) >= MIN_SENTENCE_WORDS and " ".join(words) not in public_words:
                     pattern = r"\W+".join(re.escape(w) for w in words)
-                    secrets.append(Secret(f"{kind} of {name} (cell {number}, a sentence)",
-                                          re.compile(rf"(?<!\w){pattern}(?!\w)", re.I)))
+                    secrets.append(
+                        Secret(
+                            f"{kind} of {name} (cell {number}, a sentence)",
+                            re.compile(rf"(?<!\w){pattern}(?!\w)", re.I),
+                        )
+                    )
     return secrets
 
 
@@ -209,7 +266,9 @@ def image_hashes(answers_notebook: Path, student_notebook: Path | None = None) -
         public = set(_notebook_images(student_notebook))
     found, solved = {}, False
     for number, cell in enumerate(nb.cells, start=1):
-        solved = solved or BEGIN in cell.source or bool(set(cell.metadata.get("tags", [])) & HIDDEN_TAGS)
+        solved = (
+            solved or BEGIN in cell.source or bool(set(cell.metadata.get("tags", [])) & HIDDEN_TAGS)
+        )
         if not solved:
             continue
         for out in cell.get("outputs", []):
@@ -233,7 +292,11 @@ def public_baseline(root: Path, relative: str) -> str:
     path = Path(relative)
     if path.parts[:1] == ("exercises",) and path.suffix == ".ipynb":
         answers = root / "answers" / path.name
-        return "\n".join(_public_lines(nbformat.read(answers, as_version=4), outputs=True)) if answers.exists() else ""
+        return (
+            "\n".join(_public_lines(nbformat.read(answers, as_version=4), outputs=True))
+            if answers.exists()
+            else ""
+        )
     if path.parts[:2] == ("exercises", "checks"):
         # exercises/checks/<name>.json, or a student's exercises/checks/<name>/<key>.json
         name = path.parts[2] if len(path.parts) == 4 else path.stem
@@ -249,9 +312,13 @@ def public_baseline(root: Path, relative: str) -> str:
 def _outputs_text(cell) -> str:
     parts = []
     for out in cell.get("outputs", []):
-        parts.append(out.get("text", "") if isinstance(out.get("text", ""), str) else "".join(out["text"]))
+        parts.append(
+            out.get("text", "") if isinstance(out.get("text", ""), str) else "".join(out["text"])
+        )
         for mime, data in out.get("data", {}).items():
-            if not mime.startswith("image/") or mime == "image/svg+xml":   # base64 can spell anything
+            if (
+                not mime.startswith("image/") or mime == "image/svg+xml"
+            ):  # base64 can spell anything
                 parts.append(data if isinstance(data, str) else json.dumps(data))
         parts += [out.get("ename", ""), out.get("evalue", ""), *out.get("traceback", [])]
     return "\n".join(parts)
@@ -267,12 +334,15 @@ def _searchable(path: Path) -> str:
         parts = [json.dumps(nb.get("metadata", {}))]
         for cell in nb.get("cells", []):
             source = cell.get("source", "")
-            parts += ["".join(source) if isinstance(source, list) else source, json.dumps(cell.get("metadata", {})),
-                      _outputs_text(cell)]
+            parts += [
+                "".join(source) if isinstance(source, list) else source,
+                json.dumps(cell.get("metadata", {})),
+                _outputs_text(cell),
+            ]
         return "\n".join(parts)
     if "checks" in path.parts[-3:-1] and path.suffix == ".json":
         spec = json.loads(text)
-        spec.pop("values", None)       # the exercise's parameters: public in its notebook
+        spec.pop("values", None)  # the exercise's parameters: public in its notebook
         for entry in spec.get("tasks", {}).values():
             for key in ("form", "scrypt", "points"):
                 entry.pop(key, None)
@@ -309,8 +379,12 @@ def _generated(relative: str) -> bool:
     return relative.startswith("exercises/")
 
 
-def scan(release: Path, root: Path, allowed: Iterable[str] = (), check_files: list[CheckFile] | None = None
-         ) -> list[Leak]:
+def scan(
+    release: Path,
+    root: Path,
+    allowed: Iterable[str] = (),
+    check_files: list[CheckFile] | None = None,
+) -> list[Leak]:
     """Every leak of `root/answers` into `release`; an empty list when there is none.
 
     `allowed`: glob patterns of binary files (images, archives) the instructor has looked at and
@@ -329,31 +403,47 @@ def scan(release: Path, root: Path, allowed: Iterable[str] = (), check_files: li
             leaks.append(Leak(relative, "a file or folder from answers/", relative))
         elif path.is_file() and not is_text_file(path):
             if not _allowed(relative, allowed):
-                leaks.append(Leak(relative, "a binary file (an image, archive or PDF is not searched; "
-                                  "allow it under `coursebook: release_allow:` in _config.yml once "
-                                  "you have checked it)", path.suffix or path.name))
+                leaks.append(
+                    Leak(
+                        relative,
+                        "a binary file (an image, archive or PDF is not searched; "
+                        "allow it under `coursebook: release_allow:` in _config.yml once "
+                        "you have checked it)",
+                        path.suffix or path.name,
+                    )
+                )
         elif path.is_file():
             files.append((relative, path))
     notebooks = sorted((root / "answers").glob("*.ipynb"))
     secrets = [s for nb in notebooks for s in solution_secrets(nb)]
     if check_files is None:
-        check_files = [load_check_file(c) for c in sorted((root / "answers" / "checks").glob("*.yml"))]
+        check_files = [
+            load_check_file(c) for c in sorted((root / "answers" / "checks").glob("*.yml"))
+        ]
     secrets += [s for checks in check_files for s in answer_secrets(checks)]
-    images = {h: what for nb in notebooks
-              for h, what in image_hashes(nb, root / "exercises" / nb.name).items()}
+    images = {
+        h: what
+        for nb in notebooks
+        for h, what in image_hashes(nb, root / "exercises" / nb.name).items()
+    }
     for relative, path in files:
         text = _searchable(path)
         if path.suffix in (".ipynb", ".md") and (BEGIN in text or END in text):
             leaks.append(Leak(relative, "solution markers", BEGIN))
         if path.suffix == ".ipynb":
-            leaks += [Leak(relative, images[h], "an image output") for h in _notebook_images(path)
-                      if h in images]
+            leaks += [
+                Leak(relative, images[h], "an image output")
+                for h in _notebook_images(path)
+                if h in images
+            ]
         generated = _generated(relative)
         baseline = public_baseline(root, relative) if generated else ""
         for secret in secrets:
             if not (generated or secret.distinctive):
                 continue
-            if secret.what.startswith("answer of ") and not (generated or _numbers_searched(relative)):
+            if secret.what.startswith("answer of ") and not (
+                generated or _numbers_searched(relative)
+            ):
                 continue
             found = Counter(m.group(0) for m in secret.pattern.finditer(text))
             if not found:
@@ -373,7 +463,11 @@ def public_text(root: Path) -> str:
     parts = []
     for folder in PUBLIC_TEXT:
         for path in sorted((Path(root) / folder).rglob("*")):
-            if path.is_file() and path.suffix in (".md", ".ipynb", ".yml", ".yaml") and is_text_file(path):
+            if (
+                path.is_file()
+                and path.suffix in (".md", ".ipynb", ".yml", ".yaml")
+                and is_text_file(path)
+            ):
                 parts.append(_searchable(path))
     return "\n".join(parts)
 
@@ -381,8 +475,13 @@ def public_text(root: Path) -> str:
 def printed_answers(text: str, checks: CheckFile) -> list[str]:
     """The tasks of `checks` whose answer `text` prints (a distinctive number, a long text, the
     answer as code): a course whose draw is printed in the book draws again."""
-    return sorted({secret.what for secret in answer_secrets(checks)
-                   if secret.distinctive and secret.pattern.search(text)})
+    return sorted(
+        {
+            secret.what
+            for secret in answer_secrets(checks)
+            if secret.distinctive and secret.pattern.search(text)
+        }
+    )
 
 
 def _notebook_images(path: Path) -> list[str]:

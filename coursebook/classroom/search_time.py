@@ -25,15 +25,15 @@ from .exercise.checks import CheckFile, Task
 from .exercise.comparison import bucket, is_number
 from .exercise.fingerprints import COST, digest
 
-THRESHOLD_SECONDS = 3600.0   # tasks found faster than this by the best search are flagged
+THRESHOLD_SECONDS = 3600.0  # tasks found faster than this by the best search are flagged
 
 
 @dataclass(frozen=True)
 class Estimate:
     task: str
-    search: str          # which search is best
-    guesses: float       # expected guesses
-    seconds: float       # expected time on one core
+    search: str  # which search is best
+    guesses: float  # expected guesses
+    seconds: float  # expected time on one core
 
     @property
     def flagged(self) -> bool:
@@ -66,7 +66,7 @@ def _number_guesses(value: float, width: float) -> float:
         return max(1.0, abs(index if index is not None else 0) / 2 + 1)
     if float(value).is_integer():
         return abs(value) + 1
-    return 10.0 ** 6          # an exact decimal: at least a million candidates
+    return 10.0**6  # an exact decimal: at least a million candidates
 
 
 def _guesses(task: Task, value, alphabet: int, width: float) -> tuple[float, str]:
@@ -89,7 +89,9 @@ def _guesses(task: Task, value, alphabet: int, width: float) -> tuple[float, str
         total = 1.0
         for item in value:
             total *= _guesses(task, item, alphabet, width)[0] * (2 if isinstance(item, str) else 1)
-        return max(1.0, total / (2 if any(isinstance(v, str) for v in value) else 1)), "bucket walk over every item"
+        return max(
+            1.0, total / (2 if any(isinstance(v, str) for v in value) else 1)
+        ), "bucket walk over every item"
     return 1.0, "words"
 
 
@@ -122,7 +124,7 @@ def _number_guesses(value: float, width: float) -> float:
         return max(1.0, abs(index if index is not None else 0) / 2 + 1)
     if float(value).is_integer():
         return abs(value) + 1
-    return 10.0 ** 6          # an exact decimal: at least a million candidates
+    return 10.0**6  # an exact decimal: at least a million candidates
 
 
 def _guesses(task: Task, value, alphabet: int, width: float) -> tuple[float, str]:
@@ -145,7 +147,9 @@ def _guesses(task: Task, value, alphabet: int, width: float) -> tuple[float, str
         total = 1.0
         for item in value:
             total *= _guesses(task, item, alphabet, width)[0] * (2 if isinstance(item, str) else 1)
-        return max(1.0, total / (2 if any(isinstance(v, str) for v in value) else 1)), "bucket walk over every item"
+        return max(
+            1.0, total / (2 if any(isinstance(v, str) for v in value) else 1)
+        ), "bucket walk over every item"
     return 1.0, "words"
 
 
@@ -178,8 +182,12 @@ def estimate(checks: CheckFile, notebook_text: str, per_guess: float) -> list[Es
     for task in checks.tasks:
         if task.hidden:
             continue
-        answers = task.answer if task.kind == "text" and isinstance(task.answer, list) else [task.answer]
-        guesses, search = _guesses(task, answers[0], _alphabet(task, answers[0], words), task.form.width)
+        answers = (
+            task.answer if task.kind == "text" and isinstance(task.answer, list) else [task.answer]
+        )
+        guesses, search = _guesses(
+            task, answers[0], _alphabet(task, answers[0], words), task.form.width
+        )
         if task.kind == "text":
             guesses, search = max(guesses, 250.0), "glossary words"
         found.append(Estimate(task.id, search, guesses, guesses * per_guess))
@@ -195,17 +203,23 @@ def readable(seconds: float) -> str:
 
 def table(rows: list[tuple[str, Estimate]], per_guess: float) -> str:
     """The report `coursebook release` prints."""
-    lines = [f"Time to find each auto-checked answer from the public check files by the best search, "
-             f"on one core at {per_guess * 1000:.0f} ms per guess (expected; flagged: under "
-             f"{readable(THRESHOLD_SECONDS)}):"]
+    lines = [
+        f"Time to find each auto-checked answer from the public check files by the best search, "
+        f"on one core at {per_guess * 1000:.0f} ms per guess (expected; flagged: under "
+        f"{readable(THRESHOLD_SECONDS)}):"
+    ]
     for exercise, row in rows:
         mark = "  FAST" if row.flagged else ""
-        lines.append(f"  {exercise}/{row.task}: {readable(row.seconds)} ({row.search}, "
-                     f"{row.guesses:.3g} guesses){mark}")
+        lines.append(
+            f"  {exercise}/{row.task}: {readable(row.seconds)} ({row.search}, "
+            f"{row.guesses:.3g} guesses){mark}"
+        )
     fast = sum(1 for _, row in rows if row.flagged)
-    lines.append(f"{fast} of {len(rows)} tasks fall in under {readable(THRESHOLD_SECONDS)}: "
-                 "their check() is feedback, not a secret (mark a task `hidden: true` to keep it "
-                 "out of the public file).")
+    lines.append(
+        f"{fast} of {len(rows)} tasks fall in under {readable(THRESHOLD_SECONDS)}: "
+        "their check() is feedback, not a secret (mark a task `hidden: true` to keep it "
+        "out of the public file)."
+    )
     return "\n".join(lines)
 
 

@@ -27,7 +27,13 @@ WRITTEN_PLACEHOLDER = "*Write your answer here.*"
 def _assigned_names(code: str) -> list[str]:
     names = []
     for node in ast.parse(code).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, (ast.AnnAssign, ast.AugAssign))
+            else []
+        )
         for target in targets:
             for leaf in ast.walk(target):
                 if isinstance(leaf, ast.Name) and leaf.id not in names:
@@ -50,10 +56,16 @@ def strip_solutions(source: str, where: str) -> str:
                 raise MarkerError(f"{where}: `{END}` without a `{BEGIN}` above it")
             indent = line[: len(line) - len(line.lstrip())]
             try:
-                names = _assigned_names("\n".join(b[len(indent):] if b.startswith(indent) else b for b in block))
+                names = _assigned_names(
+                    "\n".join(b[len(indent) :] if b.startswith(indent) else b for b in block)
+                )
             except SyntaxError as exc:
-                raise MarkerError(f"{where}: the solution does not parse ({exc.msg}, line {exc.lineno})") from None
-            out += [f"{indent}{name} = None  # your answer here" for name in names] or [f"{indent}# your code here"]
+                raise MarkerError(
+                    f"{where}: the solution does not parse ({exc.msg}, line {exc.lineno})"
+                ) from None
+            out += [f"{indent}{name} = None  # your answer here" for name in names] or [
+                f"{indent}# your code here"
+            ]
             inside = False
         elif inside:
             block.append(line)
@@ -93,7 +105,9 @@ def generate(answers_dir: Path, exercises_dir: Path) -> list[Path]:
         target = exercises_dir / source.name
         nbformat.write(nb, target)
         spec = public_spec(load_check_file(answers_dir / "checks" / f"{name}.yml"))
-        (exercises_dir / "checks" / f"{name}.json").write_text(json.dumps(spec, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        (exercises_dir / "checks" / f"{name}.json").write_text(
+            json.dumps(spec, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
         written.append(target)
     return written
 
@@ -102,7 +116,8 @@ def sources_match(generated, stored) -> bool:
     """Same cells and sources (outputs aside): is the stored student edition up to date?"""
     return len(generated.cells) == len(stored.cells) and all(
         a.cell_type == b.cell_type and a.source == b.source
-        for a, b in zip(generated.cells, stored.cells, strict=True))
+        for a, b in zip(generated.cells, stored.cells, strict=True)
+    )
 
 
 def stale_exercises(answers_dir: Path, exercises_dir: Path) -> list[str]:
@@ -113,9 +128,22 @@ def stale_exercises(answers_dir: Path, exercises_dir: Path) -> list[str]:
         expected = student_notebook(nbformat.read(source, as_version=4), name)
         stored_path = exercises_dir / source.name
         public_path = exercises_dir / "checks" / f"{name}.json"
-        spec = json.dumps(public_spec(load_check_file(answers_dir / "checks" / f"{name}.yml")), indent=1, sort_keys=True) + "\n"
-        if (not stored_path.exists() or not sources_match(expected, nbformat.read(stored_path, as_version=4))
-                or not public_path.exists() or public_path.read_text(encoding="utf-8") != spec):
+        spec = (
+            json.dumps(
+                public_spec(load_check_file(answers_dir / "checks" / f"{name}.yml")),
+                indent=1,
+                sort_keys=True,
+            )
+            + "\n"
+        )
+        if (
+            not stored_path.exists()
+            or not sources_match(expected, nbformat.read(stored_path, as_version=4))
+            or not public_path.exists()
+            or public_path.read_text(encoding="utf-8") != spec
+        ):
             stale.append(name)
-    stale += sorted(p.stem for p in exercises_dir.glob("*.ipynb") if not (answers_dir / p.name).exists())
+    stale += sorted(
+        p.stem for p in exercises_dir.glob("*.ipynb") if not (answers_dir / p.name).exists()
+    )
     return stale

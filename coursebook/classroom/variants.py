@@ -34,7 +34,9 @@ import yaml
 PARAMETERS_TAG = "parameters"
 COURSE_FILE = "course.yml"
 SECRET_ENV = "COURSEBOOK_COURSE_SECRET"
-CACHE_ENV = "COURSEBOOK_VARIANT_CACHE"   # where computed course answers are kept (default _build/variants)
+CACHE_ENV = (
+    "COURSEBOOK_VARIANT_CACHE"  # where computed course answers are kept (default _build/variants)
+)
 MAX_DRAWS = 20
 
 
@@ -43,6 +45,7 @@ class VariantError(ValueError):
 
 
 # -- the secret --------------------------------------------------------------------------------
+
 
 def course_secret(answers_dir: Path) -> str | None:
     """The course secret: the environment variable, else `answers/course.yml`; None if unset."""
@@ -57,8 +60,10 @@ def course_secret(answers_dir: Path) -> str | None:
         raise VariantError(f"{path}: not valid YAML ({exc})") from None
     secret = data.get("secret") if isinstance(data, dict) else None
     if not isinstance(secret, str) or len(secret) < 16:
-        raise VariantError(f"{path}: `secret:` must be text of at least 16 characters "
-                           "(`coursebook course init` writes a random one)")
+        raise VariantError(
+            f"{path}: `secret:` must be text of at least 16 characters "
+            "(`coursebook course init` writes a random one)"
+        )
     return secret
 
 
@@ -67,9 +72,12 @@ def new_course_file(answers_dir: Path) -> Path:
     path = Path(answers_dir) / COURSE_FILE
     if path.exists():
         raise VariantError(f"{path} exists: a course keeps its secret (delete it to start over)")
-    path.write_text("# This course's secret: it draws the course's exercise values and salts its public\n"
-                    "# checks. Keep it only in the instructor's (private) repository.\n"
-                    f"secret: {secrets.token_hex(24)}\n", encoding="utf-8")
+    path.write_text(
+        "# This course's secret: it draws the course's exercise values and salts its public\n"
+        "# checks. Keep it only in the instructor's (private) repository.\n"
+        f"secret: {secrets.token_hex(24)}\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -82,6 +90,7 @@ def course_salt(secret: str | None) -> str:
 
 # -- declarations and draws ------------------------------------------------------------------
 
+
 def _number(text: Any) -> Decimal:
     return Decimal(repr(text)) if isinstance(text, float) else Decimal(text)
 
@@ -93,14 +102,18 @@ def candidates(name: str, spec: Any, where: str) -> list:
     if "choices" in spec:
         choices = spec["choices"]
         if not isinstance(choices, list) or len(choices) < 2:
-            raise VariantError(f"{where}: parameter {name!r}: `choices:` must list two or more values")
+            raise VariantError(
+                f"{where}: parameter {name!r}: `choices:` must list two or more values"
+            )
         return list(choices)
     if "range" in spec and "step" in spec:
         low, high = (_number(v) for v in spec["range"])
         step = _number(spec["step"])
         if step <= 0 or high <= low:
-            raise VariantError(f"{where}: parameter {name!r}: `range: [low, high]` with low < high "
-                               "and a positive `step`")
+            raise VariantError(
+                f"{where}: parameter {name!r}: `range: [low, high]` with low < high "
+                "and a positive `step`"
+            )
         count = int((high - low) / step) + 1
         as_int = all(float(v) == int(v) for v in (low, step))
         return [int(low + k * step) if as_int else float(low + k * step) for k in range(count)]
@@ -113,17 +126,22 @@ def draw(secret: str, exercise: str, declared: dict, attempt: int = 0, login: st
     for name, spec in declared.items():
         options = candidates(name, spec, f"check file of {exercise}")
         message = f"{exercise}|{name}|{attempt}|{login.strip().lower()}".encode()
-        index = int.from_bytes(hmac.new(secret.encode(), message, hashlib.sha256).digest()[:8], "big")
+        index = int.from_bytes(
+            hmac.new(secret.encode(), message, hashlib.sha256).digest()[:8], "big"
+        )
         values[name] = options[index % len(options)]
     return values
 
 
 # -- the parameters cell ---------------------------------------------------------------------
 
+
 def parameters_cell(nb, where: str):
     cells = [c for c in nb.cells if PARAMETERS_TAG in c.metadata.get("tags", [])]
     if len(cells) != 1 or cells[0].cell_type != "code":
-        raise VariantError(f"{where}: tag exactly one code cell `{PARAMETERS_TAG}` (found {len(cells)})")
+        raise VariantError(
+            f"{where}: tag exactly one code cell `{PARAMETERS_TAG}` (found {len(cells)})"
+        )
     return cells[0]
 
 
@@ -131,11 +149,17 @@ def stock_values(nb, where: str) -> dict:
     """The values the parameters cell assigns (literals only)."""
     values = {}
     for node in ast.parse(parameters_cell(nb, where).source).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
             try:
                 values[node.targets[0].id] = ast.literal_eval(node.value)
             except ValueError:
-                raise VariantError(f"{where}: parameter {node.targets[0].id!r} is not a literal") from None
+                raise VariantError(
+                    f"{where}: parameter {node.targets[0].id!r} is not a literal"
+                ) from None
     return values
 
 
@@ -146,17 +170,24 @@ def with_values(nb, values: dict, where: str):
     lines = cell.source.splitlines()
     assigned = set()
     for node in reversed(ast.parse(cell.source).body):
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                and node.targets[0].id in values and node.lineno == node.end_lineno):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id in values
+            and node.lineno == node.end_lineno
+        ):
             row = node.lineno - 1
             line = lines[row]
-            start = len(line.encode()[:node.value.col_offset].decode())
-            end = len(line.encode()[:node.value.end_col_offset].decode())
+            start = len(line.encode()[: node.value.col_offset].decode())
+            end = len(line.encode()[: node.value.end_col_offset].decode())
             lines[row] = line[:start] + repr(values[node.targets[0].id]) + line[end:]
             assigned.add(node.targets[0].id)
     missing = sorted(set(values) - assigned)
     if missing:
-        raise VariantError(f"{where}: the parameters cell assigns no one-line value to {', '.join(missing)}")
+        raise VariantError(
+            f"{where}: the parameters cell assigns no one-line value to {', '.join(missing)}"
+        )
     cell.source = "\n".join(lines)
     return nb
 
@@ -184,13 +215,18 @@ def solve(answers_nb, variables: list[str], folder: Path, timeout: int = 120) ->
 
     nb = copy.deepcopy(answers_nb)
     nb.cells.append(nbformat.v4.new_code_cell(_COLLECT % (variables,)))
-    client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                     resources={"metadata": {"path": str(folder)}})
+    client = nbclient.NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    )
     try:
         client.execute()
     except CellExecutionError as exc:
-        raise AssertionError(f"{exc.ename}: {exc.evalue}" if exc.ename else "a cell failed") from None
-    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
+        raise AssertionError(
+            f"{exc.ename}: {exc.evalue}" if exc.ename else "a cell failed"
+        ) from None
+    text = "".join(
+        o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream"
+    )
     return json.loads(text.split("__coursebook_answers__", 1)[1])
 
 
@@ -214,14 +250,18 @@ def solved_check_data(answers_dir: Path, name: str, values: dict) -> dict:
     data = yaml.safe_load((answers_dir / "checks" / f"{name}.yml").read_text(encoding="utf-8"))
     where = str(answers_dir / f"{name}.ipynb")
     nb = nbformat.read(answers_dir / f"{name}.ipynb", as_version=4)
-    solved = solve(with_values(nb, values, where), [task["variable"] for task in data["tasks"]], answers_dir)
+    solved = solve(
+        with_values(nb, values, where), [task["variable"] for task in data["tasks"]], answers_dir
+    )
     for task in data["tasks"]:
         if not task.get("hidden"):
             task["answer"] = _round(solved[task["variable"]], task.get("tolerance"))
     return data
 
 
-def course_check_data(answers_dir: Path, name: str, secret: str, login: str = "") -> tuple[dict, dict]:
+def course_check_data(
+    answers_dir: Path, name: str, secret: str, login: str = ""
+) -> tuple[dict, dict]:
     """(values, check-file data) of one exercise for this course (or student): the declared
     parameters drawn from the secret, every answer computed by the solution notebook. A draw is
     made again when the notebook's own hidden checks reject it, or when the book happens to print
@@ -239,8 +279,10 @@ def course_check_data(answers_dir: Path, name: str, secret: str, login: str = ""
     stock = stock_values(nbformat.read(answers_dir / f"{name}.ipynb", as_version=4), where)
     unknown = sorted(set(declared) - set(stock))
     if unknown:
-        raise VariantError(f"{check_path}: parameters {', '.join(unknown)} are not assigned in the "
-                           f"parameters cell of {where}")
+        raise VariantError(
+            f"{check_path}: parameters {', '.join(unknown)} are not assigned in the "
+            f"parameters cell of {where}"
+        )
     problems: list[str] = []
     printed_text = public_text(answers_dir.resolve().parent)
     for attempt in range(MAX_DRAWS):
@@ -254,8 +296,10 @@ def course_check_data(answers_dir: Path, name: str, secret: str, login: str = ""
         if not printed:
             return values, data
         problems.append("the book prints the " + ", ".join(printed))
-    raise VariantError(f"{check_path}: none of {MAX_DRAWS} draws passes the notebook's own hidden "
-                       f"checks (last: {problems[-1] if problems else '?'}); widen the parameters")
+    raise VariantError(
+        f"{check_path}: none of {MAX_DRAWS} draws passes the notebook's own hidden "
+        f"checks (last: {problems[-1] if problems else '?'}); widen the parameters"
+    )
 
 
 def cache_key(answers_dir: Path, name: str, secret: str, login: str = "") -> str:
@@ -266,10 +310,13 @@ def cache_key(answers_dir: Path, name: str, secret: str, login: str = "") -> str
     return digest.hexdigest()[:32]
 
 
-def cached_course_check_data(answers_dir: Path, name: str, secret: str, login: str = "",
-                             cache: Path | None = None) -> tuple[dict, dict]:
+def cached_course_check_data(
+    answers_dir: Path, name: str, secret: str, login: str = "", cache: Path | None = None
+) -> tuple[dict, dict]:
     """`course_check_data`, remembered under `cache` (default `_build/variants/` beside answers/)."""
-    cache = cache or Path(os.environ.get(CACHE_ENV) or Path(answers_dir).resolve().parent / "_build" / "variants")
+    cache = cache or Path(
+        os.environ.get(CACHE_ENV) or Path(answers_dir).resolve().parent / "_build" / "variants"
+    )
     path = cache / f"{name}-{cache_key(answers_dir, name, secret, login)}.json"
     if path.exists():
         stored = json.loads(path.read_text(encoding="utf-8"))
@@ -282,13 +329,19 @@ def cached_course_check_data(answers_dir: Path, name: str, secret: str, login: s
 
 # -- the course's exercises in a release -----------------------------------------------------
 
+
 def run_notebook(path: Path, timeout: int = 300) -> None:
     """Run a written exercise in its folder and store its outputs (as `coursebook execute` does)."""
     import nbclient
 
     nb = nbformat.read(path, as_version=4)
-    nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    nbclient.NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
@@ -297,8 +350,9 @@ def run_notebook(path: Path, timeout: int = 300) -> None:
     nbformat.write(nb, path)
 
 
-def write_course_exercises(answers_dir: Path, exercises: Path, secret: str, cache: Path | None = None
-                           ) -> dict:
+def write_course_exercises(
+    answers_dir: Path, exercises: Path, secret: str, cache: Path | None = None
+) -> dict:
     """Rewrite, in a release's `exercises` folder, every exercise that declares parameters: the
     student edition of its solution notebook with the course's values, its public check file made
     from the answers the solution computes with them, its outputs stored by running it. Returns
@@ -314,11 +368,14 @@ def write_course_exercises(answers_dir: Path, exercises: Path, secret: str, cach
             continue
         checks = CheckFile.model_validate(data)
         answers = nbformat.read(notebook, as_version=4)
-        nbformat.write(student_notebook(with_values(answers, values, str(notebook)), name),
-                       exercises / notebook.name)
+        nbformat.write(
+            student_notebook(with_values(answers, values, str(notebook)), name),
+            exercises / notebook.name,
+        )
         spec = public_spec(checks, course_salt=course_salt(secret))
         (exercises / "checks" / f"{name}.json").write_text(
-            json.dumps(spec, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            json.dumps(spec, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
         run_notebook(exercises / notebook.name)
         drawn[name] = (values, checks)
     return drawn
@@ -327,9 +384,11 @@ def write_course_exercises(answers_dir: Path, exercises: Path, secret: str, cach
 # -- per-student values ----------------------------------------------------------------------
 
 LOGIN_TAG = "login"
-LOGIN_CELL = ("# Your login on the course's learning platform, exactly as on the class list: your\n"
-              "# exercise's numbers are drawn for you, and the grader checks that this is your login.\n"
-              'login = ""')
+LOGIN_CELL = (
+    "# Your login on the course's learning platform, exactly as on the class list: your\n"
+    "# exercise's numbers are drawn for you, and the grader checks that this is your login.\n"
+    'login = ""'
+)
 
 
 def read_roster(path: Path, column: str = "") -> list[str]:
@@ -365,9 +424,12 @@ def per_student_notebook(nb, name: str, where: str):
     checker = next((i for i, c in enumerate(nb.cells) if f'Checker("{name}")' in c.source), None)
     cell = parameters_cell(nb, where)
     if checker is None or nb.cells.index(cell) < checker:
-        raise VariantError(f"{where}: a per-student exercise needs `Checker(\"{name}\")` before its "
-                           "parameters cell")
-    nb.cells[checker].source = nb.cells[checker].source.replace(f'Checker("{name}")', f'Checker("{name}", login=login)')
+        raise VariantError(
+            f'{where}: a per-student exercise needs `Checker("{name}")` before its parameters cell'
+        )
+    nb.cells[checker].source = nb.cells[checker].source.replace(
+        f'Checker("{name}")', f'Checker("{name}", login=login)'
+    )
     values = {key: _Call(key) for key in stock_values(nb, where)}
     nb = with_values(nb, values, where)
     login = nbformat.v4.new_code_cell(LOGIN_CELL)
@@ -377,8 +439,9 @@ def per_student_notebook(nb, name: str, where: str):
     return nb
 
 
-def write_student_exercises(answers_dir: Path, exercises: Path, secret: str, logins: list[str],
-                            cache: Path | None = None) -> dict:
+def write_student_exercises(
+    answers_dir: Path, exercises: Path, secret: str, logins: list[str], cache: Path | None = None
+) -> dict:
     """Per-student variants: for every exercise with parameters, one check file per student
     (`checks/<name>/<hash of login>.json`, holding that student's values and digests only) and a
     notebook that asks for the login first. Returns {name: {login: CheckFile}}."""
@@ -389,7 +452,9 @@ def write_student_exercises(answers_dir: Path, exercises: Path, secret: str, log
     students: dict = {}
     for notebook in sorted(Path(answers_dir).glob("*.ipynb")):
         name = notebook.stem
-        course_values, course_data = cached_course_check_data(answers_dir, name, secret, cache=cache)
+        course_values, course_data = cached_course_check_data(
+            answers_dir, name, secret, cache=cache
+        )
         if not course_values:
             continue
         course_file = exercises / "checks" / f"{name}.json"
@@ -403,10 +468,13 @@ def write_student_exercises(answers_dir: Path, exercises: Path, secret: str, log
             checks = CheckFile.model_validate(data)
             mine = dict(public_spec(checks, course_salt=salt), values=values)
             (folder / f"{student_key(spec, login)}.json").write_text(
-                json.dumps(mine, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+                json.dumps(mine, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+            )
             students.setdefault(name, {})[login] = checks
         path = exercises / notebook.name
-        nbformat.write(per_student_notebook(nbformat.read(path, as_version=4), name, str(path)), path)
+        nbformat.write(
+            per_student_notebook(nbformat.read(path, as_version=4), name, str(path)), path
+        )
         run_notebook(path)
     return students
 
@@ -416,11 +484,14 @@ def login_problem(notebook_login: object, identity: str) -> str | None:
     if not isinstance(notebook_login, str) or not notebook_login.strip():
         return "the notebook's `login` is not set"
     if notebook_login.strip().lower() != identity.strip().lower():
-        return f"the notebook's login {notebook_login.strip()!r} is not the file's owner {identity!r}"
+        return (
+            f"the notebook's login {notebook_login.strip()!r} is not the file's owner {identity!r}"
+        )
     return None
 
 
 # -- the grader's key --------------------------------------------------------------------------
+
 
 def course_checks(answers_dir: Path, name: str, stock):
     """The check file the grader compares with: the course's computed answers when the course has a

@@ -134,7 +134,9 @@ class BankLint:
 
     def summary(self) -> str:
         share = f"{len(self.longest_keyed)} of {self.choice} choice questions ({self.longest_share:.0%})"
-        lines = [f"{self.bank}: keyed option uniquely longest in {share}; limit {MAX_LONGEST_SHARE:.0%}"]
+        lines = [
+            f"{self.bank}: keyed option uniquely longest in {share}; limit {MAX_LONGEST_SHARE:.0%}"
+        ]
         if self.choice:
             spread = ", ".join(
                 f"{_ordinal(rank)} {_count(count)}" for rank, count in sorted(self.ranks.items())
@@ -146,11 +148,17 @@ class BankLint:
                 f"shortest {self.bottom_two_share:.0%} (limit {MAX_BOTTOM_TWO_SHARE:.0%})"
             )
         if self.unshuffled:
-            spread = ", ".join(f"{_ordinal(pos)} {count}" for pos, count in sorted(self.positions.items()))
+            spread = ", ".join(
+                f"{_ordinal(pos)} {count}" for pos, count in sorted(self.positions.items())
+            )
             noun = "question" if self.unshuffled == 1 else "questions"
             lines.append(f"  key positions in {self.unshuffled} unshuffled choice {noun}: {spread}")
         for finding in self.findings:
-            where = f"{self.file}:{finding.line}: " if self.file and finding.line else (f"{self.file}: " if self.file else "")
+            where = (
+                f"{self.file}:{finding.line}: "
+                if self.file and finding.line
+                else (f"{self.file}: " if self.file else "")
+            )
             lines.append(f"  {where}{finding}")
         return "\n".join(lines)
 
@@ -176,8 +184,10 @@ def key_length_ranks(question: SingleChoice | MultipleSelect) -> list[tuple[int,
     from the shortest (1 + options strictly shorter)."""
     lengths = {key: len(text.strip()) for key, text in question.options.items()}
     return [
-        (1 + sum(other > lengths[key] for other in lengths.values()),
-         1 + sum(other < lengths[key] for other in lengths.values()))
+        (
+            1 + sum(other > lengths[key] for other in lengths.values()),
+            1 + sum(other < lengths[key] for other in lengths.values()),
+        )
         for key in question.correct_keys
     ]
 
@@ -188,16 +198,24 @@ def hint_findings(
     """A missing or blank hint, or one that quotes a keyed option whole (rule 5)."""
     hint = (question.hint or "").strip()
     if not hint:
-        return [Finding("hint", question.id, "has no hint; add one that points to the idea without "
-                        "giving the answer away")]
+        return [
+            Finding(
+                "hint",
+                question.id,
+                "has no hint; add one that points to the idea without giving the answer away",
+            )
+        ]
     if isinstance(question, (SingleChoice, MultipleSelect)):
         for key in question.correct_keys:
             text = question.options[key].strip().rstrip(".").lower()
             if len(text) >= 12 and text in hint.lower():
-                return [Finding(
-                    "hint", question.id,
-                    f"the hint quotes the keyed option {key!r} whole; point to the idea instead",
-                )]
+                return [
+                    Finding(
+                        "hint",
+                        question.id,
+                        f"the hint quotes the keyed option {key!r} whole; point to the idea instead",
+                    )
+                ]
     return []
 
 
@@ -209,7 +227,10 @@ def _texts(question) -> list[str]:
     elif isinstance(question, Numeric):
         texts += [question.units or ""] + [mistake.feedback for mistake in question.mistakes]
         if question.percent:  # the keyed and mistake values are figures the bank states too
-            texts += [f"{value:g} percent" for value in (question.answer, *(m.value for m in question.mistakes))]
+            texts += [
+                f"{value:g} percent"
+                for value in (question.answer, *(m.value for m in question.mistakes))
+            ]
     elif isinstance(question, Ordering):
         texts += question.items
     elif isinstance(question, Matching):
@@ -224,14 +245,17 @@ def currency_findings(question_id: str | None, text: str) -> list[Finding]:
     findings = []
     for match in _CURRENCY.finditer(text):
         close = re.compile(r"(?<!\\)\$").search(text, match.end())
-        if close and _MATHS_SIGN.search(text[match.end():close.start()]):
+        if close and _MATHS_SIGN.search(text[match.end() : close.start()]):
             continue
-        snippet = text[max(0, match.start() - 10):match.end() + 10].replace("\n", " ")
-        findings.append(Finding(
-            "currency", question_id,
-            f"probable currency `$` before a digit in \"...{snippet}...\": it starts maths on the site, "
-            "in Jupyter and in LMS exports; write `\\$`",
-        ))
+        snippet = text[max(0, match.start() - 10) : match.end() + 10].replace("\n", " ")
+        findings.append(
+            Finding(
+                "currency",
+                question_id,
+                f'probable currency `$` before a digit in "...{snippet}...": it starts maths on the site, '
+                "in Jupyter and in LMS exports; write `\\$`",
+            )
+        )
     return findings
 
 
@@ -253,12 +277,15 @@ def separator_findings(texts_by_question: list[tuple[str, str]]) -> list[Finding
     findings = []
     for value, written in sorted(forms.items()):
         if len(written) > 1:
-            where = "; ".join(f"\"{form}\" in {qid!r}" for form, qid in written.items())
+            where = "; ".join(f'"{form}" in {qid!r}' for form, qid in written.items())
             bare = next((qid for form, qid in written.items() if "," not in form), None)
-            findings.append(Finding(
-                "figure-two-ways", bare,
-                f"{value} is written two ways ({where}); use one form, with thousands separators",
-            ))
+            findings.append(
+                Finding(
+                    "figure-two-ways",
+                    bare,
+                    f"{value} is written two ways ({where}); use one form, with thousands separators",
+                )
+            )
     return findings
 
 
@@ -283,12 +310,15 @@ def precision_findings(texts_by_question: list[tuple[str, str]]) -> list[Finding
         for long, long_id in seen.items():
             more_precise = len(long.partition(".")[2]) > len(short.partition(".")[2])
             if more_precise and _truncates_not_rounds(short, long):
-                findings.append(Finding(
-                    "figure-two-ways", short_id,
-                    f"\"{short} percent\" (in {short_id!r}) and \"{long} percent\" (in {long_id!r}) look like "
-                    f"one figure written two ways, and {long} does not round to {short}; "
-                    f"write {long} or its rounding",
-                ))
+                findings.append(
+                    Finding(
+                        "figure-two-ways",
+                        short_id,
+                        f'"{short} percent" (in {short_id!r}) and "{long} percent" (in {long_id!r}) look like '
+                        f"one figure written two ways, and {long} does not round to {short}; "
+                        f"write {long} or its rounding",
+                    )
+                )
     return findings
 
 
@@ -330,19 +360,25 @@ def lint_bank(bank: Bank, path: str | Path | None = None) -> BankLint:
             texts.append((question.id, text))
             result.findings.extend(currency_findings(question.id, text))
     if result.longest_share > MAX_LONGEST_SHARE:
-        result.findings.insert(0, Finding(
-            "longest-option", None,
-            f"the keyed option is the uniquely longest in {len(result.longest_keyed)} of {result.choice} "
-            f"choice questions ({result.longest_share:.0%}), above the {MAX_LONGEST_SHARE:.0%} limit: "
-            f"lengthen distractors or trim keys in {', '.join(result.longest_keyed)}",
-        ))
+        result.findings.insert(
+            0,
+            Finding(
+                "longest-option",
+                None,
+                f"the keyed option is the uniquely longest in {len(result.longest_keyed)} of {result.choice} "
+                f"choice questions ({result.longest_share:.0%}), above the {MAX_LONGEST_SHARE:.0%} limit: "
+                f"lengthen distractors or trim keys in {', '.join(result.longest_keyed)}",
+            ),
+        )
     result.findings[:0] = _rank_findings(result)
     result.findings.extend(separator_findings(texts))
     result.findings.extend(precision_findings(texts))
     if path:
         lines = _question_lines(Path(path))
-        result.findings = [replace(f, line=lines.get(f.question_id) if f.question_id is not None else 1)
-                           for f in result.findings]
+        result.findings = [
+            replace(f, line=lines.get(f.question_id) if f.question_id is not None else 1)
+            for f in result.findings
+        ]
     return result
 
 
@@ -352,31 +388,43 @@ def _rank_findings(result: BankLint) -> list[Finding]:
     if result.choice < MIN_RANKED:
         return findings
     if result.top_two_share > MAX_TOP_TWO_SHARE + 1e-9:
-        findings.append(Finding(
-            "length-rank", None,
-            f"the key is among the two longest options in {_count(round(result.top_two, 2))} of "
-            f"{result.choice} choice questions ({result.top_two_share:.0%}), above the "
-            f"{MAX_TOP_TWO_SHARE:.0%} limit: shorten keys or lengthen distractors",
-        ))
+        findings.append(
+            Finding(
+                "length-rank",
+                None,
+                f"the key is among the two longest options in {_count(round(result.top_two, 2))} of "
+                f"{result.choice} choice questions ({result.top_two_share:.0%}), above the "
+                f"{MAX_TOP_TWO_SHARE:.0%} limit: shorten keys or lengthen distractors",
+            )
+        )
     if result.shortest_share < MIN_SHORTEST_SHARE - 1e-9:
-        findings.append(Finding(
-            "length-rank", None,
-            f"the key is the shortest option in {_count(round(result.shortest, 2))} of "
-            f"{result.choice} choice questions ({result.shortest_share:.0%}), under the "
-            f"{MIN_SHORTEST_SHARE:.0%} "
-            "floor: a student who rules out the shortest option never loses the key",
-        ))
+        findings.append(
+            Finding(
+                "length-rank",
+                None,
+                f"the key is the shortest option in {_count(round(result.shortest, 2))} of "
+                f"{result.choice} choice questions ({result.shortest_share:.0%}), under the "
+                f"{MIN_SHORTEST_SHARE:.0%} "
+                "floor: a student who rules out the shortest option never loses the key",
+            )
+        )
     if result.bottom_two_share > MAX_BOTTOM_TWO_SHARE + 1e-9:
-        findings.append(Finding(
-            "length-rank", None,
-            f"the key is among the two shortest options in "
-            f"{_count(round(result.bottom_two, 2))} of "
-            f"{result.choice} choice questions ({result.bottom_two_share:.0%}), above the "
-            f"{MAX_BOTTOM_TWO_SHARE:.0%} limit: a short option has become the cue",
-        ))
+        findings.append(
+            Finding(
+                "length-rank",
+                None,
+                f"the key is among the two shortest options in "
+                f"{_count(round(result.bottom_two, 2))} of "
+                f"{result.choice} choice questions ({result.bottom_two_share:.0%}), above the "
+                f"{MAX_BOTTOM_TWO_SHARE:.0%} limit: a short option has become the cue",
+            )
+        )
     return findings
 
 
 def lint_banks(banks: dict[str, Bank], folder: str | Path | None = None) -> list[BankLint]:
     """Lint every bank; with the folder they came from, findings name file and line."""
-    return [lint_bank(bank, bank_file(folder, name) if folder else None) for name, bank in sorted(banks.items())]
+    return [
+        lint_bank(bank, bank_file(folder, name) if folder else None)
+        for name, bank in sorted(banks.items())
+    ]

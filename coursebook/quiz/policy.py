@@ -25,8 +25,13 @@ def statement(hints: bool, answer_boxes: bool) -> str:
     """The policy in words, for a block of questions: the hint and Enter sentences only where the
     block has a question with a hint, or one with an answer box."""
     words = POLICY["statement"]
-    parts = [words["always"], words["show_answer"], words["hint"] if hints else "", words["score"],
-             words["enter"] if answer_boxes else ""]
+    parts = [
+        words["always"],
+        words["show_answer"],
+        words["hint"] if hints else "",
+        words["score"],
+        words["enter"] if answer_boxes else "",
+    ]
     return " ".join(part for part in parts if part)
 
 

@@ -31,8 +31,12 @@ def type_modules() -> list[Path]:
 
 
 def quiz_parts() -> list[Path]:
-    return [ASSETS / "quiz" / "core.js", *type_modules(), ASSETS / "quiz" / "practice.js",
-            ASSETS / "quiz" / "boot.js"]
+    return [
+        ASSETS / "quiz" / "core.js",
+        *type_modules(),
+        ASSETS / "quiz" / "practice.js",
+        ASSETS / "quiz" / "boot.js",
+    ]
 
 
 def _join(parts: list[Path]) -> str:
@@ -54,9 +58,12 @@ def stylesheet() -> str:
 def write(folder: Path) -> list[Path]:
     """Write the site's files into `folder` (a Sphinx static path) and return them."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = {QUIZ_SCRIPT: quiz_script(), EXPLORER_SCRIPT: explorer_script(),
-             STYLESHEET.name: stylesheet(),
-             **{name: (ASSETS / name).read_text(encoding="utf-8") for name in PAGE_FILES}}
+    files = {
+        QUIZ_SCRIPT: quiz_script(),
+        EXPLORER_SCRIPT: explorer_script(),
+        STYLESHEET.name: stylesheet(),
+        **{name: (ASSETS / name).read_text(encoding="utf-8") for name in PAGE_FILES},
+    }
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return [folder / name for name in files]

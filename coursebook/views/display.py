@@ -46,15 +46,21 @@ def _choose(the_bank, bank: str, questions) -> list:
         return list(the_bank.questions)
     ids = [questions] if isinstance(questions, str) else questions
     if not isinstance(ids, (list, tuple)) or not all(isinstance(qid, str) for qid in ids):
-        raise TypeError(f"quiz({bank!r}, ...): questions must be a question id or a list of ids, "
-                        f"not {type(questions).__name__}")
+        raise TypeError(
+            f"quiz({bank!r}, ...): questions must be a question id or a list of ids, "
+            f"not {type(questions).__name__}"
+        )
     if not ids:
-        raise ValueError(f"quiz({bank!r}, []) names no questions: leave the list out to show the whole "
-                         "bank, or name at least one question id")
+        raise ValueError(
+            f"quiz({bank!r}, []) names no questions: leave the list out to show the whole "
+            "bank, or name at least one question id"
+        )
     twice = sorted(qid for qid, count in Counter(ids).items() if count > 1)
     if twice:
-        raise ValueError(f"quiz({bank!r}, ...) lists {', '.join(map(repr, twice))} more than once; "
-                         "name each question once")
+        raise ValueError(
+            f"quiz({bank!r}, ...) lists {', '.join(map(repr, twice))} more than once; "
+            "name each question once"
+        )
     known = {q.id for q in the_bank.questions}
     missing = [qid for qid in ids if qid not in known]
     if missing:
@@ -72,10 +78,15 @@ def quiz(bank: str, questions: str | list[str] | None = None, *, seed: int = 0) 
     instance = 1 + max(_SHOWN[key] for key in keys)
     _SHOWN.update(keys)
     count = len(chosen)
-    summary = (f"Quiz: {the_bank.title} ({count} question{'s' if count != 1 else ''}). "
-               "Run this cell in Jupyter to answer it, or answer it on the book's website.")
-    return Display(static.quiz_html(the_bank, chosen, seed, instance),
-                   lambda: widgets.quiz_widget(the_bank, chosen, seed, instance), summary)
+    summary = (
+        f"Quiz: {the_bank.title} ({count} question{'s' if count != 1 else ''}). "
+        "Run this cell in Jupyter to answer it, or answer it on the book's website."
+    )
+    return Display(
+        static.quiz_html(the_bank, chosen, seed, instance),
+        lambda: widgets.quiz_widget(the_bank, chosen, seed, instance),
+        summary,
+    )
 
 
 def explore(model: str, preset: str | None = None) -> Display:
@@ -85,4 +96,8 @@ def explore(model: str, preset: str | None = None) -> Display:
     explorer = get_explorer(model)
     explorer.defaults(preset)  # fails early and clearly on an unknown preset
     summary = f"Explorer: {explorer.title}. Run this cell in Jupyter to use it, or use it on the book's website."
-    return Display(static.explorer_html(explorer, preset), lambda: widgets.explorer_widget(explorer, preset), summary)
+    return Display(
+        static.explorer_html(explorer, preset),
+        lambda: widgets.explorer_widget(explorer, preset),
+        summary,
+    )

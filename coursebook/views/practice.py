@@ -52,8 +52,14 @@ class PracticeWidget(anywidget.AnyWidget):
     size = traitlets.Int(SESSION_SIZE).tag(sync=True)
     notice = traitlets.Unicode().tag(sync=True)
 
-    def __init__(self, chapter: str | None = None, *, size: int = SESSION_SIZE,
-                 progress: Progress | None = None, seed: int | None = None):
+    def __init__(
+        self,
+        chapter: str | None = None,
+        *,
+        size: int = SESSION_SIZE,
+        progress: Progress | None = None,
+        seed: int | None = None,
+    ):
         progress = progress or progress_here()
         progress.states(RECORDS)  # read the file as it is now
         seed = seed if seed is not None else random.randrange(1, 2**31)  # a new option order
@@ -64,10 +70,22 @@ class PracticeWidget(anywidget.AnyWidget):
             self.qids[name] = {question.id for question in bank.questions}
             for index, question in enumerate(bank.questions):
                 markup = static.quiz_html(bank, [question], seed + index, instance=100 + index)
-                questions.append({"key": f"{name}/{question.id}", "bank": name,
-                                  "title": bank.title, "html": _live_html(markup)})
-        super().__init__(questions=questions, states=states, records=progress.states(RECORDS),
-                         chapter=chapter or "", size=size, notice=progress.notice)
+                questions.append(
+                    {
+                        "key": f"{name}/{question.id}",
+                        "bank": name,
+                        "title": bank.title,
+                        "html": _live_html(markup),
+                    }
+                )
+        super().__init__(
+            questions=questions,
+            states=states,
+            records=progress.states(RECORDS),
+            chapter=chapter or "",
+            size=size,
+            notice=progress.notice,
+        )
         self.progress = progress
         self.on_msg(self._on_message)
 
@@ -84,22 +102,29 @@ class PracticeWidget(anywidget.AnyWidget):
         anything else is ignored."""
         known = {f"{bank}/{qid}" for bank, qids in self.qids.items() for qid in qids}
         if isinstance(records, dict):
-            kept = {key: record for key, record in records.items()
-                    if key in known and valid_record(record)}
+            kept = {
+                key: record
+                for key, record in records.items()
+                if key in known and valid_record(record)
+            }
             if kept:
                 self.progress.update(RECORDS, kept)
         for bank, changes in (states if isinstance(states, dict) else {}).items():
             if bank not in self.qids or not isinstance(changes, dict):
                 continue
-            kept = {qid: state for qid, state in changes.items()
-                    if qid in self.qids[bank] and valid_state(state)}
+            kept = {
+                qid: state
+                for qid, state in changes.items()
+                if qid in self.qids[bank] and valid_state(state)
+            }
             if kept:
                 self.progress.update(bank, kept)
         self.notice = self.progress.notice
 
 
-def practice(chapter: str | None = None, *, size: int = SESSION_SIZE,
-             progress: Progress | None = None) -> PracticeWidget:
+def practice(
+    chapter: str | None = None, *, size: int = SESSION_SIZE, progress: Progress | None = None
+) -> PracticeWidget:
     """A practice session in the notebook: `practice()` across the banks you have opened, or
     `practice("leverage-theory")` for one bank."""
     return PracticeWidget(chapter, size=size, progress=progress)

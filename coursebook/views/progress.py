@@ -25,8 +25,12 @@ FILE_NAME = "coursebook-progress.json"
 VERSION = 1
 LOCK_SECONDS = 10.0
 STATE_FIELDS: dict[str, tuple[type, ...]] = {
-    "best": (int, float), "attempts": (int,), "hint": (bool,), "explained": (bool,),
-    "closed": (bool,), "revealed": (bool,),
+    "best": (int, float),
+    "attempts": (int,),
+    "hint": (bool,),
+    "explained": (bool,),
+    "closed": (bool,),
+    "revealed": (bool,),
 }
 """A question's state as the page keeps it (`newState()` in assets/quiz/core.js), plus `response`
 (the last answer, any JSON value). Only the shape is checked here; nothing is graded."""
@@ -98,8 +102,11 @@ class Progress:
         if not isinstance(banks, dict):
             self._keep_aside('it has no "banks" object')
             return {}
-        clean = {bank: {qid: state for qid, state in states.items() if valid_entry(bank, state)}
-                 for bank, states in banks.items() if isinstance(states, dict)}
+        clean = {
+            bank: {qid: state for qid, state in states.items() if valid_entry(bank, state)}
+            for bank, states in banks.items()
+            if isinstance(states, dict)
+        }
         given = sum(len(states) if isinstance(states, dict) else 1 for states in banks.values())
         dropped = given - sum(map(len, clean.values()))
         if dropped:
@@ -117,12 +124,15 @@ class Progress:
         try:
             os.replace(self.path, target)
         except OSError:
-            self._report(f"{FILE_NAME} cannot be read: {reason}. It could not be moved aside "
-                         "either, so answers given now are kept only until the kernel stops.")
+            self._report(
+                f"{FILE_NAME} cannot be read: {reason}. It could not be moved aside "
+                "either, so answers given now are kept only until the kernel stops."
+            )
             return
         then = "the readable answers were carried over." if keep else "a new file was started."
-        self._report(f"{FILE_NAME} could not be used: {reason}. It was kept as "
-                     f"{target.name}; {then}")
+        self._report(
+            f"{FILE_NAME} could not be used: {reason}. It was kept as {target.name}; {then}"
+        )
         if keep:
             self._write(keep)
 
@@ -163,8 +173,10 @@ class Progress:
         except (Timeout, OSError):
             self.banks.setdefault(bank, {}).update(changes)
             if not any("not saved" in problem for problem in self.problems):
-                self._report(f"Answers are not saved: {FILE_NAME} cannot be written here; "
-                             "they are kept only until the kernel stops.")
+                self._report(
+                    f"Answers are not saved: {FILE_NAME} cannot be written here; "
+                    "they are kept only until the kernel stops."
+                )
         for widget in list(self._listeners.get(bank, ())):
             widget.refresh()
 

@@ -14,17 +14,26 @@ import json
 import re
 
 from ..errors import UnknownQuestionType
-from ..quiz.answers import MESSAGES
 from ..models.explorers import Explorer, fill
+from ..quiz.answers import MESSAGES
 from ..quiz.markup import plain_text, to_html, to_inline_html
 from ..quiz.policy import POLICY, has_hint, statement
 from .bundle import ASSETS  # noqa: F401 - the browser assets' folder, for callers of this module
 
-VERDICT_LABELS = {"correct": "Correct.", "partial": "Partly right.", "incorrect": "Not yet.", "invalid": "Can't check that."}
-MULTIPLE_RULE = ("Select all that apply. Partial credit: each correct choice earns an equal share of the points, "
-                 "each wrong choice takes one share away, and the score never drops below zero.")
+VERDICT_LABELS = {
+    "correct": "Correct.",
+    "partial": "Partly right.",
+    "incorrect": "Not yet.",
+    "invalid": "Can't check that.",
+}
+MULTIPLE_RULE = (
+    "Select all that apply. Partial credit: each correct choice earns an equal share of the points, "
+    "each wrong choice takes one share away, and the score never drops below zero."
+)
 ORDERING_RULE = "Use the Up and Down buttons to put the items in order. Partial credit: the share of items in the right place."
-MATCHING_RULE = "Choose a match for every item. Partial credit: the share of items matched correctly."
+MATCHING_RULE = (
+    "Choose a match for every item. Partial credit: the share of items matched correctly."
+)
 
 
 def _e(text) -> str:
@@ -33,13 +42,19 @@ def _e(text) -> str:
 
 def _json(data) -> str:
     # `</` is escaped so that a bank's text can never close the <script> element early.
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace(
+        "</", "<\\/"
+    )
 
 
 def client_spec(question) -> dict:
     """What the browser's grader needs for one question, precomputed here."""
-    spec = {"id": question.id, "type": question.type, "points": question.points,
-            "explanation": to_html(question.explanation)}
+    spec = {
+        "id": question.id,
+        "type": question.type,
+        "points": question.points,
+        "explanation": to_html(question.explanation),
+    }
     if question.hint:
         spec["hint"] = to_html(question.hint)
     if question.type in ("single", "multiple"):
@@ -47,9 +62,15 @@ def client_spec(question) -> dict:
         spec["correct"] = list(question.correct_keys)
         spec["feedback"] = {key: to_html(text) for key, text in question.feedback.items()}
     elif question.type == "numeric":
-        spec.update(answer=question.answer, tolerance=question.absolute_tolerance, percent=question.percent,
-                    mistakes=[mistake.value for mistake in question.mistakes])
-        spec["feedback"] = {f"mistake-{i}": to_html(m.feedback) for i, m in enumerate(question.mistakes)}
+        spec.update(
+            answer=question.answer,
+            tolerance=question.absolute_tolerance,
+            percent=question.percent,
+            mistakes=[mistake.value for mistake in question.mistakes],
+        )
+        spec["feedback"] = {
+            f"mistake-{i}": to_html(m.feedback) for i, m in enumerate(question.mistakes)
+        }
         # what Show answer writes in the box, in a form the page reads back as right
         spec["shown"] = f"{question.answer:,.10g}" + ("%" if question.percent else "")
         if question.units:
@@ -59,7 +80,9 @@ def client_spec(question) -> dict:
     elif question.type == "matching":
         spec.update(size=len(question.pairs), choices=len(question.choices))
     elif question.type == "text":
-        spec["answers"] = list(question.answers)  # folded by the page (types/text.js), as typed text
+        spec["answers"] = list(
+            question.answers
+        )  # folded by the page (types/text.js), as typed text
         spec["feedback"] = {key: to_html(text) for key, text in question.feedback.items()}
         spec["shown"] = question.answers[0]  # Show answer
     else:
@@ -75,7 +98,7 @@ def _choices(question, kind: str, seed: int) -> str:
         rows.append(
             f'<div class="cb-option-row"><label class="cb-option" for="{_e(control_id)}">'
             f'<input type="{kind}" id="{_e(control_id)}" name="cb-{_e(question.id)}" value="{_e(key)}"> '
-            f'<span>{to_inline_html(question.options[key])}</span></label></div>'
+            f"<span>{to_inline_html(question.options[key])}</span></label></div>"
         )
     return f'<div class="cb-options" role="group" aria-labelledby="cb-{_e(question.id)}-prompt">{"".join(rows)}</div>'
 
@@ -83,9 +106,11 @@ def _choices(question, kind: str, seed: int) -> str:
 def _typed(question, label: str) -> str:
     control_id = f"cb-{question.id}-input"
     mode = ' inputmode="decimal"' if question.type == "numeric" else ""
-    return (f'<div class="cb-typed"><label class="cb-input-label" for="{_e(control_id)}">{_e(label)}</label> '
-            f'<input type="text" class="cb-input" id="{_e(control_id)}" autocomplete="off" '
-            f'spellcheck="false"{mode}></div>')
+    return (
+        f'<div class="cb-typed"><label class="cb-input-label" for="{_e(control_id)}">{_e(label)}</label> '
+        f'<input type="text" class="cb-input" id="{_e(control_id)}" autocomplete="off" '
+        f'spellcheck="false"{mode}></div>'
+    )
 
 
 def _ordering(question, seed: int) -> str:
@@ -97,24 +122,34 @@ def _ordering(question, seed: int) -> str:
             f'<span class="cb-order-buttons"><button type="button" class="cb-up" disabled aria-label="Move up: {_e(plain_text(text))}">Up</button>'
             f'<button type="button" class="cb-down" disabled aria-label="Move down: {_e(plain_text(text))}">Down</button></span></li>'
         )
-    return (f'<ol class="cb-order" aria-labelledby="cb-{_e(question.id)}-prompt">{"".join(rows)}</ol>'
-            f'<p class="cb-sr-only" aria-live="polite" data-role="order-status"></p>')
+    return (
+        f'<ol class="cb-order" aria-labelledby="cb-{_e(question.id)}-prompt">{"".join(rows)}</ol>'
+        f'<p class="cb-sr-only" aria-live="polite" data-role="order-status"></p>'
+    )
 
 
 def _matching(question, seed: int) -> str:
     choices = question.choices
-    options = "".join(f'<option value="{index}">{_e(plain_text(choices[index]))}</option>' for index in question.choice_order(seed))
+    options = "".join(
+        f'<option value="{index}">{_e(plain_text(choices[index]))}</option>'
+        for index in question.choice_order(seed)
+    )
     rows = []
     for index, pair in enumerate(question.pairs):
         control_id = f"cb-{question.id}-m{index}"
-        rows.append(f'<div class="cb-match-row"><label for="{control_id}">{to_inline_html(pair.left)}</label> '
-                    f'<select id="{control_id}" data-pair="{index}"><option value="">Choose a match</option>{options}</select></div>')
+        rows.append(
+            f'<div class="cb-match-row"><label for="{control_id}">{to_inline_html(pair.left)}</label> '
+            f'<select id="{control_id}" data-pair="{index}"><option value="">Choose a match</option>{options}</select></div>'
+        )
     # Printed only (print stylesheet): a select shows one choice on paper, so the choices are listed.
-    listed = "".join(f"<li>{_e(plain_text(choices[index]))}</li>"
-                     for index in question.choice_order(seed))
+    listed = "".join(
+        f"<li>{_e(plain_text(choices[index]))}</li>" for index in question.choice_order(seed)
+    )
     group = f'<div class="cb-match" role="group" aria-labelledby="cb-{_e(question.id)}-prompt">'
-    return (f'{group}{"".join(rows)}</div>'
-            f'<div class="cb-print-choices" hidden><p>Choices:</p><ul>{listed}</ul></div>')
+    return (
+        f"{group}{''.join(rows)}</div>"
+        f'<div class="cb-print-choices" hidden><p>Choices:</p><ul>{listed}</ul></div>'
+    )
 
 
 def _controls(question, seed: int) -> tuple[str, str]:
@@ -142,7 +177,7 @@ def question_html(question, number: int, seed: int = 0) -> str:
     a notebook opened before its cells run) shows the questions and gives nothing away."""
     qid = _e(question.id)
     rule, controls = _controls(question, seed)
-    points = f'{question.points:g} point{"s" if question.points != 1 else ""}'
+    points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
     return (
         f'<section class="cb-question" id="cb-{qid}" data-qid="{qid}" data-type="{question.type}" aria-labelledby="cb-{qid}-title">'
         f'<h4 class="cb-title" id="cb-{qid}-title">Question {number} <span class="cb-points">({points})</span></h4>'
@@ -151,11 +186,12 @@ def question_html(question, number: int, seed: int = 0) -> str:
         + controls
         + '<div class="cb-actions"></div><div class="cb-feedback" role="status" aria-live="polite"></div>'
         '<div class="cb-explanation"></div></section>'
-
     )
 
 
-RUN_THIS_CELL = "Run this cell to answer these questions (on the book's website they work in the page)."
+RUN_THIS_CELL = (
+    "Run this cell to answer these questions (on the book's website they work in the page)."
+)
 
 
 def quiz_html(bank, questions, seed: int = 0, instance: int = 1) -> str:
@@ -163,10 +199,17 @@ def quiz_html(bank, questions, seed: int = 0, instance: int = 1) -> str:
     control. `instance` > 1 marks a repeat of the same questions on one page: its element ids get
     a suffix so that two blocks never share an id or a radio group."""
     numbers = {question.id: index for index, question in enumerate(bank.questions, start=1)}
-    payload = {"bank": bank.bank, "title": bank.title, "total": bank.total_points, "messages": MESSAGES,
-               "labels": VERDICT_LABELS, "policy": POLICY, "questions": [client_spec(question) for question in questions],
-               # every question's points, so either view can total the bank's score from its states
-               "points": {question.id: question.points for question in bank.questions}}
+    payload = {
+        "bank": bank.bank,
+        "title": bank.title,
+        "total": bank.total_points,
+        "messages": MESSAGES,
+        "labels": VERDICT_LABELS,
+        "policy": POLICY,
+        "questions": [client_spec(question) for question in questions],
+        # every question's points, so either view can total the bank's score from its states
+        "points": {question.id: question.points for question in bank.questions},
+    }
     block_id = f"cbq-{bank.bank}-{questions[0].id}"
     body = "".join(question_html(question, numbers[question.id], seed) for question in questions)
     if instance > 1:
@@ -188,23 +231,34 @@ def policy_html(questions) -> str:
     hints and answer boxes only when the block has them."""
     boxes = any(question.type in ("numeric", "text") for question in questions)
     full = statement(hints=any(has_hint(question) for question in questions), answer_boxes=boxes)
-    return (f'<details class="cb-policy"><summary>{_e(POLICY["statement"]["summary"])}</summary>'
-            f"<p>{_e(full)}</p></details>")
+    return (
+        f'<details class="cb-policy"><summary>{_e(POLICY["statement"]["summary"])}</summary>'
+        f"<p>{_e(full)}</p></details>"
+    )
 
 
 def _suffix_ids(markup: str, suffix: str) -> str:
     """Append `suffix` to every id and to every attribute that points at one (ids start `cb-`)."""
-    return re.sub(r'\b(id|for|name|aria-labelledby|aria-controls)="(cb-[^"]*)"',
-                  lambda match: f'{match.group(1)}="{match.group(2)}{suffix}"', markup)
+    return re.sub(
+        r'\b(id|for|name|aria-labelledby|aria-controls)="(cb-[^"]*)"',
+        lambda match: f'{match.group(1)}="{match.group(2)}{suffix}"',
+        markup,
+    )
 
 
 def explorer_html(explorer: Explorer, preset: str | None = None) -> str:
     values, names = explorer.defaults(preset), explorer.labels(preset)
     block_id = f"cbx-{explorer.name}-{preset or 'default'}"
     payload = {
-        "model": explorer.name, "values": values,
-        "rows": [{"label": fill(r.label, names), "key": r.key, "unit": r.unit, "missing": r.missing} for r in explorer.rows],
-        "bars": [{"label": fill(r.label, names), "key": r.key, "unit": r.unit} for r in explorer.bars],
+        "model": explorer.name,
+        "values": values,
+        "rows": [
+            {"label": fill(r.label, names), "key": r.key, "unit": r.unit, "missing": r.missing}
+            for r in explorer.rows
+        ],
+        "bars": [
+            {"label": fill(r.label, names), "key": r.key, "unit": r.unit} for r in explorer.bars
+        ],
         "verdicts": {k: fill(v, names) for k, v in explorer.verdicts.items()},
         "chart": explorer.chart,
     }

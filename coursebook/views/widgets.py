@@ -22,36 +22,46 @@ from ..models.explorers import Explorer
 from . import bundle, static
 from .progress import Progress, progress_here, valid_state
 
-_SCRIPT = "\n".join([
-    "globalThis.CourseBookLive = true;",  # load the shared runtime without wiring the page itself
-    bundle.quiz_script(),
-    bundle.explorer_script(),
-    (bundle.ASSETS / "live.js").read_text(encoding="utf-8"),
-])
+_SCRIPT = "\n".join(
+    [
+        "globalThis.CourseBookLive = true;",  # load the shared runtime without wiring the page itself
+        bundle.quiz_script(),
+        bundle.explorer_script(),
+        (bundle.ASSETS / "live.js").read_text(encoding="utf-8"),
+    ]
+)
 _STYLE = bundle.stylesheet()
 
 
-_MATH = re.compile(r'<(span|div) class="math notranslate nohighlight">\\[(\[](.*?)\\[)\]]</\1>', re.S)
-_PAYLOAD = re.compile(r'(<script type="application/json" class="cb-payload">)(.*?)(</script>)', re.S)
+_MATH = re.compile(
+    r'<(span|div) class="math notranslate nohighlight">\\[(\[](.*?)\\[)\]]</\1>', re.S
+)
+_PAYLOAD = re.compile(
+    r'(<script type="application/json" class="cb-payload">)(.*?)(</script>)', re.S
+)
 
 
 def _mathml(fragment: str) -> str:
     """The markup renderer's maths (`\\(...\\)` for the site's MathJax) as MathML, which the browser
     draws itself: JupyterLab's typesetter does not reach into a widget."""
+
     def swap(match):
         display = "block" if match.group(1) == "div" else "inline"
         try:
             return latex_to_mathml(html_text.unescape(match.group(2)), display=display)
         except Exception:  # noqa: BLE001 - a formula it cannot read stays as source, never breaks the quiz
             return match.group(0)
+
     return _MATH.sub(swap, fragment)
 
 
 def _live_html(markup: str) -> str:
     """The site's block with its maths as MathML, in the visible markup and in the payload."""
+
     def payload(match):
         data = json.loads(match.group(2))
         return match.group(1) + static._json(_map_strings(data, _mathml)) + match.group(3)
+
     return _PAYLOAD.sub(payload, _mathml(markup), count=1)
 
 
@@ -77,14 +87,18 @@ class QuizWidget(anywidget.AnyWidget):
     notice = traitlets.Unicode().tag(sync=True)
     """A problem with the progress file, in words for the student ("" when there is none)."""
 
-    def __init__(self, bank, questions, *, seed: int = 0, instance: int = 1,
-                 progress: Progress | None = None):
+    def __init__(
+        self, bank, questions, *, seed: int = 0, instance: int = 1, progress: Progress | None = None
+    ):
         progress = progress or progress_here()
         # The stored states go in with the first message, so the block's first drawing (its score
         # label included) is already right; a later update would leave a moment showing 0.
         states = progress.states(bank.bank)
-        super().__init__(html=_live_html(static.quiz_html(bank, questions, seed, instance)),
-                         states=states, notice=progress.notice)
+        super().__init__(
+            html=_live_html(static.quiz_html(bank, questions, seed, instance)),
+            states=states,
+            notice=progress.notice,
+        )
         self.bank, self.progress = bank, progress
         self.qids = {question.id for question in bank.questions}
         self.progress.listen(bank.bank, self)
@@ -100,8 +114,9 @@ class QuizWidget(anywidget.AnyWidget):
 
     def save(self, states: dict) -> None:
         """Keep the states the page sends for this bank's questions (anything else is ignored)."""
-        changes = {qid: state for qid, state in states.items()
-                   if qid in self.qids and valid_state(state)}
+        changes = {
+            qid: state for qid, state in states.items() if qid in self.qids and valid_state(state)
+        }
         if changes:
             self.progress.update(self.bank.bank, changes)  # refreshes every block of the bank
 

@@ -17,13 +17,32 @@ import sys
 import zipfile
 from pathlib import Path
 
-METADATA = {"id": 1, "created_at": "2026-12-01T10:00:00+00:00", "submission_method": "upload",
-            "users": [{"email": "student@example.edu", "id": 7, "name": "Test Student"}], "previous_submissions": []}
+METADATA = {
+    "id": 1,
+    "created_at": "2026-12-01T10:00:00+00:00",
+    "submission_method": "upload",
+    "users": [{"email": "student@example.edu", "id": 7, "name": "Test Student"}],
+    "previous_submissions": [],
+}
 
 
 # Docker's default capabilities: no CAP_SYS_ADMIN, so a container cannot create namespaces.
-DOCKER_CAPABILITIES = ("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
-                       "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE")
+DOCKER_CAPABILITIES = (
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FSETID",
+    "FOWNER",
+    "MKNOD",
+    "NET_RAW",
+    "SETGID",
+    "SETUID",
+    "SETFCAP",
+    "SETPCAP",
+    "NET_BIND_SERVICE",
+    "SYS_CHROOT",
+    "KILL",
+    "AUDIT_WRITE",
+)
 
 
 def like_docker(argv: list[str]) -> list[str]:
@@ -34,7 +53,9 @@ def like_docker(argv: list[str]) -> list[str]:
     home, prefix = Path.home().resolve(), Path(os.path.realpath(sys.base_prefix))
     if home in prefix.parents:
         cmd += ["--perms", "0755", "--tmpfs", str(home)]
-        for folder in reversed([p for p in prefix.parents if home in p.parents]):  # traversable, as /usr is
+        for folder in reversed(
+            [p for p in prefix.parents if home in p.parents]
+        ):  # traversable, as /usr is
             cmd += ["--perms", "0755", "--dir", str(folder)]
         cmd += ["--ro-bind", str(prefix), str(prefix)]
     cmd += ["--cap-drop", "ALL"]
@@ -43,23 +64,38 @@ def like_docker(argv: list[str]) -> list[str]:
     return [*cmd, "--", *argv]
 
 
-def install(autograder_zip: Path, root: Path, python: str, *, timeout: float = 1800) -> subprocess.CompletedProcess:
+def install(
+    autograder_zip: Path, root: Path, python: str, *, timeout: float = 1800
+) -> subprocess.CompletedProcess:
     """Unpack and set up the autograder in `root` (which must not exist yet)."""
     (root / "source").mkdir(parents=True)
-    root.chmod(0o755)  # an unsandboxed kernel runs under a uid of its own and must reach the environment
+    root.chmod(
+        0o755
+    )  # an unsandboxed kernel runs under a uid of its own and must reach the environment
     with zipfile.ZipFile(autograder_zip) as archive:
         archive.extractall(root / "source")
         for info in archive.infolist():  # zipfile drops the mode bits; Gradescope keeps them
             (root / "source" / info.filename).chmod((info.external_attr >> 16) & 0o777 or 0o644)
     shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "COURSEBOOK_SYSTEM_PACKAGES": "0", "COURSEBOOK_PYTHON": python}
+    env = {
+        **os.environ,
+        "AUTOGRADER_ROOT": str(root),
+        "COURSEBOOK_SYSTEM_PACKAGES": "0",
+        "COURSEBOOK_PYTHON": python,
+    }
     env.pop("VIRTUAL_ENV", None)
-    return subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        ["bash", str(root / "source" / "setup.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
-def run(root: Path, files: dict[str, bytes], *, namespaces: bool = True,
-        timeout: float = 600) -> tuple[subprocess.CompletedProcess, dict]:
+def run(
+    root: Path, files: dict[str, bytes], *, namespaces: bool = True, timeout: float = 600
+) -> tuple[subprocess.CompletedProcess, dict]:
     """One submission: fresh `submission/` and `results/`, then `run_autograder`; (process, results.json).
     namespaces=False runs it as in a Docker container that forbids them (see `like_docker`)."""
     for folder in ("submission", "results"):
@@ -69,8 +105,18 @@ def run(root: Path, files: dict[str, bytes], *, namespaces: bool = True,
         (root / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "submission" / name).write_bytes(data)
     (root / "submission_metadata.json").write_text(json.dumps(METADATA))
-    env = {"AUTOGRADER_ROOT": str(root), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
+    env = {
+        "AUTOGRADER_ROOT": str(root),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+    }
     argv = [str(root / "run_autograder")]
-    done = subprocess.run(argv if namespaces else like_docker(argv), cwd=root, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    done = subprocess.run(
+        argv if namespaces else like_docker(argv),
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return done, json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))

@@ -41,13 +41,18 @@ REGULAR = 0o644 << 16 | stat.S_IFREG << 16
 
 
 def config_for(assignment: Assignment) -> dict:
-    return {"exercise": assignment.name, "title": assignment.title,
-            "limits": asdict(assignment.limits),
-            "package": {"name": "coursebook", "version": package_version()}}
+    return {
+        "exercise": assignment.name,
+        "title": assignment.title,
+        "limits": asdict(assignment.limits),
+        "package": {"name": "coursebook", "version": package_version()},
+    }
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes, mode: int = REGULAR) -> None:
-    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))  # fixed: the same inputs give the same zip
+    info = zipfile.ZipInfo(
+        name, date_time=(2026, 1, 1, 0, 0, 0)
+    )  # fixed: the same inputs give the same zip
     info.external_attr = mode
     info.compress_type = zipfile.ZIP_DEFLATED
     archive.writestr(info, data)
@@ -60,9 +65,13 @@ def _check_file(assignment: Assignment) -> bytes:
     if assignment.checks == load_check_file(assignment.check_path):
         return assignment.check_path.read_bytes()
     data = assignment.checks.model_dump(mode="json", exclude_defaults=True)
-    data.pop("parameters", None)   # the answers are computed: the zip needs no secret and no solution
-    return ("# This course's own answers, computed by coursebook from its secret.\n"
-            + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)).encode()
+    data.pop(
+        "parameters", None
+    )  # the answers are computed: the zip needs no secret and no solution
+    return (
+        "# This course's own answers, computed by coursebook from its secret.\n"
+        + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    ).encode()
 
 
 def build_autograder(assignment: Assignment, out: Path) -> Path:

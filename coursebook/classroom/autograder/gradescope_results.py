@@ -38,18 +38,27 @@ def _task_output(verdict: Verdict, value_type: str, hint: str) -> str:
 def explanation(result: SubmissionResult, limits: Limits) -> list[str]:
     """What happened to the run, for the student: the status, then what to do about it."""
     detail = result.detail
-    if detail.get("reason") in SUBMISSION_PROBLEMS:  # the notes given by the caller say what was received
+    if (
+        detail.get("reason") in SUBMISSION_PROBLEMS
+    ):  # the notes given by the caller say what was received
         return []
     lines = [STUDENT_STATUS[result.status]]
     if result.status is Status.TIMEOUT:
-        lines.append(f"Each cell may run {limits.cell_timeout} s and the whole notebook {limits.total_timeout} s; "
-                     "look for a loop that never ends or a slow computation.")
-        lines.append("Answers set before the stop still count." if limits.on_timeout == "keep" else
-                     "Under this exercise's rules a notebook stopped at the time limit scores 0: make every cell "
-                     "finish and submit again.")
+        lines.append(
+            f"Each cell may run {limits.cell_timeout} s and the whole notebook {limits.total_timeout} s; "
+            "look for a loop that never ends or a slow computation."
+        )
+        lines.append(
+            "Answers set before the stop still count."
+            if limits.on_timeout == "keep"
+            else "Under this exercise's rules a notebook stopped at the time limit scores 0: make every cell "
+            "finish and submit again."
+        )
     elif result.status is Status.CRASHED:
-        lines.append("Code that ends the Python process (os._exit, exit signals, a crashing library) stops the "
-                     "kernel; run your notebook from the top (Restart & Run All) to find the cell.")
+        lines.append(
+            "Code that ends the Python process (os._exit, exit signals, a crashing library) stops the "
+            "kernel; run your notebook from the top (Restart & Run All) to find the cell."
+        )
     elif result.status is Status.MEMORY:
         lines.append(f"The limit is {limits.memory_mb} MB.")
     elif result.status is Status.OUTPUT_LIMIT:
@@ -59,43 +68,74 @@ def explanation(result: SubmissionResult, limits: Limits) -> list[str]:
     reason = detail.get("reason")
     if reason in REASON_TEXT:
         with contextlib.suppress(KeyError, ValueError):
-            lines.append(REASON_TEXT[reason].format_map({k: v if v is not None else "?" for k, v in detail.items()})
-                         .capitalize() + ".")
+            lines.append(
+                REASON_TEXT[reason]
+                .format_map({k: v if v is not None else "?" for k, v in detail.items()})
+                .capitalize()
+                + "."
+            )
     if detail.get("error_cells"):
         count = detail["error_cells"]
         lines.append(f"{count} cell{'s' if count != 1 else ''} raised errors.")
     return lines
 
 
-def gradescope_results(result: SubmissionResult, checks: CheckFile, limits: Limits, *, sandbox_note: str = "",
-                       notes: tuple[str, ...] = (), version: str = "") -> dict:
+def gradescope_results(
+    result: SubmissionResult,
+    checks: CheckFile,
+    limits: Limits,
+    *,
+    sandbox_note: str = "",
+    notes: tuple[str, ...] = (),
+    version: str = "",
+) -> dict:
     """The dict to write as `results.json`."""
     tests = []
     for position, task in enumerate(checks.tasks, start=1):
         outcome = result.tasks.get(task.id)
         verdict = outcome.verdict if outcome else Verdict.NOT_RUN
         points = outcome.points if outcome else 0.0
-        tests.append({"name": task.id, "number": str(position), "score": points, "max_score": task.points,
-                      "status": "passed" if verdict is Verdict.CORRECT else "failed",
-                      "output": _task_output(verdict, outcome.value_type if outcome else "", task.hint),
-                      "visibility": HIDDEN_TASK_VISIBILITY if task.hidden else "visible",
-                      "tags": ["auto-graded"], "extra_data": {"verdict": verdict.value}})
+        tests.append(
+            {
+                "name": task.id,
+                "number": str(position),
+                "score": points,
+                "max_score": task.points,
+                "status": "passed" if verdict is Verdict.CORRECT else "failed",
+                "output": _task_output(verdict, outcome.value_type if outcome else "", task.hint),
+                "visibility": HIDDEN_TASK_VISIBILITY if task.hidden else "visible",
+                "tags": ["auto-graded"],
+                "extra_data": {"verdict": verdict.value},
+            }
+        )
     written = result.written_response
-    tests.append({"name": "Written response (graded by your instructor)", "number": str(len(checks.tasks) + 1),
-                  "output": written[:MAX_OUTPUT] if written else "No written response found in your notebook.",
-                  "visibility": "visible", "tags": [MANUAL_TAG],
-                  "extra_data": {"manual_grading": True, "found": bool(written)}})
+    tests.append(
+        {
+            "name": "Written response (graded by your instructor)",
+            "number": str(len(checks.tasks) + 1),
+            "output": written[:MAX_OUTPUT]
+            if written
+            else "No written response found in your notebook.",
+            "visibility": "visible",
+            "tags": [MANUAL_TAG],
+            "extra_data": {"manual_grading": True, "found": bool(written)},
+        }
+    )
     hidden = [task for task in checks.tasks if task.hidden]
     if hidden:  # their verdicts must not show in any total before grades are published
         visible = [t for t in checks.tasks if not t.hidden]
         shown = sum(result.tasks[t.id].points for t in visible if t.id in result.tasks)
         more = f"{len(hidden)} more task{'s are' if len(hidden) != 1 else ' is'}"
-        score_line = (f"Auto-graded score on the tasks shown now: {number(shown)} of "
-                      f"{number(sum(t.points for t in visible))}; {more} graded and shown when "
-                      "your instructor publishes grades. The written response is graded by hand.")
+        score_line = (
+            f"Auto-graded score on the tasks shown now: {number(shown)} of "
+            f"{number(sum(t.points for t in visible))}; {more} graded and shown when "
+            "your instructor publishes grades. The written response is graded by hand."
+        )
     else:
-        score_line = (f"Auto-graded score: {number(result.total)} of "
-                      f"{number(checks.total_points)}; the written response is graded by hand.")
+        score_line = (
+            f"Auto-graded score: {number(result.total)} of "
+            f"{number(checks.total_points)}; the written response is graded by hand."
+        )
     summary = [*explanation(result, limits), score_line, *notes]
     if sandbox_note:
         summary.append(sandbox_note)
@@ -108,8 +148,13 @@ def gradescope_results(result: SubmissionResult, checks: CheckFile, limits: Limi
         "test_name_format": "text",
         "visibility": "visible",
         "stdout_visibility": "hidden",
-        "extra_data": {"status": result.status.value, "sandboxed": result.sandboxed, "detail": result.detail,
-                       "exercise": checks.exercise, "coursebook": version},
+        "extra_data": {
+            "status": result.status.value,
+            "sandboxed": result.sandboxed,
+            "detail": result.detail,
+            "exercise": checks.exercise,
+            "coursebook": version,
+        },
         "tests": tests,
     }
     if hidden:

@@ -54,14 +54,19 @@ def load_setup(root: Path) -> tuple[dict, Assignment]:
     source = root / "source"
     try:
         config = json.loads((source / CONFIG).read_text(encoding="utf-8"))
-        assignment = replace(Assignment.load(source, config["exercise"]),
-                             limits=Limits(**config["limits"]))
+        assignment = replace(
+            Assignment.load(source, config["exercise"]), limits=Limits(**config["limits"])
+        )
     except Exception as exc:  # any failure here is the autograder's, reported the same way
-        raise SetupProblem(f"cannot read the autograder's configuration in {source}: {exc}") from None
+        raise SetupProblem(
+            f"cannot read the autograder's configuration in {source}: {exc}"
+        ) from None
     installed = metadata.version("coursebook")
     if installed != config["package"]["version"]:
-        raise SetupProblem(f"coursebook {installed} is installed but the autograder was built with "
-                           f"{config['package']['version']}")
+        raise SetupProblem(
+            f"coursebook {installed} is installed but the autograder was built with "
+            f"{config['package']['version']}"
+        )
     return config, assignment
 
 
@@ -99,24 +104,36 @@ def find_notebooks(folder: Path) -> tuple[list[Path], list[str]]:
 
 def _students(root: Path) -> str:
     try:
-        users = json.loads((root / "submission_metadata.json").read_text(encoding="utf-8")).get("users") or []
+        users = (
+            json.loads((root / "submission_metadata.json").read_text(encoding="utf-8")).get("users")
+            or []
+        )
         return ", ".join(str(user.get("name", "")) for user in users if isinstance(user, dict))
     except (OSError, ValueError, AttributeError):
         return ""
 
 
 def _not_graded(checks: CheckFile, source: str, reason: str, **detail) -> SubmissionResult:
-    return SubmissionResult(student="", source=source, status=Status.NOT_A_NOTEBOOK, sandboxed=False,
-                            tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks},
-                            detail={"reason": reason, **detail})
+    return SubmissionResult(
+        student="",
+        source=source,
+        status=Status.NOT_A_NOTEBOOK,
+        sandboxed=False,
+        tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks},
+        detail={"reason": reason, **detail},
+    )
 
 
 def _sandbox_note(problem: str) -> str:
     if not problem:
         return "Your notebook ran in the grader's sandbox (bubblewrap)."
-    own_user = " under a user of its own that cannot read the answer key" if os.geteuid() == 0 else ""
-    return ("Your notebook ran without the grader's sandbox (bubblewrap), which this container does not allow; "
-            f"the container, which holds only your submission, isolated it, and it ran{own_user}.")
+    own_user = (
+        " under a user of its own that cannot read the answer key" if os.geteuid() == 0 else ""
+    )
+    return (
+        "Your notebook ran without the grader's sandbox (bubblewrap), which this container does not allow; "
+        f"the container, which holds only your submission, isolated it, and it ran{own_user}."
+    )
 
 
 def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
@@ -130,10 +147,17 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
         reason = "no-notebook" if not notebooks else "several-notebooks"
         result = _not_graded(checks, ", ".join(received), reason, received=received[:50])
         listed = ", ".join(received[:20]) or "nothing"
-        notes = ((f"No notebook (.ipynb) was found in your submission (received: {listed}). Submit your "
-                  "exercise notebook." if not notebooks else
-                  f"Your submission holds {len(notebooks)} notebooks ({listed}); submit exactly one."),)
-        return gradescope_results(result, checks, limits, notes=notes, version=config["package"]["version"]), result
+        notes = (
+            (
+                f"No notebook (.ipynb) was found in your submission (received: {listed}). Submit your "
+                "exercise notebook."
+                if not notebooks
+                else f"Your submission holds {len(notebooks)} notebooks ({listed}); submit exactly one."
+            ),
+        )
+        return gradescope_results(
+            result, checks, limits, notes=notes, version=config["package"]["version"]
+        ), result
     notebook = notebooks[0]
     if signal.getsignal(signal.SIGALRM) is _deadline:  # under main(): nothing may outlast this
         signal.alarm(limits.hard_timeout + DEADLINE_EXTRA)
@@ -142,18 +166,31 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
         result = grade_as_own_user(notebook, checks, limits)
     else:
         result = grade_submission(notebook, checks, limits, sandbox=not problem)
-        if (not problem and os.geteuid() == 0 and result.status is Status.GRADER_ERROR
-                and result.detail.get("reason") == "kernel-did-not-start"):
+        if (
+            not problem
+            and os.geteuid() == 0
+            and result.status is Status.GRADER_ERROR
+            and result.detail.get("reason") == "kernel-did-not-start"
+        ):
             # bubblewrap runs here but a kernel cannot start in it: the grader's set-up, never the
             # student's fault; grade as in a container without namespaces, and say why.
             problem = f"a kernel could not start in the sandbox ({result.detail.get('error', '')})"
             os.chmod(root / "source", 0o700)
             result = grade_as_own_user(notebook, checks, limits)
-    result = replace(result, student=_students(root), source=notebook.relative_to(root / "submission").as_posix())
-    results = gradescope_results(result, checks, limits, sandbox_note=_sandbox_note(problem),
-                                 version=config["package"]["version"])
+    result = replace(
+        result, student=_students(root), source=notebook.relative_to(root / "submission").as_posix()
+    )
+    results = gradescope_results(
+        result,
+        checks,
+        limits,
+        sandbox_note=_sandbox_note(problem),
+        version=config["package"]["version"],
+    )
     if problem:
-        results["extra_data"]["sandbox_problem"] = problem  # the instructor's to read; students see the note
+        results["extra_data"]["sandbox_problem"] = (
+            problem  # the instructor's to read; students see the note
+        )
     warning = memory_warning(limits)
     if warning:
         result.detail["container_memory"] = warning
@@ -162,16 +199,22 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
             results["output"] += (
                 f"\nThis autograder's container has {container_memory_mb()} MB of memory, "
                 f"less than the {limits.memory_mb} MB this exercise allows: if your notebook "
-                "used more than the container holds, Gradescope stopped it. Tell your instructor.")
+                "used more than the container holds, Gradescope stopped it. Tell your instructor."
+            )
     return results, result
 
 
 def failure_results(message: str) -> dict:
     """results.json when the autograder itself fails: the student is told it is not their fault."""
-    return {"score": 0, "output": "The autograder could not grade this submission because of a problem of its own, "
-                                  "not of your notebook; your instructor can see the details.",
-            "output_format": "text", "stdout_visibility": "hidden", "tests": [],
-            "extra_data": {"status": Status.GRADER_ERROR.value, "error": message[-2000:]}}
+    return {
+        "score": 0,
+        "output": "The autograder could not grade this submission because of a problem of its own, "
+        "not of your notebook; your instructor can see the details.",
+        "output_format": "text",
+        "stdout_visibility": "hidden",
+        "tests": [],
+        "extra_data": {"status": Status.GRADER_ERROR.value, "error": message[-2000:]},
+    }
 
 
 def readable(value, depth: int = 0):
@@ -245,9 +288,11 @@ def main(argv: list[str] | None = None) -> int:
         if not problem:  # bubblewrap runs: does a kernel start in it? (each run falls back if not)
             started = preflight(checks, limits)
             problem = f"usable, but {started}" if started else ""
-        print(f"autograder ready: {checks.exercise}, {len(checks.tasks)} tasks, {checks.total_points:g} points, "
-              f"coursebook {config['package']['version']}; "
-              f"sandbox: {problem or 'usable (a kernel started in it)'}")
+        print(
+            f"autograder ready: {checks.exercise}, {len(checks.tasks)} tasks, {checks.total_points:g} points, "
+            f"coursebook {config['package']['version']}; "
+            f"sandbox: {problem or 'usable (a kernel started in it)'}"
+        )
         warning = memory_warning(limits)
         if warning:
             print(f"warning: {warning}")
@@ -270,9 +315,11 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGALRM, previous)
     # stdout is the instructor's (Gradescope shows it to them only: stdout_visibility hidden)
     if result is not None:
-        print(f"{result.student or 'submission'} ({result.source}): {result.status.value}, "
-              f"{result.total:g} of {result.max_total:g}, {'sandboxed' if result.sandboxed else 'unsandboxed'}, "
-              f"{result.seconds:.1f} s; {describe(result)}")
+        print(
+            f"{result.student or 'submission'} ({result.source}): {result.status.value}, "
+            f"{result.total:g} of {result.max_total:g}, {'sandboxed' if result.sandboxed else 'unsandboxed'}, "
+            f"{result.seconds:.1f} s; {describe(result)}"
+        )
         if not result.sandboxed:
             why = results["extra_data"].get("sandbox_problem") or sandbox_problem()
             print(f"unsandboxed because: {why}")
@@ -298,10 +345,12 @@ def memory_warning(limits: Limits) -> str:
     container = container_memory_mb()
     if container is None or container >= limits.memory_mb + GRADER_MB:
         return ""
-    return (f"Gradescope's container has {container} MB of memory but the course allows "
-            f"{limits.memory_mb} MB per process (--memory-mb): a notebook that uses more than the "
-            "container holds is killed by Gradescope and scores 0. Raise the container's memory in "
-            "the assignment's autograder settings, or build the zip with a lower --memory-mb.")
+    return (
+        f"Gradescope's container has {container} MB of memory but the course allows "
+        f"{limits.memory_mb} MB per process (--memory-mb): a notebook that uses more than the "
+        "container holds is killed by Gradescope and scores 0. Raise the container's memory in "
+        "the assignment's autograder settings, or build the zip with a lower --memory-mb."
+    )
 
 
 if __name__ == "__main__":

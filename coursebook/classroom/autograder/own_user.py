@@ -27,13 +27,22 @@ from ..exercise.task import CheckFile
 from ..grader.results import Status, SubmissionResult, TaskResult, Verdict
 from ..grader.run import grade_submission
 
-UID_RANGE = (1_000_000_000, 1_400_000_000)  # away from system accounts and from the grader's own kernel uids
+UID_RANGE = (
+    1_000_000_000,
+    1_400_000_000,
+)  # away from system accounts and from the grader's own kernel uids
 EXTRA_SECONDS = 120  # beyond the notebook's hard limit, for start-up and reading the answers
 
 
 def _blank(path: Path, checks: CheckFile, status: Status, **detail) -> SubmissionResult:
-    return SubmissionResult(student="", source=path.name, status=status, sandboxed=False, detail=detail,
-                            tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks})
+    return SubmissionResult(
+        student="",
+        source=path.name,
+        status=status,
+        sandboxed=False,
+        detail=detail,
+        tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks},
+    )
 
 
 def grade_as_own_user(path: Path, checks: CheckFile, limits: Limits) -> SubmissionResult:
@@ -49,7 +58,9 @@ def grade_as_own_user(path: Path, checks: CheckFile, limits: Limits) -> Submissi
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if data is None:
-        return _blank(path, checks, Status.CRASHED, worker_exit="the grading process stopped without a result")
+        return _blank(
+            path, checks, Status.CRASHED, worker_exit="the grading process stopped without a result"
+        )
     try:
         return SubmissionResult.from_json(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -59,7 +70,9 @@ def grade_as_own_user(path: Path, checks: CheckFile, limits: Limits) -> Submissi
 def _run_child(uid: int, work: Path, copy: Path, checks: CheckFile, limits: Limits) -> bytes | None:
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: become the user, grade, send the result, leave without cleanup handlers
+    if (
+        pid == 0
+    ):  # the child: become the user, grade, send the result, leave without cleanup handlers
         code = 0
         try:
             os.close(read_end)
@@ -68,7 +81,9 @@ def _run_child(uid: int, work: Path, copy: Path, checks: CheckFile, limits: Limi
             os.setresuid(uid, uid, uid)
             os.environ.update(HOME=str(work), TMPDIR=str(work))
             tempfile.tempdir = str(work)
-            payload = grade_submission(copy, checks, limits, sandbox=False).to_json().encode("utf-8")
+            payload = (
+                grade_submission(copy, checks, limits, sandbox=False).to_json().encode("utf-8")
+            )
             with os.fdopen(write_end, "wb") as out:
                 out.write(payload)
         except BaseException:
@@ -84,7 +99,9 @@ def _run_child(uid: int, work: Path, copy: Path, checks: CheckFile, limits: Limi
         while True:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([read_end], [], [], left)[0]:
-                os.kill(pid, signal.SIGKILL)  # stopped or hung: the parent's limit, whatever the child does
+                os.kill(
+                    pid, signal.SIGKILL
+                )  # stopped or hung: the parent's limit, whatever the child does
                 stopped = True
                 break
             chunk = os.read(read_end, 1 << 16)

@@ -23,8 +23,10 @@ def project_root() -> Path:
     root = Path(__file__).resolve().parents[3]  # autograder -> classroom -> coursebook -> checkout
     missing = [name for name in PROJECT_FILES if not (root / name).is_file()]
     if missing:
-        raise AutograderBuildError(f"cannot build the package for the autograder: {', '.join(missing)} not found "
-                                   f"in {root}; run the command from a checkout of the course book (make env)")
+        raise AutograderBuildError(
+            f"cannot build the package for the autograder: {', '.join(missing)} not found "
+            f"in {root}; run the command from a checkout of the course book (make env)"
+        )
     return root
 
 
@@ -41,19 +43,39 @@ def build_wheel(dest: Path) -> Path:
         copy.mkdir()
         for name in ("pyproject.toml", "README.md"):
             shutil.copy2(root / name, copy / name)
-        shutil.copytree(root / "coursebook", copy / "coursebook",
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
-        done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--disable-pip-version-check",
-                               "--wheel-dir", str(Path(tmp) / "wheel"), str(copy)],
-                              capture_output=True, text=True)
+        shutil.copytree(
+            root / "coursebook",
+            copy / "coursebook",
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"),
+        )
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--no-deps",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--wheel-dir",
+                str(Path(tmp) / "wheel"),
+                str(copy),
+            ],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode != 0:
             tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-5:])
             raise AutograderBuildError(f"building the coursebook wheel failed:\n{tail}")
         wheels = list((Path(tmp) / "wheel").glob("coursebook-*.whl"))
         if len(wheels) != 1:
-            raise AutograderBuildError(f"building the coursebook wheel produced {len(wheels)} wheels, expected one")
+            raise AutograderBuildError(
+                f"building the coursebook wheel produced {len(wheels)} wheels, expected one"
+            )
         version = package_version()
         if f"-{version}-" not in wheels[0].name:
-            raise AutograderBuildError(f"the checkout builds {wheels[0].name} but the installed package is "
-                                       f"{version}: reinstall it (make env)")
+            raise AutograderBuildError(
+                f"the checkout builds {wheels[0].name} but the installed package is "
+                f"{version}: reinstall it (make env)"
+            )
         return Path(shutil.copy2(wheels[0], dest / wheels[0].name))

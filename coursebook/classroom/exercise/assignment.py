@@ -54,8 +54,14 @@ class Assignment:
     """The answers notebook (`answers/<name>.ipynb`), which holds the rubric."""
 
     @classmethod
-    def load(cls, answers_dir: str | Path, name: str, *, canvas_assignment: str = "",
-             **limit_overrides: Any) -> Assignment:
+    def load(
+        cls,
+        answers_dir: str | Path,
+        name: str,
+        *,
+        canvas_assignment: str = "",
+        **limit_overrides: Any,
+    ) -> Assignment:
         """The exercise `name` from `answers_dir`; `limit_overrides` (the `limits:` keys, None for
         "not given") override the check file's limits.
 
@@ -64,8 +70,9 @@ class Assignment:
         """
         unknown = set(limit_overrides) - set(SETTINGS)
         if unknown:
-            raise TypeError(f"unknown limit {sorted(unknown)[0]!r}; "
-                            f"the limits are {', '.join(SETTINGS)}")
+            raise TypeError(
+                f"unknown limit {sorted(unknown)[0]!r}; the limits are {', '.join(SETTINGS)}"
+            )
         answers_dir = Path(answers_dir)
         check_path = answers_dir / "checks" / f"{name}.yml"
         if not check_path.is_file():
@@ -73,10 +80,17 @@ class Assignment:
         checks = load_check_file(check_path)
         limits = Limits.from_settings(checks.limits.model_dump(), limit_overrides)
         solution_path = answers_dir / f"{name}.ipynb"
-        return cls(name=name, title=checks.title, checks=checks, limits=limits,
-                   rubric=rubric_text(solution_path),
-                   canvas_assignment=canvas_assignment or checks.canvas_assignment or checks.title,
-                   answers_dir=answers_dir, check_path=check_path, solution_path=solution_path)
+        return cls(
+            name=name,
+            title=checks.title,
+            checks=checks,
+            limits=limits,
+            rubric=rubric_text(solution_path),
+            canvas_assignment=canvas_assignment or checks.canvas_assignment or checks.title,
+            answers_dir=answers_dir,
+            check_path=check_path,
+            solution_path=solution_path,
+        )
 
     def fingerprint(self) -> str:
         """What a grade depends on besides the submission: the answer key (tasks, answers, points,

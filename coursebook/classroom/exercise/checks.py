@@ -37,7 +37,9 @@ def load_check_file(path: str | Path) -> CheckFile:
         data = yaml.safe_load(text)
         return CheckFile.model_validate(data)
     except (OSError, yaml.YAMLError) as exc:
-        raise CheckFileError([Problem(str(path), None, None, f"cannot read the check file: {exc}")]) from None
+        raise CheckFileError(
+            [Problem(str(path), None, None, f"cannot read the check file: {exc}")]
+        ) from None
     except ValidationError as exc:
         raise CheckFileError([_located(path, text, data, e) for e in exc.errors()]) from None
 
@@ -53,7 +55,10 @@ def _located(path: Path, text: str, data, error) -> Problem:
             task_id = None
         if task_id:
             for number, row in enumerate(text.splitlines(), start=1):
-                if row.strip().lstrip("- ").startswith("id:") and row.split(":", 1)[1].strip().strip("'\"") == task_id:
+                if (
+                    row.strip().lstrip("- ").startswith("id:")
+                    and row.split(":", 1)[1].strip().strip("'\"") == task_id
+                ):
                     line = number
                     break
     message = error["msg"].removeprefix("Value error, ")
@@ -82,10 +87,18 @@ def matches(task: Task, value) -> bool:
     return judge(task, value).credit
 
 
-def public_spec(check_file: CheckFile, cost: dict | None = None, course_salt: str = "stock") -> dict:
+def public_spec(
+    check_file: CheckFile, cost: dict | None = None, course_salt: str = "stock"
+) -> dict:
     """The student-safe form of a check file: no answers, only slow salted hashes (fingerprints.py).
     `course_salt`: the course's own (variants.course_salt), so no table serves two courses."""
-    return {"exercise": check_file.exercise, "title": check_file.title, "format": FORMAT,
-            "course_salt": course_salt,
-            "tasks": {task.id: public_entry(check_file.exercise, task, cost, course_salt)
-                      for task in check_file.tasks}}
+    return {
+        "exercise": check_file.exercise,
+        "title": check_file.title,
+        "format": FORMAT,
+        "course_salt": course_salt,
+        "tasks": {
+            task.id: public_entry(check_file.exercise, task, cost, course_salt)
+            for task in check_file.tasks
+        },
+    }

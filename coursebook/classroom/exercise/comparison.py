@@ -26,16 +26,19 @@ from dataclasses import dataclass
 
 from ...quiz.answers import normalise_text
 
-MAX_ITEMS = 10_000   # the grader's extraction keeps at most this many items per container
-MAX_DEPTH = 6        # and this many levels of nesting
+MAX_ITEMS = 10_000  # the grader's extraction keeps at most this many items per container
+MAX_DEPTH = 6  # and this many levels of nesting
 CONTAINER_KINDS = ("list", "set", "mapping")
-MAX_ACCEPTED = 1024  # accepted canonical texts per task (two buckets per number: 2**n for n numbers)
+MAX_ACCEPTED = (
+    1024  # accepted canonical texts per task (two buckets per number: 2**n for n numbers)
+)
 
 
 @dataclass(frozen=True)
 class Form:
     """What the canonical form of a task needs besides the value: the grid's bucket width."""
-    width: float = 0.0                                   # 0: numbers compare exactly
+
+    width: float = 0.0  # 0: numbers compare exactly
 
     def as_json(self) -> dict:
         return {"width": self.width}
@@ -47,10 +50,11 @@ class Form:
 
 # -- types ------------------------------------------------------------------------------------
 
+
 def is_number(value) -> bool:
     """Exact `int` or `float` (not bool, not NumPy, not a subclass), finite and of float range."""
     if type(value) is int:
-        return abs(value) < 2 ** 1000
+        return abs(value) < 2**1000
     return type(value) is float and math.isfinite(value)
 
 
@@ -69,15 +73,28 @@ def _describe(value) -> str:
     if kind in (int, float):
         if is_number(value):
             return f"the number {value!r}"
-        return f"{value!r} (not a finite number)" if kind is float else "a number too large to compare"
-    names = {list: "a list", tuple: "a tuple", set: "a set", frozenset: "a set", dict: "a dict", type(None): "None"}
+        return (
+            f"{value!r} (not a finite number)" if kind is float else "a number too large to compare"
+        )
+    names = {
+        list: "a list",
+        tuple: "a tuple",
+        set: "a set",
+        frozenset: "a set",
+        dict: "a dict",
+        type(None): "None",
+    }
     return names.get(kind, f"a {kind.__name__}")
 
 
 def _convert_advice(value) -> str:
     module = type(value).__module__.split(".")[0]
     if module in ("numpy", "pandas"):
-        return " convert it with float(...), int(...) or .tolist() first." if hasattr(value, "tolist") else ""
+        return (
+            " convert it with float(...), int(...) or .tolist() first."
+            if hasattr(value, "tolist")
+            else ""
+        )
     if type(value) is str:
         try:
             float(value)
@@ -100,9 +117,14 @@ def type_problem(kind: str, value, where: str = "") -> str | None:
         return f"{it} {_describe(value)}, but this task wants text in quotes."
     wanted = {"list": (list, tuple), "set": (list, tuple, set, frozenset), "mapping": (dict,)}[kind]
     if type(value) not in wanted:
-        needs = {"list": "a list in order, like [a, b]", "set": "a collection of items, like {a, b} or [a, b]",
-                 "mapping": "a dict, like {'key': value}"}[kind]
-        return f"{it} {_describe(value)}, but this task wants {needs};{_convert_advice(value) or ''}".rstrip(";")
+        needs = {
+            "list": "a list in order, like [a, b]",
+            "set": "a collection of items, like {a, b} or [a, b]",
+            "mapping": "a dict, like {'key': value}",
+        }[kind]
+        return f"{it} {_describe(value)}, but this task wants {needs};{_convert_advice(value) or ''}".rstrip(
+            ";"
+        )
     return _items_problem(kind, value, 1)
 
 
@@ -134,10 +156,13 @@ def _item_problem(item, where: str, depth: int) -> str | None:
     if type(item) in (list, tuple, dict):
         return _items_problem("list", item, depth + 1)
     advice = _convert_advice(item)
-    return f"{where} is {_describe(item)}, which is not plain Python data (numbers, text, lists, dicts);{advice or ''}".rstrip(";")
+    return f"{where} is {_describe(item)}, which is not plain Python data (numbers, text, lists, dicts);{advice or ''}".rstrip(
+        ";"
+    )
 
 
 # -- canonical form ---------------------------------------------------------------------------
+
 
 def bucket(x: float, width: float) -> int | None:
     """The index of `x`'s bucket on the fixed grid of this width (None: compare exactly)."""
@@ -174,7 +199,9 @@ def _token(value, buckets, width: float, choice: bool = False):
         # Set semantics: exact duplicates and texts that fold alike count once.
         unique: dict[object, object] = {}
         for item in sorted(value, key=_sort_key):
-            unique.setdefault(_sort_key(item) if type(item) is str else (0, float(item), repr(float(item))), item)
+            unique.setdefault(
+                _sort_key(item) if type(item) is str else (0, float(item), repr(float(item))), item
+            )
         return ["S", [_token(item, buckets, width) for item in unique.values()]]
     if type(value) in (list, tuple):
         return ["L", [_token(item, buckets, width) for item in value]]
@@ -190,7 +217,9 @@ def canonical(kind: str, value, form: Form, buckets: tuple[int, ...] | None = No
     if kind == "set":
         value = set(value) if all(is_number(i) or type(i) is str for i in value) else value
     chosen = iter(buckets) if buckets is not None else None
-    return json.dumps(_token(value, chosen, form.width, choice=(kind == "choice")), separators=(",", ":"))
+    return json.dumps(
+        _token(value, chosen, form.width, choice=(kind == "choice")), separators=(",", ":")
+    )
 
 
 def numbers_in(kind: str, answer) -> list[float]:
@@ -203,14 +232,19 @@ def numbers_in(kind: str, answer) -> list[float]:
         elif type(value) in (set, frozenset):
             seen = {}
             for item in sorted(value, key=_sort_key):
-                seen.setdefault(_sort_key(item) if type(item) is str else (0, float(item), repr(float(item))), item)
+                seen.setdefault(
+                    _sort_key(item) if type(item) is str else (0, float(item), repr(float(item))),
+                    item,
+                )
             for item in seen.values():
                 walk(item)
         elif type(value) in (list, tuple):
             for item in value:
                 walk(item)
         elif type(value) is dict:
-            for _, item in sorted(((normalise_text(k), v) for k, v in value.items()), key=lambda kv: kv[0]):
+            for _, item in sorted(
+                ((normalise_text(k), v) for k, v in value.items()), key=lambda kv: kv[0]
+            ):
                 walk(item)
 
     if kind == "text":
@@ -225,7 +259,11 @@ def form_for(kind: str, answer, tolerance: float) -> Form:
     width = 2 * tolerance
     # Below about a thousand float steps of the largest answer a bucket cannot be told from its
     # neighbour: such a tolerance means "exact".
-    if not numbers or width <= 0 or any(width < 1000 * math.ulp(abs(n) + tolerance) for n in numbers):
+    if (
+        not numbers
+        or width <= 0
+        or any(width < 1000 * math.ulp(abs(n) + tolerance) for n in numbers)
+    ):
         return Form(0.0)
     return Form(width)
 
@@ -249,8 +287,10 @@ def accepted_canonicals(kind: str, answer, form: Form, tolerance: float = 0.0) -
             continue
         choices = [accepted_buckets(n, tolerance or form.width / 2, form.width) for n in numbers]
         if math.prod(len(c) for c in choices) > MAX_ACCEPTED:
-            raise ValueError(f"an answer with {len(numbers)} numbers accepts too many combinations of "
-                             "buckets; split the task or compare exactly")
+            raise ValueError(
+                f"an answer with {len(numbers)} numbers accepts too many combinations of "
+                "buckets; split the task or compare exactly"
+            )
         for combination in itertools.product(*choices):
             texts.add(canonical(kind, one, form, combination))
     return sorted(texts)
@@ -259,5 +299,6 @@ def accepted_canonicals(kind: str, answer, form: Form, tolerance: float = 0.0) -
 @dataclass(frozen=True)
 class Verdict:
     """The decision about one value: `credit` is what the grader gives; `problem` a type message."""
+
     credit: bool
     problem: str | None = None

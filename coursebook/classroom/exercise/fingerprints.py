@@ -20,14 +20,21 @@ from .task import Task
 
 # scrypt cost: N=2**15, r=8 (32 MiB of memory per guess), about 100 ms on the course machine: one
 # check() is still quick, and `coursebook release` prints what a search costs at this price.
-COST = {"n": 2 ** 15, "r": 8, "p": 1}
+COST = {"n": 2**15, "r": 8, "p": 1}
 VERSION = 3
-FORMAT = 3   # of the public check file: 3 has a fixed grid and no offsets
+FORMAT = 3  # of the public check file: 3 has a fixed grid and no offsets
 
 
 def digest(text: str, salt: str, cost: dict) -> str:
-    return hashlib.scrypt(text.encode("utf-8"), salt=salt.encode("utf-8"), n=cost["n"], r=cost["r"],
-                          p=cost["p"], maxmem=2 * 128 * cost["r"] * cost["n"] + 2 ** 20, dklen=16).hex()
+    return hashlib.scrypt(
+        text.encode("utf-8"),
+        salt=salt.encode("utf-8"),
+        n=cost["n"],
+        r=cost["r"],
+        p=cost["p"],
+        maxmem=2 * 128 * cost["r"] * cost["n"] + 2**20,
+        dklen=16,
+    ).hex()
 
 
 def task_salt(exercise: str, task_id: str, variable: str, course_salt: str = "stock") -> str:
@@ -35,25 +42,40 @@ def task_salt(exercise: str, task_id: str, variable: str, course_salt: str = "st
     return f"coursebook-check-v{VERSION}|{course_salt}|{exercise}|{task_id}|{variable}"
 
 
-def public_entry(exercise: str, task: Task, cost: dict | None = None, course_salt: str = "stock") -> dict:
+def public_entry(
+    exercise: str, task: Task, cost: dict | None = None, course_salt: str = "stock"
+) -> dict:
     """The public form of one task (hidden tasks carry no comparison at all)."""
     # Cached: the grader writes the public file into every submission's folder, and each digest
     # costs a deliberate hundred milliseconds or so.
-    return json.loads(_public_entry(exercise, task.model_dump_json(),
-                                    json.dumps(cost or COST, sort_keys=True), course_salt))
+    return json.loads(
+        _public_entry(
+            exercise, task.model_dump_json(), json.dumps(cost or COST, sort_keys=True), course_salt
+        )
+    )
 
 
 @lru_cache(maxsize=1024)
 def _public_entry(exercise: str, task_json: str, cost_json: str, course_salt: str = "stock") -> str:
     task, cost = Task.model_validate_json(task_json), json.loads(cost_json)
-    entry = {"variable": task.variable, "kind": task.kind, "points": task.points, "hint": task.hint,
-             "hidden": task.hidden}
+    entry = {
+        "variable": task.variable,
+        "kind": task.kind,
+        "points": task.points,
+        "hint": task.hint,
+        "hidden": task.hidden,
+    }
     if task.hidden:
         return json.dumps(entry)
     form = task.form
     salt = task_salt(exercise, task.id, task.variable, course_salt)
     texts = accepted_canonicals(task.kind, task.answer, form, task.absolute_tolerance)
-    entry.update(form=form.as_json(), salt=salt, scrypt=cost, accept=sorted(digest(text, salt, cost) for text in texts))
+    entry.update(
+        form=form.as_json(),
+        salt=salt,
+        scrypt=cost,
+        accept=sorted(digest(text, salt, cost) for text in texts),
+    )
     return json.dumps(entry)
 
 

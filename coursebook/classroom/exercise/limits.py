@@ -33,10 +33,19 @@ class Limits:
     """Seconds for the sandboxed kernel to start and for the answers to be read, beyond total_timeout."""
 
     def __post_init__(self):
-        for name in ("cell_timeout", "total_timeout", "memory_mb", "max_output_bytes", "max_processes",
-                     "max_file_mb", "startup_grace"):
+        for name in (
+            "cell_timeout",
+            "total_timeout",
+            "memory_mb",
+            "max_output_bytes",
+            "max_processes",
+            "max_file_mb",
+            "startup_grace",
+        ):
             if not isinstance(getattr(self, name), int) or getattr(self, name) <= 0:
-                raise ValueError(f"limit {name} must be a positive whole number, not {getattr(self, name)!r}")
+                raise ValueError(
+                    f"limit {name} must be a positive whole number, not {getattr(self, name)!r}"
+                )
         if self.on_timeout not in ("zero", "keep"):
             raise ValueError(f"on_timeout must be 'zero' or 'keep', not {self.on_timeout!r}")
 
@@ -55,8 +64,9 @@ class Limits:
         for layer in layers:
             unknown = set(layer) - set(SETTINGS)
             if unknown:
-                raise ValueError(f"unknown limit {sorted(unknown)[0]!r}; "
-                                 f"the limits are {', '.join(SETTINGS)}")
+                raise ValueError(
+                    f"unknown limit {sorted(unknown)[0]!r}; the limits are {', '.join(SETTINGS)}"
+                )
             chosen.update({key: value for key, value in layer.items() if value is not None})
         if "max_output_mb" in chosen:
             chosen["max_output_bytes"] = int(chosen.pop("max_output_mb") * 1_000_000)

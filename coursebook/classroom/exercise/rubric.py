@@ -14,4 +14,6 @@ def rubric_text(answers_notebook: Path) -> str:
     if not answers_notebook.exists():
         return ""
     nb = nbformat.read(answers_notebook, as_version=4)
-    return "\n\n".join(cell.source for cell in nb.cells if RUBRIC_TAG in cell.metadata.get("tags", []))
+    return "\n\n".join(
+        cell.source for cell in nb.cells if RUBRIC_TAG in cell.metadata.get("tags", [])
+    )

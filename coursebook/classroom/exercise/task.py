@@ -12,8 +12,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ...quiz.model import QUESTION_ID
-from .comparison import (Form, accepted_buckets, canonical, form_for, is_number, numbers_in,
-                         type_problem)
+from .comparison import (
+    Form,
+    accepted_buckets,
+    canonical,
+    form_for,
+    is_number,
+    numbers_in,
+    type_problem,
+)
 
 Kind = Literal["number", "text", "choice", "list", "set", "mapping"]
 
@@ -66,10 +73,13 @@ class Task(BaseModel):
         tolerance, width = self.absolute_tolerance, self.form.width
         for low, high in itertools.pairwise(numbers):
             if width and max(accepted_buckets(low, tolerance, width)) >= min(
-                    accepted_buckets(high, tolerance, width)):
-                raise ValueError(f"task {self.id!r}: set items {low:g} and {high:g} share an accepted "
-                                 f"bucket (they are within about four times the tolerance, {tolerance:g}, "
-                                 "of each other); lower the tolerance")
+                accepted_buckets(high, tolerance, width)
+            ):
+                raise ValueError(
+                    f"task {self.id!r}: set items {low:g} and {high:g} share an accepted "
+                    f"bucket (they are within about four times the tolerance, {tolerance:g}, "
+                    "of each other); lower the tolerance"
+                )
             if not width and high == low:
                 raise ValueError(f"task {self.id!r}: set items {low:g} and {high:g} are equal")
         texts = [i for i in self.answer if type(i) is str]

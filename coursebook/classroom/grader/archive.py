@@ -88,17 +88,25 @@ def unpack(archive: Path, into: Path, limits: ArchiveLimits = ArchiveLimits()) -
     except (zipfile.BadZipFile, OSError) as exc:
         raise GradingInputError(f"{archive}: not a readable zip file ({exc})") from None
     except UnicodeDecodeError as exc:
-        raise GradingInputError(f"{archive}: an entry name is marked UTF-8 but is not (byte {exc.start}); "
-                                "re-download the archive from the LMS") from None
+        raise GradingInputError(
+            f"{archive}: an entry name is marked UTF-8 but is not (byte {exc.start}); "
+            "re-download the archive from the LMS"
+        ) from None
     into.mkdir(parents=True, exist_ok=True)
     entries: list[Entry] = []
     total = 0
     with zipped:
-        members = [m for m in zipped.infolist() if not m.is_dir() and not any(s in m.filename for s in SKIPPED)]
+        members = [
+            m
+            for m in zipped.infolist()
+            if not m.is_dir() and not any(s in m.filename for s in SKIPPED)
+        ]
         for index, info in enumerate(members):
             name = entry_name(info)
             if index >= limits.max_files:
-                entries.append(Entry(name, None, "too-many", limits.max_files, len(members) - index))
+                entries.append(
+                    Entry(name, None, "too-many", limits.max_files, len(members) - index)
+                )
                 break
             refusal = _refusal(info, name, limits, total)
             if refusal:
@@ -121,14 +129,18 @@ def _refusal(info: zipfile.ZipInfo, name: str, limits: ArchiveLimits, total: int
         return "encrypted", 0
     if info.file_size > limits.max_entry_bytes:
         return "entry-size", limits.max_entry_bytes
-    if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+    if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(
+        info.compress_size, 1
+    ):
         return "ratio", limits.max_ratio
     if total + info.file_size > limits.max_total_bytes:
         return "total-size", limits.max_total_bytes
     return None
 
 
-def _copy(zipped: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limits: ArchiveLimits, total: int):
+def _copy(
+    zipped: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limits: ArchiveLimits, total: int
+):
     """Stream one entry to disk, counting as it goes (headers can lie): (bytes written, refusal or None)."""
     written, refusal = 0, None  # refusal: (reason, the limit passed)
     try:
@@ -137,14 +149,24 @@ def _copy(zipped: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limits: 
                 written += len(chunk)
                 if written > limits.max_entry_bytes:
                     refusal = ("entry-size", float(limits.max_entry_bytes))
-                elif written > limits.ratio_floor_bytes and written > limits.max_ratio * max(info.compress_size, 1):
+                elif written > limits.ratio_floor_bytes and written > limits.max_ratio * max(
+                    info.compress_size, 1
+                ):
                     refusal = ("ratio", limits.max_ratio)
                 elif total + written > limits.max_total_bytes:
                     refusal = ("total-size", limits.max_total_bytes)
                 if refusal:
                     break
                 sink.write(chunk)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+    ):
         refusal = ("unreadable", 0)  # a corrupt entry (bad CRC, unknown compression): its own row
     if refusal:
         target.unlink(missing_ok=True)

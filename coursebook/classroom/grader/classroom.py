@@ -25,16 +25,16 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
 from datetime import datetime
+from functools import partial
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from ..exercise.assignment import Assignment
+from ..exercise.checks import public_spec
 from .cleanup import remove_tree
 from .collect import Submission
 from .feedback import write_pages
-from ..exercise.assignment import Assignment
-from ..exercise.checks import public_spec
 from .notebook_file import take
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .run import grade_submission
@@ -51,8 +51,10 @@ class GradingInterrupted(Exception):
 
     def __init__(self, signum: int, done: int, total: int):
         self.signum, self.done, self.total = signum, done, total
-        super().__init__(f"interrupted ({signal.Signals(signum).name}) with {done} of {total} submissions graded; "
-                         "run the same command again to grade the rest")
+        super().__init__(
+            f"interrupted ({signal.Signals(signum).name}) with {done} of {total} submissions graded; "
+            "run the same command again to grade the rest"
+        )
 
 
 def _die_with_the_grader() -> None:
@@ -65,18 +67,25 @@ def _die_with_the_grader() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
     grader = multiprocessing.parent_process()
     if grader is not None and grader.sentinel is not None:
+
         def watch():
             wait([grader.sentinel])
             os.kill(os.getpid(), signal.SIGKILL)
+
         threading.Thread(target=watch, name="coursebook-follow-grader", daemon=True).start()
 
 
 def _worker(conn, path, checks, limits, sandbox, grade, work_root) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle, not each worker's
+    signal.signal(
+        signal.SIGINT, signal.SIG_IGN
+    )  # Ctrl-C is the grader's to handle, not each worker's
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_the_grader()
     try:
-        message = ("result", grade(path, checks, limits, sandbox=sandbox, work_root=work_root).to_json())
+        message = (
+            "result",
+            grade(path, checks, limits, sandbox=sandbox, work_root=work_root).to_json(),
+        )
     except BaseException as exc:  # the grader's own code failed on this file
         message = ("error", f"{type(exc).__name__}: {str(exc)[:300]}")
     try:
@@ -87,10 +96,17 @@ def _worker(conn, path, checks, limits, sandbox, grade, work_root) -> None:
         conn.close()
 
 
-def _blank(submission: Submission, checks, status: Status, sandbox: bool, **detail) -> SubmissionResult:
-    return SubmissionResult(student=submission.student, source=submission.source, status=status, sandboxed=sandbox,
-                            tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks},
-                            detail=detail)
+def _blank(
+    submission: Submission, checks, status: Status, sandbox: bool, **detail
+) -> SubmissionResult:
+    return SubmissionResult(
+        student=submission.student,
+        source=submission.source,
+        status=status,
+        sandboxed=sandbox,
+        tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks},
+        detail=detail,
+    )
 
 
 class _Stop:
@@ -127,10 +143,20 @@ def no_warning(message: str) -> None:
     pass
 
 
-def grade_all(submissions: list[Submission], assignment: Assignment, out_dir: Path, *,
-              jobs: int = 1, force: bool = False, sandbox: bool = True, progress: bool = True,
-              grade=grade_submission, warn: Warn = no_warning, moodle_time: datetime | None = None,
-              language: str = "en") -> list[Row]:
+def grade_all(
+    submissions: list[Submission],
+    assignment: Assignment,
+    out_dir: Path,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    sandbox: bool = True,
+    progress: bool = True,
+    grade=grade_submission,
+    warn: Warn = no_warning,
+    moodle_time: datetime | None = None,
+    language: str = "en",
+) -> list[Row]:
     """Grade every submission not already graded with the same file, key and limits; write the
     gradebook, the LMS files and the feedback pages into `out_dir`; return one row per submission.
 
@@ -149,16 +175,25 @@ def grade_all(submissions: list[Submission], assignment: Assignment, out_dir: Pa
         try:
             if submission.refusal is not None:
                 expected = fingerprint(None, assignment, sandbox)
-                refused = _blank(submission, checks, Status.ARCHIVE_REFUSED, sandbox,
-                                 reason=submission.refusal.reason)
+                refused = _blank(
+                    submission,
+                    checks,
+                    Status.ARCHIVE_REFUSED,
+                    sandbox,
+                    reason=submission.refusal.reason,
+                )
                 results[submission.key] = _finish(store, submission, expected, refused, warn)
                 continue
             stored = None if force else store.load(submission.key)
-            if stored is not None and reusable(stored, fingerprint(submission.path, assignment, sandbox)):
+            if stored is not None and reusable(
+                stored, fingerprint(submission.path, assignment, sandbox)
+            ):
                 results[submission.key] = stored
             else:
                 todo.append(submission)
-        except Exception as exc:  # the grader's bug on this file: its row says so, the class goes on
+        except (
+            Exception
+        ) as exc:  # the grader's bug on this file: its row says so, the class goes on
             results[submission.key] = _grader_error(store, submission, checks, sandbox, exc, warn)
 
     if grade is grade_submission and todo:  # the public check file, built once for every worker
@@ -168,31 +203,85 @@ def grade_all(submissions: list[Submission], assignment: Assignment, out_dir: Pa
     work_root = Path(tempfile.mkdtemp(prefix="cb-class-"))
     running: dict = {}
     try:
-        _run_all(todo, running, results, store, assignment, sandbox, grade, work_root, jobs,
-                 total=len(submissions), progress=progress, warn=warn)
+        _run_all(
+            todo,
+            running,
+            results,
+            store,
+            assignment,
+            sandbox,
+            grade,
+            work_root,
+            jobs,
+            total=len(submissions),
+            progress=progress,
+            warn=warn,
+        )
     finally:
-        _kill_all(running)  # only on the way out of an error or an interrupt: otherwise none is left
+        _kill_all(
+            running
+        )  # only on the way out of an error or an interrupt: otherwise none is left
         if not remove_tree(work_root):
             warn(f"could not remove the grader's work folder {work_root}; delete it by hand")
-    for submission in submissions:  # cannot happen unless the loop above has a bug: still a row each
+    for (
+        submission
+    ) in submissions:  # cannot happen unless the loop above has a bug: still a row each
         if submission.key not in results:
-            results[submission.key] = _grader_error(store, submission, checks, sandbox,
-                                                    RuntimeError("the class loop recorded no result"), warn)
+            results[submission.key] = _grader_error(
+                store,
+                submission,
+                checks,
+                sandbox,
+                RuntimeError("the class loop recorded no result"),
+                warn,
+            )
     rows = [Row(s, results[s.key]) for s in submissions]
     write_outputs(rows, assignment, out_dir, now=moodle_time, language=language)
     return rows
 
 
-def _grader_error(store: ResultStore, submission: Submission, checks, sandbox: bool, exc: BaseException,
-                  warn: Warn) -> SubmissionResult:
-    warn(f"{submission.source}: the grader failed on this file ({type(exc).__name__}: {str(exc)[:200]}); "
-         "it has a grader-error row and is graded again on the next run")
-    return _finish(store, submission, "", _blank(submission, checks, Status.GRADER_ERROR, sandbox,
-                                                 exception=f"{type(exc).__name__}: {str(exc)[:300]}"), warn)
+def _grader_error(
+    store: ResultStore,
+    submission: Submission,
+    checks,
+    sandbox: bool,
+    exc: BaseException,
+    warn: Warn,
+) -> SubmissionResult:
+    warn(
+        f"{submission.source}: the grader failed on this file ({type(exc).__name__}: {str(exc)[:200]}); "
+        "it has a grader-error row and is graded again on the next run"
+    )
+    return _finish(
+        store,
+        submission,
+        "",
+        _blank(
+            submission,
+            checks,
+            Status.GRADER_ERROR,
+            sandbox,
+            exception=f"{type(exc).__name__}: {str(exc)[:300]}",
+        ),
+        warn,
+    )
 
 
-def _run_all(todo, running, results, store, assignment, sandbox, grade, work_root, jobs, *, total,
-             progress, warn):
+def _run_all(
+    todo,
+    running,
+    results,
+    store,
+    assignment,
+    sandbox,
+    grade,
+    work_root,
+    jobs,
+    *,
+    total,
+    progress,
+    warn,
+):
     """Keep `jobs` workers busy until `todo` is empty; save each result as it arrives."""
     from tqdm import tqdm
 
@@ -201,18 +290,35 @@ def _run_all(todo, running, results, store, assignment, sandbox, grade, work_roo
     backstop = limits.hard_timeout + BACKSTOP_GRACE
     inputs = work_root / "in"
     numbers = itertools.count()
-    with _Stop() as stop, tqdm(total=total, initial=total - len(todo), desc="grading", unit="submission",
-                               disable=not progress) as bar:
+    with (
+        _Stop() as stop,
+        tqdm(
+            total=total,
+            initial=total - len(todo),
+            desc="grading",
+            unit="submission",
+            disable=not progress,
+        ) as bar,
+    ):
         while todo or running:
             if stop.signum:
                 raise GradingInterrupted(stop.signum, len(results), total)
             while todo and len(running) < max(1, jobs):
                 submission = todo.popleft()
                 try:
-                    started = _start(context, submission, inputs / str(next(numbers)), assignment,
-                                     sandbox, grade, work_root)
+                    started = _start(
+                        context,
+                        submission,
+                        inputs / str(next(numbers)),
+                        assignment,
+                        sandbox,
+                        grade,
+                        work_root,
+                    )
                 except Exception as exc:  # the grader's own failure to start this file: one row
-                    results[submission.key] = _grader_error(store, submission, checks, sandbox, exc, warn)
+                    results[submission.key] = _grader_error(
+                        store, submission, checks, sandbox, exc, warn
+                    )
                     bar.update()
                     continue
                 if isinstance(started, SubmissionResult):  # not even readable: graded here and now
@@ -226,8 +332,13 @@ def _run_all(todo, running, results, store, assignment, sandbox, grade, work_roo
                 try:
                     result = _collect(conn, process, submission, checks, sandbox)
                 except Exception as exc:
-                    result = _blank(submission, checks, Status.GRADER_ERROR, sandbox,
-                                    exception=f"{type(exc).__name__}: {str(exc)[:300]}")
+                    result = _blank(
+                        submission,
+                        checks,
+                        Status.GRADER_ERROR,
+                        sandbox,
+                        exception=f"{type(exc).__name__}: {str(exc)[:300]}",
+                    )
                 remove_tree(copy.parent)
                 if stop.signum:  # finished as the stop came: not trusted, graded next time
                     break
@@ -242,13 +353,21 @@ def _run_all(todo, running, results, store, assignment, sandbox, grade, work_roo
                     process.join()
                     conn.close()
                     remove_tree(copy.parent)
-                    results[submission.key] = _finish(store, submission, expected, _blank(
-                        submission, checks, Status.TIMEOUT, sandbox, timeout_kind="backstop"), warn)
+                    results[submission.key] = _finish(
+                        store,
+                        submission,
+                        expected,
+                        _blank(
+                            submission, checks, Status.TIMEOUT, sandbox, timeout_kind="backstop"
+                        ),
+                        warn,
+                    )
                     bar.update()
 
 
-def _start(context, submission: Submission, folder: Path, assignment: Assignment, sandbox, grade,
-           work_root):
+def _start(
+    context, submission: Submission, folder: Path, assignment: Assignment, sandbox, grade, work_root
+):
     """Read the file once into a private copy, fingerprint exactly those bytes, and start a worker on
     the copy: (connection, process, submission, fingerprint, start time, copy). A file that cannot
     be read (gone, a FIFO put in its place) gets its row at once instead."""
@@ -261,8 +380,11 @@ def _start(context, submission: Submission, folder: Path, assignment: Assignment
         result.fingerprint = expected
         return result
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_worker, daemon=True,
-                              args=(send, snap.copy, checks, limits, sandbox, grade, work_root))
+    process = context.Process(
+        target=_worker,
+        daemon=True,
+        args=(send, snap.copy, checks, limits, sandbox, grade, work_root),
+    )
     process.start()
     send.close()
     return receive, process, submission, expected, time.monotonic(), snap.copy
@@ -288,15 +410,24 @@ def _collect(conn, process, submission: Submission, checks, sandbox: bool) -> Su
     return _blank(submission, checks, Status.GRADER_ERROR, sandbox, exception=payload)
 
 
-def _finish(store: ResultStore, submission: Submission, expected: str, result: SubmissionResult,
-            warn: Warn = no_warning) -> SubmissionResult:
+def _finish(
+    store: ResultStore,
+    submission: Submission,
+    expected: str,
+    result: SubmissionResult,
+    warn: Warn = no_warning,
+) -> SubmissionResult:
     """The result with its identity, saved; a result that cannot be saved still makes its row."""
-    result = replace(result, student=submission.student, source=submission.source, fingerprint=expected)
+    result = replace(
+        result, student=submission.student, source=submission.source, fingerprint=expected
+    )
     try:
         store.save(submission.key, result)
     except Exception as exc:
-        warn(f"{submission.source}: its result could not be saved ({type(exc).__name__}: {str(exc)[:200]}); "
-             "it is in this gradebook and graded again on the next run")
+        warn(
+            f"{submission.source}: its result could not be saved ({type(exc).__name__}: {str(exc)[:200]}); "
+            "it is in this gradebook and graded again on the next run"
+        )
     return result
 
 
@@ -309,8 +440,14 @@ def _kill_all(running: dict) -> None:
     running.clear()
 
 
-def write_outputs(rows: list[Row], assignment: Assignment, out_dir: Path, *,
-                  now: datetime | None = None, language: str = "en") -> None:
+def write_outputs(
+    rows: list[Row],
+    assignment: Assignment,
+    out_dir: Path,
+    *,
+    now: datetime | None = None,
+    language: str = "en",
+) -> None:
     """`gradebook.csv`, `canvas-grades.csv`, `moodle-grading-worksheet.csv`, `feedback/`,
     `instructor.html`. `now` stamps Moodle's `Last modified (grade)` (default: the current time);
     `language` is the Moodle course's (its worksheet's headers)."""
@@ -318,6 +455,11 @@ def write_outputs(rows: list[Row], assignment: Assignment, out_dir: Path, *,
     manual = manual_points(rubric)
     write_gradebook(rows, checks, manual, out_dir / "gradebook.csv")
     write_canvas(rows, assignment.canvas_assignment, out_dir / "canvas-grades.csv")
-    write_moodle(rows, checks.total_points + manual, out_dir / "moodle-grading-worksheet.csv",
-                 now=now, language=language)
+    write_moodle(
+        rows,
+        checks.total_points + manual,
+        out_dir / "moodle-grading-worksheet.csv",
+        now=now,
+        language=language,
+    )
     write_pages(rows, checks, rubric, manual, out_dir)

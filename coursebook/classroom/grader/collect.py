@@ -19,7 +19,7 @@ import re
 import stat
 import zipfile
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 
 from ...errors import GradingInputError
@@ -27,10 +27,14 @@ from .archive import ArchiveLimits, Entry, unpack
 
 # Canvas: `name_[late_]userid_submissionid_file`; Canvas keeps `_` in the name, and the file name after
 # the ids is the student's own, so the ids are the FIRST `_<digits>_<digits>_` after the name.
-CANVAS = re.compile(r"^(?P<name>[^/]+?)_(?:(?P<late>(?i:late))_)?(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
+CANVAS = re.compile(
+    r"^(?P<name>[^/]+?)_(?:(?P<late>(?i:late))_)?(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$"
+)
 # Moodle: `Full Name_<participant>_assignsubmission_<plugin>_` starts a folder (or, flat, a file name).
 # Moodle turns `_` in the full name into spaces, so the name holds no `_`: the first match is Moodle's.
-MOODLE_PREFIX = re.compile(r"^(?P<name>[^_/]+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_")
+MOODLE_PREFIX = re.compile(
+    r"^(?P<name>[^_/]+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_"
+)
 IGNORED = ("__MACOSX", ".DS_Store")
 
 
@@ -94,25 +98,36 @@ def identify(source: str) -> dict:
     name = parts[-1] if parts else source
     match = CANVAS.match(name)
     if match:
-        return {"student": match["name"], "lms": "canvas", "lms_id": match["user"],
-                "submission_id": match["submission"], "late": bool(match["late"])}
+        return {
+            "student": match["name"],
+            "lms": "canvas",
+            "lms_id": match["user"],
+            "submission_id": match["submission"],
+            "late": bool(match["late"]),
+        }
     stem = str(PurePosixPath(source).with_suffix("")) if PurePosixPath(source).suffix else source
     return {"student": stem}
 
 
-def _submission(source: str, path: Path | None, seen: set[str], refusal: Entry | None = None) -> Submission:
+def _submission(
+    source: str, path: Path | None, seen: set[str], refusal: Entry | None = None
+) -> Submission:
     unique = source
     copy = 2
     while unique in seen:  # one archive can hold the same name twice
         unique, copy = f"{source} #{copy}", copy + 1
     seen.add(unique)
-    return Submission(key=result_key(unique), source=unique, path=path, refusal=refusal, **identify(source))
+    return Submission(
+        key=result_key(unique), source=unique, path=path, refusal=refusal, **identify(source)
+    )
 
 
 DEFAULT_ARCHIVE_LIMITS = ArchiveLimits()
 
 
-def collect(source: Path, unpack_to: Path, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS) -> list[Submission]:
+def collect(
+    source: Path, unpack_to: Path, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS
+) -> list[Submission]:
     """Every file in a folder (recursively) or a zip, each with its identity, in a stable order."""
     if source.is_dir():
         return _from_folder(source)
@@ -127,15 +142,25 @@ def _from_folder(folder: Path) -> list[Submission]:
     found: list[Submission] = []
     seen: set[str] = set()
 
-    def unreadable(error: OSError) -> None:  # a folder that cannot be listed still shows up, as a row
+    def unreadable(
+        error: OSError,
+    ) -> None:  # a folder that cannot be listed still shows up, as a row
         source = printable(Path(error.filename).relative_to(folder).as_posix())
         found.append(_submission(source + "/", None, seen, Entry(source + "/", None, "unlistable")))
 
     for root, dirs, files in os.walk(folder, followlinks=False, onerror=unreadable):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in IGNORED
-                         and not os.path.islink(os.path.join(root, d)))
-        linked = [d for d in os.listdir(root)
-                  if os.path.islink(os.path.join(root, d)) and os.path.isdir(os.path.join(root, d))]
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in IGNORED
+            and not os.path.islink(os.path.join(root, d))
+        )
+        linked = [
+            d
+            for d in os.listdir(root)
+            if os.path.islink(os.path.join(root, d)) and os.path.isdir(os.path.join(root, d))
+        ]
         for name in sorted(files + linked):
             if name.startswith(".") or name in IGNORED:
                 continue
@@ -180,7 +205,7 @@ def downloaded_at(source: Path, submissions: list[Submission]) -> datetime:
     A zip: its modification time (the browser writes it as it downloads). A folder: the newest
     modification time of its files (unzipping keeps the entries' times, all before the download).
     Never later than now."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     times = []
     try:
         if source.is_dir():
@@ -194,5 +219,5 @@ def downloaded_at(source: Path, submissions: list[Submission]) -> datetime:
             times.append(source.stat().st_mtime)
     except OSError:
         pass
-    when = datetime.fromtimestamp(max(times), timezone.utc) if times else now
+    when = datetime.fromtimestamp(max(times), UTC) if times else now
     return min(when, now) - MOODLE_GRACE

@@ -11,22 +11,36 @@
 def __coursebook_extract(names, path):
     import os as O
     import sys as S
+
     TYPE, FLOAT, INT, STR, LIST, TUPLE, DICT, SET, FROZENSET, BOOL = (
-        (0).__class__.__class__, (0.0).__class__, (0).__class__, ''.__class__, [].__class__, ().__class__,
-        {}.__class__, {0}.__class__, frozenset().__class__, True.__class__)
+        (0).__class__.__class__,
+        (0.0).__class__,
+        (0).__class__,
+        "".__class__,
+        [].__class__,
+        ().__class__,
+        {}.__class__,
+        {0}.__class__,
+        frozenset().__class__,
+        True.__class__,
+    )
 
     def hexed(text):
-        return '{"h":"' + STR.encode(text, 'utf-8', 'replace').hex() + '"}'
+        return '{"h":"' + STR.encode(text, "utf-8", "replace").hex() + '"}'
 
     def unsupported(kind):
-        return '{"u":"' + STR.encode(STR(TYPE.__getattribute__(kind, '__name__')), 'utf-8', 'replace').hex() + '"}'
+        return (
+            '{"u":"'
+            + STR.encode(STR(TYPE.__getattribute__(kind, "__name__")), "utf-8", "replace").hex()
+            + '"}'
+        )
 
     def enc(value, depth):
         kind = TYPE(value)
         if value is None:
-            return 'null'
+            return "null"
         if value is True or value is False:
-            return 'true' if value is True else 'false'
+            return "true" if value is True else "false"
         if kind is INT:
             return INT.__repr__(value)
         if kind is FLOAT:
@@ -34,19 +48,22 @@ def __coursebook_extract(names, path):
         if kind is STR:
             return hexed(value)
         if depth < 6 and (kind is LIST or kind is TUPLE or kind is SET or kind is FROZENSET):
-            items = ','.join([enc(item, depth + 1) for item in LIST(value)[:10000]])
+            items = ",".join([enc(item, depth + 1) for item in LIST(value)[:10000]])
             if kind is LIST:
-                return '[' + items + ']'
-            return ('{"t":[' if kind is TUPLE else '{"s":[') + items + ']}'
+                return "[" + items + "]"
+            return ('{"t":[' if kind is TUPLE else '{"s":[') + items + "]}"
         if depth < 6 and kind is DICT:
             pairs = LIST(DICT.items(value))[:10000]
-            entries = ['[' + enc(k, depth + 1) + ',' + enc(v, depth + 1) + ']' for k, v in pairs]
-            return '{"d":[' + ','.join(entries) + ']}'
+            entries = ["[" + enc(k, depth + 1) + "," + enc(v, depth + 1) + "]" for k, v in pairs]
+            return '{"d":[' + ",".join(entries) + "]}"
         return unsupported(kind)
 
     space = S._getframe(0).f_globals
-    found = ['[' + hexed(name) + ',' + enc(DICT.__getitem__(space, name), 0) + ']'
-             for name in names if DICT.__contains__(space, name)]
+    found = [
+        "[" + hexed(name) + "," + enc(DICT.__getitem__(space, name), 0) + "]"
+        for name in names
+        if DICT.__contains__(space, name)
+    ]
     handle = O.open(path, O.O_WRONLY | O.O_CREAT | O.O_EXCL | O.O_NOFOLLOW, 0o600)
-    O.write(handle, STR.encode('[' + ','.join(found) + ']', 'utf-8'))
+    O.write(handle, STR.encode("[" + ",".join(found) + "]", "utf-8"))
     O.close(handle)

@@ -27,8 +27,15 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 from ..exercise.limits import Limits
-from .sandbox import (ENVIRONMENT, INSIDE_CONNECTION, INSIDE_IPC, Sandbox, layout,
-                      reachable_by_anyone, readable_roots)
+from .sandbox import (
+    ENVIRONMENT,
+    INSIDE_CONNECTION,
+    INSIDE_IPC,
+    Sandbox,
+    layout,
+    reachable_by_anyone,
+    readable_roots,
+)
 
 KERNEL_NAME = "coursebook-grading"
 LAUNCHER = Path(__file__).with_name("kernel_launch.py")
@@ -60,8 +67,9 @@ class LinkedKernelManager(AsyncKernelManager):
     old socket, and ZeroMQ's reconnections find it closed.
     """
 
-    def __init__(self, *args, runtime: Path, startup_seconds: float, talk_as: int | None = None,
-                 **kwargs):
+    def __init__(
+        self, *args, runtime: Path, startup_seconds: float, talk_as: int | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.runtime, self.startup_seconds = runtime, startup_seconds
         self.talk_as, self.dropped, self.dropped_in = talk_as, None, 0
@@ -84,7 +92,8 @@ class LinkedKernelManager(AsyncKernelManager):
             self.dropped = None
 
     async def shutdown_kernel(  # type: ignore[override]
-            self, now: bool = False, restart: bool = False) -> None:
+        self, now: bool = False, restart: bool = False
+    ) -> None:
         self.restore()  # signals to the sandbox need root's rights, as they were launched with them
         await super()._async_shutdown_kernel(now=now, restart=restart)
 
@@ -108,8 +117,10 @@ class LinkedKernelManager(AsyncKernelManager):
                 await asyncio.sleep(0.005)
 
 
-SYSCALLS = {"x86_64": {"setresuid": 117, "setresgid": 119, "setgroups": 116},
-            "aarch64": {"setresuid": 147, "setresgid": 149, "setgroups": 159}}
+SYSCALLS = {
+    "x86_64": {"setresuid": 117, "setresgid": 119, "setgroups": 116},
+    "aarch64": {"setresuid": 147, "setresgid": 149, "setgroups": 159},
+}
 """The raw calls change the calling thread's ids only (libc's wrappers change every thread's)."""
 
 
@@ -152,22 +163,41 @@ def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKer
     # uid can read the interpreter (not so for a Python under a private /root): the answer key and the
     # grader's files then stay unreadable to it.
     uid = box.uid if sandboxed or reachable_by_anyone(readable_roots()) else None
-    processes = limits.max_processes if uid is not None else _threads_of(os.getuid()) + limits.max_processes
-    rest = [str(uid) if uid is not None else "-", str(limits.memory_mb), str(processes),
-            str(limits.max_file_mb)]
+    processes = (
+        limits.max_processes if uid is not None else _threads_of(os.getuid()) + limits.max_processes
+    )
+    rest = [
+        str(uid) if uid is not None else "-",
+        str(limits.memory_mb),
+        str(processes),
+        str(limits.max_file_mb),
+    ]
     spec_env: dict = {}
     if sandboxed:
         view = layout()
         launch = [view.python, view.inside(LAUNCHER), *rest, INSIDE_IPC, "-f", INSIDE_CONNECTION]
-        argv = box.command(launch, tmp_bytes=limits.max_file_mb * 2**20, memory_mb=limits.memory_mb,
-                           connection_file="{connection_file}")
+        argv = box.command(
+            launch,
+            tmp_bytes=limits.max_file_mb * 2**20,
+            memory_mb=limits.memory_mb,
+            connection_file="{connection_file}",
+        )
     else:
         python = os.path.join(sys.prefix, "bin", "python")  # the venv's: its site-packages follow
         argv = [python, str(LAUNCHER), *rest, "-", "-f", "{connection_file}"]
-        spec_env = {**ENVIRONMENT, "HOME": str(box.home), "IPYTHONDIR": str(box.home / ".ipython"),
-                    "MPLCONFIGDIR": str(box.home / ".matplotlib")}
-    spec = {"argv": argv, "display_name": "Python 3 (grading)", "language": "python",
-            "interrupt_mode": "message", "env": spec_env}
+        spec_env = {
+            **ENVIRONMENT,
+            "HOME": str(box.home),
+            "IPYTHONDIR": str(box.home / ".ipython"),
+            "MPLCONFIGDIR": str(box.home / ".matplotlib"),
+        }
+    spec = {
+        "argv": argv,
+        "display_name": "Python 3 (grading)",
+        "language": "python",
+        "interrupt_mode": "message",
+        "env": spec_env,
+    }
     spec_dir = box.root / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True)
     (spec_dir / "kernel.json").write_text(json.dumps(spec))
@@ -175,15 +205,25 @@ def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKer
     connection = str(box.private / "kernel.json")
     # Async, as nbclient drives it from its event loop (a sync manager deadlocks on interrupt).
     if not sandboxed:  # the kernel runs on the host as the grader's own user or a weaker one
-        return AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
-                                  ip=str(box.runtime / "ipc"), connection_file=connection,
-                                  kernel_spec_manager=specs)
+        return AsyncKernelManager(
+            kernel_name=KERNEL_NAME,
+            transport="ipc",
+            ip=str(box.runtime / "ipc"),
+            connection_file=connection,
+            kernel_spec_manager=specs,
+        )
     if box.uid is not None:  # the grader's thread that talks to the kernel will be this uid
         os.chown(box.private, box.uid, box.uid)
-    return LinkedKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
-                               ip=str(box.private / "ipc"), connection_file=connection, kernel_spec_manager=specs,
-                               runtime=box.runtime, startup_seconds=limits.hard_timeout,
-                               talk_as=box.uid)
+    return LinkedKernelManager(
+        kernel_name=KERNEL_NAME,
+        transport="ipc",
+        ip=str(box.private / "ipc"),
+        connection_file=connection,
+        kernel_spec_manager=specs,
+        runtime=box.runtime,
+        startup_seconds=limits.hard_timeout,
+        talk_as=box.uid,
+    )
 
 
 class Watchdog:
@@ -224,9 +264,16 @@ class LimitedClient(NotebookClient):
     """
 
     def __init__(self, nb, limits: Limits, **kwargs):
-        super().__init__(nb, timeout_func=self._budget, interrupt_on_timeout=True, allow_errors=True,
-                         error_on_timeout={"ename": TIMEOUT_MARK, "evalue": "", "traceback": []},
-                         record_timing=False, on_cell_executed=self._executed, **kwargs)
+        super().__init__(
+            nb,
+            timeout_func=self._budget,
+            interrupt_on_timeout=True,
+            allow_errors=True,
+            error_on_timeout={"ename": TIMEOUT_MARK, "evalue": "", "traceback": []},
+            record_timing=False,
+            on_cell_executed=self._executed,
+            **kwargs,
+        )
         self.limits = limits
         self.timed_out = self.truncated = False
         self.output_bytes = self.extraction_bytes = 0
@@ -239,7 +286,9 @@ class LimitedClient(NotebookClient):
     def _budget(self, cell) -> int:
         if cell is self.nb.cells[self.extraction_index]:
             return EXTRACTION_SECONDS
-        left = self.limits.total_timeout if self.deadline is None else self.deadline - time.monotonic()
+        left = (
+            self.limits.total_timeout if self.deadline is None else self.deadline - time.monotonic()
+        )
         return max(1, min(self.limits.cell_timeout, int(left)))
 
     def _executed(self, cell, cell_index, execute_reply):
@@ -249,7 +298,11 @@ class LimitedClient(NotebookClient):
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         if self.deadline is None:  # the budget starts with the first cell, after the kernel is up
             self.deadline = time.monotonic() + self.limits.total_timeout
-        if cell_index != self.extraction_index and cell.cell_type == "code" and time.monotonic() >= self.deadline:
+        if (
+            cell_index != self.extraction_index
+            and cell.cell_type == "code"
+            and time.monotonic() >= self.deadline
+        ):
             self.timed_out = True  # past the notebook's budget: later cells are not run
             return cell
         return await super().async_execute_cell(cell, cell_index, execution_count, store_history)

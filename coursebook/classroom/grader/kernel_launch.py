@@ -12,8 +12,15 @@ import platform
 import resource
 import sys
 
-KEYCTL = {"x86_64": 250, "aarch64": 219, "riscv64": 219, "ppc64le": 271, "s390x": 280, "i686": 288,
-          "armv7l": 311}
+KEYCTL = {
+    "x86_64": 250,
+    "aarch64": 219,
+    "riscv64": 219,
+    "ppc64le": 271,
+    "s390x": 280,
+    "i686": 288,
+    "armv7l": 311,
+}
 """keyctl's system call number on each architecture (libc has no wrapper for it)."""
 
 
@@ -44,8 +51,12 @@ def main() -> None:
         os.setgroups([])
         os.setresgid(int(uid), int(uid), int(uid))
         os.setresuid(int(uid), int(uid), int(uid))
-    limits = {resource.RLIMIT_AS: int(memory_mb) * 2**20, resource.RLIMIT_NPROC: int(processes),
-              resource.RLIMIT_FSIZE: int(file_mb) * 2**20, resource.RLIMIT_CORE: 0}
+    limits = {
+        resource.RLIMIT_AS: int(memory_mb) * 2**20,
+        resource.RLIMIT_NPROC: int(processes),
+        resource.RLIMIT_FSIZE: int(file_mb) * 2**20,
+        resource.RLIMIT_CORE: 0,
+    }
     for kind, value in limits.items():
         if value > 0 or kind == resource.RLIMIT_CORE:
             resource.setrlimit(kind, (value, value))

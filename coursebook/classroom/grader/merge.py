@@ -27,31 +27,47 @@ def check_shards(folders: list[Path]) -> list[Manifest]:
     manifests = [read_manifest(Path(folder)) for folder in folders]
     first = manifests[0]
     for manifest in manifests[1:]:
-        for what, mine, theirs in (("cut into", manifest.spec.count, first.spec.count),
-                                   ("for exercise", manifest.exercise, first.exercise),
-                                   ("from the class", manifest.class_digest, first.class_digest)):
+        for what, mine, theirs in (
+            ("cut into", manifest.spec.count, first.spec.count),
+            ("for exercise", manifest.exercise, first.exercise),
+            ("from the class", manifest.class_digest, first.class_digest),
+        ):
             if mine != theirs:
-                raise ManifestError(f"{manifest.folder} was graded {what} {mine!r} but {first.folder} {what} "
-                                    f"{theirs!r}: merge shards of one `grade --shard K/N` run only")
+                raise ManifestError(
+                    f"{manifest.folder} was graded {what} {mine!r} but {first.folder} {what} "
+                    f"{theirs!r}: merge shards of one `grade --shard K/N` run only"
+                )
     by_index: dict[int, Manifest] = {}
     for manifest in manifests:
         if manifest.spec.index in by_index:
-            raise ManifestError(f"shard {manifest.spec} is given twice: {by_index[manifest.spec.index].folder} "
-                                f"and {manifest.folder}")
+            raise ManifestError(
+                f"shard {manifest.spec} is given twice: {by_index[manifest.spec.index].folder} "
+                f"and {manifest.folder}"
+            )
         by_index[manifest.spec.index] = manifest
-    missing = [str(ShardSpec(k, first.spec.count)) for k in range(1, first.spec.count + 1) if k not in by_index]
+    missing = [
+        str(ShardSpec(k, first.spec.count))
+        for k in range(1, first.spec.count + 1)
+        if k not in by_index
+    ]
     if missing:
-        raise ManifestError(f"missing shard{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
-                            f"merge needs all {first.spec.count} shard folders")
+        raise ManifestError(
+            f"missing shard{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
+            f"merge needs all {first.spec.count} shard folders"
+        )
     owner: dict[str, Manifest] = {}
     for manifest in by_index.values():
         for key in manifest.keys:
             if key in owner:
-                raise ManifestError(f"submission {key} is in shard {owner[key].spec} ({owner[key].folder}) and "
-                                    f"in shard {manifest.spec} ({manifest.folder}): the shards overlap")
+                raise ManifestError(
+                    f"submission {key} is in shard {owner[key].spec} ({owner[key].folder}) and "
+                    f"in shard {manifest.spec} ({manifest.folder}): the shards overlap"
+                )
             owner[key] = manifest
     if len(owner) != first.class_size:
-        raise ManifestError(f"the shards hold {len(owner)} submissions but the class has {first.class_size}")
+        raise ManifestError(
+            f"the shards hold {len(owner)} submissions but the class has {first.class_size}"
+        )
     return [by_index[k] for k in sorted(by_index)]
 
 
@@ -64,13 +80,19 @@ def load_rows(manifests: list[Manifest]) -> list[Row]:
         for submission in manifest.submissions:
             result = store.load(submission.key)
             if result is None:
-                raise ManifestError(f"shard {manifest.spec} ({manifest.folder}) has no readable result for "
-                                    f"{submission.source}: grade that shard again")
+                raise ManifestError(
+                    f"shard {manifest.spec} ({manifest.folder}) has no readable result for "
+                    f"{submission.source}: grade that shard again"
+                )
             rows.append(Row(submission, result))
-    terms = {_terms(row.result.fingerprint) for row in rows} | {_terms(m.terms) for m in manifests if m.terms}
+    terms = {_terms(row.result.fingerprint) for row in rows} | {
+        _terms(m.terms) for m in manifests if m.terms
+    }
     if len(terms) > 1:
-        raise ManifestError("the shards were graded with different answer keys, limits, sandbox settings or "
-                            f"package versions ({len(terms)} different): grade every shard with the same command")
+        raise ManifestError(
+            "the shards were graded with different answer keys, limits, sandbox settings or "
+            f"package versions ({len(terms)} different): grade every shard with the same command"
+        )
     return rows
 
 
@@ -82,11 +104,16 @@ def _terms(fingerprint: str) -> str:
 def check_terms(manifests: list[Manifest], rows: list[Row], assignment: Assignment) -> None:
     """Every shard graded with the answer key and limits of the assignment merge is given, by this
     version of the package (each shard's manifest and each of its results say what they were)."""
-    expected = {"key": key_digest(assignment), "limits": assignment.limits.fingerprint(),
-                "package": package_version()}
-    what = {"key": "another answer key (the check file changed since)",
-            "limits": "other limits than the check file's",
-            "package": "another version of coursebook"}
+    expected = {
+        "key": key_digest(assignment),
+        "limits": assignment.limits.fingerprint(),
+        "package": package_version(),
+    }
+    what = {
+        "key": "another answer key (the check file changed since)",
+        "limits": "other limits than the check file's",
+        "package": "another version of coursebook",
+    }
     for manifest in manifests:
         mine = set(manifest.keys)
         fingerprints = [manifest.terms] if manifest.terms else []
@@ -98,7 +125,8 @@ def check_terms(manifests: list[Manifest], rows: list[Row], assignment: Assignme
                     raise ManifestError(
                         f"shard {manifest.spec} ({manifest.folder}) was graded with {what[name]} "
                         f"({name} {parts.get(name, 'unknown')}, here {value}): grade the shards again "
-                        "with this one, or merge with the one they were graded with")
+                        "with this one, or merge with the one they were graded with"
+                    )
 
 
 def moodle_time(manifests: list[Manifest]) -> datetime | None:
@@ -113,14 +141,17 @@ def moodle_time(manifests: list[Manifest]) -> datetime | None:
     return min(times) if times else None
 
 
-def merge_shards(folders: list[Path], assignment: Assignment, out_dir: Path, *,
-                 language: str = "en") -> list[Row]:
+def merge_shards(
+    folders: list[Path], assignment: Assignment, out_dir: Path, *, language: str = "en"
+) -> list[Row]:
     """Check the shards, then write the class's outputs into `out_dir` with the same writers as
     `coursebook grade` (gradebook.csv, the Canvas and Moodle files, feedback pages)."""
     manifests = check_shards(folders)
     if manifests[0].exercise != assignment.checks.exercise:
-        raise ManifestError(f"the shards graded exercise {manifests[0].exercise!r}, "
-                            f"not {assignment.checks.exercise!r}")
+        raise ManifestError(
+            f"the shards graded exercise {manifests[0].exercise!r}, "
+            f"not {assignment.checks.exercise!r}"
+        )
     rows = load_rows(manifests)
     check_terms(manifests, rows, assignment)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -69,7 +69,7 @@ def open_regular(path: Path) -> int:
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(path, flags)
-    except OSError as exc:
+    except OSError:
         if os.path.islink(path):
             raise NotAFile("link") from None
         raise
@@ -176,7 +176,10 @@ def parse_submission(raw: bytes):
         return None, (Status.NOT_A_NOTEBOOK, {"reason": "no-cells"})
     if len(data["cells"]) > MAX_CELLS:
         said = f"{len(data['cells']):,} cells, over the {MAX_CELLS:,} a notebook may hold"
-        return None, (Status.INVALID_NOTEBOOK, {"reason": "schema", "where": "cells", "error": said})
+        return None, (
+            Status.INVALID_NOTEBOOK,
+            {"reason": "schema", "where": "cells", "error": said},
+        )
     try:
         with _quiet(get_logger()):  # nbformat logs each schema error; the row says it once
             # nbformat.reads would parse the text again and validate twice: its own steps, once

@@ -34,7 +34,13 @@ class Status(StrEnum):
     @property
     def ran(self) -> bool:
         """Did the submission's code run (so task verdicts mean something)?"""
-        return self in (Status.OK, Status.ERRORS, Status.TIMEOUT, Status.MEMORY, Status.OUTPUT_LIMIT)
+        return self in (
+            Status.OK,
+            Status.ERRORS,
+            Status.TIMEOUT,
+            Status.MEMORY,
+            Status.OUTPUT_LIMIT,
+        )
 
 
 class Verdict(StrEnum):
@@ -78,8 +84,10 @@ class SubmissionResult:
 
     def __post_init__(self):
         self.status = Status(self.status)
-        self.tasks = {key: value if isinstance(value, TaskResult) else TaskResult(**value)
-                      for key, value in self.tasks.items()}
+        self.tasks = {
+            key: value if isinstance(value, TaskResult) else TaskResult(**value)
+            for key, value in self.tasks.items()
+        }
 
     @property
     def total(self) -> float:

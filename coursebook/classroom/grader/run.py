@@ -25,7 +25,7 @@ from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
 from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
-from .kernel import LimitedClient, Watchdog, kill_kernel_processes, kernel_manager
+from .kernel import LimitedClient, Watchdog, kernel_manager, kill_kernel_processes
 from .notebook_file import MAX_CELLS, MAX_NOTEBOOK_BYTES, read_submission  # noqa: F401
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .sandbox import INSIDE_WORK, Sandbox, SandboxUnavailable
@@ -35,16 +35,26 @@ KEEPS_POINTS = (Status.OK, Status.ERRORS, Status.MEMORY, Status.OUTPUT_LIMIT)
 
 def written_response(nb) -> str:
     """The written-response cells' text; a lone surrogate (valid JSON, not UTF-8) becomes '?'."""
-    texts = [cell.source for cell in nb.cells if WRITTEN_TAG in (cell.get("metadata", {}).get("tags") or [])]
+    texts = [
+        cell.source
+        for cell in nb.cells
+        if WRITTEN_TAG in (cell.get("metadata", {}).get("tags") or [])
+    ]
     return "\n\n".join(texts).strip().encode("utf-8", "replace").decode("utf-8")
 
 
 DEFAULT_LIMITS = Limits()
 
 
-def grade_submission(path, checks: CheckFile, limits: Limits = DEFAULT_LIMITS, *,
-                     sandbox: bool = True, work_root: Path | None = None,
-                     public: dict | None = None) -> SubmissionResult:
+def grade_submission(
+    path,
+    checks: CheckFile,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    sandbox: bool = True,
+    work_root: Path | None = None,
+    public: dict | None = None,
+) -> SubmissionResult:
     """Run and grade one submission. Identity (`student`) and `fingerprint` are the caller's to set.
 
     The sandbox's folder is made in `work_root` (default: the system's temporary folder) and removed.
@@ -53,22 +63,37 @@ def grade_submission(path, checks: CheckFile, limits: Limits = DEFAULT_LIMITS, *
     """
     started = time.monotonic()
     path = Path(path)
-    result = SubmissionResult(student="", source=path.name, status=Status.GRADER_ERROR, sandboxed=sandbox,
-                              tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks})
+    result = SubmissionResult(
+        student="",
+        source=path.name,
+        status=Status.GRADER_ERROR,
+        sandboxed=sandbox,
+        tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks},
+    )
     try:
         _grade(path, checks, limits, sandbox, result, work_root, public)
     except Exception as exc:  # the grader's own failure on this file: a row, and the class goes on
         result.status = Status.GRADER_ERROR
-        result.detail = {"exception": type(exc).__name__, "error": str(exc)[:300],
-                         "where": traceback.format_exc(limit=-3)[-1500:]}
+        result.detail = {
+            "exception": type(exc).__name__,
+            "error": str(exc)[:300],
+            "where": traceback.format_exc(limit=-3)[-1500:],
+        }
         for task in result.tasks.values():
             task.points, task.verdict = 0.0, Verdict.NOT_RUN
     result.seconds = round(time.monotonic() - started, 2)
     return result
 
 
-def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, result: SubmissionResult,
-           work_root, public: dict | None = None) -> None:
+def _grade(
+    path: Path,
+    checks: CheckFile,
+    limits: Limits,
+    sandboxed: bool,
+    result: SubmissionResult,
+    work_root,
+    public: dict | None = None,
+) -> None:
     nb, problem = read_submission(path)
     if nb is None:
         result.status, result.detail = problem
@@ -83,31 +108,44 @@ def _grade(path: Path, checks: CheckFile, limits: Limits, sandboxed: bool, resul
     _score(result, checks, answers, limits)
 
 
-def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool,
-         public: dict | None = None):
+def _run(
+    nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool, public: dict | None = None
+):
     """(answers or None, status, detail) of running `nb` in `box`."""
     (box.work / "checks").mkdir()
     spec = box.work / "checks" / f"{checks.exercise}.json"
     public = public if public is not None else public_spec(checks)
     spec.write_text(json.dumps(public), encoding="utf-8")  # what the student's check() reads
     notebook = box.work / "submission.ipynb"
-    nbformat.write(nb, notebook)  # the student's own notebook, without the extraction cell and its nonce
+    nbformat.write(
+        nb, notebook
+    )  # the student's own notebook, without the extraction cell and its nonce
     for made in (box.work / "checks", spec, notebook):
         box.give(made)
     answer_name = answer_file_name()
     inside = f"{INSIDE_WORK}/{answer_name}" if sandboxed else str(box.work / answer_name)
-    nb.cells.append(nbformat.v4.new_code_cell(extraction_cell([t.variable for t in checks.tasks], inside)))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(extraction_cell([t.variable for t in checks.tasks], inside))
+    )
 
     km = kernel_manager(box, limits, sandboxed=sandboxed)
-    client = LimitedClient(nb, limits, km=km, resources={"metadata": {"path": str(box.work)}},
-                           startup_timeout=limits.startup_grace)
+    client = LimitedClient(
+        nb,
+        limits,
+        km=km,
+        resources={"metadata": {"path": str(box.work)}},
+        startup_timeout=limits.startup_grace,
+    )
     detail: dict = {}
     outcome: dict = {}
     # nbclient runs in a thread of its own: its event loop then installs no SIGINT/SIGTERM handlers,
     # so the instructor's Ctrl-C reaches this thread as KeyboardInterrupt instead of being taken as
     # the kernel's death (a submission interrupted by the instructor must not be recorded as crashed).
-    runner = threading.Thread(target=lambda: outcome.update(error=asyncio.run(_drive(client, km, limits))),
-                              name="coursebook-kernel", daemon=True)
+    runner = threading.Thread(
+        target=lambda: outcome.update(error=asyncio.run(_drive(client, km, limits))),
+        name="coursebook-kernel",
+        daemon=True,
+    )
     with Watchdog(km, limits.hard_timeout) as watchdog:
         runner.start()
         try:
@@ -134,8 +172,9 @@ class KernelUnavailable(SandboxUnavailable):
     """Not even a trivial notebook runs here: the grader's set-up is broken, not any student's work."""
 
 
-def preflight(checks: CheckFile, limits: Limits, *, sandbox: bool = True,
-              work_root: Path | None = None) -> str:
+def preflight(
+    checks: CheckFile, limits: Limits, *, sandbox: bool = True, work_root: Path | None = None
+) -> str:
     """'' if a trivial notebook runs in the sandbox here; else one line: the grader's set-up is
     broken. Run before any student is graded, so that no student is told their kernel stopped."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
@@ -151,13 +190,20 @@ def preflight(checks: CheckFile, limits: Limits, *, sandbox: bool = True,
     if status in (Status.OK, Status.ERRORS):
         return ""
     said = detail.get("error") or detail.get("exception") or status.value
-    return (f"the grader cannot run a kernel {'in its sandbox ' if sandbox else ''}here ({said}); "
-            "nothing was graded")
+    return (
+        f"the grader cannot run a kernel {'in its sandbox ' if sandbox else ''}here ({said}); "
+        "nothing was graded"
+    )
 
 
 def _status(nb, client: LimitedClient, killed: bool, died: bool, answers, detail: dict) -> Status:
     """How the run ended; adds the facts behind it to `detail`."""
-    errors = [out for cell in nb.cells[:-1] for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+    errors = [
+        out
+        for cell in nb.cells[:-1]
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "error"
+    ]
     if errors:
         detail["error_cells"] = len(errors)
     if client.truncated:
@@ -183,9 +229,13 @@ async def _drive(client: LimitedClient, km, limits: Limits):
     """Run the notebook; then kill the sandbox and reap it. The exception that ended it, or None."""
     error = None
     try:
-        await asyncio.wait_for(client.async_execute(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
-                               limits.hard_timeout + 5)
-    except Exception as exc:  # DeadKernelError, a timeout, a kernel that never started: a row, never a raise
+        await asyncio.wait_for(
+            client.async_execute(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+            limits.hard_timeout + 5,
+        )
+    except (
+        Exception
+    ) as exc:  # DeadKernelError, a timeout, a kernel that never started: a row, never a raise
         error = exc
     finally:
         if hasattr(km, "restore"):
@@ -199,8 +249,12 @@ async def _drive(client: LimitedClient, km, limits: Limits):
     return error
 
 
-def _score(result: SubmissionResult, checks: CheckFile, answers: dict | None, limits: Limits) -> None:
-    keeps = result.status in KEEPS_POINTS or (result.status is Status.TIMEOUT and limits.on_timeout == "keep")
+def _score(
+    result: SubmissionResult, checks: CheckFile, answers: dict | None, limits: Limits
+) -> None:
+    keeps = result.status in KEEPS_POINTS or (
+        result.status is Status.TIMEOUT and limits.on_timeout == "keep"
+    )
     for task in checks.tasks:
         entry = result.tasks[task.id]
         if answers is None:
@@ -213,6 +267,8 @@ def _score(result: SubmissionResult, checks: CheckFile, answers: dict | None, li
         elif unsupported:
             entry.verdict, entry.value_type = Verdict.WRONG_TYPE, unsupported
         elif matches(task, value):
-            entry.verdict, entry.points = (Verdict.CORRECT, task.points) if keeps else (Verdict.WITHHELD, 0.0)
+            entry.verdict, entry.points = (
+                (Verdict.CORRECT, task.points) if keeps else (Verdict.WITHHELD, 0.0)
+            )
         else:
             entry.verdict = Verdict.INCORRECT

@@ -49,7 +49,13 @@ ENVIRONMENT = {  # the whole environment the kernel sees: nothing of the instruc
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONNOUSERSITE": "1",
 }
-ETC_FILES = ("ld.so.cache", "localtime", "mime.types", "fonts", "ssl/certs")  # read-only, if present
+ETC_FILES = (
+    "ld.so.cache",
+    "localtime",
+    "mime.types",
+    "fonts",
+    "ssl/certs",
+)  # read-only, if present
 UID_RANGE = (1_500_000_000, 1_900_000_000)  # uids no account on a normal system uses
 
 
@@ -62,17 +68,33 @@ def sandbox_problem() -> str:
     """Empty if bubblewrap works here; else one line saying what is wrong and how to fix it."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
-        return f"the grader runs each submission in bubblewrap, which is not installed: {INSTALL_HINT}"
-    probe = [bwrap, *_namespace_flags(), "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc",
-             "--dev", "/dev", "--", "/bin/true"]
+        return (
+            f"the grader runs each submission in bubblewrap, which is not installed: {INSTALL_HINT}"
+        )
+    probe = [
+        bwrap,
+        *_namespace_flags(),
+        "--die-with-parent",
+        "--ro-bind",
+        "/",
+        "/",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--",
+        "/bin/true",
+    ]
     try:
         done = subprocess.run(probe, capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bubblewrap could not be started ({exc}); {INSTALL_HINT}"
     if done.returncode != 0:
         reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        return (f"bubblewrap cannot create a sandbox here ({reason}); it needs unprivileged user namespaces "
-                f"or root; {INSTALL_HINT}")
+        return (
+            f"bubblewrap cannot create a sandbox here ({reason}); it needs unprivileged user namespaces "
+            f"or root; {INSTALL_HINT}"
+        )
     return ""
 
 
@@ -87,7 +109,12 @@ def require_sandbox() -> None:
 def _sizes_tmpfs() -> bool:
     """bubblewrap 0.7 and later can cap a tmpfs (`--size`); older ones refuse the option."""
     try:
-        return "--size" in subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=20).stdout
+        return (
+            "--size"
+            in subprocess.run(
+                ["bwrap", "--help"], capture_output=True, text=True, timeout=20
+            ).stdout
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
 
@@ -99,7 +126,13 @@ def _as_root() -> bool:
 def _namespace_flags() -> list[str]:
     if _as_root():
         # No user namespace: root's would map only uid 0, and the launcher needs to become a uid of its own.
-        return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+        return [
+            "--unshare-ipc",
+            "--unshare-pid",
+            "--unshare-net",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+        ]
     return ["--unshare-all"]
 
 
@@ -118,7 +151,9 @@ def reachable_by_anyone(folders: list[Path]) -> bool:
 
 def readable_roots() -> list[Path]:
     """Real paths the kernel needs to read: the interpreter, its packages, the coursebook package."""
-    package = Path(os.path.realpath(__file__)).parents[2]  # coursebook/, whichever way it is installed
+    package = Path(os.path.realpath(__file__)).parents[
+        2
+    ]  # coursebook/, whichever way it is installed
     roots = {Path(os.path.realpath(sys.base_prefix)), Path(os.path.realpath(sys.prefix)), package}
     roots.update(Path(os.path.realpath(p)) for p in site.getsitepackages() if Path(p).is_dir())
     # A venv's python is a symlink into the base installation: bind the link's target folder too.
@@ -166,8 +201,11 @@ def layout() -> Layout:
     venv_config = ""
     prefix = Path(os.path.realpath(sys.prefix))
     if prefix != base:  # a venv: its packages at /opt/venv, run through a config of its own
-        sites = [Path(os.path.realpath(p)) for p in site.getsitepackages()
-                 if Path(p).is_dir() and prefix in Path(os.path.realpath(p)).parents]
+        sites = [
+            Path(os.path.realpath(p))
+            for p in site.getsitepackages()
+            if Path(p).is_dir() and prefix in Path(os.path.realpath(p)).parents
+        ]
         for folder in dict.fromkeys(sites):
             binds.append((str(folder), f"/opt/venv/lib/{version}/site-packages"))
             break
@@ -180,8 +218,10 @@ def layout() -> Layout:
         except OSError:
             pass
         base_bin = str(executable.parent) if _under_usr(base) else f"{base_inside}/bin"
-        venv_config = (f"home = {base_bin}\ninclude-system-site-packages = {system_site}\n"
-                       f"version = {'.'.join(map(str, sys.version_info[:3]))}\n")
+        venv_config = (
+            f"home = {base_bin}\ninclude-system-site-packages = {system_site}\n"
+            f"version = {'.'.join(map(str, sys.version_info[:3]))}\n"
+        )
         python = "/opt/venv/bin/python"
     else:
         inside = f"{base_inside}/{executable.relative_to(base)}" if not _under_usr(base) else ""
@@ -200,9 +240,11 @@ def confinement(refuse_memory: bool = True) -> tuple[bytes, str]:
     try:
         return filter_program(refuse_memory), ""
     except SeccompUnavailable as exc:
-        problem = (f"{exc}: kernels run without a seccomp filter (keyrings, ptrace, io_uring, "
-                   "namespaces, memfd are open to them); install libseccomp2 and "
-                   "`pip install pyseccomp`")
+        problem = (
+            f"{exc}: kernels run without a seccomp filter (keyrings, ptrace, io_uring, "
+            "namespaces, memfd are open to them); install libseccomp2 and "
+            "`pip install pyseccomp`"
+        )
         warnings.warn(problem, RuntimeWarning, stacklevel=2)
         return b"", problem
 
@@ -239,11 +281,17 @@ class Sandbox:
         self.runtime, self.private = ipc / "k", ipc / "c"  # siblings: a hard link joins them
         self.runtime.mkdir()
         self.private.mkdir(mode=0o700)
-        self.home = self.root / "home"  # HOME when unsandboxed (inside the sandbox, HOME is in its /tmp)
+        self.home = (
+            self.root / "home"
+        )  # HOME when unsandboxed (inside the sandbox, HOME is in its /tmp)
         self.home.mkdir()
-        self.uid = secrets.randbelow(UID_RANGE[1] - UID_RANGE[0]) + UID_RANGE[0] if _as_root() else None
+        self.uid = (
+            secrets.randbelow(UID_RANGE[1] - UID_RANGE[0]) + UID_RANGE[0] if _as_root() else None
+        )
         if self.uid is not None:
-            os.chmod(self.root, 0o711)  # unsandboxed, the kernel's uid passes through to its folders
+            os.chmod(
+                self.root, 0o711
+            )  # unsandboxed, the kernel's uid passes through to its folders
             os.chmod(ipc, 0o711)
             for folder in (self.work, self.runtime, self.home):
                 os.chown(folder, self.uid, self.uid)
@@ -259,8 +307,9 @@ class Sandbox:
         if self.uid is not None:
             os.chown(path, self.uid, self.uid)
 
-    def command(self, argv: list[str], tmp_bytes: int = 0, memory_mb: int = 0,
-                connection_file: str = "") -> list[str]:
+    def command(
+        self, argv: list[str], tmp_bytes: int = 0, memory_mb: int = 0, connection_file: str = ""
+    ) -> list[str]:
         """bwrap around `argv` (run inside, from /submission, with the allow-list environment).
 
         `tmp_bytes` caps the private /tmp, which lives in memory (0: no cap of our own).
@@ -299,9 +348,21 @@ class Sandbox:
             config = self.root / "pyvenv.cfg"
             config.write_text(view.venv_config, encoding="utf-8")
             cmd += ["--ro-bind", str(config), "/opt/venv/pyvenv.cfg"]
-        cmd += ["--proc", "/proc", "--dev", "/dev", "--bind", str(self.work), INSIDE_WORK,
-                *parents(INSIDE_IPC), "--bind", str(self.runtime), INSIDE_IPC,
-                "--chdir", INSIDE_WORK]
+        cmd += [
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--bind",
+            str(self.work),
+            INSIDE_WORK,
+            *parents(INSIDE_IPC),
+            "--bind",
+            str(self.runtime),
+            INSIDE_IPC,
+            "--chdir",
+            INSIDE_WORK,
+        ]
         if connection_file:
             cmd += ["--ro-bind", connection_file, INSIDE_CONNECTION]
         if self.uid is not None:
@@ -318,8 +379,17 @@ class Sandbox:
         bpf.write_bytes(program)
         # bwrap reads the filter from a descriptor: a shell opens it and becomes bwrap (same pid).
         self.notes["seccomp"] = "on"
-        return ["/bin/sh", "-c", f'exec "$@" {SECCOMP_FD}<"$0"', str(bpf),
-                *cmd, "--seccomp", str(SECCOMP_FD), "--", *argv]
+        return [
+            "/bin/sh",
+            "-c",
+            f'exec "$@" {SECCOMP_FD}<"$0"',
+            str(bpf),
+            *cmd,
+            "--seccomp",
+            str(SECCOMP_FD),
+            "--",
+            *argv,
+        ]
 
     def remove(self) -> None:
         """Delete the sandbox's folders without recursion (a submission may nest thousands deep)."""
@@ -335,8 +405,11 @@ def remove_tree(folder: Path) -> None:
     # coreutils' rm walks without recursion; found on the system path, whatever PATH the grader has
     rm = shutil.which("rm", path="/usr/bin:/bin") or "rm"
     chmod = shutil.which("chmod", path="/usr/bin:/bin") or "chmod"
-    for step in ([rm, "-rf", "--one-file-system", "--"], [chmod, "-R", "u+rwx", "--"],
-                 [rm, "-rf", "--one-file-system", "--"]):
+    for step in (
+        [rm, "-rf", "--one-file-system", "--"],
+        [chmod, "-R", "u+rwx", "--"],
+        [rm, "-rf", "--one-file-system", "--"],
+    ):
         done = subprocess.run([*step, str(folder)], capture_output=True, timeout=300)
         if not os.path.lexists(folder):
             return

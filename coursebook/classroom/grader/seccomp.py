@@ -15,19 +15,63 @@ import functools
 import tempfile
 
 REFUSED = (
-    "add_key", "request_key", "ptrace", "process_vm_readv", "process_vm_writev", "bpf",
-    "userfaultfd", "perf_event_open", "io_uring_setup", "io_uring_enter", "io_uring_register",
-    "unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "open_tree", "move_mount",
-    "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "kexec_load", "kexec_file_load",
-    "init_module", "finit_module", "delete_module", "name_to_handle_at", "open_by_handle_at",
-    "lookup_dcookie", "quotactl", "acct", "swapon", "swapoff", "reboot", "syslog", "vhangup",
-    "iopl", "ioperm", "fanotify_init", "keyctl",
+    "add_key",
+    "request_key",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "bpf",
+    "userfaultfd",
+    "perf_event_open",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "unshare",
+    "setns",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "open_tree",
+    "move_mount",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "mount_setattr",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "name_to_handle_at",
+    "open_by_handle_at",
+    "lookup_dcookie",
+    "quotactl",
+    "acct",
+    "swapon",
+    "swapoff",
+    "reboot",
+    "syslog",
+    "vhangup",
+    "iopl",
+    "ioperm",
+    "fanotify_init",
+    "keyctl",
 )
 """Refused with EPERM (keyctl: all but joining a fresh anonymous session keyring, see below)."""
 MEMORY_REFUSED = ("memfd_create", "memfd_secret", "shmget")
 """Refused when no memory cgroup holds the sandbox."""
-NAMESPACE_FLAGS = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000,
-                   0x40000000, 0x00000080)
+NAMESPACE_FLAGS = (
+    0x00020000,
+    0x02000000,
+    0x04000000,
+    0x08000000,
+    0x10000000,
+    0x20000000,
+    0x40000000,
+    0x00000080,
+)
 """CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWTIME: refused in clone()."""
 KEYCTL_JOIN_SESSION_KEYRING = 1
 

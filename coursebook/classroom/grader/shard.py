@@ -89,10 +89,19 @@ class Manifest:
         return tuple(s.key for s in self.submissions)
 
     def to_json(self) -> str:
-        return json.dumps({"version": MANIFEST_VERSION, "shard": str(self.spec), "exercise": self.exercise,
-                           "class_digest": self.class_digest, "class_size": self.class_size,
-                           "submissions": [_identity_data(s) for s in self.submissions],
-                           "terms": self.terms, "moodle_time": self.moodle_time}, indent=1)
+        return json.dumps(
+            {
+                "version": MANIFEST_VERSION,
+                "shard": str(self.spec),
+                "exercise": self.exercise,
+                "class_digest": self.class_digest,
+                "class_size": self.class_size,
+                "submissions": [_identity_data(s) for s in self.submissions],
+                "terms": self.terms,
+                "moodle_time": self.moodle_time,
+            },
+            indent=1,
+        )
 
 
 def _identity_data(submission: Submission) -> dict:
@@ -105,15 +114,33 @@ def _identity_data(submission: Submission) -> dict:
 
 def _identity_from(data: dict) -> Submission:
     refusal = data.get("refusal")
-    return Submission(**{**data, "path": None, "refusal": Entry(**refusal) if refusal is not None else None})
+    return Submission(
+        **{**data, "path": None, "refusal": Entry(**refusal) if refusal is not None else None}
+    )
 
 
-def write_manifest(out_dir: Path, spec: ShardSpec, exercise: str, everyone: list[Submission],
-                   selected: list[Submission], *, terms: str = "", moodle_time: str = "") -> Path:
+def write_manifest(
+    out_dir: Path,
+    spec: ShardSpec,
+    exercise: str,
+    everyone: list[Submission],
+    selected: list[Submission],
+    *,
+    terms: str = "",
+    moodle_time: str = "",
+) -> Path:
     """Record which slice of which class `out_dir` holds, and under which terms it was graded
     (written after grading, atomically)."""
-    manifest = Manifest(spec, exercise, class_digest(everyone), len(everyone), tuple(selected), out_dir,
-                        terms, moodle_time)
+    manifest = Manifest(
+        spec,
+        exercise,
+        class_digest(everyone),
+        len(everyone),
+        tuple(selected),
+        out_dir,
+        terms,
+        moodle_time,
+    )
     target = out_dir / MANIFEST
     partial = out_dir / f".{MANIFEST}.partial"
     partial.write_text(manifest.to_json(), encoding="utf-8")
@@ -133,13 +160,22 @@ class ManifestError(ValueError):
 def read_manifest(folder: Path) -> Manifest:
     path = folder / MANIFEST
     if not path.is_file():
-        raise ManifestError(f"{folder}: no {MANIFEST}; is it the --out folder of `coursebook grade --shard K/N`?")
+        raise ManifestError(
+            f"{folder}: no {MANIFEST}; is it the --out folder of `coursebook grade --shard K/N`?"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") != MANIFEST_VERSION:
             raise ValueError(f"version {data.get('version')!r}, expected {MANIFEST_VERSION}")
-        return Manifest(ShardSpec.parse(data["shard"]), str(data["exercise"]), str(data["class_digest"]),
-                        int(data["class_size"]), tuple(_identity_from(d) for d in data["submissions"]), folder,
-                        str(data.get("terms", "")), str(data.get("moodle_time", "")))
+        return Manifest(
+            ShardSpec.parse(data["shard"]),
+            str(data["exercise"]),
+            str(data["class_digest"]),
+            int(data["class_size"]),
+            tuple(_identity_from(d) for d in data["submissions"]),
+            folder,
+            str(data.get("terms", "")),
+            str(data.get("moodle_time", "")),
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ManifestError(f"{path}: not a readable shard manifest ({exc})") from None

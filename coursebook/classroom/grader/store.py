@@ -38,9 +38,11 @@ def key_digest(assignment: Assignment) -> str:
 def terms(assignment: Assignment, sandbox: bool) -> str:
     """What every result of one run is graded under: the assignment (answer key, limits, package
     version: one hash, and each part by name) and the sandbox."""
-    return (f"assignment={assignment.fingerprint()};key={key_digest(assignment)};"
-            f"limits={assignment.limits.fingerprint()};package={package_version()};"
-            f"sandbox={int(sandbox)};schema={SCHEMA}")
+    return (
+        f"assignment={assignment.fingerprint()};key={key_digest(assignment)};"
+        f"limits={assignment.limits.fingerprint()};package={package_version()};"
+        f"sandbox={int(sandbox)};schema={SCHEMA}"
+    )
 
 
 def parse_terms(fingerprint: str) -> dict[str, str]:
@@ -50,8 +52,9 @@ def parse_terms(fingerprint: str) -> dict[str, str]:
     return parts
 
 
-def fingerprint(path: Path | None, assignment: Assignment, sandbox: bool, *,
-                digest: str | None = None) -> str:
+def fingerprint(
+    path: Path | None, assignment: Assignment, sandbox: bool, *, digest: str | None = None
+) -> str:
     """What a result depends on; a change in any part means the result is stale. `digest`: the
     hash of the bytes actually graded, when the caller has read them already."""
     file = digest if digest is not None else file_digest(path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ...errors import GradingInputError
@@ -54,17 +54,29 @@ def output_problem(submissions: Path, out_dir: Path, answers_dir: Path) -> str:
     and must not hold the submissions or the answer key (the grader rewrites parts of it)."""
     out, source, answers = out_dir.resolve(), submissions.resolve(), answers_dir.resolve()
     if out == source or (source.is_dir() and source in out.parents):
-        return (f"--out {out_dir} is inside the submissions folder {submissions}; "
-                "choose a folder outside it")
+        return (
+            f"--out {out_dir} is inside the submissions folder {submissions}; "
+            "choose a folder outside it"
+        )
     if out in source.parents or out in answers.parents or out == answers:
         return f"--out {out_dir} contains the submissions or the answers; choose a separate folder"
     return ""
 
 
-def grade_class(assignment: Assignment, submissions: Path, out_dir: Path, *, jobs: int = 1,
-                force: bool = False, sandbox: bool = True, shard: ShardSpec | None = None,
-                progress: bool = True, language: str = "en", downloaded: datetime | None = None,
-                warn: Warn = no_warning) -> ClassGrading:
+def grade_class(
+    assignment: Assignment,
+    submissions: Path,
+    out_dir: Path,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    sandbox: bool = True,
+    shard: ShardSpec | None = None,
+    progress: bool = True,
+    language: str = "en",
+    downloaded: datetime | None = None,
+    warn: Warn = no_warning,
+) -> ClassGrading:
     """Grade `submissions` (a folder or an LMS zip) into `out_dir`.
 
     `language` is the Moodle course's (the worksheet's headers); `downloaded` (UTC) is when the
@@ -90,7 +102,7 @@ def grade_class(assignment: Assignment, submissions: Path, out_dir: Path, *, job
     everyone = collect(submissions, unpacked)
     graded = select(everyone, shard) if shard is not None else everyone
     if downloaded is not None:
-        moodle_time = downloaded.replace(tzinfo=timezone.utc) - MOODLE_GRACE
+        moodle_time = downloaded.replace(tzinfo=UTC) - MOODLE_GRACE
     else:
         moodle_time = downloaded_at(submissions, everyone)
     if graded:  # one trivial kernel first: a broken set-up stops here, before any student is graded
@@ -98,11 +110,28 @@ def grade_class(assignment: Assignment, submissions: Path, out_dir: Path, *, job
         if problem:
             raise KernelUnavailable(problem)
     try:
-        rows = grade_all(graded, assignment, out_dir, jobs=jobs, force=force, sandbox=sandbox,
-                         progress=progress, warn=warn, moodle_time=moodle_time, language=language)
+        rows = grade_all(
+            graded,
+            assignment,
+            out_dir,
+            jobs=jobs,
+            force=force,
+            sandbox=sandbox,
+            progress=progress,
+            warn=warn,
+            moodle_time=moodle_time,
+            language=language,
+        )
     except OSError as exc:
         raise ResultsUnwritable(exc) from exc
     if shard is not None:
-        write_manifest(out_dir, shard, assignment.name, everyone, graded, terms=terms(assignment, sandbox),
-                       moodle_time=moodle_time.isoformat())
+        write_manifest(
+            out_dir,
+            shard,
+            assignment.name,
+            everyone,
+            graded,
+            terms=terms(assignment, sandbox),
+            moodle_time=moodle_time.isoformat(),
+        )
     return ClassGrading(rows=rows, everyone=everyone, graded=graded, shard=shard)

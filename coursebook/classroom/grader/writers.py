@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .collect import Submission
@@ -103,8 +103,19 @@ TIMEOUT_TEXT = {
     "backstop": "the grading process was stopped long after the notebook's time limit",
 }
 
-SHOWN = {"reason", "error", "where", "error_cells", "output_truncated", "worker_exit", "exception", "timeout_kind",
-         "limit_bytes", "byte", "line"}
+SHOWN = {
+    "reason",
+    "error",
+    "where",
+    "error_cells",
+    "output_truncated",
+    "worker_exit",
+    "exception",
+    "timeout_kind",
+    "limit_bytes",
+    "byte",
+    "line",
+}
 
 
 def describe(result: SubmissionResult, submission: Submission | None = None) -> str:
@@ -113,8 +124,10 @@ def describe(result: SubmissionResult, submission: Submission | None = None) -> 
     parts = [STATUS_TEXT.get(result.status, result.status.value)]
     if submission is not None and submission.refusal is not None:
         refusal = submission.refusal
-        parts = [f"{refusal.name!r} refused: " + REFUSAL_TEXT[refusal.reason].format(
-            limit=refusal.limit, count=refusal.count)]
+        parts = [
+            f"{refusal.name!r} refused: "
+            + REFUSAL_TEXT[refusal.reason].format(limit=refusal.limit, count=refusal.count)
+        ]
     elif detail.get("reason") in REASON_TEXT:
         try:
             known = {key: "?" if value is None else value for key, value in detail.items()}
@@ -129,16 +142,21 @@ def describe(result: SubmissionResult, submission: Submission | None = None) -> 
     if result.status is Status.TIMEOUT and detail.get("timeout_kind") in TIMEOUT_TEXT:
         parts.append(TIMEOUT_TEXT[detail["timeout_kind"]])
     if "worker_exit" in detail:
-        parts.append(f"the grading process ended unexpectedly ({detail['worker_exit']}); "
-                     "it is graded again on the next run")
+        parts.append(
+            f"the grading process ended unexpectedly ({detail['worker_exit']}); "
+            "it is graded again on the next run"
+        )
     elif result.status is Status.GRADER_ERROR:
         error = ": ".join(str(detail[k]) for k in ("exception", "error") if detail.get(k))
         parts.append(f"{error or 'unknown error'}; it is graded again on the next run")
         parts.append(bug_report(submission))
     elif detail.get("exception"):
         parts[0] += f" ({detail['exception']})"
-    parts += [f"{key}: {value}" for key, value in sorted(detail.items())
-              if key not in SHOWN and value not in (None, "", False, 0)]
+    parts += [
+        f"{key}: {value}"
+        for key, value in sorted(detail.items())
+        if key not in SHOWN and value not in (None, "", False, 0)
+    ]
     if not result.sandboxed:
         parts.append("graded without the sandbox (--no-sandbox)")
     if submission is not None and submission.late:
@@ -151,8 +169,10 @@ def bug_report(submission: Submission | None) -> str:
     files = "the submitted file"
     if submission is not None:
         files = f"the submitted file ({submission.source}) and its result file results/{submission.key}.json"
-    return (f"to report this bug in the grader, send {files}, the command you ran and the output of "
-            "`pip show coursebook` to the course book's maintainers")
+    return (
+        f"to report this bug in the grader, send {files}, the command you ran and the output of "
+        "`pip show coursebook` to the course book's maintainers"
+    )
 
 
 def manual_points(rubric: str) -> float:
@@ -182,16 +202,35 @@ def _write(path: Path, rows: list[list]) -> None:
 def write_gradebook(rows: list[Row], checks, manual: float, path: Path) -> None:
     """`gradebook.csv`: one row per file handed in, for the instructor."""
     auto = checks.total_points
-    header = ["student", "lms", "lms_id", "file", *(f"{task.id} ({number(task.points)})" for task in checks.tasks),
-              "total", f"out_of ({number(auto)} auto-graded + {number(manual)} graded by hand)",
-              "status", "message", "written_response"]
+    header = [
+        "student",
+        "lms",
+        "lms_id",
+        "file",
+        *(f"{task.id} ({number(task.points)})" for task in checks.tasks),
+        "total",
+        f"out_of ({number(auto)} auto-graded + {number(manual)} graded by hand)",
+        "status",
+        "message",
+        "written_response",
+    ]
     body = []
     for row in sorted(rows, key=lambda r: (r.submission.student.casefold(), r.submission.source)):
         result, points = row.result, row.result.points
-        body.append([row.submission.student, row.submission.lms, row.submission.lms_id, row.submission.source,
-                     *(number(points.get(task.id, 0.0)) for task in checks.tasks),
-                     number(result.total), number(auto + manual), result.status.value,
-                     describe(result, row.submission), result.written_response])
+        body.append(
+            [
+                row.submission.student,
+                row.submission.lms,
+                row.submission.lms_id,
+                row.submission.source,
+                *(number(points.get(task.id, 0.0)) for task in checks.tasks),
+                number(result.total),
+                number(auto + manual),
+                result.status.value,
+                describe(result, row.submission),
+                result.written_response,
+            ]
+        )
     _write(path, [header, *body])
 
 
@@ -205,7 +244,11 @@ def lms_grades(rows: list[Row], lms: str) -> list[tuple[Submission, str]]:
     grades = []
     for lms_id in sorted(by_student, key=lambda i: (len(i), i)):
         group = by_student[lms_id]
-        notebooks = [r for r in group if r.result.status not in (Status.NOT_A_NOTEBOOK, Status.ARCHIVE_REFUSED)]
+        notebooks = [
+            r
+            for r in group
+            if r.result.status not in (Status.NOT_A_NOTEBOOK, Status.ARCHIVE_REFUSED)
+        ]
         grade = number(notebooks[0].result.total) if len(notebooks) == 1 else ""
         grades.append(((notebooks or group)[0].submission, grade))
     return grades
@@ -213,7 +256,12 @@ def lms_grades(rows: list[Row], lms: str) -> list[tuple[Submission, str]]:
 
 def blank_lms_grades(rows: list[Row]) -> list[str]:
     """Students whose LMS grade is left blank (several notebooks, or none that could be graded)."""
-    return [sub.student for lms in ("canvas", "moodle") for sub, grade in lms_grades(rows, lms) if grade == ""]
+    return [
+        sub.student
+        for lms in ("canvas", "moodle")
+        for sub, grade in lms_grades(rows, lms)
+        if grade == ""
+    ]
 
 
 def write_canvas(rows: list[Row], assignment: str, path: Path) -> None:
@@ -223,7 +271,11 @@ def write_canvas(rows: list[Row], assignment: str, path: Path) -> None:
     A student whose grade is left blank (several notebooks, none gradable) has no row: Canvas's
     importer treats an empty cell beside an existing score as a change and clears that score,
     while a student missing from the file keeps whatever Canvas holds."""
-    body = [[sub.student, sub.lms_id, "", "", "", grade] for sub, grade in lms_grades(rows, "canvas") if grade != ""]
+    body = [
+        [sub.student, sub.lms_id, "", "", "", grade]
+        for sub, grade in lms_grades(rows, "canvas")
+        if grade != ""
+    ]
     _write(path, [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment], *body])
 
 
@@ -249,20 +301,40 @@ class MoodleStrings:
 
 MOODLE_LANGUAGES = {
     # English: moodle/moodle mod/assign/lang/en/assign.php, lang/en/moodle.php, lang/en/grades.php.
-    "en": MoodleStrings("Participant ", "Identifier", "Full name", "Grade", "Maximum grade",
-                        "Last modified (grade)"),
+    "en": MoodleStrings(
+        "Participant ", "Identifier", "Full name", "Grade", "Maximum grade", "Last modified (grade)"
+    ),
     # The others: Moodle's language packs (AMOS), de/fr/es assign.php, moodle.php and grades.php.
-    "de": MoodleStrings("Teilnehmer/in", "ID", "Vollständiger Name", "Bewertung", "Maximale Bewertung",
-                        "Zuletzt geändert (Bewertung)"),
-    "fr": MoodleStrings("Participant", "Identifiant", "Nom complet", "Note", "Note maximale",
-                        "Dernière modification (note)"),
-    "es": MoodleStrings("Participante", "Identificador", "Nombre completo", "Calificación", "Calif. máxima",
-                        "Última modificación (calificación)"),
+    "de": MoodleStrings(
+        "Teilnehmer/in",
+        "ID",
+        "Vollständiger Name",
+        "Bewertung",
+        "Maximale Bewertung",
+        "Zuletzt geändert (Bewertung)",
+    ),
+    "fr": MoodleStrings(
+        "Participant",
+        "Identifiant",
+        "Nom complet",
+        "Note",
+        "Note maximale",
+        "Dernière modification (note)",
+    ),
+    "es": MoodleStrings(
+        "Participante",
+        "Identificador",
+        "Nombre completo",
+        "Calificación",
+        "Calif. máxima",
+        "Última modificación (calificación)",
+    ),
 }
 
 
-def write_moodle(rows: list[Row], out_of: float, path: Path, now: datetime | None = None,
-                 language: str = "en") -> None:
+def write_moodle(
+    rows: list[Row], out_of: float, path: Path, now: datetime | None = None, language: str = "en"
+) -> None:
     """Moodle's offline grading worksheet (Assignment > Grading action > Upload grading worksheet),
     with the headers Moodle matches in the course's `language`: the Identifier is the participant
     number of Moodle's folder names; Moodle also requires the Grade and Last modified (grade).
@@ -273,9 +345,24 @@ def write_moodle(rows: list[Row], out_of: float, path: Path, now: datetime | Non
     A blank Grade is skipped by Moodle's import ("grade has no value"), so it changes nothing."""
     strings = MOODLE_LANGUAGES[language]
     when = now or datetime.now(timezone.utc)
-    when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+    when = (
+        when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+    )
     stamp = when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
-    body = [[f"{strings.participant}{sub.lms_id}", sub.student, grade, number(out_of), stamp]
-            for sub, grade in lms_grades(rows, "moodle")]
-    _write(path, [[strings.identifier, strings.full_name, strings.grade, strings.maximum, strings.modified],
-                  *body])
+    body = [
+        [f"{strings.participant}{sub.lms_id}", sub.student, grade, number(out_of), stamp]
+        for sub, grade in lms_grades(rows, "moodle")
+    ]
+    _write(
+        path,
+        [
+            [
+                strings.identifier,
+                strings.full_name,
+                strings.grade,
+                strings.maximum,
+                strings.modified,
+            ],
+            *body,
+        ],
+    )
