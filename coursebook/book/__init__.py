@@ -1,1 +1,4 @@
-"""Building and executing the book: jupyter-book runs, deterministic notebook outputs, the Sphinx extension."""
+"""Building and executing the book.
+
+jupyter-book runs, deterministic notebook outputs, the Sphinx extension.
+"""

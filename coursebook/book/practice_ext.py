@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx.util import logging
@@ -91,7 +92,8 @@ def _title(env, doc: str) -> str:
 
 
 def practice_data(env, root: str, book: str) -> dict:
-    chapters, questions, seen, shared = [], [], set(), {}
+    chapters, questions, seen = [], [], set()
+    shared: dict[str, Any] = {}
     for doc in book_order(env, root):
         blocks = getattr(env, "coursebook_quizzes", {}).get(doc)
         if not blocks or doc == PRACTICE_PAGE:

@@ -69,7 +69,8 @@ FROM_TEMPLATES = [
 # Colab already ships (its Jupyter kernel, nbformat, matplotlib; reinstalling them would disturb
 # Colab's own Jupyter) and the site builder. Every other dependency is installed, so a new one
 # reaches Colab without anyone editing this file.
-# What Colab already has (one string: the Gradescope zip test looks for a quoted nbformat key in the wheel).
+# What Colab already has (one string: the Gradescope zip test looks for a quoted nbformat key
+# in the wheel).
 COLAB_PROVIDES = set(["ipykernel", "nbformat", "nbclient", "matplotlib", "jupyter-book"])
 COLAB_TAG = "colab-setup"
 
@@ -136,7 +137,8 @@ def _stamp(dest: Path, tag: str) -> None:
 
 
 def _clear(dest: Path) -> None:
-    """Empty `dest` except its `.git` (the publishing workflow checks the student repository out here)."""
+    """Empty `dest` except its `.git` (the publishing workflow checks the student repository out
+    here)."""
     if dest.exists() and not dest.is_dir():
         raise ReleaseError(f"{dest} is a file, not a folder")
     dest.mkdir(parents=True, exist_ok=True)
@@ -164,7 +166,8 @@ def _copy(root: Path, dest: Path, relative: str) -> None:
 
 
 def release_allow(root: Path) -> list[str]:
-    """Binary files (glob patterns) the instructor allows in the release: `coursebook: release_allow:`."""
+    """Binary files (glob patterns) the instructor allows in the release:
+    `coursebook: release_allow:`."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
     allowed = (config.get("coursebook") or {}).get("release_allow") or []
     if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
@@ -188,7 +191,8 @@ def student_toc(root: Path) -> str:
 
 
 def _unlink_left_out_pages(dest: Path) -> None:
-    """A page's link to an instructor-only page becomes plain text (the page is not in the release)."""
+    """A page's link to an instructor-only page becomes plain text (the page is not in the
+    release)."""
     names = "|".join(re.escape(Path(p).stem) for p in LEFT_OUT if p.startswith("book/"))
     link = re.compile(rf"\{{doc\}}`([^`<]+?)\s*<(?:\.\./book/|/book/)?(?:{names})>`")
     for path in [*(dest / "book").rglob("*.md"), *(dest / "book").rglob("*.ipynb")]:
@@ -206,13 +210,15 @@ def student_config(root: Path, repository: str) -> str:
     ]
     header = (
         "# Jupyter Book 1 configuration of the student edition, written by `coursebook release`.\n"
-        "# The repository below is this one: Binder, Colab, the GitHub button and downloads point here.\n"
+        "# The repository below is this one: "
+        "Binder, Colab, the GitHub button and downloads point here.\n"
     )
     return header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _name(requirement: str) -> str:
-    """The normalised project name of a requirement line (`ruamel.yaml==0.19.1` -> `ruamel-yaml`)."""
+    """The normalised project name of a requirement line
+    (`ruamel.yaml==0.19.1` -> `ruamel-yaml`)."""
     return re.sub(
         r"[-_.]+", "-", re.split(r"[\s\[<>=!~;]", requirement.strip(), maxsplit=1)[0]
     ).lower()
@@ -225,7 +231,8 @@ def runtime_dependencies(root: Path) -> list[str]:
 
 
 def colab_requirements(root: Path) -> str:
-    """pyproject's runtime dependencies minus what Colab provides, each at its constraints.txt pin."""
+    """pyproject's runtime dependencies minus what Colab provides, each at its constraints.txt
+    pin."""
     pins = {}
     for line in (root / "constraints.txt").read_text(encoding="utf-8").splitlines():
         if "==" in line and not line.lstrip().startswith("#"):
@@ -238,9 +245,12 @@ def colab_requirements(root: Path) -> str:
             "(a runtime dependency in pyproject.toml)"
         )
     return (
-        "# Installed by the first cell of every notebook on Google Colab, before the package itself\n"
-        "# (which is installed without its own dependencies, so Colab's Jupyter is left as it is).\n"
-        "# Written by `coursebook release` from pyproject.toml's dependencies at constraints.txt's pins.\n"
+        "# Installed by the first cell of every notebook on Google Colab, "
+        "before the package itself\n"
+        "# (which is installed without its own dependencies, "
+        "so Colab's Jupyter is left as it is).\n"
+        "# Written by `coursebook release` "
+        "from pyproject.toml's dependencies at constraints.txt's pins.\n"
         + "\n".join(pins[name] for name in wanted)
         + "\n"
     )
@@ -271,7 +281,8 @@ def student_requirements(root: Path) -> str:
         "#   .venv/bin/python -m pip install -r requirements-student.txt\n"
         "#   .venv/bin/python -m pip install --no-deps .\n"
         "#   .venv/bin/jupyter lab           (Windows: .venv\\Scripts\\ instead of .venv/bin/)\n"
-        "# Written by `coursebook release` from pyproject.toml's dependencies at constraints.txt's pins.\n"
+        "# Written by `coursebook release` "
+        "from pyproject.toml's dependencies at constraints.txt's pins.\n"
         "-c constraints.txt\n" + "\n".join(pins[name] for name in wanted) + "\n"
     )
 
@@ -307,7 +318,8 @@ def _student_pyproject(root: Path) -> str:
 
 
 def _vendor_versions_of(root: Path, makefile: str) -> str:
-    """The release's Makefile fetches the same MathJax, axe-core and gift-pegjs as the instructor's."""
+    """The release's Makefile fetches the same MathJax, axe-core and gift-pegjs as the
+    instructor's."""
     source = (root / "Makefile").read_text(encoding="utf-8")
     for name in re.findall(r"^(\w+_VERSION)\s*:=", makefile, re.M):
         pinned = re.search(rf"^{name}\s*:=\s*(\S+)", source, re.M)

@@ -1,4 +1,6 @@
-"""Sphinx extension for the book: serve the quiz asset once per site and keep pages light and accessible.
+"""Sphinx extension for the book.
+
+It serves the quiz asset once per site and keeps pages light and accessible.
 
 - Builds the browser assets (`views/bundle.py`) and adds the quiz runtime `coursebook.js` and the
   stylesheet to every page (one cached file each, not inlined per quiz); the explorers' script
@@ -66,7 +68,8 @@ def has_maths(body: str) -> bool:
 
 
 def quiz_heading_levels(body: str) -> str:
-    """Give each quiz question heading (`h4.cb-title`) the level right under the heading before it."""
+    """Give each quiz question heading (`h4.cb-title`) the level right under the heading before
+    it."""
     level = 1
 
     def relevel(match):
@@ -82,8 +85,8 @@ def quiz_heading_levels(body: str) -> str:
 
 
 def bibliography_roles(body: str) -> str:
-    """docutils marks entries `doc-biblioentry` (deprecated in ARIA) inside a `role="list"`, which then
-    has no list items (axe-core's critical `aria-required-children`): make them list items."""
+    """docutils marks entries `doc-biblioentry` (deprecated in ARIA) inside a `role="list"`, which
+    then has no list items (axe-core's critical `aria-required-children`): make them list items."""
     return body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 

@@ -25,7 +25,7 @@ SOFT_HYPHEN = "\u00ad"
 
 @lru_cache(maxsize=1)
 def _dictionary():
-    import pyphen
+    import pyphen  # type: ignore[import-untyped]  # pyphen ships no type information
 
     return pyphen.Pyphen(lang="en_GB", left=3, right=3)
 
@@ -35,7 +35,8 @@ def hyphenate(word: str) -> str:
 
 
 def _cell(content: str) -> str:
-    out, stack = [], []
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []
     for tag, text in TOKEN.findall(content):
         if tag:
             match = TAG.match(tag)

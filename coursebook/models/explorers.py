@@ -147,7 +147,8 @@ EXPLORERS = {
         ),
         rows=(
             Row(
-                "Pure equilibria (F firm, S swerve; first letter: {side_a}; second letter: {side_b})",
+                "Pure equilibria (F firm, S swerve; "
+                "first letter: {side_a}; second letter: {side_b})",
                 "equilibria",
             ),
             Row(

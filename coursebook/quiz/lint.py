@@ -50,7 +50,7 @@ Pure functions over the validated model; the CLI prints the results.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -98,7 +98,7 @@ class BankLint:
     positions: Counter = field(default_factory=Counter)
     """Key positions (1-based) over unshuffled choice questions; a multiple-select adds each key."""
     unshuffled: int = 0
-    ranks: Counter = field(default_factory=Counter)
+    ranks: defaultdict[int, float] = field(default_factory=lambda: defaultdict(float))
     """Weighted count of keyed options by length rank (1 = longest) over the choice questions."""
     top_two: float = 0.0
     """Weighted number of choice questions whose key is among the two longest options."""
@@ -133,7 +133,10 @@ class BankLint:
         return not self.findings
 
     def summary(self) -> str:
-        share = f"{len(self.longest_keyed)} of {self.choice} choice questions ({self.longest_share:.0%})"
+        share = (
+            f"{len(self.longest_keyed)} of {self.choice} choice questions "
+            f"({self.longest_share:.0%})"
+        )
         lines = [
             f"{self.bank}: keyed option uniquely longest in {share}; limit {MAX_LONGEST_SHARE:.0%}"
         ]
@@ -213,7 +216,8 @@ def hint_findings(
                     Finding(
                         "hint",
                         question.id,
-                        f"the hint quotes the keyed option {key!r} whole; point to the idea instead",
+                        f"the hint quotes the keyed option {key!r} whole; "
+                        "point to the idea instead",
                     )
                 ]
     return []
@@ -252,8 +256,8 @@ def currency_findings(question_id: str | None, text: str) -> list[Finding]:
             Finding(
                 "currency",
                 question_id,
-                f'probable currency `$` before a digit in "...{snippet}...": it starts maths on the site, '
-                "in Jupyter and in LMS exports; write `\\$`",
+                f'probable currency `$` before a digit in "...{snippet}...": '
+                "it starts maths on the site, in Jupyter and in LMS exports; write `\\$`",
             )
         )
     return findings
@@ -283,7 +287,8 @@ def separator_findings(texts_by_question: list[tuple[str, str]]) -> list[Finding
                 Finding(
                     "figure-two-ways",
                     bare,
-                    f"{value} is written two ways ({where}); use one form, with thousands separators",
+                    f"{value} is written two ways ({where}); "
+                    "use one form, with thousands separators",
                 )
             )
     return findings
@@ -314,7 +319,8 @@ def precision_findings(texts_by_question: list[tuple[str, str]]) -> list[Finding
                     Finding(
                         "figure-two-ways",
                         short_id,
-                        f'"{short} percent" (in {short_id!r}) and "{long} percent" (in {long_id!r}) look like '
+                        f'"{short} percent" (in {short_id!r}) and '
+                        f'"{long} percent" (in {long_id!r}) look like '
                         f"one figure written two ways, and {long} does not round to {short}; "
                         f"write {long} or its rounding",
                     )
@@ -365,8 +371,10 @@ def lint_bank(bank: Bank, path: str | Path | None = None) -> BankLint:
             Finding(
                 "longest-option",
                 None,
-                f"the keyed option is the uniquely longest in {len(result.longest_keyed)} of {result.choice} "
-                f"choice questions ({result.longest_share:.0%}), above the {MAX_LONGEST_SHARE:.0%} limit: "
+                "the keyed option is the uniquely longest in "
+                f"{len(result.longest_keyed)} of {result.choice} "
+                f"choice questions ({result.longest_share:.0%}), "
+                f"above the {MAX_LONGEST_SHARE:.0%} limit: "
                 f"lengthen distractors or trim keys in {', '.join(result.longest_keyed)}",
             ),
         )
@@ -392,7 +400,8 @@ def _rank_findings(result: BankLint) -> list[Finding]:
             Finding(
                 "length-rank",
                 None,
-                f"the key is among the two longest options in {_count(round(result.top_two, 2))} of "
+                "the key is among the two longest options in "
+                f"{_count(round(result.top_two, 2))} of "
                 f"{result.choice} choice questions ({result.top_two_share:.0%}), above the "
                 f"{MAX_TOP_TWO_SHARE:.0%} limit: shorten keys or lengthen distractors",
             )

@@ -1,1 +1,4 @@
-"""What shows a quiz or a model: the static HTML view (with its JS and CSS), the widget view, the notebook API."""
+"""What shows a quiz or a model.
+
+The static HTML view (with its JS and CSS), the widget view, the notebook API.
+"""

@@ -90,12 +90,16 @@ def quiz(bank: str, questions: str | list[str] | None = None, *, seed: int = 0) 
 
 
 def explore(model: str, preset: str | None = None) -> Display:
-    """Show an interactive model (see `coursebook.models.explorers.EXPLORERS`), optionally from a preset."""
+    """Show an interactive model (see `coursebook.models.explorers.EXPLORERS`), optionally from a
+    preset."""
     from . import static, widgets
 
     explorer = get_explorer(model)
     explorer.defaults(preset)  # fails early and clearly on an unknown preset
-    summary = f"Explorer: {explorer.title}. Run this cell in Jupyter to use it, or use it on the book's website."
+    summary = (
+        f"Explorer: {explorer.title}. "
+        "Run this cell in Jupyter to use it, or use it on the book's website."
+    )
     return Display(
         static.explorer_html(explorer, preset),
         lambda: widgets.explorer_widget(explorer, preset),

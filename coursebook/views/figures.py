@@ -2,7 +2,8 @@
 
 SVG stays sharp when a reader on a phone zooms in, and is smaller than a PNG once compressed. The
 file carries no date and no random ids (`svg.hashsalt`), so stored outputs compare equal under
-nbval. Text smaller than `MIN_TEXT_PT` is raised to it, so no label shrinks below what a phone shows.
+nbval. Text smaller than `MIN_TEXT_PT` is raised to it, so no label shrinks below what a phone
+shows.
 """
 
 from __future__ import annotations

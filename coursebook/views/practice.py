@@ -42,7 +42,7 @@ class PracticeWidget(anywidget.AnyWidget):
     _esm = traitlets.Unicode(_SCRIPT).tag(sync=True)
     _css = traitlets.Unicode(_STYLE).tag(sync=True)
     kind = traitlets.Unicode("practice").tag(sync=True)
-    questions = traitlets.List().tag(sync=True)
+    questions: traitlets.List[dict] = traitlets.List().tag(sync=True)
     """Every candidate: {key, bank, title, html}; `html` is a one-question live quiz block."""
     states = traitlets.Dict().tag(sync=True)
     """{bank: {qid: state}} as stored, for the candidates' banks."""

@@ -27,10 +27,14 @@ VERDICT_LABELS = {
     "invalid": "Can't check that.",
 }
 MULTIPLE_RULE = (
-    "Select all that apply. Partial credit: each correct choice earns an equal share of the points, "
+    "Select all that apply. Partial credit: "
+    "each correct choice earns an equal share of the points, "
     "each wrong choice takes one share away, and the score never drops below zero."
 )
-ORDERING_RULE = "Use the Up and Down buttons to put the items in order. Partial credit: the share of items in the right place."
+ORDERING_RULE = (
+    "Use the Up and Down buttons to put the items in order. "
+    "Partial credit: the share of items in the right place."
+)
 MATCHING_RULE = (
     "Choose a match for every item. Partial credit: the share of items matched correctly."
 )
@@ -97,17 +101,22 @@ def _choices(question, kind: str, seed: int) -> str:
         # each option in its own block, so it keeps its line even where no stylesheet reaches
         rows.append(
             f'<div class="cb-option-row"><label class="cb-option" for="{_e(control_id)}">'
-            f'<input type="{kind}" id="{_e(control_id)}" name="cb-{_e(question.id)}" value="{_e(key)}"> '
+            f'<input type="{kind}" id="{_e(control_id)}" name="cb-{_e(question.id)}" '
+            f'value="{_e(key)}"> '
             f"<span>{to_inline_html(question.options[key])}</span></label></div>"
         )
-    return f'<div class="cb-options" role="group" aria-labelledby="cb-{_e(question.id)}-prompt">{"".join(rows)}</div>'
+    return (
+        f'<div class="cb-options" role="group" aria-labelledby="cb-{_e(question.id)}-prompt">'
+        f"{''.join(rows)}</div>"
+    )
 
 
 def _typed(question, label: str) -> str:
     control_id = f"cb-{question.id}-input"
     mode = ' inputmode="decimal"' if question.type == "numeric" else ""
     return (
-        f'<div class="cb-typed"><label class="cb-input-label" for="{_e(control_id)}">{_e(label)}</label> '
+        f'<div class="cb-typed">'
+        f'<label class="cb-input-label" for="{_e(control_id)}">{_e(label)}</label> '
         f'<input type="text" class="cb-input" id="{_e(control_id)}" autocomplete="off" '
         f'spellcheck="false"{mode}></div>'
     )
@@ -117,10 +126,14 @@ def _ordering(question, seed: int) -> str:
     rows = []
     for item in question.display_order(seed):
         text = question.items[item]
+        name = _e(plain_text(text))
         rows.append(
-            f'<li class="cb-order-item" data-item="{item}"><span class="cb-item-text">{to_inline_html(text)}</span> '
-            f'<span class="cb-order-buttons"><button type="button" class="cb-up" disabled aria-label="Move up: {_e(plain_text(text))}">Up</button>'
-            f'<button type="button" class="cb-down" disabled aria-label="Move down: {_e(plain_text(text))}">Down</button></span></li>'
+            f'<li class="cb-order-item" data-item="{item}">'
+            f'<span class="cb-item-text">{to_inline_html(text)}</span> '
+            '<span class="cb-order-buttons">'
+            f'<button type="button" class="cb-up" disabled aria-label="Move up: {name}">Up</button>'
+            f'<button type="button" class="cb-down" disabled aria-label="Move down: {name}">'
+            "Down</button></span></li>"
         )
     return (
         f'<ol class="cb-order" aria-labelledby="cb-{_e(question.id)}-prompt">{"".join(rows)}</ol>'
@@ -138,10 +151,13 @@ def _matching(question, seed: int) -> str:
     for index, pair in enumerate(question.pairs):
         control_id = f"cb-{question.id}-m{index}"
         rows.append(
-            f'<div class="cb-match-row"><label for="{control_id}">{to_inline_html(pair.left)}</label> '
-            f'<select id="{control_id}" data-pair="{index}"><option value="">Choose a match</option>{options}</select></div>'
+            f'<div class="cb-match-row">'
+            f'<label for="{control_id}">{to_inline_html(pair.left)}</label> '
+            f'<select id="{control_id}" data-pair="{index}">'
+            f'<option value="">Choose a match</option>{options}</select></div>'
         )
-    # Printed only (print stylesheet): a select shows one choice on paper, so the choices are listed.
+    # Printed only (print stylesheet): a select shows one choice on paper, so the choices are
+    # listed.
     listed = "".join(
         f"<li>{_e(plain_text(choices[index]))}</li>" for index in question.choice_order(seed)
     )
@@ -179,12 +195,15 @@ def question_html(question, number: int, seed: int = 0) -> str:
     rule, controls = _controls(question, seed)
     points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
     return (
-        f'<section class="cb-question" id="cb-{qid}" data-qid="{qid}" data-type="{question.type}" aria-labelledby="cb-{qid}-title">'
-        f'<h4 class="cb-title" id="cb-{qid}-title">Question {number} <span class="cb-points">({points})</span></h4>'
+        f'<section class="cb-question" id="cb-{qid}" data-qid="{qid}" '
+        f'data-type="{question.type}" aria-labelledby="cb-{qid}-title">'
+        f'<h4 class="cb-title" id="cb-{qid}-title">Question {number} '
+        f'<span class="cb-points">({points})</span></h4>'
         f'<div class="cb-prompt" id="cb-{qid}-prompt">{to_html(question.prompt)}</div>'
         + (f'<p class="cb-rule">{_e(rule)}</p>' if rule else "")
         + controls
-        + '<div class="cb-actions"></div><div class="cb-feedback" role="status" aria-live="polite"></div>'
+        + '<div class="cb-actions"></div>'
+        '<div class="cb-feedback" role="status" aria-live="polite"></div>'
         '<div class="cb-explanation"></div></section>'
     )
 
@@ -267,10 +286,13 @@ def explorer_html(explorer: Explorer, preset: str | None = None) -> str:
         control_id = f"{block_id}-{slider.name}"
         value = values[slider.name]
         sliders.append(
-            f'<div class="cb-slider"><label for="{control_id}">{_e(fill(slider.label, names))}</label> '
-            f'<input type="range" id="{control_id}" data-name="{slider.name}" min="{slider.min:g}" max="{slider.max:g}" '
+            f'<div class="cb-slider">'
+            f'<label for="{control_id}">{_e(fill(slider.label, names))}</label> '
+            f'<input type="range" id="{control_id}" data-name="{slider.name}" '
+            f'min="{slider.min:g}" max="{slider.max:g}" '
             f'step="{slider.step:g}" value="{value:g}"> '
-            f'<output for="{control_id}" data-unit="{_e(slider.unit)}">{value:g}{_e(slider.unit)}</output></div>'
+            f'<output for="{control_id}" data-unit="{_e(slider.unit)}">'
+            f"{value:g}{_e(slider.unit)}</output></div>"
         )
     note = (explorer.presets.get(preset) or {}).get("note", "") if preset else ""
     notes = "".join(f"<li>{_e(text)}</li>" for text in ((note,) if note else ()) + explorer.notes)
@@ -278,9 +300,11 @@ def explorer_html(explorer: Explorer, preset: str | None = None) -> str:
         f'<div class="cb-explorer" id="{block_id}" data-model="{explorer.name}">'
         f'<script type="application/json" class="cb-payload">{_json(payload)}</script>'
         f'<p class="cb-explorer-title"><strong>{_e(explorer.title)}</strong></p>'
-        f'<p class="cb-noscript">Run this cell to use the explorer (on the book\'s website it works in the page).</p>'
+        '<p class="cb-noscript">Run this cell to use the explorer '
+        "(on the book's website it works in the page).</p>"
         f'<div class="cb-sliders">{"".join(sliders)}</div>'
-        f'<p class="cb-explorer-actions"><button type="button" class="cb-explorer-reset">Reset</button> '
+        '<p class="cb-explorer-actions">'
+        '<button type="button" class="cb-explorer-reset">Reset</button> '
         f'<span class="cb-rule">puts every slider back to its preset value.</span></p>'
         f'<div class="cb-results" aria-live="polite"></div>'
         f'<ul class="cb-notes">{notes}</ul>'

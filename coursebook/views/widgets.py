@@ -24,7 +24,8 @@ from .progress import Progress, progress_here, valid_state
 
 _SCRIPT = "\n".join(
     [
-        "globalThis.CourseBookLive = true;",  # load the shared runtime without wiring the page itself
+        # load the shared runtime without wiring the page itself
+        "globalThis.CourseBookLive = true;",
         bundle.quiz_script(),
         bundle.explorer_script(),
         (bundle.ASSETS / "live.js").read_text(encoding="utf-8"),
