@@ -3,7 +3,7 @@
 The notebook API: `quiz(...)` and `explore(...)` in chapters, `practice()` for spaced review,
 `Checker(...)` in exercise notebooks.
 
-The façade imports nothing at import time, so importing a room (`coursebook.quiz.scoring`) loads
+The façade imports nothing at import time, so importing a room (`coursebook.quiz.model`) loads
 that room and the rooms below it only (tests/test_layers.py starts a fresh interpreter per room to
 check it). `explore`, `practice` and `Checker` load on first use (PEP 562). `quiz` needs more
 care: it is also

@@ -227,7 +227,7 @@ def test_importing_a_room_loads_no_higher_room(room):
 def test_quiz_is_the_notebook_function_beside_the_subpackage():
     """`from coursebook import quiz` gives the function even after the subpackage is imported."""
     import coursebook
-    import coursebook.quiz.scoring  # noqa: F401
+    import coursebook.quiz.model  # noqa: F401
     from coursebook import Checker, explore, quiz
 
     assert callable(quiz) and quiz.__module__ == "coursebook" and quiz is coursebook.quiz
