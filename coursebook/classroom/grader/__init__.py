@@ -1,7 +1,9 @@
-"""Grade students' exercise notebooks: each submission in a bubblewrap sandbox, with limits, into data.
+"""Grade students' exercise notebooks: each submission in a bubblewrap sandbox, with limits,
+into data.
 
 One job per module: `results` (what a grade is), `limits`, `sandbox` (bubblewrap), `kernel` (the
-kernel inside it, nbclient with limits), `extract` (reading the answers back), `run` (one submission).
+kernel inside it, nbclient with limits), `extract` (reading the answers back), `run` (one
+submission).
 """
 
 from ..exercise.limits import Limits  # noqa: F401

@@ -1,4 +1,5 @@
-"""Unpack an LMS zip safely: bounded in size, file count and compression ratio, no links, no paths out.
+"""Unpack an LMS zip safely: bounded in size, file count and compression ratio, no links, no
+paths out.
 
 Nothing from an entry's name reaches the disk: each entry is written as `<index>-<short safe name>`
 inside the unpack folder, so `../`, absolute paths, 300-byte names and undecodable bytes cannot
@@ -35,7 +36,8 @@ class ArchiveLimits:
     max_ratio: float = 50.0
     """Unpacked size over compressed size, checked once an entry passes `ratio_floor_bytes`."""
     ratio_floor_bytes: int = 1 << 20
-    """Small entries may compress well (a short notebook of repeated text); a bomb cannot stay small."""
+    """Small entries may compress well (a short notebook of repeated text); a bomb cannot stay
+    small."""
 
 
 @dataclass(frozen=True)
@@ -46,16 +48,17 @@ class Entry:
     """The entry's name as the LMS wrote it (decoded for display; never used as a path)."""
     path: Path | None
     reason: str = ""
-    """'' (unpacked), 'link', 'outside', 'encrypted', 'entry-size', 'ratio', 'total-size', 'too-many', 'unreadable',
-    or, for a folder of submissions, 'unlistable' (a sub-folder that cannot be read) and
-    'not-a-file' (a FIFO, socket or device, never opened)."""
+    """'' (unpacked), 'link', 'outside', 'encrypted', 'entry-size', 'ratio', 'total-size',
+    'too-many', 'unreadable', or, for a folder of submissions, 'unlistable' (a sub-folder that
+    cannot be read) and 'not-a-file' (a FIFO, socket or device, never opened)."""
     limit: float = 0
     count: int = 0
     """For 'too-many': how many entries were not unpacked."""
 
 
 def entry_name(info: zipfile.ZipInfo) -> str:
-    """The name as the student's system meant it: zips without the UTF-8 flag often still hold UTF-8."""
+    """The name as the student's system meant it: zips without the UTF-8 flag often still hold
+    UTF-8."""
     if info.flag_bits & 0x800:
         return info.filename
     try:
@@ -82,7 +85,8 @@ def disk_name(index: int, name: str) -> str:
 
 
 def unpack(archive: Path, into: Path, limits: ArchiveLimits = ArchiveLimits()) -> list[Entry]:
-    """Every file entry of `archive`, in archive order, unpacked into `into` or refused with a reason."""
+    """Every file entry of `archive`, in archive order, unpacked into `into` or refused with a
+    reason."""
     try:
         zipped = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -141,7 +145,8 @@ def _refusal(info: zipfile.ZipInfo, name: str, limits: ArchiveLimits, total: int
 def _copy(
     zipped: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limits: ArchiveLimits, total: int
 ):
-    """Stream one entry to disk, counting as it goes (headers can lie): (bytes written, refusal or None)."""
+    """Stream one entry to disk, counting as it goes (headers can lie): (bytes written, refusal
+    or None)."""
     written, refusal = 0, None  # refusal: (reason, the limit passed)
     try:
         with zipped.open(info) as source, target.open("xb") as sink:

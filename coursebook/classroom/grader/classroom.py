@@ -51,8 +51,9 @@ class GradingInterrupted(Exception):
 
     def __init__(self, signum: int, done: int, total: int):
         self.signum, self.done, self.total = signum, done, total
+        name = signal.Signals(signum).name
         super().__init__(
-            f"interrupted ({signal.Signals(signum).name}) with {done} of {total} submissions graded; "
+            f"interrupted ({name}) with {done} of {total} submissions graded; "
             "run the same command again to grade the rest"
         )
 
@@ -76,9 +77,8 @@ def _die_with_the_grader() -> None:
 
 
 def _worker(conn, path, checks, limits, sandbox, grade, work_root) -> None:
-    signal.signal(
-        signal.SIGINT, signal.SIG_IGN
-    )  # Ctrl-C is the grader's to handle, not each worker's
+    # Ctrl-C is the grader's to handle, not each worker's
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_the_grader()
     try:
@@ -191,15 +191,15 @@ def grade_all(
                 results[submission.key] = stored
             else:
                 todo.append(submission)
-        except (
-            Exception
-        ) as exc:  # the grader's bug on this file: its row says so, the class goes on
+        except Exception as exc:
+            # the grader's bug on this file: its row says so, the class goes on
             results[submission.key] = _grader_error(store, submission, checks, sandbox, exc, warn)
 
     if grade is grade_submission and todo:  # the public check file, built once for every worker
         grade = partial(grade_submission, public=public_spec(checks))
-    # The sandboxes' folders: never around the results, and short, since the kernel's IPC socket paths
-    # inside them must fit in 107 bytes. Removed at the end, whatever happens short of SIGKILL.
+    # The sandboxes' folders: never around the results, and short, since the kernel's IPC socket
+    # paths inside them must fit in 107 bytes. Removed at the end, whatever happens short of
+    # SIGKILL.
     work_root = Path(tempfile.mkdtemp(prefix="cb-class-"))
     running: dict = {}
     try:
@@ -218,14 +218,12 @@ def grade_all(
             warn=warn,
         )
     finally:
-        _kill_all(
-            running
-        )  # only on the way out of an error or an interrupt: otherwise none is left
+        # only on the way out of an error or an interrupt: otherwise none is left
+        _kill_all(running)
         if not remove_tree(work_root):
             warn(f"could not remove the grader's work folder {work_root}; delete it by hand")
-    for (
-        submission
-    ) in submissions:  # cannot happen unless the loop above has a bug: still a row each
+    for submission in submissions:
+        # cannot happen unless the loop above has a bug: still a row each
         if submission.key not in results:
             results[submission.key] = _grader_error(
                 store,
@@ -249,7 +247,8 @@ def _grader_error(
     warn: Warn,
 ) -> SubmissionResult:
     warn(
-        f"{submission.source}: the grader failed on this file ({type(exc).__name__}: {str(exc)[:200]}); "
+        f"{submission.source}: the grader failed on this file "
+        f"({type(exc).__name__}: {str(exc)[:200]}); "
         "it has a grader-error row and is graded again on the next run"
     )
     return _finish(
@@ -368,13 +367,16 @@ def _run_all(
 def _start(
     context, submission: Submission, folder: Path, assignment: Assignment, sandbox, grade, work_root
 ):
-    """Read the file once into a private copy, fingerprint exactly those bytes, and start a worker on
-    the copy: (connection, process, submission, fingerprint, start time, copy). A file that cannot
-    be read (gone, a FIFO put in its place) gets its row at once instead."""
+    """Read the file once into a private copy, fingerprint exactly those bytes, and start a worker
+    on the copy: (connection, process, submission, fingerprint, start time, copy). A file that
+    cannot be read (gone, a FIFO put in its place) gets its row at once instead."""
     checks, limits = assignment.checks, assignment.limits
-    snap = take(submission.path, folder / submission.path.name)
-    expected = fingerprint(submission.path, assignment, sandbox, digest=snap.digest)
-    if snap.copy is None:
+    path = submission.path
+    if path is None:  # a refused entry: grade_all gives it its row and never starts it
+        raise ValueError(f"{submission.source}: no file to grade")
+    snap = take(path, folder / path.name)
+    expected = fingerprint(path, assignment, sandbox, digest=snap.digest)
+    if snap.problem is not None:  # then snap.copy is None: nothing to grade
         status, detail = snap.problem
         result = _blank(submission, checks, status, sandbox, **detail)
         result.fingerprint = expected
@@ -425,7 +427,8 @@ def _finish(
         store.save(submission.key, result)
     except Exception as exc:
         warn(
-            f"{submission.source}: its result could not be saved ({type(exc).__name__}: {str(exc)[:200]}); "
+            f"{submission.source}: its result could not be saved "
+            f"({type(exc).__name__}: {str(exc)[:200]}); "
             "it is in this gradebook and graded again on the next run"
         )
     return result

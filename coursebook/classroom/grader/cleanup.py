@@ -8,6 +8,7 @@ a folder made unwritable by the submission is unlocked with `chmod -R u+rwx` and
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ TIMEOUT = 300
 
 
 def _run(*argv: str) -> None:
-    try:
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
         subprocess.run(
             argv,
             stdin=subprocess.DEVNULL,
@@ -27,8 +28,6 @@ def _run(*argv: str) -> None:
             timeout=TIMEOUT,
             check=False,
         )
-    except (OSError, subprocess.SubprocessError):
-        pass
 
 
 def remove_tree(folder: Path) -> bool:

@@ -2,9 +2,10 @@
 
 Identity comes only from where the LMS put the file, never from inside the notebook:
 - Canvas names each file `name_userid_submissionid_file.ipynb` (`name_LATE_userid_...` when late);
-- Moodle's "download submissions in folders" gives `Full Name_12345_assignsubmission_file_/file.ipynb`
-  (or, flat, `Full Name_12345_assignsubmission_file_file.ipynb`); 12345 is the assignment's
-  participant number, which Moodle's grading worksheet uses as `Participant 12345`;
+- Moodle's "download submissions in folders" gives
+  `Full Name_12345_assignsubmission_file_/file.ipynb` (or, flat,
+  `Full Name_12345_assignsubmission_file_file.ipynb`); 12345 is the assignment's participant
+  number, which Moodle's grading worksheet uses as `Participant 12345`;
 - anything else is identified by its path without the extension.
 
 Every file is a submission with its own result key, so two files that look alike (`Jane Doe.ipynb`
@@ -13,6 +14,7 @@ and `Jane_Doe.ipynb`, or `alice.txt` beside `alice.ipynb`) never share a result.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -25,13 +27,14 @@ from pathlib import Path, PurePosixPath
 from ...errors import GradingInputError
 from .archive import ArchiveLimits, Entry, unpack
 
-# Canvas: `name_[late_]userid_submissionid_file`; Canvas keeps `_` in the name, and the file name after
-# the ids is the student's own, so the ids are the FIRST `_<digits>_<digits>_` after the name.
+# Canvas: `name_[late_]userid_submissionid_file`; Canvas keeps `_` in the name, and the file name
+# after the ids is the student's own, so the ids are the FIRST `_<digits>_<digits>_` after the name.
 CANVAS = re.compile(
     r"^(?P<name>[^/]+?)_(?:(?P<late>(?i:late))_)?(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$"
 )
-# Moodle: `Full Name_<participant>_assignsubmission_<plugin>_` starts a folder (or, flat, a file name).
-# Moodle turns `_` in the full name into spaces, so the name holds no `_`: the first match is Moodle's.
+# Moodle: `Full Name_<participant>_assignsubmission_<plugin>_` starts a folder (or, flat, a file
+# name). Moodle turns `_` in the full name into spaces, so the name holds no `_`: the first match is
+# Moodle's.
 MOODLE_PREFIX = re.compile(
     r"^(?P<name>[^_/]+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_"
 )
@@ -45,7 +48,8 @@ class Submission:
     key: str
     """Unique, stable and file-system safe: names the stored result and the feedback page."""
     source: str
-    """Where it came from (path inside the folder or archive), printable: odd bytes shown as \\xNN."""
+    """Where it came from (path inside the folder or archive), printable: odd bytes shown as
+    \\xNN."""
     path: Path | None
     """The file to grade; None when it was refused (see `refusal`)."""
     student: str
@@ -142,9 +146,8 @@ def _from_folder(folder: Path) -> list[Submission]:
     found: list[Submission] = []
     seen: set[str] = set()
 
-    def unreadable(
-        error: OSError,
-    ) -> None:  # a folder that cannot be listed still shows up, as a row
+    def unreadable(error: OSError) -> None:
+        # a folder that cannot be listed still shows up, as a row
         source = printable(Path(error.filename).relative_to(folder).as_posix())
         found.append(_submission(source + "/", None, seen, Entry(source + "/", None, "unlistable")))
 
@@ -200,7 +203,8 @@ MOODLE_GRACE = timedelta(seconds=60)
 
 def downloaded_at(source: Path, submissions: list[Submission]) -> datetime:
     """When the submissions were downloaded, as far as the files tell, minus Moodle's 60 s grace:
-    the worksheet's `Last modified (grade)`, so any grade typed in Moodle after the download is kept.
+    the worksheet's `Last modified (grade)`, so any grade typed in Moodle after the download is
+    kept.
 
     A zip: its modification time (the browser writes it as it downloads). A folder: the newest
     modification time of its files (unzipping keeps the entries' times, all before the download).
@@ -211,10 +215,8 @@ def downloaded_at(source: Path, submissions: list[Submission]) -> datetime:
         if source.is_dir():
             for submission in submissions:
                 if submission.path is not None:
-                    try:
+                    with contextlib.suppress(OSError):
                         times.append(submission.path.lstat().st_mtime)
-                    except OSError:
-                        pass
         else:
             times.append(source.stat().st_mtime)
     except OSError:

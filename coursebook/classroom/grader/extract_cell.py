@@ -1,18 +1,19 @@
-# The grader appends this file, then one call line, as the last cell of a submission. It runs in the
-# student's kernel, inside the sandbox, after the student's code. It reads the task variables and
-# writes them as plain JSON to a file named by a nonce the student's code could not know, so a
+# The grader appends this file, then one call line, as the last cell of a submission. It runs in
+# the student's kernel, inside the sandbox, after the student's code. It reads the task variables
+# and writes them as plain JSON to a file named by a nonce the student's code could not know, so a
 # notebook that redirected sys.stdout still has its answers read. Only built-in types reached
-# through literals are used (a notebook can shadow or patch `type`, `print`, `json`, but not these);
-# strings travel as UTF-8 hex, so nothing the notebook defines can reshape the encoding itself.
-# Values are compared later, outside the kernel, by coursebook.classroom.exercise.checks.matches.
-# Anything else (a NumPy scalar too) arrives as its type's name: check() refuses it, so must the grader.
+# through literals are used (a notebook can shadow or patch `type`, `print`, `json`, but not
+# these); strings travel as UTF-8 hex, so nothing the notebook defines can reshape the encoding
+# itself. Values are compared later, outside the kernel, by
+# coursebook.classroom.exercise.checks.matches. Anything else (a NumPy scalar too) arrives as its
+# type's name: check() refuses it, so must the grader.
 
 
 def __coursebook_extract(names, path):
     import os as O
     import sys as S
 
-    TYPE, FLOAT, INT, STR, LIST, TUPLE, DICT, SET, FROZENSET, BOOL = (
+    TYPE, FLOAT, INT, STR, LIST, TUPLE, DICT, SET, FROZENSET = (
         (0).__class__.__class__,
         (0.0).__class__,
         (0).__class__,
@@ -22,7 +23,6 @@ def __coursebook_extract(names, path):
         {}.__class__,
         {0}.__class__,
         frozenset().__class__,
-        True.__class__,
     )
 
     def hexed(text):

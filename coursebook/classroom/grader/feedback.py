@@ -20,21 +20,28 @@ from .writers import STATUS_TEXT, VERDICT_TEXT, Row, describe, number
 _RUBRIC_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 STYLE = (
-    "body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
+    "body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;"
+    "line-height:1.5}"
     "td,th{border:1px solid #999;padding:.3rem .6rem;text-align:left;vertical-align:top}"
-    "table{border-collapse:collapse;margin:1rem 0}pre{white-space:pre-wrap;background:#f4f4f4;padding:.75rem}"
+    "table{border-collapse:collapse;margin:1rem 0}"
+    "pre{white-space:pre-wrap;background:#f4f4f4;padding:.75rem}"
     ".scroll{overflow-x:auto}"
     # On a phone the student's table becomes one block per task, each cell labelled.
-    "@media (max-width:600px){table.tasks thead{display:none}table.tasks,table.tasks tr,table.tasks td"
-    "{display:block}table.tasks tr{border:1px solid #999;margin-bottom:.6rem}table.tasks td{border:0}"
-    "table.tasks td:empty{display:none}table.tasks td::before{content:attr(data-label) ': ';font-weight:600}}"
+    "@media (max-width:600px){table.tasks thead{display:none}"
+    "table.tasks,table.tasks tr,table.tasks td{display:block}"
+    "table.tasks tr{border:1px solid #999;margin-bottom:.6rem}table.tasks td{border:0}"
+    "table.tasks td:empty{display:none}"
+    "table.tasks td::before{content:attr(data-label) ': ';font-weight:600}}"
     "@media (prefers-color-scheme:dark){body{background:#1e1e1e;color:#ddd}pre{background:#2a2a2a}"
     "a{color:#8ab4f8}}"
 )
 
 STUDENT_STATUS = {
     Status.OK: "Your notebook ran to the end.",
-    Status.ERRORS: "Your notebook ran to the end, but some cells raised errors; answers you had set still count.",
+    Status.ERRORS: (
+        "Your notebook ran to the end, but some cells raised errors; "
+        "answers you had set still count."
+    ),
     Status.TIMEOUT: "Your notebook was stopped at the time limit.",
     Status.MEMORY: "Your notebook was stopped when it used more memory than allowed.",
     Status.OUTPUT_LIMIT: "Your notebook printed more than allowed; the extra output was dropped.",
@@ -81,7 +88,8 @@ def student_page(row: Row, checks) -> str:
         f"(file {html.escape(submission.source)}).</p>"
         f"<p>{html.escape(STUDENT_STATUS[result.status])} Auto-graded score: "
         f"<strong>{number(result.total)} of {number(checks.total_points)}</strong>.</p>"
-        '<table class="tasks"><thead><tr><th>Task</th><th>Points</th><th>Result</th><th>Hint</th></tr></thead>'
+        '<table class="tasks"><thead><tr>'
+        "<th>Task</th><th>Points</th><th>Result</th><th>Hint</th></tr></thead>"
         f"<tbody>{''.join(lines)}</tbody></table>"
         f"<h2>Your written response (graded by your instructor)</h2><pre>{written}</pre>"
     )
@@ -90,9 +98,11 @@ def student_page(row: Row, checks) -> str:
 
 def instructor_page(rows: list[Row], checks, rubric: str, manual: float) -> str:
     overview = "".join(
-        f"<tr><td>{html.escape(r.submission.student)}</td><td>{html.escape(r.submission.source)}</td>"
+        f"<tr><td>{html.escape(r.submission.student)}</td>"
+        f"<td>{html.escape(r.submission.source)}</td>"
         f"<td>{number(r.result.total)} / {number(checks.total_points)}</td>"
-        f"<td>{html.escape(r.result.status.value)}</td><td>{html.escape(describe(r.result, r.submission))}</td>"
+        f"<td>{html.escape(r.result.status.value)}</td>"
+        f"<td>{html.escape(describe(r.result, r.submission))}</td>"
         f'<td><a href="feedback/{html.escape(r.submission.key)}.html">page</a></td></tr>'
         for r in sorted(rows, key=lambda r: (r.submission.student.casefold(), r.submission.source))
     )
@@ -108,8 +118,10 @@ def instructor_page(rows: list[Row], checks, rubric: str, manual: float) -> str:
         f"<h1>{html.escape(checks.title)}: instructor's page</h1>"
         f"<p>Auto-graded points: {number(checks.total_points)}; written response graded by hand: "
         f"{number(manual)}.</p><h2>Rubric for the written response</h2>{rubric_html}"
-        '<h2>Class</h2><div class="scroll"><table><thead><tr><th>Student</th><th>File</th><th>Auto-graded</th>'
-        f"<th>Status</th><th>Message</th><th>Feedback</th></tr></thead><tbody>{overview}</tbody></table></div>"
+        '<h2>Class</h2><div class="scroll"><table><thead><tr>'
+        "<th>Student</th><th>File</th><th>Auto-graded</th>"
+        "<th>Status</th><th>Message</th><th>Feedback</th></tr></thead>"
+        f"<tbody>{overview}</tbody></table></div>"
         f"<h2>Statuses</h2><ul>{statuses}</ul>"
     )
     return _page(f"{checks.title}: instructor's page", body)

@@ -1,4 +1,5 @@
-"""Start a student's IPython kernel under limits; run inside the sandbox by path, before anything else.
+"""Start a student's IPython kernel under limits; run inside the sandbox by path, before anything
+else.
 
 Stand-alone on purpose (no coursebook imports): it runs first in the sandbox and must be short.
 Arguments: <uid or -> <memory MB> <max processes> <max file MB> <IPC folder inside or -> then the

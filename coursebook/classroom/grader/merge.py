@@ -3,11 +3,13 @@
 Merging refuses anything that would give a wrong gradebook: a folder that is not a shard, shards
 cut N different ways, from different classes or exercises, a shard given twice or missing, a
 submission in two shards, a result missing, results graded against different answer keys, limits
-or package versions, or against another answer key or package version than merge's own. Each refusal is one sentence naming the folders involved.
+or package versions, or against another answer key or package version than merge's own. Each
+refusal is one sentence naming the folders involved.
 """
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +23,8 @@ RESULTS_FOLDER = "results"
 
 
 def check_shards(folders: list[Path]) -> list[Manifest]:
-    """The manifests of `folders`, ordered by shard, once they are shown to cover one class exactly."""
+    """The manifests of `folders`, ordered by shard, once they are shown to cover one class
+    exactly."""
     if not folders:
         raise ManifestError("no shard folders given")
     manifests = [read_manifest(Path(folder)) for folder in folders]
@@ -124,8 +127,9 @@ def check_terms(manifests: list[Manifest], rows: list[Row], assignment: Assignme
                 if parts.get(name) != value:
                     raise ManifestError(
                         f"shard {manifest.spec} ({manifest.folder}) was graded with {what[name]} "
-                        f"({name} {parts.get(name, 'unknown')}, here {value}): grade the shards again "
-                        "with this one, or merge with the one they were graded with"
+                        f"({name} {parts.get(name, 'unknown')}, here {value}): "
+                        "grade the shards again with this one, "
+                        "or merge with the one they were graded with"
                     )
 
 
@@ -134,10 +138,8 @@ def moodle_time(manifests: list[Manifest]) -> datetime | None:
     overwritten."""
     times = []
     for manifest in manifests:
-        try:
+        with contextlib.suppress(ValueError):
             times.append(datetime.fromisoformat(manifest.moodle_time))
-        except ValueError:
-            pass
     return min(times) if times else None
 
 

@@ -64,8 +64,8 @@ def file_kind(mode: int) -> str:
 
 
 def open_regular(path: Path) -> int:
-    """A descriptor for `path` if it is a regular file; NotAFile otherwise (a link is never followed,
-    and opening a FIFO or a device never waits for its other end)."""
+    """A descriptor for `path` if it is a regular file; NotAFile otherwise (a link is never
+    followed, and opening a FIFO or a device never waits for its other end)."""
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(path, flags)
@@ -122,7 +122,8 @@ def take(path: Path, copy: Path | None, limit: int = MAX_NOTEBOOK_BYTES) -> Snap
     except OSError as exc:
         if sink is not None:
             sink.close()
-            copy.unlink(missing_ok=True)
+            if copy is not None:  # always, when there is a sink
+                copy.unlink(missing_ok=True)
         return Snapshot(None, f"unreadable-{exc.errno}", unreadable(exc))
     if sink is not None:
         sink.close()
@@ -185,7 +186,7 @@ def parse_submission(raw: bytes):
             # nbformat.reads would parse the text again and validate twice: its own steps, once
             major, minor = nbformat.reader.get_version(data)
             if major not in nbformat.versions:
-                raise nbformat.reader.NBFormatError(f"unsupported nbformat version {major}")
+                raise nbformat.NBFormatError(f"unsupported nbformat version {major}")
             nb = nbformat.convert(nbformat.versions[major].to_notebook_json(data, minor=minor), 4)
             nbformat.validate(nb)
     except RecursionError:

@@ -76,7 +76,8 @@ class SubmissionResult:
     tasks: dict[str, TaskResult] = field(default_factory=dict)
     written_response: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
-    """Machine-readable facts: e.g. error_cells, output_truncated, timeout_kind, exception, signal."""
+    """Machine-readable facts: e.g. error_cells, output_truncated, timeout_kind, exception,
+    signal."""
     sandboxed: bool = True
     seconds: float = 0.0
     fingerprint: str = ""

@@ -10,6 +10,7 @@ counted by the per-process address-space limit.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import tempfile
@@ -84,17 +85,17 @@ class SeccompUnavailable(RuntimeError):
 def filter_program(refuse_memory: bool) -> bytes:
     """The compiled BPF program for this machine's architecture (SeccompUnavailable if none)."""
     try:
-        import pyseccomp as seccomp
+        # pyseccomp ships no type information (no stubs, no py.typed marker)
+        import pyseccomp as seccomp  # type: ignore[import-untyped]
     except (ImportError, OSError) as exc:  # the binding, or libseccomp.so.2 it loads
         raise SeccompUnavailable(f"libseccomp is not usable ({exc})") from None
     try:
         rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
         refuse = seccomp.ERRNO(errno.EPERM)
         for name in sorted(set(REFUSED + (MEMORY_REFUSED if refuse_memory else ())) - {"keyctl"}):
-            try:
+            # a call this architecture or libseccomp version does not know
+            with contextlib.suppress(ValueError, RuntimeError, OSError):
                 rules.add_rule(refuse, name)
-            except (ValueError, RuntimeError, OSError):
-                pass  # a call this architecture or libseccomp version does not know
         # keyctl: only KEYCTL_JOIN_SESSION_KEYRING with a NULL name (a fresh anonymous keyring),
         # which the kernel's launcher calls first; every other operation is refused.
         rules.add_rule(refuse, "keyctl", seccomp.Arg(0, seccomp.NE, KEYCTL_JOIN_SESSION_KEYRING))

@@ -66,7 +66,8 @@ def select(submissions: list[Submission], spec: ShardSpec) -> list[Submission]:
 
 
 def class_digest(submissions: list[Submission]) -> str:
-    """Names the whole class as collected (every file's key), so shards of different classes never merge."""
+    """Names the whole class as collected (every file's key), so shards of different classes
+    never merge."""
     return hashlib.sha256("\n".join(sorted(s.key for s in submissions)).encode()).hexdigest()[:16]
 
 
@@ -77,10 +78,12 @@ class Manifest:
     class_digest: str
     class_size: int
     submissions: tuple[Submission, ...]
-    """Who this shard graded, as collected (without paths: they were this run's own unpacked copies)."""
+    """Who this shard graded, as collected (without paths: they were this run's own unpacked
+    copies)."""
     folder: Path
     terms: str = ""
-    """What the shard was graded under (store.terms: answer key, limits, sandbox, package version)."""
+    """What the shard was graded under (store.terms: answer key, limits, sandbox, package
+    version)."""
     moodle_time: str = ""
     """The Moodle worksheet's `Last modified (grade)` this shard used (ISO, UTC)."""
 

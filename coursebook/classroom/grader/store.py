@@ -82,14 +82,16 @@ class ResultStore:
         return self.folder / f"{key}.json"
 
     def load(self, key: str) -> SubmissionResult | None:
-        """The stored result, or None if there is none or it cannot be read (then it is re-graded)."""
+        """The stored result, or None if there is none or it cannot be read (then it is
+        re-graded)."""
         try:
             return SubmissionResult.from_json(self.path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError, RecursionError):
             return None
 
     def save(self, key: str, result: SubmissionResult) -> None:
-        """Write-then-rename in the same folder: a reader sees the old file or the new one, never half."""
+        """Write-then-rename in the same folder: a reader sees the old file or the new one, never
+        half."""
         handle, partial = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".partial")
         try:
             # to_json is ASCII (\uXXXX escapes), so any text a student wrote, lone surrogates

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .collect import Submission
@@ -30,7 +30,9 @@ STATUS_TEXT = {
     Status.INVALID_NOTEBOOK: "not a valid notebook (broken structure or metadata)",
     Status.NOT_A_NOTEBOOK: "not a Jupyter notebook",
     Status.ARCHIVE_REFUSED: "refused before grading (an archive entry or a link)",
-    Status.GRADER_ERROR: "the grader failed on this file (a bug in the grader, not the student's fault)",
+    Status.GRADER_ERROR: (
+        "the grader failed on this file (a bug in the grader, not the student's fault)"
+    ),
 }
 
 VERDICT_TEXT = {
@@ -49,7 +51,9 @@ REFUSAL_TEXT = {
     "entry-size": "it unpacks to more than {limit:,.0f} bytes",
     "ratio": "it unpacks to more than {limit:g} times its compressed size (a zip bomb?)",
     "total-size": "the archive would unpack to more than {limit:,.0f} bytes in all",
-    "too-many": "the archive holds more than {limit:,.0f} files; {count} further entries were not unpacked",
+    "too-many": (
+        "the archive holds more than {limit:,.0f} files; {count} further entries were not unpacked"
+    ),
     "unreadable": "its data is corrupt",
     "unlistable": "the folder cannot be read (check its permissions)",
     "not-a-file": "it is not a regular file (a pipe, socket or device), so it was never opened",
@@ -57,8 +61,8 @@ REFUSAL_TEXT = {
 
 
 SEPARATORS = ",;\t\r\n|"
-"""Where a spreadsheet may cut a line into cells: ',' and ';' (Excel's list separator in most European
-locales), tab and '|' (offered by LibreOffice's import), and line breaks."""
+"""Where a spreadsheet may cut a line into cells: ',' and ';' (Excel's list separator in most
+European locales), tab and '|' (offered by LibreOffice's import), and line breaks."""
 _PIECE = re.compile(r"(^|(?<=[,;\t\r\n|]))([ \u00a0]*)(?=[=+\-@])")
 _UNWRITABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -168,7 +172,10 @@ def bug_report(submission: Submission | None) -> str:
     """What to send when the grader itself failed on a file."""
     files = "the submitted file"
     if submission is not None:
-        files = f"the submitted file ({submission.source}) and its result file results/{submission.key}.json"
+        files = (
+            f"the submitted file ({submission.source}) "
+            f"and its result file results/{submission.key}.json"
+        )
     return (
         f"to report this bug in the grader, send {files}, the command you ran and the output of "
         "`pip show coursebook` to the course book's maintainers"
@@ -176,7 +183,8 @@ def bug_report(submission: Submission | None) -> str:
 
 
 def manual_points(rubric: str) -> float:
-    """Points graded by hand, from the rubric's heading `Rubric (N points)` (0 if none is stated)."""
+    """Points graded by hand, from the rubric's heading `Rubric (N points)` (0 if none is
+    stated)."""
     match = re.search(r"Rubric\W*\(\s*(\d+(?:\.\d+)?)\s*points?\s*\)", rubric, re.IGNORECASE)
     return float(match[1]) if match else 0.0
 
@@ -235,8 +243,9 @@ def write_gradebook(rows: list[Row], checks, manual: float, path: Path) -> None:
 
 
 def lms_grades(rows: list[Row], lms: str) -> list[tuple[Submission, str]]:
-    """One grade per student of that LMS: their notebook's total, or '' (left for you to decide) when
-    they handed in several notebooks or none that could be graded, so no file is picked behind your back."""
+    """One grade per student of that LMS: their notebook's total, or '' (left for you to decide)
+    when they handed in several notebooks or none that could be graded, so no file is picked behind
+    your back."""
     by_student: dict[str, list[Row]] = {}
     for row in rows:
         if row.submission.lms == lms:
@@ -344,10 +353,8 @@ def write_moodle(
     in Moodle after the download is then never overwritten (default: the current time).
     A blank Grade is skipped by Moodle's import ("grade has no value"), so it changes nothing."""
     strings = MOODLE_LANGUAGES[language]
-    when = now or datetime.now(timezone.utc)
-    when = (
-        when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
-    )
+    when = now or datetime.now(UTC)
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
     stamp = when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
     body = [
         [f"{strings.participant}{sub.lms_id}", sub.student, grade, number(out_of), stamp]
