@@ -8,6 +8,7 @@ that names the command's help).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -20,7 +21,7 @@ from .quiz.bank import find_banks_dir, load_banks
 from .quiz.lint import lint_banks
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
 
@@ -95,7 +96,8 @@ def banks() -> None:
 @banks.command("check")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 def banks_check(folder: Path | None) -> None:
-    """Validate every question bank (default: book/quizzes), then lint it (coursebook/quiz/lint.py)."""
+    """Validate every question bank (default: book/quizzes), then lint it
+    (coursebook/quiz/lint.py)."""
     try:
         folder = folder or find_banks_dir()
         banks = load_banks(folder)
@@ -282,24 +284,30 @@ def release(
         secret = None if stock_exercises else course_secret(root / "answers")
         if secret is None and not stock_exercises:
             _fail(
-                "this course has no secret, so its exercises would carry the stock values, whose answers "
-                "are public in the open-source upstream: run `coursebook course init` (it writes "
-                "answers/course.yml), or pass --stock-exercises for a course that does not grade"
+                "this course has no secret, so its exercises would carry the stock values, whose "
+                "answers are public in the open-source upstream: run `coursebook course init` (it "
+                "writes answers/course.yml), or pass --stock-exercises for a course that does not "
+                "grade"
             )
 
         if roster and not secret:
             _fail("--roster needs the course secret (per-student values are drawn from it)")
         logins = read_roster(roster, login_column) if roster else []
 
-        def course_values(folder: Path) -> None:
-            drawn.update(write_course_exercises(root / "answers", folder, secret))
-            if logins:
-                students = write_student_exercises(root / "answers", folder, secret, logins)
-                per_student.extend(c for by_login in students.values() for c in by_login.values())
+        exercises_hook: Callable[[Path], None] | None = None
+        if secret:
 
-        written = write_release(
-            root, dest, repository, tag, exercises_hook=course_values if secret else None
-        )
+            def course_values(folder: Path) -> None:
+                drawn.update(write_course_exercises(root / "answers", folder, secret))
+                if logins:
+                    students = write_student_exercises(root / "answers", folder, secret, logins)
+                    per_student.extend(
+                        c for by_login in students.values() for c in by_login.values()
+                    )
+
+            exercises_hook = course_values
+
+        written = write_release(root, dest, repository, tag, exercises_hook=exercises_hook)
         tag = (dest / "RELEASE").read_text(encoding="utf-8").strip()
         # The course's own answers are searched for; stock answers are public upstream anyway.
         leaks = scan(
@@ -401,8 +409,8 @@ def MOODLE_OPTIONS(command):
         type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]),
         default=None,
         help="When you downloaded the submissions (UTC), for the Moodle worksheet's "
-        "'Last modified (grade)': a grade typed in Moodle after it is never overwritten. Default: the "
-        "zip's time (a folder: its newest file's), less a minute.",
+        "'Last modified (grade)': a grade typed in Moodle after it is never overwritten. Default: "
+        "the zip's time (a folder: its newest file's), less a minute.",
     )(command)
     return click.option(
         "--language",
@@ -472,7 +480,8 @@ def _load_assignment(answers_dir: Path, exercise: str, canvas_assignment: str = 
     default=None,
     metavar="K/N",
     help="Grade only the K-th of N disjoint slices of the class "
-    "(by student, stable when files are added), e.g. on a CI matrix; join them with `gradebook merge`.",
+    "(by student, stable when files are added), e.g. on a CI matrix; join them with "
+    "`gradebook merge`.",
 )
 @MOODLE_OPTIONS
 def grade(
@@ -489,7 +498,8 @@ def grade(
     downloaded: datetime | None,
     **limits,
 ) -> None:
-    """Grade a folder or LMS zip of notebooks (or one notebook) into gradebooks and feedback pages."""
+    """Grade a folder or LMS zip of notebooks (or one notebook) into gradebooks and feedback
+    pages."""
     from .classroom.grader.classroom import GradingInterrupted
     from .classroom.grader.sandbox import SandboxUnavailable
     from .classroom.grader.shard import ShardSpec
@@ -542,14 +552,14 @@ def grade(
         return
     summary = ", ".join(f"{n} {status}" for status, n in sorted(graded.counts().items()))
     click.echo(
-        f"graded {len(graded.rows)} files ({summary}) into {out_dir}/: gradebook.csv, canvas-grades.csv, "
-        "moodle-grading-worksheet.csv, instructor.html, feedback/"
+        f"graded {len(graded.rows)} files ({summary}) into {out_dir}/: gradebook.csv, "
+        "canvas-grades.csv, moodle-grading-worksheet.csv, instructor.html, feedback/"
     )
     blank = blank_lms_grades(graded.rows)
     if blank:
         click.echo(
-            f"{len(blank)} student(s) handed in several notebooks or none gradable; their LMS grade is left "
-            f"blank: {', '.join(blank)}",
+            f"{len(blank)} student(s) handed in several notebooks or none gradable; their LMS "
+            f"grade is left blank: {', '.join(blank)}",
             err=True,
         )
 
@@ -609,8 +619,8 @@ def gradebook_merge(
     except OSError as exc:
         _fail(f"cannot write the merged gradebook: {exc}")
     click.echo(
-        f"merged {len(shards)} shards, {len(rows)} files, into {out_dir}/: gradebook.csv, canvas-grades.csv, "
-        "moodle-grading-worksheet.csv, instructor.html, feedback/"
+        f"merged {len(shards)} shards, {len(rows)} files, into {out_dir}/: gradebook.csv, "
+        "canvas-grades.csv, moodle-grading-worksheet.csv, instructor.html, feedback/"
     )
 
 
@@ -631,7 +641,8 @@ def autograder() -> None:
 )
 @LIMIT_OPTIONS
 def autograder_gradescope(exercise: str, answers_dir: Path, out_file: Path, **limits) -> None:
-    """Write a Gradescope autograder zip for one exercise (its answer key and nothing else of yours)."""
+    """Write a Gradescope autograder zip for one exercise (its answer key and nothing else of
+    yours)."""
     from .classroom.autograder.gradescope import build_autograder
     from .errors import AutograderBuildError
 
@@ -643,6 +654,6 @@ def autograder_gradescope(exercise: str, answers_dir: Path, out_file: Path, **li
     except OSError as exc:
         _fail(f"cannot write {out_file}: {exc}")
     click.echo(
-        f"wrote {written}: upload it on Gradescope (Configure Autograder > Zip file upload); it grades "
-        f"{exercise} out of {assignment.checks.total_points:g} auto-graded points"
+        f"wrote {written}: upload it on Gradescope (Configure Autograder > Zip file upload); it "
+        f"grades {exercise} out of {assignment.checks.total_points:g} auto-graded points"
     )

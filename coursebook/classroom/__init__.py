@@ -1,1 +1,2 @@
-"""Exercises and grading: answer specs, the student's check(), the student edition, the grader, the gradebook."""
+"""Exercises and grading: answer specs, the student's check(), the student edition, the grader,
+the gradebook."""

@@ -67,7 +67,8 @@ class Checker:
                 )
         else:
             raise FileNotFoundError(
-                f"no checks for {exercise!r}: expected {public} (keep the notebook in its folder, beside checks/)"
+                f"no checks for {exercise!r}: expected {public} (keep the notebook in its folder, "
+                "beside checks/)"
             )
 
     def value(self, name: str):

@@ -4,9 +4,9 @@ lines, model written responses, answer values in every number format the checks 
 Used by `coursebook release` (it refuses to finish when something leaks) and by the tests. A copied
 file is never its own baseline: a chapter, a page or a test is searched for every secret as it is,
 so an answer pasted into a copied page is found. Only the generated exercise files have a baseline,
-and it comes from `answers/` (the public parts of the answers notebook, the hints of the check file),
-never from the file being searched. In copied files short values are not searched for (a "30" or
-"defies" in a chapter is ordinary text): numbers with at least three significant digits, texts of
+and it comes from `answers/` (the public parts of the answers notebook, the hints of the check
+file), never from the file being searched. In copied files short values are not searched for (a "30"
+or "defies" in a chapter is ordinary text): numbers with at least three significant digits, texts of
 several words, whole answers and `variable = value` forms are. Images, archives, PDFs and any other
 file that is not text are refused unless `_config.yml` allow-lists them (`coursebook:
 release_allow:`), and a notebook's image outputs may not repeat the answers notebooks' figures.
@@ -107,7 +107,8 @@ def _significant(form: str) -> int:
 
 
 def _number_pattern(forms: set[str]) -> re.Pattern:
-    # Not inside a longer number, a word or a hex digest: `12.345` but not `112.345`, `a30f` or `3.11`.
+    # Not inside a longer number, a word or a hex digest: `12.345` but not `112.345`, `a30f` or
+    # `3.11`.
     alternatives = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
     return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w]|\.\d)")
 
@@ -198,8 +199,8 @@ def _public_lines(answers_nb, outputs: bool = False) -> set[str]:
 
 
 def solution_secrets(answers_notebook: Path) -> list[Secret]:
-    """Solution code, hidden checks, rubric and model written answers: each line long enough to tell,
-    and each sentence of a rubric or model answer (found across line breaks and case)."""
+    """Solution code, hidden checks, rubric and model written answers: each line long enough to
+    tell, and each sentence of a rubric or model answer (found across line breaks and case)."""
     nb = nbformat.read(answers_notebook, as_version=4)
     public = _public_lines(nb)
     public_words = " ".join(_words(line) for line in public)
@@ -325,8 +326,8 @@ def _outputs_text(cell) -> str:
 
 
 def _searchable(path: Path) -> str:
-    """What a reader can see in a file: a notebook's sources, metadata and text outputs (not its cell
-    ids and counters), a public check file's text (not its bucket offsets and costs, which are
+    """What a reader can see in a file: a notebook's sources, metadata and text outputs (not its
+    cell ids and counters), a public check file's text (not its bucket offsets and costs, which are
     public by design and may coincide with a small answer), any other file as it is."""
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".ipynb":
@@ -370,7 +371,8 @@ CODE_SUFFIXES = {".py", ".js", ".css", ".dtd", ".xsd"}
 
 def _numbers_searched(relative: str) -> bool:
     """Answer numbers are searched for in prose and data, not in code or the tests' own data (a
-    "107" in a comment about socket paths is not an answer); solution lines are searched everywhere."""
+    "107" in a comment about socket paths is not an answer); solution lines are searched
+    everywhere."""
     return not relative.startswith("tests/") and Path(relative).suffix not in CODE_SUFFIXES
 
 

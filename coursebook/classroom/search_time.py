@@ -117,64 +117,6 @@ def _strings(value):
             yield from _strings(item)
 
 
-def _number_guesses(value: float, width: float) -> float:
-    """Guesses of a walk outwards from zero that tries every second bucket (a task accepts two)."""
-    if width > 0:
-        index = bucket(value, width)
-        return max(1.0, abs(index if index is not None else 0) / 2 + 1)
-    if float(value).is_integer():
-        return abs(value) + 1
-    return 10.0**6  # an exact decimal: at least a million candidates
-
-
-def _guesses(task: Task, value, alphabet: int, width: float) -> tuple[float, str]:
-    """Guesses to reach `value` by the best search (walks counted in full, words on average)."""
-    if is_number(value):
-        return _number_guesses(value, width), "bucket walk"
-    if isinstance(value, str):
-        return max(alphabet, 2) / 2, "words"
-    if isinstance(value, dict):
-        total = 1.0
-        for item in value.values():
-            total *= _guesses(task, item, alphabet, width)[0] * (2 if isinstance(item, str) else 1)
-        return max(1.0, total / 2), "mappings of words and buckets"
-    if isinstance(value, list):
-        if task.kind == "set":
-            space = sum(math.comb(max(alphabet, len(value)), k) for k in range(1, len(value) + 1))
-            return max(1.0, space / 2), "subsets"
-        if value and all(isinstance(v, str) for v in value) and len(set(value)) == len(value):
-            return max(1.0, math.factorial(len(value)) / 2), "orderings"
-        total = 1.0
-        for item in value:
-            total *= _guesses(task, item, alphabet, width)[0] * (2 if isinstance(item, str) else 1)
-        return max(
-            1.0, total / (2 if any(isinstance(v, str) for v in value) else 1)
-        ), "bucket walk over every item"
-    return 1.0, "words"
-
-
-def _alphabet(task: Task, value, words: set[str]) -> int:
-    """How many words the best guesser tries per slot: the option letters for a letter answer,
-    else the notebook's words; for structured answers no more than the answer's own distinct
-    words and one more (a lower bound, so the estimate errs towards the guesser)."""
-    strings = {v for v in _strings(value)}
-    letters = {w for w in words if re.fullmatch(r"[A-Z]", w)}
-    if isinstance(value, str):
-        return len(letters) if re.fullmatch(r"[A-Z]", value) and letters else len(words)
-    return min(len(words), len(strings) + 1) if strings else len(words)
-
-
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def estimate(checks: CheckFile, notebook_text: str, per_guess: float) -> list[Estimate]:
     """Per auto-checked task: the best search, its expected guesses and time on one core."""
     words = vocabulary(notebook_text)

@@ -313,7 +313,8 @@ def cache_key(answers_dir: Path, name: str, secret: str, login: str = "") -> str
 def cached_course_check_data(
     answers_dir: Path, name: str, secret: str, login: str = "", cache: Path | None = None
 ) -> tuple[dict, dict]:
-    """`course_check_data`, remembered under `cache` (default `_build/variants/` beside answers/)."""
+    """`course_check_data`, remembered under `cache` (default `_build/variants/` beside
+    answers/)."""
     cache = cache or Path(
         os.environ.get(CACHE_ENV) or Path(answers_dir).resolve().parent / "_build" / "variants"
     )

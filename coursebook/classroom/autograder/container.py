@@ -1,4 +1,5 @@
-"""Run an autograder zip here as Gradescope runs it, without Gradescope (for tests and the benchmark).
+"""Run an autograder zip here as Gradescope runs it, without Gradescope (for tests and the
+benchmark).
 
 `install` lays out a folder as Gradescope lays out /autograder (the zip unpacked into `source/`,
 `run_autograder` copied to the root) and runs `setup.sh` with apt-get skipped; `run` puts one
@@ -46,9 +47,10 @@ DOCKER_CAPABILITIES = (
 
 
 def like_docker(argv: list[str]) -> list[str]:
-    """`argv` run as root with Docker's default capabilities and its own PID namespace, as Gradescope's
-    container runs run_autograder: bubblewrap inside cannot create namespaces. A Python kept in a private
-    home folder (pyenv under /root) is shown alone there, as an image's Python in /usr would be."""
+    """`argv` run as root with Docker's default capabilities and its own PID namespace, as
+    Gradescope's container runs run_autograder: bubblewrap inside cannot create namespaces. A Python
+    kept in a private home folder (pyenv under /root) is shown alone there, as an image's Python in
+    /usr would be."""
     cmd = ["bwrap", "--dev-bind", "/", "/", "--unshare-pid", "--proc", "/proc", "--die-with-parent"]
     home, prefix = Path.home().resolve(), Path(os.path.realpath(sys.base_prefix))
     if home in prefix.parents:
@@ -96,8 +98,9 @@ def install(
 def run(
     root: Path, files: dict[str, bytes], *, namespaces: bool = True, timeout: float = 600
 ) -> tuple[subprocess.CompletedProcess, dict]:
-    """One submission: fresh `submission/` and `results/`, then `run_autograder`; (process, results.json).
-    namespaces=False runs it as in a Docker container that forbids them (see `like_docker`)."""
+    """One submission: fresh `submission/` and `results/`, then `run_autograder`;
+    (process, results.json). namespaces=False runs it as in a Docker container that forbids them
+    (see `like_docker`)."""
     for folder in ("submission", "results"):
         shutil.rmtree(root / folder, ignore_errors=True)
         (root / folder).mkdir()

@@ -59,7 +59,8 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, mode: int = REGULAR) 
 
 
 def _check_file(assignment: Assignment) -> bytes:
-    """The check file as graded: the file itself, or a course's own computed answers (variants.py)."""
+    """The check file as graded: the file itself, or a course's own computed answers
+    (variants.py)."""
     from ..exercise.checks import load_check_file
 
     if assignment.checks == load_check_file(assignment.check_path):

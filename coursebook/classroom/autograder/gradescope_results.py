@@ -38,26 +38,27 @@ def _task_output(verdict: Verdict, value_type: str, hint: str) -> str:
 def explanation(result: SubmissionResult, limits: Limits) -> list[str]:
     """What happened to the run, for the student: the status, then what to do about it."""
     detail = result.detail
-    if (
-        detail.get("reason") in SUBMISSION_PROBLEMS
-    ):  # the notes given by the caller say what was received
+    # The notes given by the caller say what was received.
+    if detail.get("reason") in SUBMISSION_PROBLEMS:
         return []
     lines = [STUDENT_STATUS[result.status]]
     if result.status is Status.TIMEOUT:
         lines.append(
-            f"Each cell may run {limits.cell_timeout} s and the whole notebook {limits.total_timeout} s; "
-            "look for a loop that never ends or a slow computation."
+            f"Each cell may run {limits.cell_timeout} s and the whole notebook "
+            f"{limits.total_timeout} s; look for a loop that never ends or a slow computation."
         )
         lines.append(
             "Answers set before the stop still count."
             if limits.on_timeout == "keep"
-            else "Under this exercise's rules a notebook stopped at the time limit scores 0: make every cell "
-            "finish and submit again."
+            else (
+                "Under this exercise's rules a notebook stopped at the time limit scores 0: make "
+                "every cell finish and submit again."
+            )
         )
     elif result.status is Status.CRASHED:
         lines.append(
-            "Code that ends the Python process (os._exit, exit signals, a crashing library) stops the "
-            "kernel; run your notebook from the top (Restart & Run All) to find the cell."
+            "Code that ends the Python process (os._exit, exit signals, a crashing library) stops "
+            "the kernel; run your notebook from the top (Restart & Run All) to find the cell."
         )
     elif result.status is Status.MEMORY:
         lines.append(f"The limit is {limits.memory_mb} MB.")

@@ -45,7 +45,8 @@ GRADER_MB = 256  # what the grading process itself needs beside the kernel, roug
 
 
 class SetupProblem(RuntimeError):
-    """The autograder itself is broken (config, answer key, package version): the instructor's to fix."""
+    """The autograder itself is broken (config, answer key, package version): the instructor's to
+    fix."""
 
 
 def load_setup(root: Path) -> tuple[dict, Assignment]:
@@ -76,7 +77,8 @@ def find_notebooks(folder: Path) -> tuple[list[Path], list[str]]:
     Walked without recursion (a folder may be nested thousands deep); only regular files count as
     notebooks (a FIFO or a device named `.ipynb` is never opened).
     """
-    notebooks, received = [], []
+    notebooks: list[Path] = []
+    received: list[str] = []
     pending = [folder] if folder.is_dir() and not folder.is_symlink() else []
     while pending and len(received) < 100_000:
         current = pending.pop()
@@ -131,8 +133,9 @@ def _sandbox_note(problem: str) -> str:
         " under a user of its own that cannot read the answer key" if os.geteuid() == 0 else ""
     )
     return (
-        "Your notebook ran without the grader's sandbox (bubblewrap), which this container does not allow; "
-        f"the container, which holds only your submission, isolated it, and it ran{own_user}."
+        "Your notebook ran without the grader's sandbox (bubblewrap), which this container does "
+        "not allow; the container, which holds only your submission, isolated it, and it "
+        f"ran{own_user}."
     )
 
 
@@ -147,14 +150,15 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
         reason = "no-notebook" if not notebooks else "several-notebooks"
         result = _not_graded(checks, ", ".join(received), reason, received=received[:50])
         listed = ", ".join(received[:20]) or "nothing"
-        notes = (
-            (
-                f"No notebook (.ipynb) was found in your submission (received: {listed}). Submit your "
-                "exercise notebook."
-                if not notebooks
-                else f"Your submission holds {len(notebooks)} notebooks ({listed}); submit exactly one."
-            ),
+        note = (
+            f"No notebook (.ipynb) was found in your submission (received: {listed}). Submit your "
+            "exercise notebook."
+            if not notebooks
+            else (
+                f"Your submission holds {len(notebooks)} notebooks ({listed}); submit exactly one."
+            )
         )
+        notes = (note,)
         return gradescope_results(
             result, checks, limits, notes=notes, version=config["package"]["version"]
         ), result
@@ -289,8 +293,8 @@ def main(argv: list[str] | None = None) -> int:
             started = preflight(checks, limits)
             problem = f"usable, but {started}" if started else ""
         print(
-            f"autograder ready: {checks.exercise}, {len(checks.tasks)} tasks, {checks.total_points:g} points, "
-            f"coursebook {config['package']['version']}; "
+            f"autograder ready: {checks.exercise}, {len(checks.tasks)} tasks, "
+            f"{checks.total_points:g} points, coursebook {config['package']['version']}; "
             f"sandbox: {problem or 'usable (a kernel started in it)'}"
         )
         warning = memory_warning(limits)
@@ -315,9 +319,10 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGALRM, previous)
     # stdout is the instructor's (Gradescope shows it to them only: stdout_visibility hidden)
     if result is not None:
+        sandboxed = "sandboxed" if result.sandboxed else "unsandboxed"
         print(
             f"{result.student or 'submission'} ({result.source}): {result.status.value}, "
-            f"{result.total:g} of {result.max_total:g}, {'sandboxed' if result.sandboxed else 'unsandboxed'}, "
+            f"{result.total:g} of {result.max_total:g}, {sandboxed}, "
             f"{result.seconds:.1f} s; {describe(result)}"
         )
         if not result.sandboxed:

@@ -1,4 +1,5 @@
-"""Grade one submission as a user of its own, for a root grader in a container that forbids namespaces.
+"""Grade one submission as a user of its own, for a root grader in a container that forbids
+namespaces.
 
 On Gradescope, run_autograder runs as root and Docker's defaults forbid the namespaces bubblewrap
 needs, so the notebook must run unsandboxed. Run as root, it could read the answer key in
@@ -46,7 +47,8 @@ def _blank(path: Path, checks: CheckFile, status: Status, **detail) -> Submissio
 
 
 def grade_as_own_user(path: Path, checks: CheckFile, limits: Limits) -> SubmissionResult:
-    """`grade_submission(path, ..., sandbox=False)` in a child running under a fresh uid (the caller is root)."""
+    """`grade_submission(path, ..., sandbox=False)` in a child running under a fresh uid (the caller
+    is root)."""
     uid = secrets.randbelow(UID_RANGE[1] - UID_RANGE[0]) + UID_RANGE[0]
     work = Path(tempfile.mkdtemp(prefix="coursebook-own-user-"))
     try:

@@ -1,4 +1,5 @@
-"""Build a wheel of the installed coursebook package, from its checkout, for an autograder to install.
+"""Build a wheel of the installed coursebook package, from its checkout, for an autograder to
+install.
 
 The wheel holds the package's code and package data only (the setuptools configuration in
 pyproject.toml decides): never the instructor's answers, exercises or submissions.
@@ -35,7 +36,8 @@ def package_version() -> str:
 
 
 def build_wheel(dest: Path) -> Path:
-    """The package as a wheel in `dest`, built from a clean copy of its sources (the checkout is not touched)."""
+    """The package as a wheel in `dest`, built from a clean copy of its sources (the checkout is not
+    touched)."""
     root = project_root()
     dest.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="coursebook-wheel-") as tmp:

@@ -2,8 +2,8 @@
 
 `Assignment.load(answers_dir, name)` reads `answers/checks/<name>.yml` (the tasks with their
 answers, and an optional `limits:` section), the rubric from `answers/<name>.ipynb`, and applies
-the limits given on the command line over the file's. `grade`, `gradebook merge`, the Gradescope zip and its
-runner all start from this object, so they grade one exercise under the same terms.
+the limits given on the command line over the file's. `grade`, `gradebook merge`, the Gradescope
+zip and its runner all start from this object, so they grade one exercise under the same terms.
 """
 
 from __future__ import annotations

@@ -75,7 +75,8 @@ def judge(task: Task, value) -> Verdict:
 
 
 def matches(task: Task, value) -> bool:
-    """Is `value` (plain data from the student's notebook) an accepted answer to `task`? The grader's call.
+    """Is `value` (plain data from the student's notebook) an accepted answer to `task`? The
+    grader's call.
 
     `check()` decides on the student's own object, so the grader agrees with it exactly when it
     passes the value as that object would be: int, float, str, bool, None, list (a tuple may arrive

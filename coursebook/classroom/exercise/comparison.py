@@ -110,7 +110,10 @@ def type_problem(kind: str, value, where: str = "") -> str | None:
     if kind == "number":
         if is_number(value):
             return None
-        return f"{it} {_describe(value)}, but this task wants a plain number (like 12 or 0.5);{_convert_advice(value) or ' set a number.'}"
+        advice = _convert_advice(value) or " set a number."
+        return (
+            f"{it} {_describe(value)}, but this task wants a plain number (like 12 or 0.5);{advice}"
+        )
     if kind in ("text", "choice"):
         if type(value) is str:
             return None
@@ -122,9 +125,8 @@ def type_problem(kind: str, value, where: str = "") -> str | None:
             "set": "a collection of items, like {a, b} or [a, b]",
             "mapping": "a dict, like {'key': value}",
         }[kind]
-        return f"{it} {_describe(value)}, but this task wants {needs};{_convert_advice(value) or ''}".rstrip(
-            ";"
-        )
+        advice = _convert_advice(value) or ""
+        return f"{it} {_describe(value)}, but this task wants {needs};{advice}".rstrip(";")
     return _items_problem(kind, value, 1)
 
 
@@ -143,7 +145,10 @@ def _items_problem(kind: str, value, depth: int) -> str | None:
         return None
     for number, item in enumerate(value, start=1):
         if kind == "set" and depth == 1 and not (is_number(item) or type(item) is str):
-            return f"Item {number} is {_describe(item)}; the items of this answer must be numbers or text."
+            return (
+                f"Item {number} is {_describe(item)}; the items of this answer must be numbers "
+                "or text."
+            )
         problem = _item_problem(item, f"Item {number}", depth)
         if problem:
             return problem
@@ -156,9 +161,10 @@ def _item_problem(item, where: str, depth: int) -> str | None:
     if type(item) in (list, tuple, dict):
         return _items_problem("list", item, depth + 1)
     advice = _convert_advice(item)
-    return f"{where} is {_describe(item)}, which is not plain Python data (numbers, text, lists, dicts);{advice or ''}".rstrip(
-        ";"
-    )
+    return (
+        f"{where} is {_describe(item)}, which is not plain Python data (numbers, text, lists, "
+        f"dicts);{advice or ''}"
+    ).rstrip(";")
 
 
 # -- canonical form ---------------------------------------------------------------------------
@@ -223,7 +229,8 @@ def canonical(kind: str, value, form: Form, buckets: tuple[int, ...] | None = No
 
 
 def numbers_in(kind: str, answer) -> list[float]:
-    """The answer's numbers in the order `canonical` meets them (the order offsets are stored in)."""
+    """The answer's numbers in the order `canonical` meets them (the order offsets are stored
+    in)."""
     found = []
 
     def walk(value):
@@ -272,6 +279,8 @@ def accepted_buckets(number: float, tolerance: float, width: float) -> list[int]
     """The buckets that `[number − tolerance, number + tolerance)` touches (one or two)."""
     low = bucket(number - tolerance, width)
     high = bucket(math.nextafter(number + tolerance, -math.inf), width)
+    if low is None or high is None:
+        raise ValueError(f"{number!r} ± {tolerance!r} has no bucket on a grid {width!r} wide")
     return list(range(low, high + 1))
 
 

@@ -27,10 +27,12 @@ class Limits:
     max_file_mb: int = 200
     """Largest file the submission may write (RLIMIT_FSIZE), and the size of its private /tmp."""
     on_timeout: Literal["zero", "keep"] = "zero"
-    """'zero': a timed-out submission scores 0; 'keep': it keeps the points of answers it had set."""
+    """'zero': a timed-out submission scores 0; 'keep': it keeps the points of answers it had
+    set."""
 
     startup_grace: int = 60
-    """Seconds for the sandboxed kernel to start and for the answers to be read, beyond total_timeout."""
+    """Seconds for the sandboxed kernel to start and for the answers to be read, beyond
+    total_timeout."""
 
     def __post_init__(self):
         for name in (
