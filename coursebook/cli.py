@@ -357,7 +357,7 @@ def _search_table(root: Path, dest: Path, drawn: dict) -> str:
 
 @main.group()
 def course() -> None:
-    """This course's secret (answers/course.yml): its own exercise values and check salts."""
+    """The course secret: its own exercise values and check salts."""
 
 
 @course.command("init")

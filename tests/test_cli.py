@@ -80,17 +80,29 @@ def test_execution_cache_emptied_when_the_engine_changes(tmp_path):
     assert not cache.exists()
 
 
-def test_a_kernel_that_does_not_start_is_one_line(tmp_path, capfd):
+def test_a_kernel_that_does_not_start_is_one_line(tmp_path, capfd, monkeypatch):
     """Under load a kernel can miss its start-up time: one line naming the notebook, no traceback."""
+    import json
+    import sys
+
     from coursebook.book.execute import execute_notebook
 
+    # A `python3` kernel that never answers stands in for a machine too busy to start one in time
+    # (JUPYTER_PATH is searched before the installed kernels).
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    never = [sys.executable, "-c", "import time; time.sleep(60)", "{connection_file}"]
+    spec.joinpath("kernel.json").write_text(
+        json.dumps({"argv": never, "display_name": "never starts", "language": "python"})
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     path = tmp_path / "slow.ipynb"
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("x = 1")]
     nbformat.write(nb, path)
     with pytest.raises(ExecutionFailed) as caught:
-        execute_notebook(path, startup_timeout=0)
-    assert str(caught.value).startswith(f"{path}: the kernel did not start within 0 s")
+        execute_notebook(path, startup_timeout=2)
+    assert str(caught.value).startswith(f"{path}: the kernel did not start within 2 s")
     assert "\n" not in str(caught.value)
     assert "Traceback" not in capfd.readouterr().err
 
