@@ -159,7 +159,7 @@ def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKer
         view = layout()
         launch = [view.python, view.inside(LAUNCHER), *rest, INSIDE_IPC, "-f", INSIDE_CONNECTION]
         argv = box.command(launch, tmp_bytes=limits.max_file_mb * 2**20, memory_mb=limits.memory_mb,
-                           connection_file="{connection_file}")
+                           connection_file=str(box.private / "kernel.json"))
     else:
         python = os.path.join(sys.prefix, "bin", "python")  # the venv's: its site-packages follow
         argv = [python, str(LAUNCHER), *rest, "-", "-f", "{connection_file}"]

@@ -27,7 +27,7 @@ from .extract import answer_file_name, contains_unsupported, extraction_cell, re
 from .kernel import LimitedClient, Watchdog, kill_kernel_processes, kernel_manager
 from .notebook_file import MAX_CELLS, MAX_NOTEBOOK_BYTES, read_submission  # noqa: F401
 from .results import Status, SubmissionResult, TaskResult, Verdict
-from .sandbox import INSIDE_WORK, Sandbox, SandboxUnavailable
+from .sandbox import INSIDE_IPC, Sandbox, SandboxUnavailable
 
 KEEPS_POINTS = (Status.OK, Status.ERRORS, Status.MEMORY, Status.OUTPUT_LIMIT)
 
@@ -90,7 +90,9 @@ def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool,
     for made in (box.work / "checks", spec, notebook):
         box.give(made)
     answer_name = answer_file_name()
-    inside = f"{INSIDE_WORK}/{answer_name}" if sandboxed else str(box.work / answer_name)
+    # Sandboxed, /submission is a tmpfs the host cannot see: the answers go to the IPC folder.
+    answers_at = box.runtime if sandboxed else box.work
+    inside = f"{INSIDE_IPC}/{answer_name}" if sandboxed else str(box.work / answer_name)
     nb.cells.append(nbformat.v4.new_code_cell(extraction_cell([t.variable for t in checks.tasks], inside)))
 
     km = kernel_manager(box, limits, sandboxed=sandboxed)
@@ -116,7 +118,7 @@ def _run(nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool,
     error = outcome.get("error", RuntimeError("the kernel's thread ended without a word"))
     if error is not None and not isinstance(error, DeadKernelError):
         detail["exception"] = type(error).__name__
-    answers = read_answers(box.work / answer_name)
+    answers = read_answers(answers_at / answer_name)
     if error is not None and client.deadline is None and not watchdog.fired:
         # The kernel stopped before running any cell, so before any of the student's code: the
         # grader's set-up failed (an interpreter the sandbox cannot run, say), not the student.
