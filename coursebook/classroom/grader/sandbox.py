@@ -325,7 +325,7 @@ class Sandbox:
             cmd += copy("--ro-bind-data", config, "/opt/venv/pyvenv.cfg")
         copies = self._copies()
         work_size = ["--size", str(tmp_bytes + sum(c.stat().st_size for _, c in copies))] if sized else []
-        cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", *work_size, "--tmpfs", INSIDE_WORK]
+        cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "0777", *work_size, "--tmpfs", INSIDE_WORK]
         for inside, source in copies:
             cmd += ["--perms", "0777", "--dir", inside] if source.is_dir() else copy("--file", source, inside)
         cmd += [*parents(INSIDE_IPC), "--bind", str(self.runtime), INSIDE_IPC, "--chdir", INSIDE_WORK]
