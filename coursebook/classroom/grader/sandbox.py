@@ -324,11 +324,17 @@ class Sandbox:
             config.write_text(view.venv_config, encoding="utf-8")
             cmd += copy("--ro-bind-data", config, "/opt/venv/pyvenv.cfg")
         copies = self._copies()
-        work_size = ["--size", str(tmp_bytes + sum(c.stat().st_size for _, c in copies))] if sized else []
-        cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "0777", *work_size, "--tmpfs", INSIDE_WORK]
+        copied = sum(source.stat().st_size for _, source in copies)
+        work_size = ["--size", str(tmp_bytes + copied)] if sized else []
+        cmd += ["--proc", "/proc", "--dev", "/dev",
+                "--perms", "0777", *work_size, "--tmpfs", INSIDE_WORK]
         for inside, source in copies:
-            cmd += ["--perms", "0777", "--dir", inside] if source.is_dir() else copy("--file", source, inside)
-        cmd += [*parents(INSIDE_IPC), "--bind", str(self.runtime), INSIDE_IPC, "--chdir", INSIDE_WORK]
+            if source.is_dir():
+                cmd += ["--perms", "0777", "--dir", inside]
+            else:
+                cmd += copy("--file", source, inside)
+        cmd += [*parents(INSIDE_IPC), "--bind", str(self.runtime), INSIDE_IPC,
+                "--chdir", INSIDE_WORK]
         if connection_file:
             cmd += copy("--ro-bind-data", connection_file, INSIDE_CONNECTION)
         if self.uid is not None:
@@ -357,7 +363,8 @@ class Sandbox:
         opens = " ".join(f'{fd}<"${{{i + 1}}}"' for i, fd in enumerate(files))
         # The command itself stays on bwrap's command line (bwrap takes no command from --args):
         # `argv` names only paths inside the sandbox.
-        return ["/bin/sh", "-c", f'exec {opens}; shift {len(files)}; exec "$0" --args {ARGS_FD} -- "$@"',
+        script = f'exec {opens}; shift {len(files)}; exec "$0" --args {ARGS_FD} -- "$@"'
+        return ["/bin/sh", "-c", script,
                 bwrap, *(str(path) for path in files.values()), *argv]
 
     def _copies(self) -> list[tuple[str, Path]]:
@@ -375,7 +382,8 @@ class Sandbox:
         """Delete the sandbox's folders without recursion (a submission may nest thousands deep)."""
         if self.ipc_capped:
             umount = shutil.which("umount", path="/usr/bin:/bin") or "umount"
-            subprocess.run([umount, "-l", str(self.runtime.parent)], capture_output=True, timeout=60)
+            subprocess.run([umount, "-l", str(self.runtime.parent)], capture_output=True,
+                           timeout=60)
         for folder in {self.runtime.parent, self.root}:
             remove_tree(folder)
 
@@ -384,8 +392,8 @@ def _mount_tmpfs(folder: Path, size: int) -> bool:
     """Mount a tmpfs of `size` bytes on `folder` (root only); False if this machine refuses."""
     mount = shutil.which("mount", path="/usr/bin:/bin") or "mount"
     try:
-        done = subprocess.run([mount, "-t", "tmpfs", "-o", f"size={size},mode=0711", "coursebook-ipc",
-                               str(folder)], capture_output=True, timeout=60)
+        done = subprocess.run([mount, "-t", "tmpfs", "-o", f"size={size},mode=0711",
+                               "coursebook-ipc", str(folder)], capture_output=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0
@@ -393,7 +401,8 @@ def _mount_tmpfs(folder: Path, size: int) -> bool:
 
 def disk_note(work_mb: int, ipc_capped: bool) -> str:
     """Which limits bound what the kernel writes, as the row says it."""
-    work = f"/submission and /tmp {work_mb} MB each (tmpfs)" if work_mb else "/submission, /tmp not capped (tmpfs)"
+    work = (f"/submission and /tmp {work_mb} MB each (tmpfs)" if work_mb
+            else "/submission, /tmp not capped (tmpfs, in memory)")
     ipc = (f"/run/kernel {IPC_BYTES // 2**20} MB (tmpfs)" if ipc_capped else
            "/run/kernel on the host's disk: each file capped, their number NOT (grader not root)")
     return f"{work}; {ipc}"
