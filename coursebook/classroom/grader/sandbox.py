@@ -222,7 +222,7 @@ def confinement(refuse_memory: bool = True) -> tuple[bytes, str]:
 def memory_note(memory_mb: int, tmp_mb: int, refused: bool) -> str:
     """Which memory limit held this sandbox, as the row says it (no memory cgroup is used)."""
     shared = "memfd and SysV shm refused" if refused else "memfd and SysV shm NOT limited"
-    tmp = f"/tmp {tmp_mb} MB" if tmp_mb else "/tmp not capped"
+    tmp = f"/tmp and /submission {tmp_mb} MB each" if tmp_mb else "/tmp, /submission not capped"
     return f"{memory_mb} MB per process (RLIMIT_AS), {tmp}, {shared}"
 
 
@@ -231,7 +231,7 @@ class Sandbox:
     """The folders of one submission's sandbox on the host, and the bwrap command that uses them."""
 
     root: Path
-    work: Path = field(init=False)  # bound at /submission, writable: the copy of the submission
+    work: Path = field(init=False)  # what the grader puts here is copied into /submission (tmpfs)
     runtime: Path = field(init=False)  # bound at /run/kernel: the kernel's IPC sockets
     private: Path = field(init=False)  # the grader's alone: connection file, links to the sockets
     home: Path = field(init=False)
