@@ -1,6 +1,7 @@
 """Attacks on the instructor's grader found by the fresh attack review, each with the property
 it broke."""
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -56,6 +57,7 @@ share = 0.24
 
 MEASURE = """
 import resource, sys
+import os
 from pathlib import Path
 from coursebook.classroom.exercise.checks import load_check_file
 from coursebook.classroom.grader import Limits, grade_submission
@@ -82,3 +84,55 @@ def test_output_during_the_extraction_cell_is_capped_too(tmp_path):
                           capture_output=True, text=True, timeout=240, cwd=ROOT)
     status, _total, grew_mb = done.stdout.split()[-3:]
     assert int(grew_mb) < 400, f"the grader's memory grew by {grew_mb} MB ({status})"
+
+
+def test_writes_to_the_submission_folder_are_bounded_in_total(tmp_path):
+    # RLIMIT_FSIZE caps each file, but /submission was a bind of a folder on the instructor's disk:
+    # file after file of the maximum size filled it (12 x 1 MB went through under a 1 MB limit).
+    path = notebook(tmp_path, "import os\nwritten = 0\nfor i in range(12):\n    try:\n"
+                    "        with open(f'/submission/f{i}', 'wb') as f:\n"
+                    "            f.write(b'x' * (1 << 20))\n        written += 1\n"
+                    "    except OSError:\n        break",
+                    "share = 0.24 if written == 12 else None")
+    limits = Limits(max_file_mb=1, total_timeout=20, startup_grace=25)
+    result = grade_submission(path, CHECKS, limits, work_root=tmp_path / "w")
+    assert result.status is Status.OK
+    assert result.tasks["share"].points == 0, "12 MB written under a 1 MB file limit"
+    assert "/submission and /tmp 1 MB each" in result.detail["disk_limit"]
+
+
+def test_writes_to_the_ipc_folder_are_bounded_when_the_row_says_so(tmp_path):
+    # /run/kernel must stay a host folder (sockets, answers): a root grader caps it with a tmpfs of
+    # its own; otherwise the row must say that it is not capped.
+    path = notebook(tmp_path, "import os\nwritten = 0\nfor i in range(40):\n    try:\n"
+                    "        with open(f'/run/kernel/f{i}', 'wb') as f:\n"
+                    "            f.write(b'x' * (1 << 20))\n        written += 1\n"
+                    "    except OSError:\n        break\n"
+                    "for i in range(40):\n    if os.path.exists(f'/run/kernel/f{i}'):\n"
+                    "        os.remove(f'/run/kernel/f{i}')",  # room again for the answers file
+                    "share = 0.24 if written == 40 else None")
+    limits = Limits(max_file_mb=1, total_timeout=20, startup_grace=25)
+    result = grade_submission(path, CHECKS, limits, work_root=tmp_path / "w")
+    assert result.status is Status.OK
+    note = result.detail["disk_limit"]
+    if os.geteuid() == 0:
+        assert "/run/kernel 10 MB (tmpfs)" in note
+    if "NOT" not in note:
+        assert result.tasks["share"].points == 0, f"40 MB written in /run/kernel ({note})"
+
+
+def test_no_command_line_inside_names_the_instructors_folders(tmp_path):
+    # /proc/1/cmdline (bwrap, pid 1 of the sandbox) showed the whole bwrap command: the
+    # repository's, the venv's, the work root's and the IPC folder's real paths. bwrap now reads
+    # its arguments from a descriptor. (/proc/self/mountinfo still lists the binds' sources: the
+    # instructor's guide says so.)
+    work = tmp_path / "instructors-work-root"
+    probe = ("import os\nseen = ''\nfor pid in filter(str.isdigit, os.listdir('/proc')):\n"
+             "    try:\n        seen += open(f'/proc/{pid}/cmdline').read()\n"
+             "    except OSError:\n        pass\n"
+             f"group = 'TTP' if {str(ROOT)!r} in seen or {str(work)!r} in seen else None\n"
+             "share = 0.24 if 'bwrap' in seen else None")
+    result = grade_submission(notebook(tmp_path, probe), CHECKS, LIMITS, work_root=work)
+    assert result.status is Status.OK
+    assert result.tasks["share"].points > 0, "the probe saw no bwrap: it proves nothing"
+    assert result.tasks["group"].points == 0, "the kernel read the instructor's folder names"

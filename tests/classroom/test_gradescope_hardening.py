@@ -152,7 +152,7 @@ def test_a11_a_fifo_or_socket_named_like_a_notebook_is_never_opened(tmp_path):
 def test_a11_a_fifo_at_the_answers_path_ends_in_time_with_results(tmp_path):
     hook = ("import os, re\n"
             "def hook(lines):\n"
-            "    m = re.search(r\"__coursebook_extract\\(.*?, '(/submission/\\.coursebook-answers-[0-9a-f]+\\.json)'\\)\","
+            "    m = re.search(r\"__coursebook_extract\\(.*?, '(/run/kernel/\\.coursebook-answers-[0-9a-f]+\\.json)'\\)\","
             " ''.join(lines))\n"
             "    if m:\n"
             "        os.mkfifo(m.group(1)); return ['pass\\n']\n"

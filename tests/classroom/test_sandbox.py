@@ -71,7 +71,11 @@ def leftover_processes(work_root: Path) -> list[str]:
             cmdline = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if comm.startswith("cbattack") or "sleep 606" in cmdline or str(work_root) in cmdline:
+        try:  # bwrap takes its arguments from a descriptor: it is found by the folder it started in
+            cwd = os.readlink(Path(entry.path, "cwd"))
+        except OSError:
+            cwd = ""
+        if comm.startswith("cbattack") or "sleep 606" in cmdline or str(work_root) in cmdline + cwd:
             found.append(f"{entry.name} {comm} {cmdline[:120]}")
     return found
 

@@ -308,7 +308,7 @@ def test_a11_a13_a_fifo_at_the_answers_path_costs_a_row_in_time(tmp_path):
         nbformat.v4.new_code_cell(dedent('''
             import os, re
             def hook(lines):
-                m = re.search(r"__coursebook_extract\\(.*?, '(/submission/\\.coursebook-answers-[0-9a-f]+\\.json)'\\)",
+                m = re.search(r"__coursebook_extract\\(.*?, '(/run/kernel/\\.coursebook-answers-[0-9a-f]+\\.json)'\\)",
                               "".join(lines))
                 if m:
                     os.mkfifo(m.group(1))

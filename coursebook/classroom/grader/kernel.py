@@ -1,4 +1,5 @@
-"""The kernel for one submission: started in its sandbox over IPC sockets, driven by nbclient with limits.
+"""The kernel for one submission: started in its sandbox over IPC sockets, driven by nbclient
+with limits.
 
 Interrupts travel as messages (the kernel interrupts itself), since a signal to bwrap would not
 reach it. The per-cell timeout is nbclient's public `timeout_func`/`error_on_timeout`; the
@@ -72,7 +73,8 @@ class LinkedKernelManager(AsyncKernelManager):
     ):
         super().__init__(*args, **kwargs)
         self.runtime, self.startup_seconds = runtime, startup_seconds
-        self.talk_as, self.dropped, self.dropped_in = talk_as, None, 0
+        self.talk_as, self.dropped_in = talk_as, 0
+        self.dropped: tuple | None = None
 
     async def _async_post_start_kernel(self, **kwargs) -> None:  # launched; nothing connected yet
         await self.link_sockets()
@@ -159,9 +161,9 @@ def restore_thread_privileges(saved: tuple) -> None:
 
 def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKernelManager:
     """A kernel manager whose kernel starts inside `box` (or, unsandboxed, only under rlimits)."""
-    # Unsandboxed (e.g. a container without namespaces), the kernel still drops to its own uid when that
-    # uid can read the interpreter (not so for a Python under a private /root): the answer key and the
-    # grader's files then stay unreadable to it.
+    # Unsandboxed (e.g. a container without namespaces), the kernel still drops to its own uid when
+    # that uid can read the interpreter (not so for a Python under a private /root): the answer key
+    # and the grader's files then stay unreadable to it.
     uid = box.uid if sandboxed or reachable_by_anyone(readable_roots()) else None
     processes = (
         limits.max_processes if uid is not None else _threads_of(os.getuid()) + limits.max_processes
@@ -180,7 +182,7 @@ def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKer
             launch,
             tmp_bytes=limits.max_file_mb * 2**20,
             memory_mb=limits.memory_mb,
-            connection_file="{connection_file}",
+            connection_file=str(box.private / "kernel.json"),
         )
     else:
         python = os.path.join(sys.prefix, "bin", "python")  # the venv's: its site-packages follow
@@ -247,7 +249,8 @@ class Watchdog:
 
 
 def kill_kernel_processes(km: AsyncKernelManager) -> None:
-    """SIGKILL the process the manager launched (bwrap) and its group; the PID namespace takes the rest."""
+    """SIGKILL the process the manager launched (bwrap) and its group; the PID namespace takes the
+    rest."""
     pid = getattr(km.provisioner, "pid", None) if km.provisioner is not None else None
     if not pid:
         return

@@ -28,7 +28,7 @@ from .extract import answer_file_name, contains_unsupported, extraction_cell, re
 from .kernel import LimitedClient, Watchdog, kernel_manager, kill_kernel_processes
 from .notebook_file import MAX_CELLS, MAX_NOTEBOOK_BYTES, read_submission  # noqa: F401
 from .results import Status, SubmissionResult, TaskResult, Verdict
-from .sandbox import INSIDE_WORK, Sandbox, SandboxUnavailable
+from .sandbox import INSIDE_IPC, Sandbox, SandboxUnavailable
 
 KEEPS_POINTS = (Status.OK, Status.ERRORS, Status.MEMORY, Status.OUTPUT_LIMIT)
 
@@ -57,7 +57,8 @@ def grade_submission(
 ) -> SubmissionResult:
     """Run and grade one submission. Identity (`student`) and `fingerprint` are the caller's to set.
 
-    The sandbox's folder is made in `work_root` (default: the system's temporary folder) and removed.
+    The sandbox's folder is made in `work_root` (default: the system's temporary folder) and
+    removed.
     `public`: `public_spec(checks)` when the caller has it (the class loop builds it once, not in
     every worker: its scrypt digests cost a quarter of a second).
     """
@@ -123,7 +124,9 @@ def _run(
     for made in (box.work / "checks", spec, notebook):
         box.give(made)
     answer_name = answer_file_name()
-    inside = f"{INSIDE_WORK}/{answer_name}" if sandboxed else str(box.work / answer_name)
+    # Sandboxed, /submission is a tmpfs the host cannot see: the answers go to the IPC folder.
+    answers_at = box.runtime if sandboxed else box.work
+    inside = f"{INSIDE_IPC}/{answer_name}" if sandboxed else str(box.work / answer_name)
     nb.cells.append(
         nbformat.v4.new_code_cell(extraction_cell([t.variable for t in checks.tasks], inside))
     )
@@ -138,9 +141,10 @@ def _run(
     )
     detail: dict = {}
     outcome: dict = {}
-    # nbclient runs in a thread of its own: its event loop then installs no SIGINT/SIGTERM handlers,
-    # so the instructor's Ctrl-C reaches this thread as KeyboardInterrupt instead of being taken as
-    # the kernel's death (a submission interrupted by the instructor must not be recorded as crashed).
+    # nbclient runs in a thread of its own: its event loop then installs no SIGINT/SIGTERM
+    # handlers, so the instructor's Ctrl-C reaches this thread as KeyboardInterrupt instead of being
+    # taken as the kernel's death (a submission interrupted by the instructor must not be recorded
+    # as crashed).
     runner = threading.Thread(
         target=lambda: outcome.update(error=asyncio.run(_drive(client, km, limits))),
         name="coursebook-kernel",
@@ -159,7 +163,7 @@ def _run(
     error = outcome.get("error", RuntimeError("the kernel's thread ended without a word"))
     if error is not None and not isinstance(error, DeadKernelError):
         detail["exception"] = type(error).__name__
-    answers = read_answers(box.work / answer_name)
+    answers = read_answers(answers_at / answer_name)
     if error is not None and client.deadline is None and not watchdog.fired:
         # The kernel stopped before running any cell, so before any of the student's code: the
         # grader's set-up failed (an interpreter the sandbox cannot run, say), not the student.
@@ -169,7 +173,8 @@ def _run(
 
 
 class KernelUnavailable(SandboxUnavailable):
-    """Not even a trivial notebook runs here: the grader's set-up is broken, not any student's work."""
+    """Not even a trivial notebook runs here: the grader's set-up is broken, not any student's
+    work."""
 
 
 def preflight(
@@ -241,7 +246,8 @@ async def _drive(client: LimitedClient, km, limits: Limits):
         if hasattr(km, "restore"):
             km.restore()  # root's rights back in this thread, to stop the sandbox
         kill_kernel_processes(km)  # whatever happened, nothing of the submission outlives this
-        with contextlib.suppress(Exception):  # already dead or never started: nothing to stop
+        # already dead or never started: nothing left to stop
+        with contextlib.suppress(Exception):
             await km.shutdown_kernel(now=True)
         if client.kc is not None:
             client.kc.stop_channels()  # the grader's own sockets to the (gone) kernel

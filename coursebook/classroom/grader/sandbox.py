@@ -5,7 +5,15 @@ no signal reaches the grader or another kernel), a read-only view of only the in
 packages and the coursebook package at neutral paths (/opt/python, /opt/venv, /opt/coursebook), a
 writable copy of the one submission at /submission, a private /tmp, an allow-list environment, a
 folder for the kernel's IPC sockets at /run/kernel, and a seccomp filter (`seccomp.py`). Nothing of
-the instructor's (answers, home, other submissions, results, their folders' names) is there.
+the instructor's (answers, home, other submissions, results) is there. bwrap reads its arguments
+from a descriptor (`--args`), so /proc/1/cmdline inside shows none of the instructor's paths;
+/proc/self/mountinfo still shows the host folders the read-only binds come from.
+
+Disk: /submission and /tmp are size-capped tmpfs inside the sandbox (the submission is copied in,
+nothing of it is a host folder). /run/kernel must be a host folder (the grader connects to the
+sockets there, and reads the answers file from it): when the grader runs as root it mounts a small
+tmpfs there; otherwise it is a folder on the host's disk, each file capped by RLIMIT_FSIZE, and the
+row says so (`disk_limit`).
 
 The grader connects to the kernel's sockets through hard links in a folder of its own, made as the
 kernel binds them: the kernel can replace its socket files, but never redirect the grader's
@@ -38,6 +46,9 @@ INSIDE_HOME = "/tmp/home"
 INSIDE_IPC = "/run/kernel"  # the kernel binds its sockets here; the grader connects through links
 INSIDE_CONNECTION = "/run/connection.json"
 SECCOMP_FD = 9
+ARGS_FD = 8  # bwrap's own arguments
+DATA_FDS = range(3, 8)  # files copied in (the shell, dash, opens descriptors 0-9 only)
+IPC_BYTES = 10 * 2**20  # the IPC tmpfs (root): sockets and an answers file of <= 8 MB
 ENVIRONMENT = {  # the whole environment the kernel sees: nothing of the instructor's
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "LANG": "C.UTF-8",
@@ -92,8 +103,8 @@ def sandbox_problem() -> str:
     if done.returncode != 0:
         reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
         return (
-            f"bubblewrap cannot create a sandbox here ({reason}); it needs unprivileged user namespaces "
-            f"or root; {INSTALL_HINT}"
+            f"bubblewrap cannot create a sandbox here ({reason}); it needs unprivileged user "
+            f"namespaces or root; {INSTALL_HINT}"
         )
     return ""
 
@@ -125,7 +136,8 @@ def _as_root() -> bool:
 
 def _namespace_flags() -> list[str]:
     if _as_root():
-        # No user namespace: root's would map only uid 0, and the launcher needs to become a uid of its own.
+        # No user namespace: root's would map only uid 0, and the launcher needs to become a uid
+        # of its own.
         return [
             "--unshare-ipc",
             "--unshare-pid",
@@ -150,7 +162,8 @@ def reachable_by_anyone(folders: list[Path]) -> bool:
 
 
 def readable_roots() -> list[Path]:
-    """Real paths the kernel needs to read: the interpreter, its packages, the coursebook package."""
+    """Real paths the kernel needs to read: the interpreter, its packages, the coursebook
+    package."""
     package = Path(os.path.realpath(__file__)).parents[
         2
     ]  # coursebook/, whichever way it is installed
@@ -166,8 +179,9 @@ def readable_roots() -> list[Path]:
 @dataclass(frozen=True)
 class Layout:
     """Where the interpreter, its packages and coursebook appear inside the sandbox: neutral paths
-    (/opt/python, /opt/venv, /opt/coursebook), so nothing inside (not even /proc/self/mountinfo)
-    names a folder of the instructor's, and a venv or home reached through a symlink works."""
+    (/opt/python, /opt/venv, /opt/coursebook), so a venv or home reached through a symlink works
+    and no program inside finds them at the instructor's paths. The binds' sources still show in
+    /proc/self/mountinfo (a bind mount always lists where it comes from)."""
 
     binds: tuple[tuple[str, str], ...]  # (real host path, path inside), folders or files
     python: str  # the interpreter to run inside
@@ -252,7 +266,7 @@ def confinement(refuse_memory: bool = True) -> tuple[bytes, str]:
 def memory_note(memory_mb: int, tmp_mb: int, refused: bool) -> str:
     """Which memory limit held this sandbox, as the row says it (no memory cgroup is used)."""
     shared = "memfd and SysV shm refused" if refused else "memfd and SysV shm NOT limited"
-    tmp = f"/tmp {tmp_mb} MB" if tmp_mb else "/tmp not capped"
+    tmp = f"/tmp and /submission {tmp_mb} MB each" if tmp_mb else "/tmp, /submission not capped"
     return f"{memory_mb} MB per process (RLIMIT_AS), {tmp}, {shared}"
 
 
@@ -261,12 +275,13 @@ class Sandbox:
     """The folders of one submission's sandbox on the host, and the bwrap command that uses them."""
 
     root: Path
-    work: Path = field(init=False)  # bound at /submission, writable: the copy of the submission
+    work: Path = field(init=False)  # what the grader puts here is copied into /submission (tmpfs)
     runtime: Path = field(init=False)  # bound at /run/kernel: the kernel's IPC sockets
     private: Path = field(init=False)  # the grader's alone: connection file, links to the sockets
     home: Path = field(init=False)
     uid: int | None = field(init=False)  # the kernel's own uid (root only), else None
     notes: dict = field(init=False, default_factory=dict)  # what held this sandbox, for the row
+    ipc_capped: bool = field(init=False)  # the IPC folder is a tmpfs of IPC_BYTES (root only)
 
     def __post_init__(self):
         self.work = self.root / "work"
@@ -278,6 +293,7 @@ class Sandbox:
         ipc = self.root
         if len(str(self.root / "c" / "ipc-65535")) > 100 or _as_root():
             ipc = Path(tempfile.mkdtemp(prefix="cb-ipc-", dir="/tmp"))
+        self.ipc_capped = _as_root() and _mount_tmpfs(ipc, IPC_BYTES)
         self.runtime, self.private = ipc / "k", ipc / "c"  # siblings: a hard link joins them
         self.runtime.mkdir()
         self.private.mkdir(mode=0o700)
@@ -312,12 +328,13 @@ class Sandbox:
     ) -> list[str]:
         """bwrap around `argv` (run inside, from /submission, with the allow-list environment).
 
-        `tmp_bytes` caps the private /tmp, which lives in memory (0: no cap of our own).
-        `connection_file` (a host path or jupyter's placeholder) is bound read-only inside.
+        `tmp_bytes` caps the private /tmp and /submission (each), which live in memory (0: no cap
+        of our own); /submission holds a copy of the files in `work` besides.
+        `connection_file` (a host path) is bound read-only inside.
         """
         view = layout()
         program, problem = confinement(True)
-        cmd = ["bwrap", *_namespace_flags(), "--die-with-parent", "--new-session", "--clearenv"]
+        cmd = [*_namespace_flags(), "--die-with-parent", "--new-session", "--clearenv"]
         for top in ("/usr", "/bin", "/lib", "/lib32", "/lib64", "/sbin"):
             if os.path.islink(top):
                 cmd += ["--symlink", os.readlink(top), top]
@@ -326,7 +343,8 @@ class Sandbox:
         made: set[str] = set()
 
         def parents(dest: str) -> list[str]:
-            # bwrap makes missing parent folders 0700; the kernel's uid must be able to pass through them.
+            # bwrap makes missing parent folders 0700; the kernel's uid must be able to pass
+            # through them.
             out = []
             for parent in reversed(Path(dest).parents):
                 if str(parent) not in made and str(parent) not in ("/", "/usr", "/tmp", "/etc"):
@@ -339,23 +357,49 @@ class Sandbox:
         size = ["--size", str(tmp_bytes)] if sized else []
         cmd += ["--perms", "1777", *size, "--tmpfs", "/tmp", "--perms", "0755", "--dir", "/etc"]
         for name in ETC_FILES:
-            source = Path("/etc") / name
-            if source.exists():
-                cmd += [*parents(str(source)), "--ro-bind", os.path.realpath(source), str(source)]
+            etc = Path("/etc") / name
+            if etc.exists():
+                cmd += [*parents(str(etc)), "--ro-bind", os.path.realpath(etc), str(etc)]
         for source, target in view.binds:
             cmd += [*parents(target), "--ro-bind", source, target]
+        data: list[str] = []  # host files copied in through descriptors: no host path inside
+
+        def copy(option: str, source: Path | str, inside: str) -> list[str]:
+            if len(data) == len(DATA_FDS):
+                raise ValueError(f"more than {len(DATA_FDS)} files to copy into the sandbox")
+            data.append(str(source))
+            return [
+                "--perms",
+                "0644" if option == "--ro-bind-data" else "0666",
+                option,
+                str(DATA_FDS[len(data) - 1]),
+                inside,
+            ]
+
         if view.venv_config:
             config = self.root / "pyvenv.cfg"
             config.write_text(view.venv_config, encoding="utf-8")
-            cmd += ["--ro-bind", str(config), "/opt/venv/pyvenv.cfg"]
+            cmd += copy("--ro-bind-data", config, "/opt/venv/pyvenv.cfg")
+        copies = self._copies()
+        copied = sum(source.stat().st_size for _, source in copies)
+        work_size = ["--size", str(tmp_bytes + copied)] if sized else []
         cmd += [
             "--proc",
             "/proc",
             "--dev",
             "/dev",
-            "--bind",
-            str(self.work),
+            "--perms",
+            "0777",
+            *work_size,
+            "--tmpfs",
             INSIDE_WORK,
+        ]
+        for inside, copied_from in copies:
+            if copied_from.is_dir():
+                cmd += ["--perms", "0777", "--dir", inside]
+            else:
+                cmd += copy("--file", copied_from, inside)
+        cmd += [
             *parents(INSIDE_IPC),
             "--bind",
             str(self.runtime),
@@ -364,37 +408,88 @@ class Sandbox:
             INSIDE_WORK,
         ]
         if connection_file:
-            cmd += ["--ro-bind", connection_file, INSIDE_CONNECTION]
+            cmd += copy("--ro-bind-data", connection_file, INSIDE_CONNECTION)
         if self.uid is not None:
-            # The launcher switches to self.uid at once and so loses these (and every other) capability.
+            # The launcher switches to self.uid at once and so loses these (and every other)
+            # capability.
             cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
         for name, value in [*ENVIRONMENT.items(), *view.environment]:
             cmd += ["--setenv", name, value]
         tmp_mb = tmp_bytes // 2**20 if sized else 0
-        self.notes = {"memory_limit": memory_note(memory_mb, tmp_mb, bool(program))}
-        if not program:
+        self.notes = {
+            "memory_limit": memory_note(memory_mb, tmp_mb, bool(program)),
+            "disk_limit": disk_note(tmp_mb, self.ipc_capped),
+        }
+        # bwrap reads its arguments, the filter and the copies from descriptors: a shell opens them
+        # and becomes bwrap (same pid): /proc/1/cmdline inside shows `bwrap --args 8 -- <argv>`.
+        files = {ARGS_FD: self.root / "bwrap.args"}
+        if program:
+            files[SECCOMP_FD] = self.root / "seccomp.bpf"
+            files[SECCOMP_FD].write_bytes(program)
+            cmd += ["--seccomp", str(SECCOMP_FD)]
+            self.notes["seccomp"] = "on"
+        else:
             self.notes["sandbox_warning"] = problem
-            return [*cmd, "--", *argv]
-        bpf = self.root / "seccomp.bpf"
-        bpf.write_bytes(program)
-        # bwrap reads the filter from a descriptor: a shell opens it and becomes bwrap (same pid).
-        self.notes["seccomp"] = "on"
-        return [
-            "/bin/sh",
-            "-c",
-            f'exec "$@" {SECCOMP_FD}<"$0"',
-            str(bpf),
-            *cmd,
-            "--seccomp",
-            str(SECCOMP_FD),
-            "--",
-            *argv,
-        ]
+        files.update({DATA_FDS[i]: Path(source) for i, source in enumerate(data)})
+        if any("\0" in a for a in cmd):
+            raise ValueError("a sandbox argument holds a NUL character")
+        files[ARGS_FD].write_bytes(b"".join(a.encode() + b"\0" for a in cmd))
+        bwrap = shutil.which("bwrap") or "bwrap"
+        opens = " ".join(f'{fd}<"${{{i + 1}}}"' for i, fd in enumerate(files))
+        # The command itself stays on bwrap's command line (bwrap takes no command from --args):
+        # `argv` names only paths inside the sandbox.
+        script = f'exec {opens}; shift {len(files)}; exec "$0" --args {ARGS_FD} -- "$@"'
+        return ["/bin/sh", "-c", script, bwrap, *(str(path) for path in files.values()), *argv]
+
+    def _copies(self) -> list[tuple[str, Path]]:
+        """(path inside, host path) of every folder and regular file the grader put in `work`."""
+        out = []
+        for folder, dirs, names in os.walk(self.work):
+            dirs.sort()
+            for name in [*sorted(dirs), *sorted(names)]:
+                source = Path(folder) / name
+                if source.is_dir() or source.is_file():
+                    out.append((f"{INSIDE_WORK}/{source.relative_to(self.work)}", source))
+        return out
 
     def remove(self) -> None:
         """Delete the sandbox's folders without recursion (a submission may nest thousands deep)."""
+        if self.ipc_capped:
+            umount = shutil.which("umount", path="/usr/bin:/bin") or "umount"
+            subprocess.run(
+                [umount, "-l", str(self.runtime.parent)], capture_output=True, timeout=60
+            )
         for folder in {self.runtime.parent, self.root}:
             remove_tree(folder)
+
+
+def _mount_tmpfs(folder: Path, size: int) -> bool:
+    """Mount a tmpfs of `size` bytes on `folder` (root only); False if this machine refuses."""
+    mount = shutil.which("mount", path="/usr/bin:/bin") or "mount"
+    try:
+        done = subprocess.run(
+            [mount, "-t", "tmpfs", "-o", f"size={size},mode=0711", "coursebook-ipc", str(folder)],
+            capture_output=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def disk_note(work_mb: int, ipc_capped: bool) -> str:
+    """Which limits bound what the kernel writes, as the row says it."""
+    work = (
+        f"/submission and /tmp {work_mb} MB each (tmpfs)"
+        if work_mb
+        else "/submission, /tmp not capped (tmpfs, in memory)"
+    )
+    ipc = (
+        f"/run/kernel {IPC_BYTES // 2**20} MB (tmpfs)"
+        if ipc_capped
+        else "/run/kernel on the host's disk: each file capped, their number NOT (grader not root)"
+    )
+    return f"{work}; {ipc}"
 
 
 def remove_tree(folder: Path) -> None:
@@ -413,5 +508,5 @@ def remove_tree(folder: Path) -> None:
         done = subprocess.run([*step, str(folder)], capture_output=True, timeout=300)
         if not os.path.lexists(folder):
             return
-    said = done.stderr.decode(errors="replace").strip()[:200]
+    said = done.stderr.decode(errors="replace").strip()[:200] if done is not None else ""
     raise OSError(f"could not remove {folder}: {said}")
