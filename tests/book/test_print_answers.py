@@ -3,8 +3,12 @@
 import json
 import re
 
+import pytest
+
 from coursebook.book.print_answers import add_print_answers
 from tests.browser.conftest import SITE
+
+pytestmark = pytest.mark.site  # reads the built pages
 
 KEY = re.compile(r'<section class="cb-question"[^>]*data-qid="([^"]*)".*?'
                  r'<div class="cb-print-answer" hidden>(.*?)</div></section>', re.S)
