@@ -9,14 +9,20 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
+import nbformat
 import pytest
 
 from tests.conftest import ROOT
+from tests.helpers.jupyterlab import EXPLORERS, FRONT_ENDS, NOTEBOOKS, SHOTS, Lab, free_port
 
 SITE = ROOT / "_build" / "html"
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -106,3 +112,80 @@ def page(browser):
     page.watch = watch
     yield page
     context.close()
+
+
+@pytest.fixture
+def student(browser):
+    from tests.helpers.practice import Student  # here: the helper reads the built site on import
+
+    made = []
+
+    def make(**options) -> Student:
+        made.append(Student(browser, **options))
+        return made[-1]
+    yield make
+    for one in made:
+        one.close()
+
+
+@pytest.fixture
+def own_site(tmp_path):
+    """A copy of the built site on its own server (stoppable, changeable), under a project path
+    as GitHub Pages serves a project's site: http://host/leverage-book/."""
+    folder = tmp_path / "leverage-book"
+    shutil.copytree(SITE, folder, ignore=shutil.ignore_patterns("reports", ".doctrees"))
+    server = serve(tmp_path)
+    url = f"http://127.0.0.1:{server.server_address[1]}/leverage-book"
+    holder = {"folder": folder, "url": url, "server": server}
+    yield holder
+    if holder["server"] is not None:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module", params=sorted(FRONT_ENDS))
+def lab(request, tmp_path_factory):
+    app = request.param
+    base = tmp_path_factory.mktemp("lab")
+    root = base / "root"
+    # Work on a copy: the front end saves notebooks and progress, the repository must stay untouched.
+    shutil.copytree(ROOT / "book", root / "book", ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
+    explorers = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("from coursebook import explore")]
+                                         + [nbformat.v4.new_code_cell(call) for call in EXPLORERS])
+    explorers.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(explorers, root / "book" / "explorers.ipynb")
+    for name, cells in NOTEBOOKS.items():
+        made = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell) for cell in cells])
+        made.metadata["kernelspec"] = explorers.metadata["kernelspec"]
+        nbformat.write(made, root / "book" / name)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+           "IPYTHONDIR": str(base / "ipython"), "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces")}
+    port = free_port()
+    log = open(base / "lab.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", app, "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--allow-root",
+         "--IdentityProvider.token=", "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={root}",
+         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300  # a loaded machine starts it slowly
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                process.wait()  # reaped here, or its warning fails whichever test runs next
+                log.close()
+                pytest.fail(f"{app} did not start: {(base / 'lab.log').read_text()[-2000:]}")
+            time.sleep(0.5)
+    (SHOTS / app).mkdir(parents=True, exist_ok=True)
+    yield Lab(app, url, root)
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()

@@ -5,7 +5,7 @@ import pytest
 from coursebook.views import bundle
 from coursebook.views.static import quiz_html
 from tests.browser.conftest import serve
-from tests.views.test_static import HOSTILE
+from tests.helpers.hostile import HOSTILE
 
 
 

@@ -7,136 +7,12 @@ every type and every explorer in both front ends are kept under `_build/screensh
 """
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 
 import nbformat
 import pytest
 
-from tests.conftest import ROOT
-
-SHOTS = ROOT / "_build" / "screenshots" / "live"
-# `?reset`: a clean workspace each time, so no other notebook (or its dead kernel) comes back too.
-FRONT_ENDS = {"jupyterlab": "/lab/tree/book/{name}?reset", "notebook": "/notebooks/book/{name}"}
-EXPLORERS = ['explore("coercion")', 'explore("chicken", preset="donors-taliban")', 'explore("revenue")']
-
-
-# Three notebooks in one folder, three kernels, one progress file: each shows a different bank, and
-# the first shows one bank in two cells (for the score label after a re-run).
-PROGRESS = {"one.ipynb": ("demo", "demo-single", "b"), "two.ipynb": ("leverage-theory", "lt-conditional-promise", "a"),
-            "three.ipynb": ("reverse-leverage", "rl-premise", "a")}
-NOTEBOOKS = {
-    "one.ipynb": ["from coursebook import quiz", 'quiz("demo", "demo-single")', 'quiz("demo", "demo-text")'],
-    "two.ipynb": ["from coursebook import quiz", 'quiz("leverage-theory", "lt-conditional-promise")'],
-    "three.ipynb": ["from coursebook import quiz", 'quiz("reverse-leverage", "rl-premise")'],
-    "keys.ipynb": ["from coursebook import quiz, explore", 'quiz("demo")', 'explore("coercion")'],
-}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Lab:
-    def __init__(self, app, url, root):
-        self.app, self.url, self.root = app, url, root
-
-    def notebook_url(self, name):
-        return self.url + FRONT_ENDS[self.app].format(name=name)
-
-    def shut_down_kernels(self):
-        """What closing the notebook and coming back tomorrow does: the kernel is gone."""
-        sessions = json.load(urllib.request.urlopen(f"{self.url}/api/sessions"))
-        for session in sessions:
-            request = urllib.request.Request(f"{self.url}/api/sessions/{session['id']}", method="DELETE")
-            urllib.request.urlopen(request)
-
-
-@pytest.fixture(scope="module", params=sorted(FRONT_ENDS))
-def lab(request, tmp_path_factory):
-    app = request.param
-    base = tmp_path_factory.mktemp("lab")
-    root = base / "root"
-    # Work on a copy: the front end saves notebooks and progress, the repository must stay untouched.
-    shutil.copytree(ROOT / "book", root / "book", ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
-    explorers = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("from coursebook import explore")]
-                                         + [nbformat.v4.new_code_cell(call) for call in EXPLORERS])
-    explorers.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    nbformat.write(explorers, root / "book" / "explorers.ipynb")
-    for name, cells in NOTEBOOKS.items():
-        made = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell) for cell in cells])
-        made.metadata["kernelspec"] = explorers.metadata["kernelspec"]
-        nbformat.write(made, root / "book" / name)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
-           "IPYTHONDIR": str(base / "ipython"), "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces")}
-    port = free_port()
-    log = open(base / "lab.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", app, "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--allow-root",
-         "--IdentityProvider.token=", "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={root}",
-         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300  # a loaded machine starts it slowly
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/status", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                process.wait()  # reaped here, or its warning fails whichever test runs next
-                log.close()
-                pytest.fail(f"{app} did not start: {(base / 'lab.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-    (SHOTS / app).mkdir(parents=True, exist_ok=True)
-    yield Lab(app, url, root)
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-
-
-def open_notebook(page, lab, name):
-    page.goto(lab.notebook_url(name))
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60000)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.jp-KernelName, .jp-Toolbar-kernelName')]"
-        ".some(e => e.textContent.includes('Python')) || document.querySelector('.jp-Dialog')", timeout=60000)
-    dialog = page.locator(".jp-Dialog button", has_text="Select")
-    if dialog.count():  # "Select Kernel" for a notebook whose last kernel is gone
-        dialog.click()
-    idle(page)
-
-
-def idle(page):
-    page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').filter(visible=True).first.wait_for(timeout=60000)
-
-
-def current(page):
-    """The notebook on show (the workspace may keep another one open in a hidden tab)."""
-    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
-
-
-def run_all(page):
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_text("Run All Cells", exact=True).click()
-    try:
-        current(page).locator(".cb-live .cb-ready").first.wait_for(timeout=60000)
-    except Exception:
-        page.screenshot(path=str(SHOTS / "run-all-failed.png"))
-        raise
-    idle(page)
+from tests.helpers.jupyterlab import EXPLORERS, PROGRESS, SHOTS, current, idle, open_notebook, question, run_all
 
 
 def save(page, path):
@@ -157,10 +33,6 @@ def save(page, path):
             if time.monotonic() > deadline:
                 raise
             page.wait_for_timeout(100)
-
-
-def question(page, qid):
-    return current(page).locator(f".cb-live .cb-question[data-qid='{qid}']")
 
 
 def check(page, qid, expect):

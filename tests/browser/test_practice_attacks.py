@@ -13,17 +13,15 @@ import re
 import shutil
 
 from coursebook.book.service_worker import write_worker
-from tests.browser.test_practice_site import (  # noqa: F401  (fixtures)
+from tests.helpers.practice import (
     CH1,
     CH2,
     CH3,
     DATA,
     answer,
-    own_site,
     read_build,
     session_items,
     singles,
-    student,
     summary_table,
     visit,
     worker_ready,

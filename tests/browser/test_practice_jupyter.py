@@ -7,13 +7,13 @@ import json
 import nbformat
 
 from coursebook.views.progress import FILE_NAME
-from tests.browser.test_jupyterlab import SHOTS, current, lab, open_notebook, question, run_all  # noqa: F401
+from tests.helpers.jupyterlab import SHOTS, current, open_notebook, question, run_all
 
 WRONG = {"response": "a", "best": 0.0, "attempts": 1, "hint": False, "explained": False,
          "closed": False, "revealed": False}
 
 
-def test_practice_in_a_notebook_reads_and_writes_the_chapters_progress(page, lab):  # noqa: F811
+def test_practice_in_a_notebook_reads_and_writes_the_chapters_progress(page, lab):
     folder = lab.root / "book"
     (folder / FILE_NAME).write_text(json.dumps({"version": 1, "banks": {"demo": {"demo-single": WRONG}}}))
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(

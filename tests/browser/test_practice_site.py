@@ -17,99 +17,27 @@ the server or changing files touches nothing shared.
 from __future__ import annotations
 
 import json
-import re
-import shutil
 from datetime import datetime, timezone
 
-import pytest
-
 from coursebook.book.service_worker import write_worker
-from tests.browser.conftest import SITE, serve
+from tests.browser.conftest import SITE
+from tests.helpers.practice import (
+    CH1,
+    CH2,
+    CH3,
+    DATA,
+    answer,
+    read_build,
+    session_items,
+    singles,
+    summary_table,
+    visit,
+    wrong_key,
+)
 
-DATA = json.loads((SITE / "_static" / "practice-data.json").read_text(encoding="utf-8"))
-CH1, CH2, CH3 = ("book/ch1-leverage-theory.html", "book/ch2-reverse-leverage.html",
-                 "book/ch3-pakistan-rupture.html")
 START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 AXE = SITE.parents[1] / "vendor" / "axe-core" / "axe.min.js"
 SHOTS = SITE.parent / "screenshots"
-
-
-def singles(page: str) -> list[dict]:
-    return [q["spec"] for q in DATA["questions"]
-            if q["page"] == page and q["spec"]["type"] == "single"]
-
-
-class Student:
-    """One browser profile, with every console error and failed page script recorded."""
-
-    def __init__(self, browser, **options):
-        self.context = browser.new_context(viewport={"width": 1200, "height": 900}, **options)
-        self.errors: list[str] = []
-        self.page = self.context.new_page()
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.context.on("response", self._response)
-
-    def _response(self, response) -> None:
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            asker = response.request.headers.get("referer")
-            self.errors.append(f"{response.status} {response.url} (asked by {asker})")
-
-    def _console(self, message) -> None:
-        # Chromium asks for /favicon.ico on its own (the book has none); that 404 is not the page's.
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            self.errors.append(f"{message.text} ({message.location.get('url')})")
-
-    def close(self):
-        self.context.close()
-
-
-@pytest.fixture
-def student(browser):
-    made = []
-
-    def make(**options) -> Student:
-        made.append(Student(browser, **options))
-        return made[-1]
-    yield make
-    for one in made:
-        one.close()
-
-
-def wrong_key(spec: dict) -> str:
-    return next(k for k in spec["options"] if k not in spec["correct"])
-
-
-def answer(page, qid: str, right: bool, reveal: bool = False) -> None:
-    section = page.locator(f"section#cb-{qid}")
-    spec = page.evaluate("""qid => {
-        const block = document.getElementById('cb-' + qid).closest('.cb-quiz');
-        return window.CourseBook.payload(block).questions.find(q => q.id === qid); }""", qid)
-    key = spec["correct"][0] if right else wrong_key(spec)
-    section.locator(f'input[value="{key}"]').check()
-    section.locator(".cb-check").click()
-    section.locator(".cb-feedback strong").wait_for()
-    if reveal:
-        if section.locator(".cb-hint-button").is_visible():  # the policy: the hint comes first
-            section.locator(".cb-hint-button").click()
-        section.locator(".cb-show-answer").click()
-        section.locator(".cb-explanation").wait_for()
-
-
-def session_items(page) -> list[dict]:
-    page.locator(".cb-practice-item.cb-ready").first.wait_for()
-    return page.evaluate("""() => [...document.querySelectorAll('.cb-practice-item')].map(b => ({
-        qid: b.querySelector('.cb-question').dataset.qid,
-        chapter: b.querySelector('.cb-practice-from a').getAttribute('href'),
-        group: [...b.querySelector('.cb-practice-group').classList]
-            .find(c => c.startsWith('cb-group-')).slice(9),
-        options: [...b.querySelectorAll('.cb-option input')].map(i => i.value).join('')}))""")
-
-
-def summary_table(page) -> list[list[str]]:
-    page.locator(".cb-practice-table").wait_for()
-    return page.evaluate("""() => [...document.querySelectorAll('.cb-practice-table tbody tr')].map(
-        tr => [...tr.children].map(c => c.textContent))""")
 
 
 def answer_two_chapters(page, url: str) -> dict:
@@ -251,40 +179,8 @@ def test_progress_saved_to_a_file_loads_into_a_fresh_profile(site_url, student, 
         assert not who.errors, who.errors
 
 
-@pytest.fixture
-def own_site(tmp_path):
-    """A copy of the built site on its own server (stoppable, changeable), under a project path
-    as GitHub Pages serves a project's site: http://host/leverage-book/."""
-    folder = tmp_path / "leverage-book"
-    shutil.copytree(SITE, folder, ignore=shutil.ignore_patterns("reports", ".doctrees"))
-    server = serve(tmp_path)
-    url = f"http://127.0.0.1:{server.server_address[1]}/leverage-book"
-    holder = {"folder": folder, "url": url, "server": server}
-    yield holder
-    if holder["server"] is not None:
-        server.shutdown()
-        server.server_close()
-
-
-def worker_ready(page) -> None:
-    """Wait until the worker controls the page and holds a copy of it and of all it loaded."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
-    page.wait_for_function("""async () => {
-        const wanted = [location.href.split('?')[0]].concat(performance.getEntriesByType('resource')
-            .map(e => e.name).filter(u => u.startsWith(location.origin) && !u.endsWith('/sw.js')));
-        for (const url of wanted) { if (!(await caches.match(url))) return false; }
-        return true; }""", timeout=60_000)
-
-
 def cache_names(page) -> list[str]:
     return page.evaluate("caches.keys()")
-
-
-def visit(page, url: str) -> None:
-    page.goto(url)
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # lazy figures load too
-    page.wait_for_load_state("networkidle")
-    worker_ready(page)
 
 
 def test_offline_every_visited_page_quiz_and_explorer_works(own_site, student):
@@ -322,11 +218,6 @@ def test_offline_every_visited_page_quiz_and_explorer_works(own_site, student):
     one.page.screenshot(path=str(SHOTS / "offline-note.png"))
     note.locator(f'a[href="{url}/{CH1}"]').click()
     one.page.locator(".cb-quiz.cb-ready").first.wait_for()
-
-
-def read_build(folder) -> dict:
-    found = re.search(r"var BUILD = (\{.*?\});\n", (folder / "sw.js").read_text())
-    return json.loads(found.group(1))
 
 
 def test_a_new_deploy_replaces_the_cache_after_the_student_accepts(own_site, student):

@@ -9,39 +9,18 @@
 
 import pytest
 
-from tests.browser.conftest import SITE
 from tests.conftest import ROOT
-from tests.helpers.site import PAGES, QUIZ_PAGES
+from tests.helpers.site import CHAPTERS, DESKTOP, PAGES, PHONE, QUIZ_PAGES, SCREENSHOTS, open_page
 
 AXE = ROOT / "vendor" / "axe-core" / "axe.min.js"
 # Lesser findings the issue named, held at zero too: quiz headings, the sidebar landmark, the
 # bibliography's roles, empty table headers.
 NAMED_RULES = ["heading-order", "region", "aria-deprecated-role", "aria-allowed-role", "empty-table-header"]
-PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 
 
 def test_site_has_pages():
     assert "book/intro.html" in PAGES and "book/quiz-demo.html" in PAGES
     assert {"book/ch1-leverage-theory.html", "book/ch4-who-holds-leverage.html"} <= set(QUIZ_PAGES)
-
-
-def open_page(browser, site_url, path, *, viewport=DESKTOP, scheme="light", requests=None):
-    """A fresh context per view: the theme reads the colour scheme (its default mode is `auto`)."""
-    context = browser.new_context(viewport=viewport, color_scheme=scheme)
-    context.route("**/*", lambda route, request: route.continue_() if request.url.startswith(("http://127.0.0.1", "data:"))
-                  else route.abort())
-    page = context.new_page()
-    if requests is not None:
-        page.on("request", lambda request: requests.append(request.url))
-    page.goto(f"{site_url}/{path}", wait_until="load")
-    if 'http-equiv="Refresh"' in (SITE / path).read_text():  # index.html sends the reader on to the intro
-        page.wait_for_url(lambda url: not url.endswith(path))
-        page.wait_for_load_state("load")
-    page.wait_for_function("() => !document.querySelector('.cb-quiz:not(.cb-ready), .cb-explorer:not(.cb-ready)')")
-    # The theme animates colours when it applies the mode; measure the settled page, with its fonts.
-    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
-    page.evaluate("() => document.fonts.ready.then(() => true)")
-    return context, page
 
 
 def settled(page) -> None:
@@ -158,8 +137,6 @@ def test_icons_come_from_the_cut_down_fonts(browser, site_url):
         context.close()
 
 
-SCREENSHOTS = ROOT / "_build" / "screenshots"
-CHAPTERS = [page for page in QUIZ_PAGES if page.startswith("book/ch") or page.endswith("quiz-demo.html")]
 # The theme's sticky header would sit over the element in a scrolled element screenshot.
 NO_STICKY = "#pst-header, .bd-header-article, #pst-skip-link { visibility: hidden !important; }"
 VIEWS = {"light": (DESKTOP, "light"), "dark": (DESKTOP, "dark"), "phone": (PHONE, "light"), "phone-dark": (PHONE, "dark")}

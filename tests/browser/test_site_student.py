@@ -22,7 +22,7 @@ import re
 import pytest
 from PIL import Image, ImageStat
 
-from tests.browser.test_site import CHAPTERS, DESKTOP, PHONE, QUIZ_PAGES, SCREENSHOTS, SITE, open_page
+from tests.helpers.site import CHAPTERS, DESKTOP, PHONE, QUIZ_PAGES, SCREENSHOTS, SITE, open_page
 
 EXPLORER_PAGES = [page for page in QUIZ_PAGES if "cb-explorer" in (SITE / page).read_text()]
 FIGURE_PAGES = [page for page in CHAPTERS if re.search(r'<img [^>]*src="[^"]*_images/[^"]+\.svg"', (SITE / page).read_text())]
