@@ -48,6 +48,8 @@ COPIED = [
     "tests/helpers/__init__.py",
     "tests/helpers/bad_banks.py",
     "tests/helpers/hostile.py",
+    "tests/helpers/jupyterlab.py",
+    "tests/helpers/practice.py",
     "tests/helpers/site.py",
 ]
 NOT_COPIED = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "_build"}
