@@ -33,6 +33,8 @@ COPIED = [
     "tests/test_layers.py",
     "tests/test_cli.py",
     "tests/vectors.json",
+    "tests/js_runtime.py",
+    "tests/js_runtime.js",
     "tests/quiz",
     "tests/models",
     "tests/views",
