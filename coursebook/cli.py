@@ -262,17 +262,17 @@ def release(
     root = Path(".")
     drawn: dict = {}
     per_student: list = []
+    if dest is None and not print_repository:  # a usage error first, whatever the config says
+        raise click.UsageError(
+            "name the folder to write the release into, e.g. `coursebook release ../student-repo`",
+            click.get_current_context(),
+        )
     try:
         repository = repository or student_repository(root)
         if print_repository:
             click.echo("/".join(repository.rstrip("/").split("/")[-2:]))
             return
-        if dest is None:
-            raise click.UsageError(
-                "name the folder to write the release into, e.g. "
-                "`coursebook release ../student-repo`",
-                click.get_current_context(),
-            )
+        assert dest is not None  # refused above unless only the repository is asked for
         check_destination(root, dest)
         stale = stale_exercises(root / "answers", root / "exercises")
         if stale:
