@@ -19,21 +19,3 @@ import json
 from pathlib import Path
 
 POLICY = json.loads((Path(__file__).with_name("policy.json")).read_text(encoding="utf-8"))
-
-
-def statement(hints: bool, answer_boxes: bool) -> str:
-    """The policy in words, for a block of questions: the hint and Enter sentences only where the
-    block has a question with a hint, or one with an answer box."""
-    words = POLICY["statement"]
-    parts = [
-        words["always"],
-        words["show_answer"],
-        words["hint"] if hints else "",
-        words["score"],
-        words["enter"] if answer_boxes else "",
-    ]
-    return " ".join(part for part in parts if part)
-
-
-def has_hint(question) -> bool:
-    return bool(getattr(question, "hint", None))

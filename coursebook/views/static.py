@@ -17,7 +17,7 @@ from ..errors import UnknownQuestionType
 from ..models.explorers import Explorer, fill
 from ..quiz.answers import MESSAGES
 from ..quiz.markup import plain_text, to_html, to_inline_html
-from ..quiz.policy import POLICY, has_hint, statement
+from ..quiz.policy import POLICY
 from .bundle import ASSETS  # noqa: F401 - the browser assets' folder, for callers of this module
 
 VERDICT_LABELS = {
@@ -38,6 +38,20 @@ ORDERING_RULE = (
 MATCHING_RULE = (
     "Choose a match for every item. Partial credit: the share of items matched correctly."
 )
+
+
+def policy_statement(hints: bool, answer_boxes: bool) -> str:
+    """The policy in words, for a block of questions: the hint and Enter sentences only where the
+    block has a question with a hint, or one with an answer box."""
+    words = POLICY["statement"]
+    parts = [
+        words["always"],
+        words["show_answer"],
+        words["hint"] if hints else "",
+        words["score"],
+        words["enter"] if answer_boxes else "",
+    ]
+    return " ".join(part for part in parts if part)
 
 
 def _e(text) -> str:
@@ -249,7 +263,9 @@ def policy_html(questions) -> str:
     """The policy once per block, short: one line, with the full text one click away. It speaks of
     hints and answer boxes only when the block has them."""
     boxes = any(question.type in ("numeric", "text") for question in questions)
-    full = statement(hints=any(has_hint(question) for question in questions), answer_boxes=boxes)
+    full = policy_statement(
+        hints=any(getattr(question, "hint", None) for question in questions), answer_boxes=boxes
+    )
     return (
         f'<details class="cb-policy"><summary>{_e(POLICY["statement"]["summary"])}</summary>'
         f"<p>{_e(full)}</p></details>"
