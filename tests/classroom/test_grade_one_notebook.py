@@ -1,5 +1,6 @@
 """`coursebook grade` on a single notebook, as otter grades one file."""
 
+import csv
 import subprocess
 import sys
 
@@ -30,5 +31,6 @@ def test_grade_takes_a_single_notebook(tmp_path):
     assert completed.stdout.startswith(
         "partial.ipynb: 3 / 5 auto-graded points (ok); feedback: "
     )
-    rows = (out / "gradebook.csv").read_text(encoding="utf-8").strip().splitlines()
-    assert len(rows) == 2 and rows[1].startswith("partial,")
+    with (out / "gradebook.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["student"], row["total"]) for row in rows] == [("partial", "3")]
