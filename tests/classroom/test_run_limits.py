@@ -43,6 +43,12 @@ def processes_under(folder: Path) -> list[str]:
     return found
 
 
+def ipc_mounts() -> set[str]:
+    """Mount points on the host that a sandbox's IPC folder could have left."""
+    lines = Path("/proc/self/mountinfo").read_text().splitlines()
+    return {line.split()[4] for line in lines if "cb-ipc" in line or "coursebook" in line}
+
+
 def test_tuples_and_sets_arrive_as_what_they_are(tmp_path):
     # (NumPy scalars arrive as their type's name, as check() refuses them: test_attack_review.py)
     path = notebook(tmp_path, "share = 0.6 * 0.4\ngroup = 'TTP'",
@@ -102,6 +108,7 @@ def test_a_killed_grader_takes_its_sandbox_with_it(tmp_path):
             "from coursebook.classroom.exercise.checks import load_check_file;"
             f"grade_submission({str(path)!r}, load_check_file({str(FIXTURE / 'answers/checks/ex0-fixture.yml')!r}),"
             f" Limits(cell_timeout=60, total_timeout=60), work_root={str(work_root)!r})")
+    mounted_before = ipc_mounts()
     worker = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.monotonic() + 60
     while not list(work_root.glob("*/work/running")) and time.monotonic() < deadline:
@@ -113,6 +120,14 @@ def test_a_killed_grader_takes_its_sandbox_with_it(tmp_path):
     while processes_under(work_root) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert processes_under(work_root) == []
+    # Nothing of the sandbox stays mounted on the host: its IPC folder lived in the sandbox's own
+    # mount namespace, which ended with its processes (a root grader used to leave a 10 MB tmpfs).
+    assert ipc_mounts() - mounted_before == set()
+    # What it leaves is a small folder of links (no mount), which the next run sweeps.
+    leftovers = list(Path("/tmp").glob(f"cb-ipc-{worker.pid}-*"))
+    sandbox.sweep_ipc_folders.cache_clear()
+    sandbox.sweep_ipc_folders()
+    assert [folder for folder in leftovers if folder.exists()] == []
 
 
 def test_missing_bubblewrap_is_one_line_with_the_install_command(monkeypatch):

@@ -15,6 +15,7 @@ import ctypes
 import json
 import os
 import platform
+import secrets
 import signal
 import stat
 import sys
@@ -61,18 +62,20 @@ def _threads_of(uid: int) -> int:
 
 
 class LinkedKernelManager(AsyncKernelManager):
-    """Connects through hard links, in a folder of the grader's own, to the kernel's sockets.
+    """Connects to the kernel's sockets through descriptors the grader holds.
 
-    Made as the kernel binds them, before any of the student's code runs; a socket the kernel later
-    replaces (by a link to a host socket, say) is never followed: the grader's link still names the
-    old socket, and ZeroMQ's reconnections find it closed.
+    As the kernel binds them, before any of the student's code runs, the grader opens each socket
+    in the sandbox's /run/kernel (reached through /proc/<pid>/root without following a link) and
+    connects through a link of its own to /proc/self/fd/<socket>: a socket the kernel later
+    replaces (by a link to a host socket, say) is never followed, ZeroMQ's reconnections find the
+    old socket, closed. The descriptor of /run/kernel stays with the sandbox (`Sandbox.ipc_view`).
     """
 
     def __init__(
-        self, *args, runtime: Path, startup_seconds: float, talk_as: int | None = None, **kwargs
+        self, *args, box: Sandbox, startup_seconds: float, talk_as: int | None = None, **kwargs
     ):
         super().__init__(*args, **kwargs)
-        self.runtime, self.startup_seconds = runtime, startup_seconds
+        self.box, self.startup_seconds = box, startup_seconds
         self.talk_as, self.dropped_in = talk_as, 0
         self.dropped: tuple | None = None
 
@@ -106,17 +109,57 @@ class LinkedKernelManager(AsyncKernelManager):
         private = Path(self.ip).parent
         deadline = time.monotonic() + self.startup_seconds
         while wanted and time.monotonic() < deadline:
-            for name in sorted(wanted):
+            if self.box.ipc_folder is None:
+                self.box.ipc_folder = sandbox_ipc_folder(getattr(self.provisioner, "pid", None))
+            for name in sorted(wanted) if self.box.ipc_folder is not None else ():
                 try:
-                    if stat.S_ISSOCK(os.lstat(self.runtime / name).st_mode):
-                        os.link(self.runtime / name, private / name, follow_symlinks=False)
-                        wanted.discard(name)
-                except FileNotFoundError:
-                    pass
+                    fd = os.open(name, os.O_PATH | os.O_NOFOLLOW, dir_fd=self.box.ipc_folder)
+                except OSError:
+                    continue
+                if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                    os.close(fd)
+                    continue
+                self.box.held.append(fd)
+                os.symlink(f"/proc/self/fd/{fd}", private / name)
+                wanted.discard(name)
             if wanted:
                 if self.provisioner is None or await self.provisioner.poll() is not None:
                     return  # the kernel stopped before binding: nbclient reports it
                 await asyncio.sleep(0.005)
+
+
+NO_LINKS = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW
+
+
+def sandbox_ipc_folder(bwrap_pid: int | None) -> int | None:
+    """A descriptor of the sandbox's /run/kernel, or None while it is not set up yet.
+
+    Reached through /proc/<sandbox>/root one step at a time, never following a link; taken only
+    once the sandbox has its own root and /run/kernel is a mount point there (its tmpfs)."""
+    if not bwrap_pid:
+        return None
+    try:
+        children = Path(f"/proc/{bwrap_pid}/task/{bwrap_pid}/children").read_text().split()
+        if not children:
+            return None
+        root = os.open(f"/proc/{children[0]}/root", os.O_PATH | os.O_DIRECTORY)
+    except OSError:
+        return None
+    opened = [root]
+    try:
+        host = os.stat("/")
+        if (os.fstat(root).st_dev, os.fstat(root).st_ino) == (host.st_dev, host.st_ino):
+            return None  # bubblewrap has not moved into the sandbox's root yet
+        for step in Path(INSIDE_IPC).parts[1:]:
+            opened.append(os.open(step, NO_LINKS, dir_fd=opened[-1]))
+        if os.fstat(opened[-1]).st_dev == os.fstat(opened[-2]).st_dev:
+            return None  # not (yet) the sandbox's tmpfs
+        return opened.pop()
+    except OSError:
+        return None
+    finally:
+        for fd in opened:
+            os.close(fd)
 
 
 SYSCALLS = {
@@ -219,10 +262,10 @@ def kernel_manager(box: Sandbox, limits: Limits, *, sandboxed: bool) -> AsyncKer
     return LinkedKernelManager(
         kernel_name=KERNEL_NAME,
         transport="ipc",
-        ip=str(box.private / "ipc"),
+        ip=str(box.private / f"k{secrets.token_hex(8)}"),  # no host socket has this name
         connection_file=connection,
         kernel_spec_manager=specs,
-        runtime=box.runtime,
+        box=box,
         startup_seconds=limits.hard_timeout,
         talk_as=box.uid,
     )

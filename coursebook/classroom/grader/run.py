@@ -124,8 +124,8 @@ def _run(
     for made in (box.work / "checks", spec, notebook):
         box.give(made)
     answer_name = answer_file_name()
-    # Sandboxed, /submission is a tmpfs the host cannot see: the answers go to the IPC folder.
-    answers_at = box.runtime if sandboxed else box.work
+    # Sandboxed, /submission is a tmpfs the host cannot see: the answers go to the IPC folder,
+    # which the grader reads through the descriptor it holds (`Sandbox.ipc_view`).
     inside = f"{INSIDE_IPC}/{answer_name}" if sandboxed else str(box.work / answer_name)
     nb.cells.append(
         nbformat.v4.new_code_cell(extraction_cell([t.variable for t in checks.tasks], inside))
@@ -163,7 +163,8 @@ def _run(
     error = outcome.get("error", RuntimeError("the kernel's thread ended without a word"))
     if error is not None and not isinstance(error, DeadKernelError):
         detail["exception"] = type(error).__name__
-    answers = read_answers(answers_at / answer_name)
+    answers_at = box.ipc_view() if sandboxed else box.work
+    answers = read_answers(answers_at / answer_name) if answers_at is not None else None
     if error is not None and client.deadline is None and not watchdog.fired:
         # The kernel stopped before running any cell, so before any of the student's code: the
         # grader's set-up failed (an interpreter the sandbox cannot run, say), not the student.

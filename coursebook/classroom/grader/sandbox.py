@@ -4,19 +4,20 @@ Inside: its own PID, network, IPC and UTS namespaces (no route out, no view of t
 no signal reaches the grader or another kernel), a read-only view of only the interpreter, its
 packages and the coursebook package at neutral paths (/opt/python, /opt/venv, /opt/coursebook), a
 writable copy of the one submission at /submission, a private /tmp, an allow-list environment, a
-folder for the kernel's IPC sockets at /run/kernel, and a seccomp filter (`seccomp.py`). Nothing of
+tmpfs for the kernel's IPC sockets at /run/kernel, and a seccomp filter (`seccomp.py`). Nothing of
 the instructor's (answers, home, other submissions, results) is there. bwrap reads its arguments
 from a descriptor (`--args`), so /proc/1/cmdline inside shows none of the instructor's paths;
 /proc/self/mountinfo still shows the host folders the read-only binds come from.
 
-Disk: /submission and /tmp are size-capped tmpfs inside the sandbox (the submission is copied in,
-nothing of it is a host folder). /run/kernel must be a host folder (the grader connects to the
-sockets there, and reads the answers file from it): when the grader runs as root it mounts a small
-tmpfs there; otherwise it is a folder on the host's disk, each file capped by RLIMIT_FSIZE, and the
-row says so (`disk_limit`).
+Disk: /submission, /tmp and /run/kernel are size-capped tmpfs that bubblewrap mounts inside the
+sandbox's own mount namespace (the submission is copied in, nothing of it is a host folder), so they
+end with the sandbox's processes, whoever kills whom: nothing is ever mounted on the host.
 
-The grader connects to the kernel's sockets through hard links in a folder of its own, made as the
-kernel binds them: the kernel can replace its socket files, but never redirect the grader's
+The grader reaches /run/kernel through /proc/<sandbox>/root, one path step at a time without
+following links, and keeps a descriptor of the folder and of each socket as the kernel binds them
+(before any of the student's code runs). It connects through links in a folder of its own to
+/proc/self/fd/<socket>, and reads the answers file through the folder's descriptor after the
+sandbox has gone: the kernel can replace its socket files, but never redirect the grader's
 connections to another socket of the host.
 
 When the grader runs as root, bubblewrap keeps the host's user namespace and the kernel launcher
@@ -25,6 +26,7 @@ switches to a fresh numeric uid of its own, so the process limit counts this san
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -48,7 +50,8 @@ INSIDE_CONNECTION = "/run/connection.json"
 SECCOMP_FD = 9
 ARGS_FD = 8  # bwrap's own arguments
 DATA_FDS = range(3, 8)  # files copied in (the shell, dash, opens descriptors 0-9 only)
-IPC_BYTES = 10 * 2**20  # the IPC tmpfs (root): sockets and an answers file of <= 8 MB
+IPC_BYTES = 10 * 2**20  # the IPC tmpfs: sockets and an answers file of <= 8 MB
+IPC_PREFIX = "cb-ipc-"  # the grader's folders of links, in /tmp: cb-ipc-<pid>-<random>
 ENVIRONMENT = {  # the whole environment the kernel sees: nothing of the instructor's
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "LANG": "C.UTF-8",
@@ -281,7 +284,9 @@ class Sandbox:
     home: Path = field(init=False)
     uid: int | None = field(init=False)  # the kernel's own uid (root only), else None
     notes: dict = field(init=False, default_factory=dict)  # what held this sandbox, for the row
-    ipc_capped: bool = field(init=False)  # the IPC folder is a tmpfs of IPC_BYTES (root only)
+    ipc_capped: bool = field(init=False, default=False)  # /run/kernel is a tmpfs of IPC_BYTES
+    ipc_folder: int | None = field(init=False, default=None)  # descriptor of /run/kernel inside
+    held: list = field(init=False, default_factory=list)  # descriptors of the kernel's sockets
 
     def __post_init__(self):
         self.work = self.root / "work"
@@ -290,11 +295,13 @@ class Sandbox:
         # short one of their own in /tmp (else they stay inside root: one folder per submission).
         # So do they for a root grader, whose thread that connects runs as the kernel's uid and
         # must pass through every folder above them (/tmp is open to all, a work folder is not).
+        # They hold no mount: a grader killed by SIGKILL leaves a small folder, swept next time.
         ipc = self.root
-        if len(str(self.root / "c" / "ipc-65535")) > 100 or _as_root():
-            ipc = Path(tempfile.mkdtemp(prefix="cb-ipc-", dir="/tmp"))
-        self.ipc_capped = _as_root() and _mount_tmpfs(ipc, IPC_BYTES)
-        self.runtime, self.private = ipc / "k", ipc / "c"  # siblings: a hard link joins them
+        if len(str(self.root / "c" / "k0123456789abcdef-65535")) > 100 or _as_root():
+            sweep_ipc_folders()
+            ipc = Path(tempfile.mkdtemp(prefix=f"{IPC_PREFIX}{os.getpid()}-", dir="/tmp"))
+        # runtime: the sockets of an unsandboxed kernel; private: the grader's links to them
+        self.runtime, self.private = ipc / "k", ipc / "c"
         self.runtime.mkdir()
         self.private.mkdir(mode=0o700)
         self.home = (
@@ -399,10 +406,16 @@ class Sandbox:
                 cmd += ["--perms", "0777", "--dir", inside]
             else:
                 cmd += copy("--file", copied_from, inside)
+        # The IPC folder: a tmpfs of the sandbox's own (capped, where bwrap can), reached by the
+        # grader through /proc/<pid>/root; it ends with the sandbox's mount namespace.
+        self.ipc_capped = _sizes_tmpfs()
+        ipc_size = ["--size", str(IPC_BYTES)] if self.ipc_capped else []
         cmd += [
             *parents(INSIDE_IPC),
-            "--bind",
-            str(self.runtime),
+            "--perms",
+            "1777",
+            *ipc_size,
+            "--tmpfs",
             INSIDE_IPC,
             "--chdir",
             INSIDE_WORK,
@@ -452,29 +465,39 @@ class Sandbox:
                     out.append((f"{INSIDE_WORK}/{source.relative_to(self.work)}", source))
         return out
 
+    def ipc_view(self) -> Path | None:
+        """The sandbox's /run/kernel as the grader sees it (through the descriptor it holds, also
+        after the sandbox has gone); None if the kernel never bound its sockets."""
+        return None if self.ipc_folder is None else Path(f"/proc/self/fd/{self.ipc_folder}")
+
+    def release(self) -> None:
+        """Close the descriptors of the sandbox's IPC folder and sockets (its tmpfs goes with
+        them)."""
+        for fd in [*self.held, *([self.ipc_folder] if self.ipc_folder is not None else [])]:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.held, self.ipc_folder = [], None
+
     def remove(self) -> None:
         """Delete the sandbox's folders without recursion (a submission may nest thousands deep)."""
-        if self.ipc_capped:
-            umount = shutil.which("umount", path="/usr/bin:/bin") or "umount"
-            subprocess.run(
-                [umount, "-l", str(self.runtime.parent)], capture_output=True, timeout=60
-            )
+        self.release()
         for folder in {self.runtime.parent, self.root}:
             remove_tree(folder)
 
 
-def _mount_tmpfs(folder: Path, size: int) -> bool:
-    """Mount a tmpfs of `size` bytes on `folder` (root only); False if this machine refuses."""
-    mount = shutil.which("mount", path="/usr/bin:/bin") or "mount"
-    try:
-        done = subprocess.run(
-            [mount, "-t", "tmpfs", "-o", f"size={size},mode=0711", "coursebook-ipc", str(folder)],
-            capture_output=True,
-            timeout=60,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0
+@functools.lru_cache(maxsize=1)
+def sweep_ipc_folders() -> None:
+    """Remove the link folders of graders that are gone (killed by SIGKILL), once per process.
+    Only plain folders named with a pid that no longer runs; never a mount point."""
+    for folder in Path("/tmp").glob(f"{IPC_PREFIX}*-*"):
+        pid = folder.name[len(IPC_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or Path(f"/proc/{pid}").exists():
+            continue
+        with contextlib.suppress(OSError):
+            if folder.is_symlink() or not folder.is_dir() or os.path.ismount(folder):
+                continue
+            if folder.stat().st_uid == os.geteuid():
+                remove_tree(folder)
 
 
 def disk_note(work_mb: int, ipc_capped: bool) -> str:
@@ -487,7 +510,7 @@ def disk_note(work_mb: int, ipc_capped: bool) -> str:
     ipc = (
         f"/run/kernel {IPC_BYTES // 2**20} MB (tmpfs)"
         if ipc_capped
-        else "/run/kernel on the host's disk: each file capped, their number NOT (grader not root)"
+        else "/run/kernel not capped (tmpfs, in memory; bubblewrap older than 0.7)"
     )
     return f"{work}; {ipc}"
 
