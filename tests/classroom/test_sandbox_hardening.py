@@ -272,18 +272,22 @@ def test_a7_the_grader_never_connects_to_a_host_socket_the_kernel_names(tmp_path
 
 
 def test_a18_the_kernel_sees_its_python_and_packages_at_neutral_paths(tmp_path):
-    """Mount points, sys.executable, sys.path and coursebook.__file__ name no folder of the instructor's.
+    """Mount points, the folders mounts come from (mountinfo's fourth field and the source after
+    ' - '), sys.executable, sys.path and coursebook.__file__ name no folder of the instructor's:
+    the venv, the interpreter's prefix, the project, the home, the work folder."""
+    from coursebook.classroom.grader import sandbox
 
-    Not hidden: mountinfo's fourth field, which Linux fills with a bind mount's source folder (the
-    instructor's guide says so); hiding it would need a copy of the interpreter and packages.
-    """
     work_root = tmp_path / "work-root"
     host_paths = sorted({str(ROOT), os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix),
-                         str(work_root), str(Path.home())} - {"/", "/usr"})
+                         sys.prefix, sys.base_prefix, str(work_root), str(Path.home())} - {"/", "/usr"})
     path = notebook(tmp_path, f'''
         import coursebook, sys
-        points = [line.split()[4] for line in open("/proc/self/mountinfo")]
-        seen = [*points, sys.executable, sys.prefix, sys.base_prefix, *sys.path, coursebook.__file__,
+        mounts = []
+        for line in open("/proc/self/mountinfo"):
+            fields = line.split()
+            source = fields[fields.index("-") + 2]
+            mounts += [fields[3], fields[4], source]
+        seen = [*mounts, sys.executable, sys.prefix, sys.base_prefix, *sys.path, coursebook.__file__,
                 os.getcwd(), *os.environ.values()]
         for host in {host_paths!r}:
             found[host] = [p for p in seen if p == host or p.startswith(host + "/")]
@@ -291,6 +295,7 @@ def test_a18_the_kernel_sees_its_python_and_packages_at_neutral_paths(tmp_path):
     result, found = graded(path, work_root=work_root)
     assert result.status is Status.OK, result.detail
     assert found and not any(found.values()), found
+    assert sandbox.layout().hidden
 
 
 def run_with_timeout(function, seconds: float):

@@ -38,6 +38,7 @@ from .feedback import write_pages
 from .notebook_file import take
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .run import grade_submission
+from .sandbox import layout, use_layout
 from .store import ResultStore, fingerprint, reusable
 from .writers import Row, manual_points, write_canvas, write_gradebook, write_moodle
 
@@ -76,11 +77,13 @@ def _die_with_the_grader() -> None:
         threading.Thread(target=watch, name="coursebook-follow-grader", daemon=True).start()
 
 
-def _worker(conn, path, checks, limits, sandbox, grade, work_root) -> None:
+def _worker(conn, path, checks, limits, sandbox, grade, work_root, view=None) -> None:
     # Ctrl-C is the grader's to handle, not each worker's
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_the_grader()
+    if view is not None:
+        use_layout(view)  # the grader's, worked out once for the run
     try:
         message = (
             "result",
@@ -382,10 +385,11 @@ def _start(
         result.fingerprint = expected
         return result
     receive, send = context.Pipe(duplex=False)
+    view = layout() if sandbox else None
     process = context.Process(
         target=_worker,
         daemon=True,
-        args=(send, snap.copy, checks, limits, sandbox, grade, work_root),
+        args=(send, snap.copy, checks, limits, sandbox, grade, work_root, view),
     )
     process.start()
     send.close()

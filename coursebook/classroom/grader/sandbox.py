@@ -40,6 +40,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .runtime_copy import neutral_tree
 from .seccomp import SeccompUnavailable, filter_program
 
 INSTALL_HINT = "install it with `sudo apt-get install bubblewrap` (Debian/Ubuntu)"
@@ -183,13 +184,22 @@ def readable_roots() -> list[Path]:
 class Layout:
     """Where the interpreter, its packages and coursebook appear inside the sandbox: neutral paths
     (/opt/python, /opt/venv, /opt/coursebook), so a venv or home reached through a symlink works
-    and no program inside finds them at the instructor's paths. The binds' sources still show in
-    /proc/self/mountinfo (a bind mount always lists where it comes from)."""
+    and no program inside finds them at the instructor's paths. They are bound from trees of hard
+    links at neutral paths (`runtime_copy`), so /proc/self/mountinfo, which shows where a bind
+    comes from, names none of the instructor's folders either; where no such tree can be made,
+    from the real folder (`hidden` is False then)."""
 
     binds: tuple[tuple[str, str], ...]  # (real host path, path inside), folders or files
     python: str  # the interpreter to run inside
     environment: tuple[tuple[str, str], ...]  # added to ENVIRONMENT inside
     venv_config: str  # pyvenv.cfg to place at /opt/venv/pyvenv.cfg ('' when not a venv)
+    mounts: tuple[tuple[str, str], ...] = ()  # (what bwrap binds from, path inside); () = binds
+    hidden: bool = True  # every bind comes from a neutral path
+
+    def __post_init__(self):
+        if not self.mounts:
+            object.__setattr__(self, "mounts", self.binds)
+            object.__setattr__(self, "hidden", not self.binds)
 
     def inside(self, host: str | Path) -> str:
         """The path inside the sandbox of a host file under one of the binds."""
@@ -204,9 +214,21 @@ def _under_usr(path: Path) -> bool:
     return path == Path("/usr") or Path("/usr") in path.parents
 
 
-@functools.lru_cache(maxsize=1)
+_GIVEN: list[Layout] = []
+
+
+def use_layout(view: Layout) -> None:
+    """Take `view` as this process's layout (a worker, given the class loop's)."""
+    _GIVEN[:] = [view]
+
+
 def layout() -> Layout:
-    """The sandbox's view of this grader's Python (computed once per process)."""
+    """The sandbox's view of this grader's Python (worked out once per process, or given)."""
+    return _GIVEN[0] if _GIVEN else _layout()
+
+
+@functools.lru_cache(maxsize=1)
+def _layout() -> Layout:
     base = Path(os.path.realpath(sys.base_prefix))
     executable = Path(os.path.realpath(sys.executable))
     binds: list[tuple[str, str]] = []
@@ -216,6 +238,7 @@ def layout() -> Layout:
     environment = [("LD_LIBRARY_PATH", f"{base_inside}/lib")] if base_inside != str(base) else []
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     venv_config = ""
+    system_site = "false"
     prefix = Path(os.path.realpath(sys.prefix))
     if prefix != base:  # a venv: its packages at /opt/venv, run through a config of its own
         sites = [
@@ -227,7 +250,6 @@ def layout() -> Layout:
             binds.append((str(folder), f"/opt/venv/lib/{version}/site-packages"))
             break
         binds.append((str(executable), "/opt/venv/bin/python"))
-        system_site = "false"
         try:
             cfg = (Path(sys.prefix) / "pyvenv.cfg").read_text(encoding="utf-8")
             if re.search(r"^include-system-site-packages\s*=\s*true", cfg, re.M | re.I):
@@ -248,7 +270,33 @@ def layout() -> Layout:
     if probe.inside(package) == str(package):  # outside the interpreter's folders (editable)
         binds.append((str(package), "/opt/coursebook/coursebook"))
         environment.append(("PYTHONPATH", "/opt/coursebook"))
-    return Layout(tuple(binds), python, tuple(environment), venv_config)
+    skip_base_site = venv_config != "" and system_site == "false"
+    mounts = _neutral_sources(binds, base, version, skip_base_site=skip_base_site)
+    hidden = not any(source == real for (source, _), (real, _) in zip(mounts, binds, strict=True))
+    return Layout(tuple(binds), python, tuple(environment), venv_config, tuple(mounts), hidden)
+
+
+def _neutral_sources(binds, base: Path, version: str, *, skip_base_site: bool):
+    """(what to bind from, path inside) for each bind: its tree of links where one can be made."""
+    trees: dict[str, Path] = {}
+    mounts = []
+    for real, inside in binds:
+        under = next((t for t in trees if real == t or real.startswith(t + "/")), None)
+        if under is not None:  # a file inside a folder mirrored already (the venv's python)
+            mounts.append((str(trees[under] / os.path.relpath(real, under)), inside))
+            continue
+        if _under_usr(Path(real)):
+            mounts.append((real, inside))  # a system interpreter (/usr): its path is nobody's
+            continue
+        if real == str(base):
+            skip = (f"lib/{version}/site-packages",) if skip_base_site else ()
+            tree = neutral_tree(real, skip)
+        else:
+            tree = neutral_tree(real, deep=inside.startswith("/opt/coursebook"))
+        if tree is not None:
+            trees[real] = tree
+        mounts.append((str(tree) if tree is not None else real, inside))
+    return mounts
 
 
 @functools.lru_cache(maxsize=2)
@@ -367,7 +415,7 @@ class Sandbox:
             etc = Path("/etc") / name
             if etc.exists():
                 cmd += [*parents(str(etc)), "--ro-bind", os.path.realpath(etc), str(etc)]
-        for source, target in view.binds:
+        for source, target in view.mounts:
             cmd += [*parents(target), "--ro-bind", source, target]
         data: list[str] = []  # host files copied in through descriptors: no host path inside
 
