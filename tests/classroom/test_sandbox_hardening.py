@@ -490,3 +490,33 @@ def test_a35_a_broken_set_up_stops_grade_before_any_student_with_one_line(tmp_pa
     assert len(lines) == 1 and lines[0].startswith("error: the grader cannot run a kernel"), lines
     assert not (tmp_path / "out" / "gradebook.csv").exists()
     assert not list((tmp_path / "out").rglob("*.json"))  # no student's result was written
+
+
+def test_kernels_read_matplotlibs_font_list_made_once_and_cannot_change_it(tmp_path):
+    """The font list is built once (0.15 s of CPU a kernel otherwise) and bound read-only: a
+    kernel uses it, finds its fonts inside the sandbox, and cannot leave another one for the next."""
+    path = notebook(tmp_path, '''
+        import io, logging
+        stream = io.StringIO()
+        logger = logging.getLogger("matplotlib.font_manager")
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(logging.StreamHandler(stream))
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.font_manager as fm
+        import matplotlib.pyplot as plt
+        found["read"] = "Using fontManager instance from" in stream.getvalue()
+        font = fm.findfont("DejaVu Sans", rebuild_if_missing=False)
+        found["font inside"] = os.path.exists(font) and not font.startswith(os.path.expanduser("~/"))
+        plt.plot([1, 2]); plt.savefig("/tmp/figure.png")
+        found["drawn"] = os.path.getsize("/tmp/figure.png") > 0
+        names = [n for n in os.listdir(matplotlib.get_cachedir()) if n.startswith("fontlist")]
+        try:
+            open(os.path.join(matplotlib.get_cachedir(), names[0]), "w").write("{}")
+            found["list changed"] = True
+        except OSError:
+            found["list changed"] = False
+    ''')
+    result, found = graded(path)
+    assert result.status is Status.OK, result.detail
+    assert found == {"read": True, "font inside": True, "drawn": True, "list changed": False}, found

@@ -135,7 +135,8 @@ class _Stop:
 
 def _context():
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["coursebook.classroom.grader.run"])
+    # the worker's own module (it unpickles `_worker` from it), so no worker imports it again
+    context.set_forkserver_preload(["coursebook.classroom.grader.classroom"])
     return context
 
 
