@@ -37,7 +37,7 @@ from .collect import Submission
 from .feedback import write_pages
 from .notebook_file import take
 from .results import Status, SubmissionResult, TaskResult, Verdict
-from .run import grade_submission
+from .run import KernelUnavailable, grade_submission
 from .sandbox import layout, use_layout
 from .store import ResultStore, fingerprint, reusable
 from .writers import Row, manual_points, write_canvas, write_gradebook, write_moodle
@@ -160,6 +160,7 @@ def grade_all(
     warn: Warn = no_warning,
     moodle_time: datetime | None = None,
     language: str = "en",
+    preflight: Callable[[], str] | None = None,
 ) -> list[Row]:
     """Grade every submission not already graded with the same file, key and limits; write the
     gradebook, the LMS files and the feedback pages into `out_dir`; return one row per submission.
@@ -168,6 +169,10 @@ def grade_all(
     (here or in its worker) is a `grader-error` row for that file, a result that cannot be saved is
     kept for this run's gradebook and reported through `warn`, naming the file.
     `moodle_time` is the worksheet's `Last modified (grade)` (see `write_moodle`).
+
+    `preflight`: the grader's own set-up check ('' or why no kernel runs here), run beside the
+    first workers (its kernel would otherwise keep a core idle); no kernel's result is recorded
+    before it passes, and if it fails the run stops with KernelUnavailable, nothing graded.
 
     Raises GradingInterrupted on SIGINT/SIGTERM (after saving what finished).
     """
@@ -206,6 +211,9 @@ def grade_all(
     # SIGKILL.
     work_root = Path(tempfile.mkdtemp(prefix="cb-class-"))
     running: dict = {}
+    if sandbox and todo:
+        layout()  # worked out once here (trees, font list), before the set-up check runs beside
+    gate = _Gate(preflight)
     try:
         _run_all(
             todo,
@@ -220,7 +228,9 @@ def grade_all(
             total=len(submissions),
             progress=progress,
             warn=warn,
+            gate=gate,
         )
+        gate.wait()
     finally:
         # only on the way out of an error or an interrupt: otherwise none is left
         _kill_all(running)
@@ -284,8 +294,11 @@ def _run_all(
     total,
     progress,
     warn,
+    gate: _Gate | None = None,
 ):
-    """Keep `jobs` workers busy until `todo` is empty; save each result as it arrives."""
+    """Keep `jobs` workers busy until `todo` is empty; save each result as it arrives (once
+    `gate` has passed)."""
+    gate = gate or _Gate(None)
     from tqdm import tqdm
 
     checks, limits = assignment.checks, assignment.limits
@@ -293,16 +306,15 @@ def _run_all(
     backstop = limits.hard_timeout + BACKSTOP_GRACE
     inputs = work_root / "in"
     numbers = itertools.count()
-    with (
-        _Stop() as stop,
-        tqdm(
-            total=total,
-            initial=total - len(todo),
-            desc="grading",
-            unit="submission",
-            disable=not progress,
-        ) as bar,
-    ):
+    bar = _LaterBar(
+        tqdm,
+        total=total,
+        initial=total - len(todo),
+        desc="grading",
+        unit="submission",
+        disable=not progress,
+    )
+    with _Stop() as stop, contextlib.closing(bar):
         while todo or running:
             if stop.signum:
                 raise GradingInterrupted(stop.signum, len(results), total)
@@ -319,18 +331,21 @@ def _run_all(
                         work_root,
                     )
                 except Exception as exc:  # the grader's own failure to start this file: one row
+                    gate.wait()
                     results[submission.key] = _grader_error(
                         store, submission, checks, sandbox, exc, warn
                     )
                     bar.update()
                     continue
                 if isinstance(started, SubmissionResult):  # not even readable: graded here and now
+                    gate.wait()
                     expected = started.fingerprint
                     results[submission.key] = _finish(store, submission, expected, started, warn)
                     bar.update()
                     continue
                 running[started[0]] = started[1:]
             for conn in wait(list(running), timeout=0.5):
+                gate.wait()
                 process, submission, expected, _, copy = running.pop(conn)
                 try:
                     result = _collect(conn, process, submission, checks, sandbox)
@@ -351,6 +366,7 @@ def _run_all(
                 raise GradingInterrupted(stop.signum, len(results), total)
             for conn, (process, submission, expected, started, copy) in list(running.items()):
                 if time.monotonic() - started > backstop:
+                    gate.wait()
                     running.pop(conn)
                     process.kill()
                     process.join()
@@ -366,6 +382,46 @@ def _run_all(
                         warn,
                     )
                     bar.update()
+
+
+class _LaterBar:
+    """A progress bar shown from the first result on (a run whose set-up check fails shows none)."""
+
+    def __init__(self, make, **options):
+        self.make, self.options, self.bar = make, options, None
+
+    def update(self) -> None:
+        if self.bar is None:
+            self.bar = self.make(**self.options)
+        self.bar.update()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+class _Gate:
+    """The grader's set-up check, run in a thread of its own beside the first workers."""
+
+    def __init__(self, check: Callable[[], str] | None):
+        self.problem = ""
+        self.thread: threading.Thread | None = None
+        if check is not None:
+
+            def run() -> None:
+                self.problem = check()
+
+            self.thread = threading.Thread(target=run, name="coursebook-preflight", daemon=True)
+            self.thread.start()
+
+    def wait(self) -> None:
+        """Return once the check has passed (a few seconds at most: one trivial kernel, under the
+        run's limits); raise KernelUnavailable if it failed."""
+        while self.thread is not None and self.thread.is_alive():
+            self.thread.join(0.25)
+        self.thread = None
+        if self.problem:
+            raise KernelUnavailable(self.problem)
 
 
 def _start(

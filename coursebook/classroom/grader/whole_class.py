@@ -11,13 +11,14 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from ...errors import GradingInputError
 from ..exercise.assignment import Assignment
 from .classroom import Warn, grade_all, no_warning
 from .collect import MOODLE_GRACE, Submission, collect, downloaded_at
-from .run import KernelUnavailable, preflight
+from .run import preflight
 from .sandbox import require_sandbox
 from .shard import ShardSpec, clear_manifest, select, write_manifest
 from .store import terms
@@ -105,10 +106,9 @@ def grade_class(
         moodle_time = downloaded.replace(tzinfo=UTC) - MOODLE_GRACE
     else:
         moodle_time = downloaded_at(submissions, everyone)
-    if graded:  # one trivial kernel first: a broken set-up stops here, before any student is graded
-        problem = preflight(assignment.checks, assignment.limits, sandbox=sandbox)
-        if problem:
-            raise KernelUnavailable(problem)
+    # One trivial kernel checks the grader's set-up, beside the first students' kernels: if it
+    # fails, the run stops with one line and no student's result is recorded.
+    check = partial(preflight, assignment.checks, assignment.limits, sandbox=sandbox)
     try:
         rows = grade_all(
             graded,
@@ -121,6 +121,7 @@ def grade_class(
             warn=warn,
             moodle_time=moodle_time,
             language=language,
+            preflight=check if graded else None,
         )
     except OSError as exc:
         raise ResultsUnwritable(exc) from exc
