@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -43,10 +44,8 @@ def processes_under(folder: Path) -> list[str]:
     return found
 
 
-def ipc_mounts() -> set[str]:
-    """Mount points on the host that a sandbox's IPC folder could have left."""
-    lines = Path("/proc/self/mountinfo").read_text().splitlines()
-    return {line.split()[4] for line in lines if "cb-ipc" in line or "coursebook" in line}
+def mount_points() -> set[str]:
+    return {line.split()[4] for line in Path("/proc/self/mountinfo").read_text().splitlines()}
 
 
 def test_tuples_and_sets_arrive_as_what_they_are(tmp_path):
@@ -108,12 +107,17 @@ def test_a_killed_grader_takes_its_sandbox_with_it(tmp_path):
             "from coursebook.classroom.exercise.checks import load_check_file;"
             f"grade_submission({str(path)!r}, load_check_file({str(FIXTURE / 'answers/checks/ex0-fixture.yml')!r}),"
             f" Limits(cell_timeout=60, total_timeout=60), work_root={str(work_root)!r})")
-    mounted_before = ipc_mounts()
     worker = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.monotonic() + 60
     while not list(work_root.glob("*/work/running")) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert processes_under(work_root), "the kernel never started"
+    # The grader's IPC folders of this run (named in bwrap's arguments, or by the worker's pid):
+    # other graders on this machine may mount and unmount their own meanwhile.
+    made = {Path(found.decode()) for args in work_root.glob("*/bwrap.args")
+            for found in re.findall(rb"/tmp/cb-ipc-[^/\0]+", args.read_bytes())}
+    made |= set(Path("/tmp").glob(f"cb-ipc-{worker.pid}-*"))
+    assert made, "no IPC folder found"
     worker.kill()
     worker.wait()
     deadline = time.monotonic() + 15  # what bwrap's --die-with-parent kills may take a moment to go
@@ -122,7 +126,7 @@ def test_a_killed_grader_takes_its_sandbox_with_it(tmp_path):
     assert processes_under(work_root) == []
     # Nothing of the sandbox stays mounted on the host: its IPC folder lived in the sandbox's own
     # mount namespace, which ended with its processes (a root grader used to leave a 10 MB tmpfs).
-    assert ipc_mounts() - mounted_before == set()
+    assert sorted(str(folder) for folder in made if str(folder) in mount_points()) == []
     # What it leaves is a small folder of links (no mount), which the next run sweeps.
     leftovers = list(Path("/tmp").glob(f"cb-ipc-{worker.pid}-*"))
     sandbox.sweep_ipc_folders.cache_clear()

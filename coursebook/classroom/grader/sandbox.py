@@ -233,6 +233,7 @@ def layout() -> Layout:
 
 @functools.lru_cache(maxsize=1)
 def _layout() -> Layout:
+    sweep_ipc_folders()  # once for the run, in the grader's own process (workers are given this)
     base = Path(os.path.realpath(sys.base_prefix))
     executable = Path(os.path.realpath(sys.executable))
     binds: list[tuple[str, str]] = []
@@ -392,7 +393,8 @@ class Sandbox:
         # They hold no mount: a grader killed by SIGKILL leaves a small folder, swept next time.
         ipc = self.root
         if len(str(self.root / "c" / "k0123456789abcdef-65535")) > 100 or _as_root():
-            sweep_ipc_folders()
+            if not _GIVEN:  # a worker: the class loop has swept already (`_layout`)
+                sweep_ipc_folders()
             ipc = Path(tempfile.mkdtemp(prefix=f"{IPC_PREFIX}{os.getpid()}-", dir="/tmp"))
         # runtime: the sockets of an unsandboxed kernel; private: the grader's links to them
         self.runtime, self.private = ipc / "k", ipc / "c"
@@ -585,8 +587,7 @@ class Sandbox:
     def remove(self) -> None:
         """Delete the sandbox's folders without recursion (a submission may nest thousands deep)."""
         self.release()
-        for folder in {self.runtime.parent, self.root}:
-            remove_tree(folder)
+        remove_tree(*dict.fromkeys([self.root, self.runtime.parent]))  # one `rm` for both
 
 
 @functools.lru_cache(maxsize=1)
@@ -619,10 +620,9 @@ def disk_note(work_mb: int, ipc_capped: bool) -> str:
     return f"{work}; {ipc}"
 
 
-def remove_tree(folder: Path) -> None:
-    """Remove `folder` however deep it goes, whatever its content's modes; never follows links."""
-    if not os.path.lexists(folder):
-        return
+def remove_tree(*folders: Path) -> None:
+    """Remove folders however deep they go, whatever their content's modes; never follows links."""
+    left = [str(folder) for folder in folders if os.path.lexists(folder)]
     done = None
     # coreutils' rm walks without recursion; found on the system path, whatever PATH the grader has
     rm = shutil.which("rm", path="/usr/bin:/bin") or "rm"
@@ -632,8 +632,10 @@ def remove_tree(folder: Path) -> None:
         [chmod, "-R", "u+rwx", "--"],
         [rm, "-rf", "--one-file-system", "--"],
     ):
-        done = subprocess.run([*step, str(folder)], capture_output=True, timeout=300)
-        if not os.path.lexists(folder):
+        if not left:
             return
-    said = done.stderr.decode(errors="replace").strip()[:200] if done is not None else ""
-    raise OSError(f"could not remove {folder}: {said}")
+        done = subprocess.run([*step, *left], capture_output=True, timeout=300)
+        left = [folder for folder in left if os.path.lexists(folder)]
+    if left:
+        said = done.stderr.decode(errors="replace").strip()[:200] if done is not None else ""
+        raise OSError(f"could not remove {', '.join(left)}: {said}")
