@@ -27,15 +27,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
+from multiprocessing import forkserver
 from multiprocessing.connection import wait
 from pathlib import Path
 
 from ..exercise.assignment import Assignment
-from ..exercise.checks import public_spec
 from .cleanup import remove_tree
 from .collect import Submission
 from .feedback import write_pages
 from .notebook_file import take
+from .public_cache import cached_public_spec
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .run import KernelUnavailable, grade_submission
 from .sandbox import layout, use_layout
@@ -204,8 +205,12 @@ def grade_all(
             # the grader's bug on this file: its row says so, the class goes on
             results[submission.key] = _grader_error(store, submission, checks, sandbox, exc, warn)
 
+    if todo:  # the workers' forkserver starts now, importing the grader beside what follows
+        _context()
+        with contextlib.suppress(OSError, ValueError):
+            forkserver.ensure_running()
     if grade is grade_submission and todo:  # the public check file, built once for every worker
-        grade = partial(grade_submission, public=public_spec(checks))
+        grade = partial(grade_submission, public=cached_public_spec(checks))
     # The sandboxes' folders: never around the results, and short, since the kernel's IPC socket
     # paths inside them must fit in 107 bytes. Removed at the end, whatever happens short of
     # SIGKILL.

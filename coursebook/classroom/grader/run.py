@@ -20,13 +20,14 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import DeadKernelError
 
-from ..exercise.checks import matches, public_spec
+from ..exercise.checks import matches
 from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
 from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
 from .kernel import LimitedClient, Watchdog, kernel_manager, kill_kernel_processes
 from .notebook_file import MAX_CELLS, MAX_NOTEBOOK_BYTES, read_submission  # noqa: F401
+from .public_cache import cached_public_spec
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .sandbox import INSIDE_IPC, Sandbox, SandboxUnavailable
 
@@ -115,7 +116,7 @@ def _run(
     """(answers or None, status, detail) of running `nb` in `box`."""
     (box.work / "checks").mkdir()
     spec = box.work / "checks" / f"{checks.exercise}.json"
-    public = public if public is not None else public_spec(checks)
+    public = public if public is not None else cached_public_spec(checks)
     spec.write_text(json.dumps(public), encoding="utf-8")  # what the student's check() reads
     notebook = box.work / "submission.ipynb"
     nbformat.write(
