@@ -59,7 +59,7 @@ def cpu_of(command: list[str]) -> tuple[float, float]:
         group.rmdir()
 
 
-def main(count: int = 6, rounds: int = 2) -> None:
+def main(count: int = 10, rounds: int = 2) -> None:
     if os.geteuid() != 0 or not (CPUACCT / "cgroup.procs").exists():
         print("needs root and a cgroup v1 cpuacct hierarchy at /sys/fs/cgroup/cpuacct")
         return
@@ -75,6 +75,12 @@ def main(count: int = 6, rounds: int = 2) -> None:
                            "-j", "1", "--force"],
         }
         cpu_of(commands["floor (answers/)"][:4] + subs[:1])  # warm-up
+        # and the grader's caches, as after its first run for this answer key (public check file,
+        # runtime trees, font list): that first run's one-time cost is printed apart
+        alone = Path(tmp) / "one"
+        alone.mkdir()
+        (alone / "a.ipynb").write_bytes(Path(subs[0]).read_bytes())
+        first = cpu_of([*commands["grade -j 1"][:4], str(alone), *commands["grade -j 1"][5:]])
         found: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         loads = [os.getloadavg()[0]]
         for _ in range(rounds):
@@ -83,6 +89,8 @@ def main(count: int = 6, rounds: int = 2) -> None:
                 loads.append(os.getloadavg()[0])
     print(f"{count} submissions of {EXERCISE}, {rounds} rounds; 1-min load during: "
           f"{min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores")
+    print(f"  one grade run of 1 submission with the caches as found: CPU {first[0]:.1f} s "
+          f"(includes any one-time cache building)")
     floor = min(cpu for cpu, _ in found["floor (answers/)"])
     for name, runs in found.items():
         cpu = min(c for c, _ in runs)
