@@ -254,9 +254,19 @@ def solved_check_data(answers_dir: Path, name: str, values: dict) -> dict:
         with_values(nb, values, where), [task["variable"] for task in data["tasks"]], answers_dir
     )
     for task in data["tasks"]:
-        if not task.get("hidden"):
+        if not task.get("hidden") and not _other_spelling(task, solved[task["variable"]]):
             task["answer"] = _round(solved[task["variable"]], task.get("tolerance"))
     return data
+
+
+def _other_spelling(task: dict, value: Any) -> bool:
+    """A text task whose list of accepted spellings already holds the solution's value keeps the
+    whole list (a course's draw must not drop "rally-round-the-flag effect" for "rally effect")."""
+    from .exercise.checks import Task, judge
+
+    if task.get("kind") != "text" or not isinstance(task.get("answer"), list):
+        return False
+    return judge(Task.model_validate(task), value).credit
 
 
 def course_check_data(
