@@ -3,8 +3,10 @@
 Merging refuses anything that would give a wrong gradebook: a folder that is not a shard, shards
 cut N different ways, from different classes or exercises, a shard given twice or missing, a
 submission in two shards, a result missing, results graded against different answer keys, limits
-or package versions, or against another answer key or package version than merge's own. Each
-refusal is one sentence naming the folders involved.
+or package versions, or against another answer key or package version than merge's own, or
+shards graded per student with another class list than merge's `--roster` (or without one). The
+rows keep what each shard found: every file graded against its owner's values, and the flags.
+Each refusal is one sentence naming the folders involved.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..exercise.assignment import Assignment
+from ..roster import Roster
 from .classroom import write_outputs
 from .shard import Manifest, ManifestError, ShardSpec, read_manifest
 from .store import ResultStore, key_digest, package_version, parse_terms
@@ -104,18 +107,27 @@ def _terms(fingerprint: str) -> str:
     return ";".join(f"{k}={v}" for k, v in sorted(parse_terms(fingerprint).items()))
 
 
-def check_terms(manifests: list[Manifest], rows: list[Row], assignment: Assignment) -> None:
+def check_terms(
+    manifests: list[Manifest], rows: list[Row], assignment: Assignment, roster: str = ""
+) -> None:
     """Every shard graded with the answer key and limits of the assignment merge is given, by this
-    version of the package (each shard's manifest and each of its results say what they were)."""
+    version of the package, and per student with the same class list or without one as merge is
+    (each shard's manifest and each of its results say what they were)."""
     expected = {
         "key": key_digest(assignment),
         "limits": assignment.limits.fingerprint(),
         "package": package_version(),
+        "roster": roster or None,
     }
     what = {
         "key": "another answer key (the check file changed since)",
         "limits": "other limits than the check file's",
         "package": "another version of coursebook",
+        "roster": (
+            "another class list (--roster)"
+            if roster
+            else "per-student values from a class list: give merge the same --roster"
+        ),
     }
     for manifest in manifests:
         mine = set(manifest.keys)
@@ -124,6 +136,11 @@ def check_terms(manifests: list[Manifest], rows: list[Row], assignment: Assignme
         for fingerprint in fingerprints:
             parts = parse_terms(fingerprint)
             for name, value in expected.items():
+                if name == "roster" and roster and "roster" not in parts:
+                    raise ManifestError(
+                        f"shard {manifest.spec} ({manifest.folder}) was graded without a class "
+                        "list, each file against the course's values: merge it without --roster"
+                    )
                 if parts.get(name) != value:
                     raise ManifestError(
                         f"shard {manifest.spec} ({manifest.folder}) was graded with {what[name]} "
@@ -144,10 +161,16 @@ def moodle_time(manifests: list[Manifest]) -> datetime | None:
 
 
 def merge_shards(
-    folders: list[Path], assignment: Assignment, out_dir: Path, *, language: str = "en"
+    folders: list[Path],
+    assignment: Assignment,
+    out_dir: Path,
+    *,
+    language: str = "en",
+    roster: Roster | None = None,
 ) -> list[Row]:
     """Check the shards, then write the class's outputs into `out_dir` with the same writers as
-    `coursebook grade` (gradebook.csv, the Canvas and Moodle files, feedback pages)."""
+    `coursebook grade` (gradebook.csv, the Canvas and Moodle files, feedback pages). `roster`: the
+    class list the shards were graded per student with."""
     manifests = check_shards(folders)
     if manifests[0].exercise != assignment.checks.exercise:
         raise ManifestError(
@@ -155,7 +178,7 @@ def merge_shards(
             f"not {assignment.checks.exercise!r}"
         )
     rows = load_rows(manifests)
-    check_terms(manifests, rows, assignment)
+    check_terms(manifests, rows, assignment, roster.digest() if roster is not None else "")
     out_dir.mkdir(parents=True, exist_ok=True)
     write_outputs(rows, assignment, out_dir, now=moodle_time(manifests), language=language)
     return rows
