@@ -577,6 +577,7 @@ def grade(
         click.echo(
             f"shard {spec}: {len(graded.graded)} of the class's {len(graded.everyone)} files"
         )
+    _echo_flags(graded.rows)
     if submissions.is_file() and submissions.suffix == ".ipynb":
         (row,) = graded.rows
         result = row.result
@@ -596,6 +597,26 @@ def grade(
         click.echo(
             f"{len(blank)} student(s) handed in several notebooks or none gradable; their LMS "
             f"grade is left blank: {', '.join(blank)}",
+            err=True,
+        )
+
+
+def _echo_flags(rows) -> None:
+    """Per-student values: name the files whose login was flagged or whose owner is unknown."""
+    from .classroom.grader.results import Status
+
+    flagged = [r.submission.source for r in rows if r.result.detail.get("login_flag")]
+    unknown = [r.submission.source for r in rows if r.result.status is Status.NOT_ON_ROSTER]
+    if flagged:
+        click.echo(
+            f"{len(flagged)} notebook(s) whose `login` is not their owner's (see the message "
+            f"column of gradebook.csv): {', '.join(flagged)}",
+            err=True,
+        )
+    if unknown:
+        click.echo(
+            f"{len(unknown)} file(s) from someone not on the class list, not graded: "
+            f"{', '.join(unknown)}",
             err=True,
         )
 

@@ -77,11 +77,12 @@ class Roster:
         path = Path(path)
         try:
             with path.open(newline="", encoding="utf-8-sig") as handle:
-                rows = list(csv.DictReader(handle))
+                reader = csv.DictReader(handle)
+                rows, fields = list(reader), reader.fieldnames or []
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise RosterError(f"{path}: cannot read the class list ({exc})") from None
         names = [column] if column else list(LOGIN_COLUMNS)
-        found = next((name for name in names if rows and name in rows[0]), None)
+        found = next((name for name in names if name in fields), None)
         if not found:
             raise RosterError(f"{path}: no login column (looked for {', '.join(names)})")
         students: dict[str, Student] = {}

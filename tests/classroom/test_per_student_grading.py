@@ -12,9 +12,11 @@ the same. The real exercise ex1a (the only one with parameters) and the real san
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -106,8 +108,9 @@ def assert_the_class(course, rows: dict[str, dict]) -> None:
 @pytest.fixture(scope="module")
 def graded(course):
     out = course["base"] / "graded"
-    coursebook(course, "grade", course["folder"], "--exercise", EX1A, "--answers", ANSWERS, "--out", out,
-               "--roster", course["roster"], "-j", "2")
+    done = coursebook(course, "grade", course["folder"], "--exercise", EX1A, "--answers", ANSWERS, "--out", out,
+                      "--roster", course["roster"], "-j", "2")
+    course["grade_stderr"] = done.stderr
     return out
 
 
@@ -115,6 +118,10 @@ def test_grade_uses_each_owners_answers_and_flags_logins(course, graded):
     rows = gradebook(graded)
     assert sorted(rows) == sorted(FILES.values())
     assert_the_class(course, rows)
+    # The command names the flagged files and the stranger's.
+    said = course["grade_stderr"]
+    assert "not their owner's" in said and FILES["carol"] in said and FILES["erin"] in said
+    assert "not on the class list" in said and FILES["zed"] in said and FILES["amy"] not in said
     # The flags reach the feedback pages and the instructor's page too.
     carol_page = next((graded / "feedback").glob("daycarol*.html")).read_text()
     assert "login" in carol_page and "amy.lee" in carol_page
@@ -125,7 +132,8 @@ def test_grade_uses_each_owners_answers_and_flags_logins(course, graded):
     assert "999" not in canvas and float(list(canvas["101"].values())[-1]) == FULL
 
 
-def test_resume_keeps_results_and_regrades_when_the_owners_key_changes(course, graded):
+def test_resume_keeps_results_and_regrades_when_the_owners_key_changes(course, graded, tmp_path):
+    graded = Path(shutil.copytree(graded, tmp_path / "graded"))
     results = {p.name: p.read_text() for p in (graded / "results").glob("*.json")}
     fingerprints = {json.loads(text)["fingerprint"] for text in results.values()}
     assert all("student=" in f for f in fingerprints) and len(fingerprints) == len(FILES)
@@ -141,6 +149,10 @@ def test_resume_keeps_results_and_regrades_when_the_owners_key_changes(course, g
     for who in ("amy", "bob"):
         assert float(rows[FILES[who]]["total"]) < FULL and "login mismatch" in rows[FILES[who]]["message"]
     assert rows[FILES["carol"]] == gradebook(course["base"] / "graded")[FILES["carol"]]
+    for name, text in results.items():  # Carol's, Dave's and Erin's were kept, not graded again
+        if name.startswith(("daycarol", "foxdave", "ngerin")):
+            assert (graded / "results" / name).read_text() == text, name
+    assert rows[FILES["zed"]]["status"] == "not-on-roster"  # looked up again on the new list
 
 
 def test_a_roster_needs_the_course_secret_and_a_login_column(course, tmp_path):
@@ -159,14 +171,21 @@ def test_a_roster_needs_the_course_secret_and_a_login_column(course, tmp_path):
     assert "bad.csv" in done.stderr and "login column" in done.stderr
 
 
-def test_shards_merged_keep_the_per_student_grades_and_flags(course, graded):
+def test_shards_merged_keep_the_per_student_grades_and_flags(course, graded, tmp_path):
+    """Each shard starts from the unsharded run's results (a shard run's fingerprints are the same,
+    so it keeps them instead of grading again: what a rerun of a shard does), writes its manifest,
+    and merge joins them."""
     shards = []
     for k in (1, 2):
-        out = course["base"] / f"shard-{k}"
+        out = tmp_path / f"shard-{k}"
+        shutil.copytree(graded / "results", out / "results")
         coursebook(course, "grade", course["folder"], "--exercise", EX1A, "--answers", ANSWERS, "--out", out,
                    "--roster", course["roster"], "--shard", f"{k}/2")
         shards.append(out)
-    merged = course["base"] / "merged"
+    for out in shards:  # nothing was graded again: every result is the unsharded run's
+        for path in (out / "results").glob("*.json"):
+            assert path.read_text() == (graded / "results" / path.name).read_text()
+    merged = tmp_path / "merged"
     without = coursebook(course, "gradebook", "merge", *shards, "--exercise", EX1A, "--answers", ANSWERS,
                          "--out", merged, check=False)
     assert without.returncode == 1 and "--roster" in without.stderr
@@ -226,3 +245,31 @@ def test_gradescope_says_when_the_submitter_is_not_on_the_roster(course, gradesc
                          [{"name": "Zed", "email": "zed@example.edu", "sid": "z9"}])
     assert results["score"] == 0 and results["extra_data"]["status"] == "not-on-roster"
     assert "class list" in results["output"]
+
+
+# -- the keys: one kernel for the class ------------------------------------------------------------
+
+def test_answers_computed_in_one_kernel_equal_a_fresh_kernel_each():
+    """`solve_many` (every student's answers in one kernel) resets the namespace between students:
+    each student's answers are what a kernel of their own computes, and nothing of the student
+    before carries over (a variant missing a cell fails as it would alone)."""
+    import yaml
+
+    from coursebook.classroom.variants import draw, solve, solve_many, with_values
+
+    data = yaml.safe_load((ANSWERS / "checks" / f"{EX1A}.yml").read_text())
+    variables = [task["variable"] for task in data["tasks"]]
+    answers = nbformat.read(ANSWERS / f"{EX1A}.ipynb", as_version=4)
+    notebooks = [with_values(answers, draw(SECRET_A, EX1A, data["parameters"], 0, login), EX1A)
+                 for login in ("amy.lee", "bob.ray", "carol.day")]
+    broken = nbformat.from_dict(notebooks[0])
+    broken.cells = [c for c in broken.cells if "defiance_cost = stake" not in c.source]
+    batch = solve_many([notebooks[0], broken, *notebooks[1:]], variables, ANSWERS)
+    assert isinstance(batch[1], AssertionError) and "NameError" in str(batch[1])
+    for notebook, got in zip(notebooks, [batch[0], *batch[2:]], strict=True):
+        try:
+            alone = solve(notebook, variables, ANSWERS)
+        except AssertionError:  # a draw its own hidden checks reject: rejected in the batch too
+            assert isinstance(got, AssertionError)
+            continue
+        assert got == alone

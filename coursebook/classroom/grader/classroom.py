@@ -8,8 +8,8 @@ the grader. So:
   and nothing is recorded for them, so the next run grades them again; SIGKILL of the grader does
   the same by itself (results already saved are complete files, written atomically);
 - results are saved one by one as they finish, and resume keeps only results whose fingerprint
-  (file, answer key, limits, sandbox; with per-student values, the roster and the file's owner and
-  their key) still matches.
+  (file, answer key, limits, sandbox; with per-student values, the file's owner and their key)
+  still matches.
 
 With per-student values (`keys`, grader/per_student.py) each file is graded against its owner's
 key, in a sandbox holding its owner's check files; a file whose owner is not on the roster gets a
@@ -179,11 +179,11 @@ def grade_all(
     store = ResultStore(out_dir / "results")
     results: dict[str, SubmissionResult] = {}
     todo: deque[tuple[Submission, StudentKey | None]] = deque()
-    roster = keys.terms() if keys is not None else ""
+    nobody = f"none-{keys.terms()}" if keys is not None else ""  # an owner not on the roster
     for submission in submissions:
         try:
             if submission.refusal is not None:
-                expected = fingerprint(None, assignment, sandbox, roster=roster, student="none")
+                expected = fingerprint(None, assignment, sandbox, student=nobody)
                 refused = _blank(
                     submission,
                     checks,
@@ -197,9 +197,7 @@ def grade_all(
             if keys is not None:
                 owner = keys.owner(submission)
                 if owner is None:  # nobody's values to grade it with: a row saying so, not run
-                    expected = fingerprint(
-                        submission.path, assignment, sandbox, roster=roster, student="none"
-                    )
+                    expected = fingerprint(submission.path, assignment, sandbox, student=nobody)
                     unknown = _blank(
                         submission,
                         checks,
@@ -214,7 +212,7 @@ def grade_all(
             own = key.digest if key is not None else ""
             if stored is not None and reusable(
                 stored,
-                fingerprint(submission.path, assignment, sandbox, roster=roster, student=own),
+                fingerprint(submission.path, assignment, sandbox, student=own),
             ):
                 results[submission.key] = stored
             else:
@@ -246,7 +244,6 @@ def grade_all(
             total=len(submissions),
             progress=progress,
             warn=warn,
-            roster=roster,
         )
     finally:
         # only on the way out of an error or an interrupt: otherwise none is left
@@ -311,7 +308,6 @@ def _run_all(
     total,
     progress,
     warn,
-    roster="",
 ):
     """Keep `jobs` workers busy until `todo` is empty; save each result as it arrives."""
     from tqdm import tqdm
@@ -346,7 +342,6 @@ def _run_all(
                         grade,
                         work_root,
                         key=key,
-                        roster=roster,
                     )
                 except Exception as exc:  # the grader's own failure to start this file: one row
                     results[submission.key] = _grader_error(
@@ -408,7 +403,6 @@ def _start(
     work_root,
     *,
     key: StudentKey | None = None,
-    roster: str = "",
 ):
     """Read the file once into a private copy, fingerprint exactly those bytes, and start a worker
     on the copy: (connection, process, submission, fingerprint, start time, copy). A file that
@@ -428,7 +422,6 @@ def _start(
         assignment,
         sandbox,
         digest=snap.digest,
-        roster=roster,
         student=key.digest if key is not None else "",
     )
     if snap.problem is not None:  # then snap.copy is None: nothing to grade

@@ -103,8 +103,11 @@ def load_rows(manifests: list[Manifest]) -> list[Row]:
 
 
 def _terms(fingerprint: str) -> str:
-    """The part of a result's fingerprint that is the same for every submission of one run."""
-    return ";".join(f"{k}={v}" for k, v in sorted(parse_terms(fingerprint).items()))
+    """The part of a result's fingerprint that is the same for every submission of one run (the
+    roster a shard was graded with is in its manifest only; merge checks it there)."""
+    parts = parse_terms(fingerprint)
+    parts.pop("roster", None)
+    return ";".join(f"{k}={v}" for k, v in sorted(parts.items()))
 
 
 def check_terms(
@@ -117,17 +120,11 @@ def check_terms(
         "key": key_digest(assignment),
         "limits": assignment.limits.fingerprint(),
         "package": package_version(),
-        "roster": roster or None,
     }
     what = {
         "key": "another answer key (the check file changed since)",
         "limits": "other limits than the check file's",
         "package": "another version of coursebook",
-        "roster": (
-            "another class list (--roster)"
-            if roster
-            else "per-student values from a class list: give merge the same --roster"
-        ),
     }
     for manifest in manifests:
         mine = set(manifest.keys)
@@ -136,11 +133,6 @@ def check_terms(
         for fingerprint in fingerprints:
             parts = parse_terms(fingerprint)
             for name, value in expected.items():
-                if name == "roster" and roster and "roster" not in parts:
-                    raise ManifestError(
-                        f"shard {manifest.spec} ({manifest.folder}) was graded without a class "
-                        "list, each file against the course's values: merge it without --roster"
-                    )
                 if parts.get(name) != value:
                     raise ManifestError(
                         f"shard {manifest.spec} ({manifest.folder}) was graded with {what[name]} "
@@ -148,6 +140,29 @@ def check_terms(
                         "grade the shards again with this one, "
                         "or merge with the one they were graded with"
                     )
+        _check_roster(manifest, roster)
+
+
+def _check_roster(manifest: Manifest, roster: str) -> None:
+    """A shard graded per student merges with the same class list, one graded without one
+    without."""
+    graded_with = parse_terms(manifest.terms).get("roster", "")
+    if graded_with == roster:
+        return
+    where = f"shard {manifest.spec} ({manifest.folder})"
+    if not roster:
+        raise ManifestError(
+            f"{where} was graded per student with a class list: give merge the same --roster"
+        )
+    if not graded_with:
+        raise ManifestError(
+            f"{where} was graded without a class list, each file against the course's values: "
+            "merge it without --roster"
+        )
+    raise ManifestError(
+        f"{where} was graded with another class list (--roster) than the one given here: "
+        "merge with the one it was graded with"
+    )
 
 
 def moodle_time(manifests: list[Manifest]) -> datetime | None:

@@ -3,8 +3,10 @@
 A stored result carries a fingerprint of what was graded: the submission's bytes (as read once, see
 notebook_file.take), the assignment (`Assignment.fingerprint`: the answer key, the limits, the
 package's version, each also named on its own so that merge can say which differs) and whether it
-ran sandboxed; with per-student values (per_student.py), also the roster and the file's own
-`student=` part, naming its owner and the owner's answer key. Resume reuses a result only when
+ran sandboxed; with per-student values (per_student.py), also the file's own `student=` part,
+naming its owner and the owner's answer key (for a file whose owner is not on the roster, the
+roster), so a changed roster grades again only the files whose owner or key it changes. Resume
+reuses a result only when
 all of these are unchanged, and never reuses a row that says the grading itself went wrong
 (the grader's own error, or its worker process dying): those are graded again.
 """
@@ -36,14 +38,14 @@ def key_digest(assignment: Assignment) -> str:
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def terms(assignment: Assignment, sandbox: bool, roster: str = "") -> str:
+def terms(assignment: Assignment, sandbox: bool, per_student: bool = False) -> str:
     """What every result of one run is graded under: the assignment (answer key, limits, package
-    version: one hash, and each part by name), the sandbox, and the roster's digest when each
-    student has values of their own."""
+    version: one hash, and each part by name), the sandbox, and whether each student has values of
+    their own (then the key named is the course's, and each result names its owner's too)."""
     return (
         f"assignment={assignment.fingerprint()};key={key_digest(assignment)};"
         f"limits={assignment.limits.fingerprint()};package={package_version()};"
-        f"sandbox={int(sandbox)};schema={SCHEMA}" + (f";roster={roster}" if roster else "")
+        f"sandbox={int(sandbox)};schema={SCHEMA}" + (";per_student=1" if per_student else "")
     )
 
 
@@ -65,15 +67,14 @@ def fingerprint(
     sandbox: bool,
     *,
     digest: str | None = None,
-    roster: str = "",
     student: str = "",
 ) -> str:
     """What a result depends on; a change in any part means the result is stale. `digest`: the
-    hash of the bytes actually graded, when the caller has read them already. `roster` and
-    `student` (per-student values): the roster's digest, and the file owner's (per_student.py)."""
+    hash of the bytes actually graded, when the caller has read them already. `student`: with
+    per-student values, the file owner's part (per_student.py)."""
     file = digest if digest is not None else file_digest(path)
-    own = f";student={student}" if roster else ""
-    return f"file={file};{terms(assignment, sandbox, roster)}{own}"
+    own = f";student={student}" if student else ""
+    return f"file={file};{terms(assignment, sandbox, bool(student))}{own}"
 
 
 def reusable(result: SubmissionResult | None, expected: str) -> bool:

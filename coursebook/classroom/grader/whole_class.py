@@ -145,7 +145,8 @@ def grade_class(
             assignment.name,
             everyone,
             graded,
-            terms=terms(assignment, sandbox, keys.terms() if keys is not None else ""),
+            terms=terms(assignment, sandbox, keys is not None)
+            + (f";roster={keys.terms()}" if keys is not None else ""),
             moodle_time=moodle_time.isoformat(),
         )
     return ClassGrading(rows=rows, everyone=everyone, graded=graded, shard=shard)
