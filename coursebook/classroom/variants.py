@@ -243,31 +243,47 @@ except ImportError:
 """
 
 
-def solve_many(notebooks: list, variables: list[str], folder: Path, timeout: int = 120) -> list:
-    """`solve` for many variants of one solution notebook, in one kernel: the namespace is reset
-    and figures closed between them, and matplotlib draws nothing (its figures are not kept), so a
-    variant costs its cells' time, not a kernel's start-up and imports. Each item is the task
-    variables' values, or an AssertionError when the variant's own checks failed."""
-    import nbclient
-    from nbclient.exceptions import CellExecutionError
+class Solver:
+    """One kernel that solves many variants of one solution notebook (`with Solver(...) as s:
+    s.solve(notebooks)`): the namespace is reset and figures closed between them, and matplotlib
+    draws nothing (its figures are not kept), so a variant costs its cells' time, not a kernel's
+    start-up and imports."""
 
-    client = nbclient.NotebookClient(
-        nbformat.v4.new_notebook(),
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(folder)}},
-    )
-    solved: list = []
-    with client.setup_kernel():
+    def __init__(self, variables: list[str], folder: Path, timeout: int = 120):
+        import nbclient
+
+        self.variables = variables
+        self.client = nbclient.NotebookClient(
+            nbformat.v4.new_notebook(),
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(folder)}},
+        )
+        self._kernel: Any = None
+
+    def __enter__(self) -> Solver:
+        self._kernel = self.client.setup_kernel()
+        self._kernel.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._kernel.__exit__(*exc)
+
+    def solve(self, notebooks: list) -> list:
+        """Each notebook's task variables' values, or an AssertionError when one of its own
+        checks (or any cell) failed: an unusable draw."""
+        from nbclient.exceptions import CellExecutionError
+
+        solved: list = []
         for answers_nb in notebooks:
             nb = copy.deepcopy(answers_nb)
             nb.cells.insert(0, nbformat.v4.new_code_cell(_FRESH))
-            nb.cells.append(nbformat.v4.new_code_cell(_COLLECT % (variables,)))
-            client.nb = nb
+            nb.cells.append(nbformat.v4.new_code_cell(_COLLECT % (self.variables,)))
+            self.client.nb = nb
             try:
                 for index, cell in enumerate(nb.cells):
                     if cell.cell_type == "code":
-                        client.execute_cell(cell, index)
+                        self.client.execute_cell(cell, index)
             except CellExecutionError as exc:
                 solved.append(
                     AssertionError(f"{exc.ename}: {exc.evalue}" if exc.ename else "a cell failed")
@@ -277,7 +293,14 @@ def solve_many(notebooks: list, variables: list[str], folder: Path, timeout: int
                 o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream"
             )
             solved.append(json.loads(text.split("__coursebook_answers__", 1)[1]))
-    return solved
+        return solved
+
+
+def solve_many(notebooks: list, variables: list[str], folder: Path, timeout: int = 120) -> list:
+    """`solve` for many variants of one solution notebook, in one kernel (`Solver`). Each item is
+    the task variables' values, or an AssertionError when the variant's own checks failed."""
+    with Solver(variables, folder, timeout) as solver:
+        return solver.solve(notebooks)
 
 
 def _round(value: Any, tolerance: float | None):
@@ -317,6 +340,28 @@ def _solved_data(data: dict, solved: dict) -> dict:
     return data
 
 
+def _keep_usable(solved: list, pending: list, values: list, state: tuple) -> list:
+    """Record the usable draws among `solved` in `done`; the logins to draw again."""
+    from .exercise.checks import CheckFile
+    from .leaks import printed_answers
+
+    data, printed_text, problems, done = state
+    still = []
+    for login, drawn, outcome in zip(pending, values, solved, strict=True):
+        if isinstance(outcome, AssertionError):
+            problems[login].append(str(outcome))
+            still.append(login)
+            continue
+        computed = _solved_data(data, outcome)
+        printed = printed_answers(printed_text, CheckFile.model_validate(computed))
+        if printed:
+            problems[login].append("the book prints the " + ", ".join(printed))
+            still.append(login)
+            continue
+        done[login] = (drawn, computed)
+    return still
+
+
 def course_check_data_many(
     answers_dir: Path, name: str, secret: str, logins: list[str]
 ) -> dict[str, tuple[dict, dict]]:
@@ -325,8 +370,7 @@ def course_check_data_many(
     the solution notebook (all logins in one kernel, `solve_many`). A login's draw is made again
     when the notebook's own hidden checks reject it, or when the book happens to print one of its
     answers (the chapters' worked examples, a quiz's numbers)."""
-    from .exercise.checks import CheckFile
-    from .leaks import printed_answers, public_text
+    from .leaks import public_text
 
     answers_dir = Path(answers_dir)
     check_path = answers_dir / "checks" / f"{name}.yml"
@@ -348,26 +392,17 @@ def course_check_data_many(
     problems: dict[str, list[str]] = {login: [] for login in logins}
     done: dict[str, tuple[dict, dict]] = {}
     pending = list(dict.fromkeys(logins))
-    for attempt in range(MAX_DRAWS):
-        if not pending:
-            break
-        values = [draw(secret, name, declared, attempt, login) for login in pending]
-        notebooks = [with_values(nb, v, where) for v in values]
-        solved = solve_many(notebooks, variables, answers_dir)
-        still = []
-        for login, drawn, outcome in zip(pending, values, solved, strict=True):
-            if isinstance(outcome, AssertionError):
-                problems[login].append(str(outcome))
-                still.append(login)
-                continue
-            computed = _solved_data(data, outcome)
-            printed = printed_answers(printed_text, CheckFile.model_validate(computed))
-            if printed:
-                problems[login].append("the book prints the " + ", ".join(printed))
-                still.append(login)
-                continue
-            done[login] = (drawn, computed)
-        pending = still
+    with Solver(variables, answers_dir) as solver:  # one kernel for every login and redraw
+        for attempt in range(MAX_DRAWS):
+            if not pending:
+                break
+            values = [draw(secret, name, declared, attempt, login) for login in pending]
+            pending = _keep_usable(
+                solver.solve([with_values(nb, v, where) for v in values]),
+                pending,
+                values,
+                (data, printed_text, problems, done),
+            )
     if pending:
         last = problems[pending[0]]
         raise VariantError(

@@ -273,3 +273,25 @@ def test_answers_computed_in_one_kernel_equal_a_fresh_kernel_each():
             assert isinstance(got, AssertionError)
             continue
         assert got == alone
+
+
+def test_the_sandbox_holds_the_owners_check_files_only(course):
+    """What a notebook finds beside it when graded: the course's public file and its owner's own
+    (their values and digests), nobody else's."""
+    from coursebook.classroom.exercise.assignment import Assignment
+    from coursebook.classroom.exercises import student_key
+    from coursebook.classroom.grader.per_student import student_keys
+    from coursebook.classroom.roster import Roster
+
+    roster = Roster.read(course["roster"])
+    keys = student_keys(Assignment.load(ANSWERS, EX1A), roster, SECRET_A, list(roster.students),
+                        course["base"] / "variants")
+    carol = keys.key(next(s for s in roster.students if s.login == "carol.day"))
+    files = carol.run.files(carol.assignment.checks)
+    mine = f"{EX1A}/{student_key(keys.course_file, 'carol.day')}.json"
+    assert set(files) == {f"{EX1A}.json", mine}
+    assert json.loads(files[mine])["values"] == course["keys"]["carol.day"][0]
+    assert carol.assignment.checks.task("defiance-cost").answer == \
+        next(t["answer"] for t in course["keys"]["carol.day"][1]["tasks"] if t["id"] == "defiance-cost")
+    others = [student_key(keys.course_file, login) for login in course["keys"] if login != "carol.day"]
+    assert not any(other in "".join(files) for other in others)
