@@ -260,8 +260,8 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 @click.option(
     "--login-column",
     default="",
-    help="The roster's login column (default: SIS Login ID, "
-    "Login ID, login or Username, whichever is there).",
+    help="The roster's login column (default: SIS Login ID, Login ID, login, Username, "
+    "username, Email address or email, whichever is there).",
 )
 def release(
     dest: Path | None,

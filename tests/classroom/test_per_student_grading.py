@@ -295,3 +295,14 @@ def test_the_sandbox_holds_the_owners_check_files_only(course):
         next(t["answer"] for t in course["keys"]["carol.day"][1]["tasks"] if t["id"] == "defiance-cost")
     others = [student_key(keys.course_file, login) for login in course["keys"] if login != "carol.day"]
     assert not any(other in "".join(files) for other in others)
+
+
+def test_gradescope_image_check_names_the_class_list(gradescope_source, tmp_path, capsys):
+    from coursebook.classroom.autograder.gradescope_run import main
+
+    root = tmp_path / "autograder"
+    root.mkdir()
+    (root / "source").symlink_to(gradescope_source)
+    assert main(["--check", str(root)]) == 0
+    assert f"per-student values: {len(STUDENTS)} students on the class list canvas-export.csv" in \
+        capsys.readouterr().out

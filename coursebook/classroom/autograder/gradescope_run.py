@@ -340,6 +340,11 @@ def main(argv: list[str] | None = None) -> int:
         except SetupProblem as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
+        try:
+            keys = load_students(root, config, assignment)
+        except SetupProblem as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         problem = sandbox_problem()
         checks, limits = assignment.checks, assignment.limits
         if not problem:  # bubblewrap runs: does a kernel start in it? (each run falls back if not)
@@ -350,6 +355,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{checks.total_points:g} points, coursebook {config['package']['version']}; "
             f"sandbox: {problem or 'usable (a kernel started in it)'}"
         )
+        if keys is not None:
+            print(
+                f"per-student values: {len(keys.keys)} students on the class list "
+                f"{keys.roster.source}, each graded against their own answers"
+            )
         warning = memory_warning(limits)
         if warning:
             print(f"warning: {warning}")
