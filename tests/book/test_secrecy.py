@@ -21,9 +21,7 @@ from coursebook.classroom.student_edition import stale_exercises
 from coursebook.classroom.variants import (VariantError, cached_course_check_data, candidates, draw,
                                            solve, stock_values, with_values, write_course_exercises)
 from tests.conftest import ROOT
-
-EX1A = "ex1a-coercion-threshold"
-SECRET_A, SECRET_B = "course-a-" + "1" * 24, "course-b-" + "2" * 24
+from tests.helpers.courses import EX1A, SECRET_A, SECRET_B
 
 
 @pytest.fixture(scope="module")
