@@ -52,7 +52,7 @@ def score(page, qid):
 
 def wait_score(page, qid, points):
     block = current(page).locator(".cb-live .cb-quiz", has=page.locator(f".cb-question[data-qid='{qid}']"))
-    block.locator(".cb-score-value", has_text=f"{points:g}").wait_for(timeout=15000)
+    block.locator(".cb-score-value", has_text=f"{points:g}").wait_for(timeout=60000)
 
 
 def order(page, qid):
@@ -137,6 +137,7 @@ def assert_nothing_clipped_or_overlapping(page, selector=".cb-live .cb-question,
 
 
 def test_every_type_wrong_then_right_and_reopened(page, lab):
+    lab.start_clean()
     open_notebook(page, lab, "quiz-demo.ipynb")
     # Before the cells run: the stored view shows questions and "run this cell", nothing else.
     stored = page.locator(".jp-OutputArea-output", has_text="Question 1").first
@@ -420,6 +421,7 @@ def test_explorer_values_stay_visible_in_an_800_pixel_window(browser, lab):
 def test_three_notebooks_answering_in_turn_lose_nothing(browser, lab):
     """Three notebooks open at once (three kernels, one progress file), answered in turn, then every
     kernel shut down: each answer is back after Run All, and every score label is right."""
+    lab.start_clean()
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     pages = {}
     try:

@@ -38,6 +38,11 @@ class Lab:
     def notebook_url(self, name):
         return self.url + FRONT_ENDS[self.app].format(name=name)
 
+    def start_clean(self):
+        """No kernel running and no stored answer, whatever an earlier test left (or failed in)."""
+        self.shut_down_kernels()
+        (self.root / "book" / "coursebook-progress.json").unlink(missing_ok=True)
+
     def shut_down_kernels(self):
         """What closing the notebook and coming back tomorrow does: the kernel is gone."""
         sessions = json.load(urllib.request.urlopen(f"{self.url}/api/sessions"))
