@@ -264,14 +264,16 @@ def course_check_data(
 ) -> tuple[dict, dict]:
     """(values, check-file data) of one exercise for this course (or student): the declared
     parameters drawn from the secret, every answer computed by the solution notebook. A draw is
-    made again when the notebook's own hidden checks reject it, or when the book happens to print
-    one of its answers (the chapters' worked examples, a quiz's numbers)."""
+    made again when the notebook's own hidden checks reject it, when the book happens to print
+    one of its answers (the chapters' worked examples, a quiz's numbers), or when a stock answer
+    (public in the upstream repository) would earn credit on one of its number or list tasks."""
     from .exercise.checks import CheckFile
     from .leaks import printed_answers, public_text
 
     answers_dir = Path(answers_dir)
     check_path = answers_dir / "checks" / f"{name}.yml"
     data = yaml.safe_load(check_path.read_text(encoding="utf-8"))
+    stock_key = CheckFile.model_validate(data)
     declared = data.get("parameters") or {}
     if not declared:
         return {}, data
@@ -292,14 +294,35 @@ def course_check_data(
         except AssertionError as exc:
             problems.append(str(exc))
             continue
-        printed = printed_answers(printed_text, CheckFile.model_validate(data))
-        if not printed:
-            return values, data
-        problems.append("the book prints the " + ", ".join(printed))
+        checks = CheckFile.model_validate(data)
+        printed = printed_answers(printed_text, checks)
+        if printed:
+            problems.append("the book prints the " + ", ".join(printed))
+            continue
+        given = answered_by_stock(stock_key, checks)
+        if given:
+            problems.append("the stock answers answer " + ", ".join(given))
+            continue
+        return values, data
     raise VariantError(
         f"{check_path}: none of {MAX_DRAWS} draws passes the notebook's own hidden "
         f"checks (last: {problems[-1] if problems else '?'}); widen the parameters"
     )
+
+
+def answered_by_stock(stock, checks) -> list[str]:
+    """The number and list tasks of a course's key that the stock answer earns credit on (the
+    stock answers are public in the upstream repository; a task whose answer never varies, a
+    choice or a set, is left out)."""
+    from .exercise.checks import judge
+
+    return [
+        f"{checks.exercise}/{task.id}"
+        for task in checks.tasks
+        if task.kind in ("number", "list")
+        and not task.hidden
+        and judge(task, stock.task(task.id).answer).credit
+    ]
 
 
 def cache_key(answers_dir: Path, name: str, secret: str, login: str = "") -> str:
