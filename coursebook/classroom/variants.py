@@ -363,9 +363,15 @@ def _keep_usable(solved: list, pending: list, values: list, state: tuple) -> lis
             still.append(login)
             continue
         computed = _solved_data(data, outcome)
-        printed = printed_answers(printed_text, CheckFile.model_validate(computed))
+        checks = CheckFile.model_validate(computed)
+        printed = printed_answers(printed_text, checks)
         if printed:
             problems[login].append("the book prints the " + ", ".join(printed))
+            still.append(login)
+            continue
+        given = answered_by_stock(CheckFile.model_validate(data), checks)
+        if given:  # the stock answers are public in the upstream repository
+            problems[login].append("the stock answers answer " + ", ".join(given))
             still.append(login)
             continue
         done[login] = (drawn, computed)
@@ -378,8 +384,9 @@ def course_check_data_many(
     """{login: (values, check-file data)} of one exercise for each login ('' is the course's
     own): the declared parameters drawn from the secret and the login, every answer computed by
     the solution notebook (all logins in one kernel, `solve_many`). A login's draw is made again
-    when the notebook's own hidden checks reject it, or when the book happens to print one of its
-    answers (the chapters' worked examples, a quiz's numbers)."""
+    when the notebook's own hidden checks reject it, when the book happens to print one of its
+    answers (the chapters' worked examples, a quiz's numbers), or when a stock answer (public in
+    the upstream repository) would earn credit on one of its number or list tasks."""
     from .leaks import public_text
 
     answers_dir = Path(answers_dir)
@@ -416,8 +423,8 @@ def course_check_data_many(
     if pending:
         last = problems[pending[0]]
         raise VariantError(
-            f"{check_path}: none of {MAX_DRAWS} draws passes the notebook's own hidden "
-            f"checks (last: {last[-1] if last else '?'}); widen the parameters"
+            f"{check_path}: none of {MAX_DRAWS} draws is usable (last: "
+            f"{last[-1] if last else '?'}); widen the parameters"
         )
     return done
 
@@ -428,6 +435,22 @@ def course_check_data(
     """(values, check-file data) of one exercise for this course (or student): see
     `course_check_data_many`."""
     return course_check_data_many(answers_dir, name, secret, [login])[login]
+
+
+def answered_by_stock(stock, checks) -> list[str]:
+    """The number and list tasks of a course's key that the stock answer earns credit on (the
+    stock answers are public in the upstream repository). Choices and sets are left out, and so
+    are tasks the check file marks `same_in_every_course` (an order of sourced events, say)."""
+    from .exercise.checks import judge
+
+    return [
+        f"{checks.exercise}/{task.id}"
+        for task in checks.tasks
+        if task.kind in ("number", "list")
+        and not task.hidden
+        and not task.same_in_every_course
+        and judge(task, stock.task(task.id).answer).credit
+    ]
 
 
 def cache_key(answers_dir: Path, name: str, secret: str, login: str = "") -> str:
