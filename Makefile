@@ -30,9 +30,10 @@ lint: $(STAMP)
 
 # The non-browser tests once in a random order: a test that needs another to run first, or that
 # leaves something behind, fails here. pytest-randomly prints the seed; repeat that order with
-# `.venv/bin/python -m pytest -p randomly --randomly-seed=N ...`. CI runs it besides make test.
+# `.venv/bin/python -m pytest -p randomly --randomly-seed=N ...`. Only tests/: a notebook's cells
+# are nbval's items and only make sense in their own order (make test runs them).
 test-random: $(STAMP) vendor book
-	$(BIN)/python -m pytest -p randomly -m "not browser and not release" --durations=20
+	$(BIN)/python -m pytest -p randomly -m "not browser and not release" --durations=20 tests
 
 # The instructor edition (student pages plus the solved exercises) into _build/instructor/_build/html.
 instructor-book: $(STAMP) vendor

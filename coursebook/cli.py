@@ -49,6 +49,37 @@ ANSWERS_OPTION = click.option(
     show_default=True,
     type=click.Path(file_okay=False, exists=True, path_type=Path),
 )
+
+
+def ROSTER_OPTIONS(command):  # noqa: N802 (a decorator, named like the other option sets)
+    """`--roster` and `--login-column`, as `release` takes them, for grading per student."""
+    command = click.option(
+        "--login-column",
+        default="",
+        help="The roster's login column (default: SIS Login ID, Login ID, login, Username, "
+        "username, Email address or email, whichever is there).",
+    )(command)
+    return click.option(
+        "--roster",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="The class list the release drew per-student values from (LMS export, CSV): each "
+        "file is graded against its owner's values, and a notebook whose `login` is not its "
+        "owner's is flagged.",
+    )(command)
+
+
+def _read_roster(roster: Path | None, login_column: str):
+    """The roster, or None; exit 1 with one line when it cannot be used."""
+    from .classroom.roster import Roster, RosterError
+
+    if roster is None:
+        return None
+    try:
+        return Roster.read(roster, login_column)
+    except RosterError as exc:
+        _fail(str(exc))
+
+
 EXERCISES_OPTION = click.option(
     "--exercises",
     "exercises_dir",
@@ -229,8 +260,8 @@ def exercises_check(answers_dir: Path, exercises_dir: Path) -> None:
 @click.option(
     "--login-column",
     default="",
-    help="The roster's login column (default: SIS Login ID, "
-    "Login ID, login or Username, whichever is there).",
+    help="The roster's login column (default: SIS Login ID, Login ID, login, Username, "
+    "username, Email address or email, whichever is there).",
 )
 def release(
     dest: Path | None,
@@ -484,6 +515,7 @@ def _load_assignment(answers_dir: Path, exercise: str, canvas_assignment: str = 
     "`gradebook merge`.",
 )
 @MOODLE_OPTIONS
+@ROSTER_OPTIONS
 def grade(
     submissions: Path,
     exercise: str,
@@ -496,6 +528,8 @@ def grade(
     shard: str | None,
     language: str,
     downloaded: datetime | None,
+    roster: Path | None,
+    login_column: str,
     **limits,
 ) -> None:
     """Grade a folder or LMS zip of notebooks (or one notebook) into gradebooks and feedback
@@ -511,6 +545,7 @@ def grade(
         spec = ShardSpec.parse(shard) if shard is not None else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--shard") from None
+    class_list = _read_roster(roster, login_column)
     assignment = _load_assignment(answers_dir, exercise, canvas_assignment, **limits)
     if no_sandbox:
         click.echo(
@@ -531,6 +566,7 @@ def grade(
             language=language,
             downloaded=downloaded,
             warn=lambda message: click.echo(f"warning: {message}", err=True),
+            roster=class_list,
         )
     except GradingInterrupted as exc:
         click.echo(f"\n{exc}", err=True)
@@ -541,6 +577,7 @@ def grade(
         click.echo(
             f"shard {spec}: {len(graded.graded)} of the class's {len(graded.everyone)} files"
         )
+    _echo_flags(graded.rows)
     if submissions.is_file() and submissions.suffix == ".ipynb":
         (row,) = graded.rows
         result = row.result
@@ -560,6 +597,26 @@ def grade(
         click.echo(
             f"{len(blank)} student(s) handed in several notebooks or none gradable; their LMS "
             f"grade is left blank: {', '.join(blank)}",
+            err=True,
+        )
+
+
+def _echo_flags(rows) -> None:
+    """Per-student values: name the files whose login was flagged or whose owner is unknown."""
+    from .classroom.grader.results import Status
+
+    flagged = [r.submission.source for r in rows if r.result.detail.get("login_flag")]
+    unknown = [r.submission.source for r in rows if r.result.status is Status.NOT_ON_ROSTER]
+    if flagged:
+        click.echo(
+            f"{len(flagged)} notebook(s) whose `login` is not their owner's (see the message "
+            f"column of gradebook.csv): {', '.join(flagged)}",
+            err=True,
+        )
+    if unknown:
+        click.echo(
+            f"{len(unknown)} file(s) from someone not on the class list, not graded: "
+            f"{', '.join(unknown)}",
             err=True,
         )
 
@@ -593,6 +650,7 @@ def gradebook() -> None:
     help="Your Moodle's language (as for grade).",
 )
 @LIMIT_OPTIONS
+@ROSTER_OPTIONS
 def gradebook_merge(
     shards,
     exercise: str,
@@ -600,6 +658,8 @@ def gradebook_merge(
     out_dir: Path,
     canvas_assignment: str,
     language: str,
+    roster: Path | None,
+    login_column: str,
     **limits,
 ) -> None:
     """Merge the --out folders of `grade --shard K/N` (all N of them) into one class's gradebooks.
@@ -613,7 +673,13 @@ def gradebook_merge(
     if out_dir.resolve() in {Path(folder).resolve() for folder in shards}:
         _fail(f"--out {out_dir} is one of the shard folders; choose a new folder")
     try:
-        rows = merge_shards(list(shards), assignment, out_dir, language=language)
+        rows = merge_shards(
+            list(shards),
+            assignment,
+            out_dir,
+            language=language,
+            roster=_read_roster(roster, login_column),
+        )
     except ManifestError as exc:
         _fail(str(exc))
     except OSError as exc:
@@ -640,15 +706,36 @@ def autograder() -> None:
     help="The zip to write, e.g. ex3a-autograder.zip.",
 )
 @LIMIT_OPTIONS
-def autograder_gradescope(exercise: str, answers_dir: Path, out_file: Path, **limits) -> None:
+@ROSTER_OPTIONS
+def autograder_gradescope(
+    exercise: str,
+    answers_dir: Path,
+    out_file: Path,
+    roster: Path | None,
+    login_column: str,
+    **limits,
+) -> None:
     """Write a Gradescope autograder zip for one exercise (its answer key and nothing else of
     yours)."""
     from .classroom.autograder.gradescope import build_autograder
-    from .errors import AutograderBuildError
+    from .classroom.grader.whole_class import per_student
+    from .errors import AutograderBuildError, GradingInputError
 
+    class_list = _read_roster(roster, login_column)
     assignment = _load_assignment(answers_dir, exercise, **limits)
+    keys = None
+    if class_list is not None:
+        try:
+            keys = per_student(
+                assignment,
+                class_list,
+                list(class_list.students),
+                warn=lambda message: click.echo(f"warning: {message}", err=True),
+            )
+        except GradingInputError as exc:
+            _fail(str(exc))
     try:
-        written = build_autograder(assignment, out_file)
+        written = build_autograder(assignment, out_file, keys)
     except AutograderBuildError as exc:
         _fail(str(exc))
     except OSError as exc:

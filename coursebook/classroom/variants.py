@@ -230,6 +230,79 @@ def solve(answers_nb, variables: list[str], folder: Path, timeout: int = 120) ->
     return json.loads(text.split("__coursebook_answers__", 1)[1])
 
 
+_FRESH = """
+get_ipython().run_line_magic("reset", "-f")
+try:
+    import matplotlib as __matplotlib
+    __matplotlib.use("agg")
+    if hasattr(__matplotlib, "pyplot"):
+        __matplotlib.pyplot.close("all")
+    del __matplotlib
+except ImportError:
+    pass
+"""
+
+
+class Solver:
+    """One kernel that solves many variants of one solution notebook (`with Solver(...) as s:
+    s.solve(notebooks)`): the namespace is reset and figures closed between them, and matplotlib
+    draws nothing (its figures are not kept), so a variant costs its cells' time, not a kernel's
+    start-up and imports."""
+
+    def __init__(self, variables: list[str], folder: Path, timeout: int = 120):
+        import nbclient
+
+        self.variables = variables
+        self.client = nbclient.NotebookClient(
+            nbformat.v4.new_notebook(),
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(folder)}},
+        )
+        self._kernel: Any = None
+
+    def __enter__(self) -> Solver:
+        self._kernel = self.client.setup_kernel()
+        self._kernel.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._kernel.__exit__(*exc)
+
+    def solve(self, notebooks: list) -> list:
+        """Each notebook's task variables' values, or an AssertionError when one of its own
+        checks (or any cell) failed: an unusable draw."""
+        from nbclient.exceptions import CellExecutionError
+
+        solved: list = []
+        for answers_nb in notebooks:
+            nb = copy.deepcopy(answers_nb)
+            nb.cells.insert(0, nbformat.v4.new_code_cell(_FRESH))
+            nb.cells.append(nbformat.v4.new_code_cell(_COLLECT % (self.variables,)))
+            self.client.nb = nb
+            try:
+                for index, cell in enumerate(nb.cells):
+                    if cell.cell_type == "code":
+                        self.client.execute_cell(cell, index)
+            except CellExecutionError as exc:
+                solved.append(
+                    AssertionError(f"{exc.ename}: {exc.evalue}" if exc.ename else "a cell failed")
+                )
+                continue
+            text = "".join(
+                o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream"
+            )
+            solved.append(json.loads(text.split("__coursebook_answers__", 1)[1]))
+        return solved
+
+
+def solve_many(notebooks: list, variables: list[str], folder: Path, timeout: int = 120) -> list:
+    """`solve` for many variants of one solution notebook, in one kernel (`Solver`). Each item is
+    the task variables' values, or an AssertionError when the variant's own checks failed."""
+    with Solver(variables, folder, timeout) as solver:
+        return solver.solve(notebooks)
+
+
 def _round(value: Any, tolerance: float | None):
     """Answers rounded below their tolerance, so the check files read like typed ones."""
     if isinstance(value, float) and tolerance:
@@ -254,52 +327,130 @@ def solved_check_data(answers_dir: Path, name: str, values: dict) -> dict:
         with_values(nb, values, where), [task["variable"] for task in data["tasks"]], answers_dir
     )
     for task in data["tasks"]:
-        if not task.get("hidden"):
+        if not task.get("hidden") and not _other_spelling(task, solved[task["variable"]]):
             task["answer"] = _round(solved[task["variable"]], task.get("tolerance"))
     return data
 
 
-def course_check_data(
-    answers_dir: Path, name: str, secret: str, login: str = ""
-) -> tuple[dict, dict]:
-    """(values, check-file data) of one exercise for this course (or student): the declared
-    parameters drawn from the secret, every answer computed by the solution notebook. A draw is
-    made again when the notebook's own hidden checks reject it, or when the book happens to print
-    one of its answers (the chapters' worked examples, a quiz's numbers)."""
+def _other_spelling(task: dict, value: Any) -> bool:
+    """A text task whose list of accepted spellings already holds the solution's value keeps the
+    whole list (a course's draw must not drop "rally-round-the-flag effect" for "rally effect")."""
+    from .exercise.checks import Task, judge
+
+    if task.get("kind") != "text" or not isinstance(task.get("answer"), list):
+        return False
+    return judge(Task.model_validate(task), value).credit
+
+
+def _solved_data(data: dict, solved: dict) -> dict:
+    data = copy.deepcopy(data)
+    for task in data["tasks"]:
+        if not task.get("hidden") and not _other_spelling(task, solved[task["variable"]]):
+            task["answer"] = _round(solved[task["variable"]], task.get("tolerance"))
+    return data
+
+
+def _keep_usable(solved: list, pending: list, values: list, state: tuple) -> list:
+    """Record the usable draws among `solved` in `done`; the logins to draw again."""
     from .exercise.checks import CheckFile
-    from .leaks import printed_answers, public_text
+    from .leaks import printed_answers
+
+    data, printed_text, problems, done = state
+    still = []
+    for login, drawn, outcome in zip(pending, values, solved, strict=True):
+        if isinstance(outcome, AssertionError):
+            problems[login].append(str(outcome))
+            still.append(login)
+            continue
+        computed = _solved_data(data, outcome)
+        checks = CheckFile.model_validate(computed)
+        printed = printed_answers(printed_text, checks)
+        if printed:
+            problems[login].append("the book prints the " + ", ".join(printed))
+            still.append(login)
+            continue
+        given = answered_by_stock(CheckFile.model_validate(data), checks)
+        if given:  # the stock answers are public in the upstream repository
+            problems[login].append("the stock answers answer " + ", ".join(given))
+            still.append(login)
+            continue
+        done[login] = (drawn, computed)
+    return still
+
+
+def course_check_data_many(
+    answers_dir: Path, name: str, secret: str, logins: list[str]
+) -> dict[str, tuple[dict, dict]]:
+    """{login: (values, check-file data)} of one exercise for each login ('' is the course's
+    own): the declared parameters drawn from the secret and the login, every answer computed by
+    the solution notebook (all logins in one kernel, `solve_many`). A login's draw is made again
+    when the notebook's own hidden checks reject it, when the book happens to print one of its
+    answers (the chapters' worked examples, a quiz's numbers), or when a stock answer (public in
+    the upstream repository) would earn credit on one of its number or list tasks."""
+    from .leaks import public_text
 
     answers_dir = Path(answers_dir)
     check_path = answers_dir / "checks" / f"{name}.yml"
     data = yaml.safe_load(check_path.read_text(encoding="utf-8"))
     declared = data.get("parameters") or {}
     if not declared:
-        return {}, data
+        return {login: ({}, data) for login in logins}
     where = str(answers_dir / f"{name}.ipynb")
-    stock = stock_values(nbformat.read(answers_dir / f"{name}.ipynb", as_version=4), where)
+    nb = nbformat.read(answers_dir / f"{name}.ipynb", as_version=4)
+    stock = stock_values(nb, where)
     unknown = sorted(set(declared) - set(stock))
     if unknown:
         raise VariantError(
             f"{check_path}: parameters {', '.join(unknown)} are not assigned in the "
             f"parameters cell of {where}"
         )
-    problems: list[str] = []
+    variables = [task["variable"] for task in data["tasks"]]
     printed_text = public_text(answers_dir.resolve().parent)
-    for attempt in range(MAX_DRAWS):
-        values = draw(secret, name, declared, attempt, login)
-        try:
-            data = solved_check_data(answers_dir, name, values)
-        except AssertionError as exc:
-            problems.append(str(exc))
-            continue
-        printed = printed_answers(printed_text, CheckFile.model_validate(data))
-        if not printed:
-            return values, data
-        problems.append("the book prints the " + ", ".join(printed))
-    raise VariantError(
-        f"{check_path}: none of {MAX_DRAWS} draws passes the notebook's own hidden "
-        f"checks (last: {problems[-1] if problems else '?'}); widen the parameters"
-    )
+    problems: dict[str, list[str]] = {login: [] for login in logins}
+    done: dict[str, tuple[dict, dict]] = {}
+    pending = list(dict.fromkeys(logins))
+    with Solver(variables, answers_dir) as solver:  # one kernel for every login and redraw
+        for attempt in range(MAX_DRAWS):
+            if not pending:
+                break
+            values = [draw(secret, name, declared, attempt, login) for login in pending]
+            pending = _keep_usable(
+                solver.solve([with_values(nb, v, where) for v in values]),
+                pending,
+                values,
+                (data, printed_text, problems, done),
+            )
+    if pending:
+        last = problems[pending[0]]
+        raise VariantError(
+            f"{check_path}: none of {MAX_DRAWS} draws is usable (last: "
+            f"{last[-1] if last else '?'}); widen the parameters"
+        )
+    return done
+
+
+def course_check_data(
+    answers_dir: Path, name: str, secret: str, login: str = ""
+) -> tuple[dict, dict]:
+    """(values, check-file data) of one exercise for this course (or student): see
+    `course_check_data_many`."""
+    return course_check_data_many(answers_dir, name, secret, [login])[login]
+
+
+def answered_by_stock(stock, checks) -> list[str]:
+    """The number and list tasks of a course's key that the stock answer earns credit on (the
+    stock answers are public in the upstream repository). Choices and sets are left out, and so
+    are tasks the check file marks `same_in_every_course` (an order of sourced events, say)."""
+    from .exercise.checks import judge
+
+    return [
+        f"{checks.exercise}/{task.id}"
+        for task in checks.tasks
+        if task.kind in ("number", "list")
+        and not task.hidden
+        and not task.same_in_every_course
+        and judge(task, stock.task(task.id).answer).credit
+    ]
 
 
 def cache_key(answers_dir: Path, name: str, secret: str, login: str = "") -> str:
@@ -310,22 +461,46 @@ def cache_key(answers_dir: Path, name: str, secret: str, login: str = "") -> str
     return digest.hexdigest()[:32]
 
 
+def _cache_folder(answers_dir: Path, cache: Path | None) -> Path:
+    return cache or Path(
+        os.environ.get(CACHE_ENV) or Path(answers_dir).resolve().parent / "_build" / "variants"
+    )
+
+
 def cached_course_check_data(
     answers_dir: Path, name: str, secret: str, login: str = "", cache: Path | None = None
 ) -> tuple[dict, dict]:
     """`course_check_data`, remembered under `cache` (default `_build/variants/` beside
     answers/)."""
-    cache = cache or Path(
-        os.environ.get(CACHE_ENV) or Path(answers_dir).resolve().parent / "_build" / "variants"
-    )
-    path = cache / f"{name}-{cache_key(answers_dir, name, secret, login)}.json"
-    if path.exists():
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        return stored["values"], stored["checks"]
-    values, data = course_check_data(answers_dir, name, secret, login)
-    cache.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"values": values, "checks": data}), encoding="utf-8")
-    return values, data
+    return cached_check_data_many(answers_dir, name, secret, [login], cache)[login]
+
+
+def cached_check_data_many(
+    answers_dir: Path, name: str, secret: str, logins: list[str], cache: Path | None = None
+) -> dict[str, tuple[dict, dict]]:
+    """`course_check_data_many`, remembered per login under `cache` (default `_build/variants/`
+    beside answers/): only the logins not computed before run the solution, all in one kernel."""
+    cache = _cache_folder(answers_dir, cache)
+    found: dict[str, tuple[dict, dict]] = {}
+    paths = {
+        login: cache / f"{name}-{cache_key(answers_dir, name, secret, login)}.json"
+        for login in logins
+    }
+    for login, path in paths.items():
+        if path.exists():
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            found[login] = (stored["values"], stored["checks"])
+    missing = [login for login in dict.fromkeys(logins) if login not in found]
+    if missing:
+        computed = course_check_data_many(answers_dir, name, secret, missing)
+        cache.mkdir(parents=True, exist_ok=True)
+        for login in missing:
+            values, data = computed[login]
+            partial = paths[login].with_name(f".{paths[login].name}.partial")
+            partial.write_text(json.dumps({"values": values, "checks": data}), encoding="utf-8")
+            partial.replace(paths[login])
+            found[login] = (values, data)
+    return found
 
 
 # -- the course's exercises in a release -----------------------------------------------------
@@ -393,19 +568,14 @@ LOGIN_CELL = (
 
 
 def read_roster(path: Path, column: str = "") -> list[str]:
-    """Logins from an LMS export (CSV): the named column, else the first of the usual names."""
-    import csv
+    """Logins from an LMS export (CSV): the named column, else the first of the usual names
+    (roster.LOGIN_COLUMNS)."""
+    from .roster import Roster, RosterError
 
-    with Path(path).open(newline="", encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
-    names = [column] if column else ["SIS Login ID", "Login ID", "login", "Username", "username"]
-    found = next((name for name in names if rows and name in rows[0]), None)
-    if not found:
-        raise VariantError(f"{path}: no login column (looked for {', '.join(names)})")
-    logins = sorted({row[found].strip() for row in rows if row.get(found, "").strip()})
-    if not logins:
-        raise VariantError(f"{path}: the column {found!r} holds no login")
-    return logins
+    try:
+        return Roster.read(path, column).logins
+    except RosterError as exc:
+        raise VariantError(str(exc)) from None
 
 
 class _Call:
@@ -464,8 +634,9 @@ def write_student_exercises(
         course_file.write_text(json.dumps(spec, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         folder = exercises / "checks" / name
         folder.mkdir(parents=True, exist_ok=True)
+        keys = cached_check_data_many(answers_dir, name, secret, logins, cache=cache)
         for login in logins:
-            values, data = cached_course_check_data(answers_dir, name, secret, login, cache=cache)
+            values, data = keys[login]
             checks = CheckFile.model_validate(data)
             mine = dict(public_spec(checks, course_salt=salt), values=values)
             (folder / f"{student_key(spec, login)}.json").write_text(

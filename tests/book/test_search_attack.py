@@ -139,8 +139,9 @@ def test_the_reviews_search_recovers_nothing_the_table_calls_safe():
 
 
 def test_the_search_finds_an_easy_answer_about_when_the_table_says():
-    """The attack is real: a share checked to within 0.005 falls to the walk, in about the number
-    of guesses the table predicts (so the table's figures are the search's, not a guess)."""
+    """The attack is real: a share checked to within 0.001 (ex3a exposure) falls to the walk, in
+    about the number of guesses the table predicts (so the table's figures are the search's, not a
+    guess)."""
     checks = load_check_file(ROOT / "answers" / "checks" / "ex3a-revenue-exposure.yml")
     nb = nbformat.read(ROOT / "exercises" / "ex3a-revenue-exposure.ipynb", as_version=4)
     row = next(r for r in estimate(checks, "\n".join(c.source for c in nb.cells), PER_GUESS) if r.task == "exposure")

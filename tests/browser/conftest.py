@@ -108,10 +108,21 @@ def page(browser):
     page = context.new_page()
     page.on("console", lambda message: message.type == "error" and watch.errors.append(message.text))
     page.on("pageerror", lambda error: watch.errors.append(str(error)))
-    page.on("dialog", lambda dialog: (watch.errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    page.on("dialog", lambda dialog: answer_dialog(dialog, watch))
     page.watch = watch
     yield page
     context.close()
+
+
+def answer_dialog(dialog, watch) -> None:
+    """"Leave this page?" is answered Leave, as a student reloading does (JupyterLab asks when a
+    kernel message marked the notebook changed after its save; dismissing it would cancel the
+    reload). Any other dialog is unexpected: recorded, and dismissed."""
+    if dialog.type == "beforeunload":
+        dialog.accept()
+    else:
+        watch.errors.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
 
 
 @pytest.fixture

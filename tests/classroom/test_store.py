@@ -6,7 +6,9 @@ from dataclasses import replace
 from coursebook.classroom.exercise.assignment import Assignment
 from coursebook.classroom.exercise.limits import Limits
 from coursebook.classroom.grader.results import Status, SubmissionResult
-from coursebook.classroom.grader.store import ResultStore, fingerprint, reusable
+from coursebook.classroom.grader.per_student import StudentKeys
+from coursebook.classroom.grader.store import ResultStore, fingerprint, parse_terms, reusable
+from coursebook.classroom.roster import Roster, Student
 from tests.conftest import ROOT
 
 ASSIGNMENT = Assignment.load(ROOT / "tests" / "fixtures" / "grading" / "answers", "ex0-fixture")
@@ -27,6 +29,24 @@ def test_fingerprint_changes_with_each_part(tmp_path):
     notebook.write_text('{"cells": []}')
     variants.append(fingerprint(notebook, ASSIGNMENT, True))
     assert len({base, *variants}) == 6
+
+
+def test_a_per_student_fingerprint_names_the_files_owner_and_their_key(tmp_path):
+    """With per-student values, each result also names its owner and the owner's key: a change of
+    either grades the file again; the run's own terms stay the same for every file (merge)."""
+    notebook = tmp_path / "a.ipynb"
+    notebook.write_text("{}")
+    data = CHECKS.model_dump(mode="json")
+    other = {**data, "tasks": [{**data["tasks"][0], "answer": 0.25}, *data["tasks"][1:]]}
+    roster = Roster((Student("amy", canvas_id="1"), Student("bob", canvas_id="2")), "r.csv", "login")
+    keys = StudentKeys(ASSIGNMENT, roster, {}, {"amy": ({}, data), "bob": ({}, data)})
+    amy, bob = (keys.key(student).digest for student in roster.students)
+    changed = StudentKeys(ASSIGNMENT, roster, {}, {"amy": ({}, other)}).key(roster.students[0]).digest
+    assert len({amy, bob, changed}) == 3
+    prints = {fingerprint(notebook, ASSIGNMENT, True, student=who) for who in (amy, bob, changed)}
+    assert len(prints | {fingerprint(notebook, ASSIGNMENT, True)}) == 4
+    assert len({tuple(sorted(parse_terms(f).items())) for f in prints}) == 1
+    assert "per_student" not in parse_terms(fingerprint(notebook, ASSIGNMENT, True))
 
 
 def test_save_and_load_round_trip_and_bad_files_are_regraded(tmp_path):

@@ -38,6 +38,11 @@ class Lab:
     def notebook_url(self, name):
         return self.url + FRONT_ENDS[self.app].format(name=name)
 
+    def start_clean(self):
+        """No kernel running and no stored answer, whatever an earlier test left (or failed in)."""
+        self.shut_down_kernels()
+        (self.root / "book" / "coursebook-progress.json").unlink(missing_ok=True)
+
     def shut_down_kernels(self):
         """What closing the notebook and coming back tomorrow does: the kernel is gone."""
         sessions = json.load(urllib.request.urlopen(f"{self.url}/api/sessions"))
@@ -47,7 +52,7 @@ class Lab:
 
 
 def open_notebook(page, lab, name):
-    page.goto(lab.notebook_url(name))
+    page.goto(lab.notebook_url(name), timeout=120_000)  # slow to load on a busy machine
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60000)
     page.wait_for_function(
         "() => [...document.querySelectorAll('.jp-KernelName, .jp-Toolbar-kernelName')]"
@@ -80,3 +85,20 @@ def run_all(page):
 
 def question(page, qid):
     return current(page).locator(f".cb-live .cb-question[data-qid='{qid}']")
+
+
+def stored_progress(path, ready, timeout: float = 30.0) -> dict:
+    """The progress file once `ready(data)` holds: the page grades at once, and the kernel writes
+    what the page sent it a moment later (later still on a busy machine). A condition wait, never
+    a sleep; on the deadline the last reading is returned for the test's own assertion to show."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # not written yet, or caught mid-replace
+            data = {}
+        if ready(data) or time.monotonic() > deadline:
+            return data
+        time.sleep(0.1)

@@ -17,6 +17,9 @@ Layout of the zip:
                                       ones in force, command-line options included)
     wheels/coursebook-<v>-*.whl       the package
     constraints.txt                   every dependency's pinned version
+    students.json                     with a roster (per-student values) only: the class list, the
+                                      course's public check file, and each student's values and
+                                      computed answer key (never the secret or the solution)
 """
 
 from __future__ import annotations
@@ -32,21 +35,56 @@ from pathlib import Path
 import yaml
 
 from ..exercise.assignment import Assignment
+from ..grader.per_student import StudentKeys
+from ..roster import Roster, Student
 from .package import build_wheel, package_version, project_root
 
 CONFIG = "coursebook-autograder.json"
+STUDENTS = "students.json"
 SCRIPTS = ("setup.sh", "run_autograder")
 EXECUTABLE = 0o755 << 16 | stat.S_IFREG << 16  # zip external attributes: a regular file, rwxr-xr-x
 REGULAR = 0o644 << 16 | stat.S_IFREG << 16
 
 
-def config_for(assignment: Assignment) -> dict:
+def config_for(assignment: Assignment, per_student: bool = False) -> dict:
     return {
         "exercise": assignment.name,
         "title": assignment.title,
         "limits": asdict(assignment.limits),
         "package": {"name": "coursebook", "version": package_version()},
+        "per_student": per_student,
     }
+
+
+def students_data(keys: StudentKeys) -> dict:
+    """What the runner needs to grade each student against their own key (`read_students`)."""
+    return {
+        "roster": {
+            "source": Path(keys.roster.source).name,
+            "column": keys.roster.column,
+            "students": [asdict(student) for student in keys.roster.students],
+        },
+        "course_file": keys.course_file,
+        "keys": {
+            login: {"values": values, "checks": _without_parameters(data)}
+            for login, (values, data) in keys.keys.items()
+        },
+    }
+
+
+def read_students(data: dict, assignment: Assignment) -> StudentKeys:
+    """`students_data` read back, for `assignment` (the zip's course key)."""
+    roster = Roster(
+        tuple(Student(**student) for student in data["roster"]["students"]),
+        data["roster"]["source"],
+        data["roster"]["column"],
+    )
+    keys = {login: (key["values"], key["checks"]) for login, key in data["keys"].items()}
+    return StudentKeys(assignment, roster, data["course_file"], keys)
+
+
+def _without_parameters(data: dict) -> dict:
+    return {key: value for key, value in data.items() if key != "parameters"}
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes, mode: int = REGULAR) -> None:
@@ -75,8 +113,9 @@ def _check_file(assignment: Assignment) -> bytes:
     ).encode()
 
 
-def build_autograder(assignment: Assignment, out: Path) -> Path:
-    """Write the autograder zip for `assignment` to `out`; returns `out`."""
+def build_autograder(assignment: Assignment, out: Path, keys: StudentKeys | None = None) -> Path:
+    """Write the autograder zip for `assignment` to `out`; returns `out`. `keys`: every roster
+    student's (per-student values), so each submission is graded against its submitter's."""
     templates = resources.files(__package__) / "templates"
     constraints = (project_root() / "constraints.txt").read_bytes()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -86,8 +125,11 @@ def build_autograder(assignment: Assignment, out: Path) -> Path:
         with zipfile.ZipFile(partial, "w") as archive:
             for script in SCRIPTS:
                 _add(archive, script, (templates / script).read_bytes(), EXECUTABLE)
-            _add(archive, CONFIG, json.dumps(config_for(assignment), indent=1).encode())
+            config = config_for(assignment, per_student=keys is not None)
+            _add(archive, CONFIG, json.dumps(config, indent=1).encode())
             _add(archive, f"checks/{assignment.name}.yml", _check_file(assignment))
+            if keys is not None:
+                _add(archive, STUDENTS, json.dumps(students_data(keys)).encode())
             _add(archive, f"wheels/{wheel.name}", wheel.read_bytes())
             _add(archive, "constraints.txt", constraints)
         partial.replace(out)

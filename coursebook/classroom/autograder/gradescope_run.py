@@ -12,6 +12,11 @@ Where the container forbids the namespaces bubblewrap needs (Docker's default se
 the kernel runs unsandboxed: the container, which holds this one submission only, is the isolation,
 and the grading runs under a uid of its own (`own_user`) that cannot read `source/` (setup.sh made
 it root's alone) or write `results/`. results.json says which way it ran.
+
+A zip built with a roster (per-student values) grades the notebook against its submitter's own key:
+the submitter is the first user of `submission_metadata.json` on the roster (matched by email or
+student ID, roster.py); a submission from nobody on the roster gets a `not-on-roster` result, and
+a notebook whose `login` is not the submitter's is flagged (grader/per_student.py).
 """
 
 from __future__ import annotations
@@ -31,11 +36,13 @@ from pathlib import Path
 from ..exercise.assignment import Assignment
 from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
+from ..grader.feedback import student_login_note
+from ..grader.per_student import StudentKey, StudentKeys
 from ..grader.results import Status, SubmissionResult, TaskResult, Verdict
 from ..grader.run import grade_submission, preflight
 from ..grader.sandbox import sandbox_problem
 from ..grader.writers import describe
-from .gradescope import CONFIG
+from .gradescope import CONFIG, STUDENTS, read_students
 from .gradescope_results import gradescope_results
 from .own_user import grade_as_own_user
 
@@ -104,15 +111,39 @@ def find_notebooks(folder: Path) -> tuple[list[Path], list[str]]:
     return sorted(notebooks), sorted(received)
 
 
-def _students(root: Path) -> str:
+def _users(root: Path) -> list:
     try:
-        users = (
-            json.loads((root / "submission_metadata.json").read_text(encoding="utf-8")).get("users")
-            or []
-        )
-        return ", ".join(str(user.get("name", "")) for user in users if isinstance(user, dict))
+        users = json.loads((root / "submission_metadata.json").read_text(encoding="utf-8"))
+        users = users.get("users") or []
+        return users if isinstance(users, list) else []
     except (OSError, ValueError, AttributeError):
-        return ""
+        return []
+
+
+def _students(root: Path) -> str:
+    return ", ".join(str(user.get("name", "")) for user in _users(root) if isinstance(user, dict))
+
+
+def load_students(root: Path, config: dict, assignment: Assignment) -> StudentKeys | None:
+    """The per-student keys of a zip built with a roster, else None."""
+    if not config.get("per_student"):
+        return None
+    path = root / "source" / STUDENTS
+    try:
+        return read_students(json.loads(path.read_text(encoding="utf-8")), assignment)
+    except Exception as exc:  # the autograder's own failure, reported as the configuration's
+        raise SetupProblem(
+            f"cannot read the class list of the autograder in {path}: {exc}"
+        ) from None
+
+
+def _submitter(users: list) -> str:
+    said = [
+        str(user.get("email") or user.get("sid") or user.get("name") or "")
+        for user in users
+        if isinstance(user, dict)
+    ]
+    return "gradescope submitter " + (", ".join(s for s in said if s) or "unknown")
 
 
 def _not_graded(checks: CheckFile, source: str, reason: str, **detail) -> SubmissionResult:
@@ -163,13 +194,33 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
             result, checks, limits, notes=notes, version=config["package"]["version"]
         ), result
     notebook = notebooks[0]
+    keys = load_students(root, config, assignment)
+    key: StudentKey | None = None
+    if keys is not None:
+        owner = keys.roster.gradescope_owner(_users(root))
+        if owner is None:  # nobody's values to grade it with: a result saying so, not run
+            result = SubmissionResult(
+                student=_students(root),
+                source=notebook.relative_to(root / "submission").as_posix(),
+                status=Status.NOT_ON_ROSTER,
+                sandboxed=False,
+                tasks={
+                    t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks
+                },
+                detail={"identity": _submitter(_users(root))},
+            )
+            version = config["package"]["version"]
+            return gradescope_results(result, checks, limits, version=version), result
+        key = keys.key(owner)
+        checks = key.assignment.checks
+    run = key.run if key is not None else None
     if signal.getsignal(signal.SIGALRM) is _deadline:  # under main(): nothing may outlast this
         signal.alarm(limits.hard_timeout + DEADLINE_EXTRA)
     if problem and os.geteuid() == 0:
         os.chmod(root / "source", 0o700)  # setup.sh did this; a rebuilt image must not depend on it
-        result = grade_as_own_user(notebook, checks, limits)
+        result = grade_as_own_user(notebook, checks, limits, student=run)
     else:
-        result = grade_submission(notebook, checks, limits, sandbox=not problem)
+        result = grade_submission(notebook, checks, limits, sandbox=not problem, student=run)
         if (
             not problem
             and os.geteuid() == 0
@@ -180,15 +231,17 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
             # student's fault; grade as in a container without namespaces, and say why.
             problem = f"a kernel could not start in the sandbox ({result.detail.get('error', '')})"
             os.chmod(root / "source", 0o700)
-            result = grade_as_own_user(notebook, checks, limits)
+            result = grade_as_own_user(notebook, checks, limits, student=run)
     result = replace(
         result, student=_students(root), source=notebook.relative_to(root / "submission").as_posix()
     )
+    login = student_login_note(result.detail)
     results = gradescope_results(
         result,
         checks,
         limits,
         sandbox_note=_sandbox_note(problem),
+        notes=(login,) if login else (),
         version=config["package"]["version"],
     )
     if problem:
@@ -287,6 +340,11 @@ def main(argv: list[str] | None = None) -> int:
         except SetupProblem as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
+        try:
+            keys = load_students(root, config, assignment)
+        except SetupProblem as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         problem = sandbox_problem()
         checks, limits = assignment.checks, assignment.limits
         if not problem:  # bubblewrap runs: does a kernel start in it? (each run falls back if not)
@@ -297,6 +355,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{checks.total_points:g} points, coursebook {config['package']['version']}; "
             f"sandbox: {problem or 'usable (a kernel started in it)'}"
         )
+        if keys is not None:
+            print(
+                f"per-student values: {len(keys.keys)} students on the class list "
+                f"{keys.roster.source}, each graded against their own answers"
+            )
         warning = memory_warning(limits)
         if warning:
             print(f"warning: {warning}")

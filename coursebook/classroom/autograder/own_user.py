@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
+from ..grader.per_student import StudentRun
 from ..grader.results import Status, SubmissionResult, TaskResult, Verdict
 from ..grader.run import grade_submission
 
@@ -46,9 +47,11 @@ def _blank(path: Path, checks: CheckFile, status: Status, **detail) -> Submissio
     )
 
 
-def grade_as_own_user(path: Path, checks: CheckFile, limits: Limits) -> SubmissionResult:
+def grade_as_own_user(
+    path: Path, checks: CheckFile, limits: Limits, student: StudentRun | None = None
+) -> SubmissionResult:
     """`grade_submission(path, ..., sandbox=False)` in a child running under a fresh uid (the caller
-    is root)."""
+    is root). `student`: the submitter's per-student files (grade_submission's)."""
     uid = secrets.randbelow(UID_RANGE[1] - UID_RANGE[0]) + UID_RANGE[0]
     work = Path(tempfile.mkdtemp(prefix="coursebook-own-user-"))
     try:
@@ -56,7 +59,7 @@ def grade_as_own_user(path: Path, checks: CheckFile, limits: Limits) -> Submissi
         shutil.copyfile(path, copy)
         for made in (work, copy):
             os.chown(made, uid, uid)
-        data = _run_child(uid, work, copy, checks, limits)
+        data = _run_child(uid, work, copy, checks, limits, student)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if data is None:
@@ -69,7 +72,14 @@ def grade_as_own_user(path: Path, checks: CheckFile, limits: Limits) -> Submissi
         return _blank(path, checks, Status.GRADER_ERROR, exception=f"unreadable result: {exc}")
 
 
-def _run_child(uid: int, work: Path, copy: Path, checks: CheckFile, limits: Limits) -> bytes | None:
+def _run_child(
+    uid: int,
+    work: Path,
+    copy: Path,
+    checks: CheckFile,
+    limits: Limits,
+    student: StudentRun | None = None,
+) -> bytes | None:
     read_end, write_end = os.pipe()
     pid = os.fork()
     if (
@@ -84,7 +94,9 @@ def _run_child(uid: int, work: Path, copy: Path, checks: CheckFile, limits: Limi
             os.environ.update(HOME=str(work), TMPDIR=str(work))
             tempfile.tempdir = str(work)
             payload = (
-                grade_submission(copy, checks, limits, sandbox=False).to_json().encode("utf-8")
+                grade_submission(copy, checks, limits, sandbox=False, student=student)
+                .to_json()
+                .encode("utf-8")
             )
             with os.fdopen(write_end, "wb") as out:
                 out.write(payload)

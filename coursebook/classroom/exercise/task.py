@@ -36,6 +36,9 @@ class Task(BaseModel):
     points: float = Field(default=1, gt=0, allow_inf_nan=False)
     hint: str = ""
     hidden: bool = False
+    same_in_every_course: bool = False
+    """The answer does not depend on the exercise's parameters (an order of sourced events): the
+    stock answer answers it in every course, by design (course variants do not redraw for it)."""
 
     @property
     def absolute_tolerance(self) -> float:

@@ -8,7 +8,12 @@ the grader. So:
   and nothing is recorded for them, so the next run grades them again; SIGKILL of the grader does
   the same by itself (results already saved are complete files, written atomically);
 - results are saved one by one as they finish, and resume keeps only results whose fingerprint
-  (file, answer key, limits, sandbox) still matches.
+  (file, answer key, limits, sandbox; with per-student values, the file's owner and their key)
+  still matches.
+
+With per-student values (`keys`, grader/per_student.py) each file is graded against its owner's
+key, in a sandbox holding its owner's check files; a file whose owner is not on the roster gets a
+`not-on-roster` row without being run.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from .cleanup import remove_tree
 from .collect import Submission
 from .feedback import write_pages
 from .notebook_file import take
+from .per_student import StudentKey, StudentKeys, unknown_owner
 from .public_cache import cached_public_spec
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .run import KernelUnavailable, grade_submission
@@ -162,6 +168,7 @@ def grade_all(
     moodle_time: datetime | None = None,
     language: str = "en",
     preflight: Callable[[], str] | None = None,
+    keys: StudentKeys | None = None,
 ) -> list[Row]:
     """Grade every submission not already graded with the same file, key and limits; write the
     gradebook, the LMS files and the feedback pages into `out_dir`; return one row per submission.
@@ -170,6 +177,7 @@ def grade_all(
     (here or in its worker) is a `grader-error` row for that file, a result that cannot be saved is
     kept for this run's gradebook and reported through `warn`, naming the file.
     `moodle_time` is the worksheet's `Last modified (grade)` (see `write_moodle`).
+    `keys`: per-student values (every owner's key computed already, see `student_keys`).
 
     `preflight`: the grader's own set-up check ('' or why no kernel runs here), run beside the
     first workers (its kernel would otherwise keep a core idle); no kernel's result is recorded
@@ -180,11 +188,12 @@ def grade_all(
     checks = assignment.checks
     store = ResultStore(out_dir / "results")
     results: dict[str, SubmissionResult] = {}
-    todo: deque[Submission] = deque()
+    todo: deque[tuple[Submission, StudentKey | None]] = deque()
+    nobody = f"none-{keys.terms()}" if keys is not None else ""  # an owner not on the roster
     for submission in submissions:
         try:
             if submission.refusal is not None:
-                expected = fingerprint(None, assignment, sandbox)
+                expected = fingerprint(None, assignment, sandbox, student=nobody)
                 refused = _blank(
                     submission,
                     checks,
@@ -194,13 +203,30 @@ def grade_all(
                 )
                 results[submission.key] = _finish(store, submission, expected, refused, warn)
                 continue
+            key = None
+            if keys is not None:
+                owner = keys.owner(submission)
+                if owner is None:  # nobody's values to grade it with: a row saying so, not run
+                    expected = fingerprint(submission.path, assignment, sandbox, student=nobody)
+                    unknown = _blank(
+                        submission,
+                        checks,
+                        Status.NOT_ON_ROSTER,
+                        sandbox,
+                        **unknown_owner(submission),
+                    )
+                    results[submission.key] = _finish(store, submission, expected, unknown, warn)
+                    continue
+                key = keys.key(owner)
             stored = None if force else store.load(submission.key)
+            own = key.digest if key is not None else ""
             if stored is not None and reusable(
-                stored, fingerprint(submission.path, assignment, sandbox)
+                stored,
+                fingerprint(submission.path, assignment, sandbox, student=own),
             ):
                 results[submission.key] = stored
             else:
-                todo.append(submission)
+                todo.append((submission, key))
         except Exception as exc:
             # the grader's bug on this file: its row says so, the class goes on
             results[submission.key] = _grader_error(store, submission, checks, sandbox, exc, warn)
@@ -209,7 +235,7 @@ def grade_all(
         _context()
         with contextlib.suppress(OSError, ValueError):
             forkserver.ensure_running()
-    if grade is grade_submission and todo:  # the public check file, built once for every worker
+    if grade is grade_submission and todo and keys is None:  # the public file, once for all
         grade = partial(grade_submission, public=cached_public_spec(checks))
     # The sandboxes' folders: never around the results, and short, since the kernel's IPC socket
     # paths inside them must fit in 107 bytes. Removed at the end, whatever happens short of
@@ -324,7 +350,7 @@ def _run_all(
             if stop.signum:
                 raise GradingInterrupted(stop.signum, len(results), total)
             while todo and len(running) < max(1, jobs):
-                submission = todo.popleft()
+                submission, key = todo.popleft()
                 try:
                     started = _start(
                         context,
@@ -334,6 +360,7 @@ def _run_all(
                         sandbox,
                         grade,
                         work_root,
+                        key=key,
                     )
                 except Exception as exc:  # the grader's own failure to start this file: one row
                     gate.wait()
@@ -430,17 +457,36 @@ class _Gate:
 
 
 def _start(
-    context, submission: Submission, folder: Path, assignment: Assignment, sandbox, grade, work_root
+    context,
+    submission: Submission,
+    folder: Path,
+    assignment: Assignment,
+    sandbox,
+    grade,
+    work_root,
+    *,
+    key: StudentKey | None = None,
 ):
     """Read the file once into a private copy, fingerprint exactly those bytes, and start a worker
     on the copy: (connection, process, submission, fingerprint, start time, copy). A file that
-    cannot be read (gone, a FIFO put in its place) gets its row at once instead."""
+    cannot be read (gone, a FIFO put in its place) gets its row at once instead. `key`: the
+    owner's (per-student values): the file is graded against it, in the owner's sandbox."""
     checks, limits = assignment.checks, assignment.limits
+    if key is not None:
+        checks = key.assignment.checks
+        if isinstance(grade, partial) and grade.func is grade_submission:
+            grade = partial(grade_submission, student=key.run)
     path = submission.path
     if path is None:  # a refused entry: grade_all gives it its row and never starts it
         raise ValueError(f"{submission.source}: no file to grade")
     snap = take(path, folder / path.name)
-    expected = fingerprint(path, assignment, sandbox, digest=snap.digest)
+    expected = fingerprint(
+        path,
+        assignment,
+        sandbox,
+        digest=snap.digest,
+        student=key.digest if key is not None else "",
+    )
     if snap.problem is not None:  # then snap.copy is None: nothing to grade
         status, detail = snap.problem
         result = _blank(submission, checks, status, sandbox, **detail)

@@ -50,8 +50,29 @@ STUDENT_STATUS = {
     Status.INVALID_NOTEBOOK: "Your file could not be opened as a valid notebook.",
     Status.NOT_A_NOTEBOOK: "This file is not a Jupyter notebook.",
     Status.ARCHIVE_REFUSED: "This file could not be unpacked from the submissions archive.",
+    Status.NOT_ON_ROSTER: (
+        "This file was not graded: you are not on the class list your instructor graded with, "
+        "so the grader does not know your values; your instructor will look at it."
+    ),
     Status.GRADER_ERROR: "The grader could not grade this file; your instructor will look at it.",
 }
+
+
+def student_login_note(detail: dict) -> str:
+    """'' or what the student is told about the `login` in their notebook (per-student values)."""
+    if detail.get("login_flag") == "mismatch":
+        return (
+            f"The login in your notebook's first cell is {detail.get('notebook_login', '')!r}, but "
+            f"this file was handed in as {detail.get('owner_login', '?')!r}: it was graded against "
+            "the values of the person who handed it in. Your instructor has been told."
+        )
+    if detail.get("login_flag") == "missing":
+        return (
+            "The login in your notebook's first cell was not set, so it ran with the course's "
+            "values instead of yours; it was graded against your values. Your instructor has "
+            "been told."
+        )
+    return ""
 
 
 def _page(title: str, body: str) -> str:
@@ -82,12 +103,15 @@ def student_page(row: Row, checks) -> str:
             f'<td data-label="Hint">{html.escape(hint)}</td></tr>'
         )
     written = html.escape(result.written_response) or "<em>No written response found.</em>"
+    login = student_login_note(result.detail)
+    flag = f'<p class="flag"><strong>{html.escape(login)}</strong></p>' if login else ""
     body = (
         f"<h1>{html.escape(checks.title)}</h1>"
         f"<p>Feedback for <strong>{html.escape(submission.student)}</strong> "
         f"(file {html.escape(submission.source)}).</p>"
         f"<p>{html.escape(STUDENT_STATUS[result.status])} Auto-graded score: "
         f"<strong>{number(result.total)} of {number(checks.total_points)}</strong>.</p>"
+        f"{flag}"
         '<table class="tasks"><thead><tr>'
         "<th>Task</th><th>Points</th><th>Result</th><th>Hint</th></tr></thead>"
         f"<tbody>{''.join(lines)}</tbody></table>"

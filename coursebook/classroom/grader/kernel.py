@@ -61,6 +61,11 @@ def _threads_of(uid: int) -> int:
     return count
 
 
+UNREAD_MESSAGES = 32
+"""How many messages from the kernel ZeroMQ may queue unread, per socket (its default is 1,000).
+Output beyond it is dropped on the way; the grader's output cap already drops it anyway."""
+
+
 class LinkedKernelManager(AsyncKernelManager):
     """Connects to the kernel's sockets through descriptors the grader holds.
 
@@ -89,6 +94,14 @@ class LinkedKernelManager(AsyncKernelManager):
             self.context = zmq.asyncio.Context()  # its I/O thread is started under the dropped ids
             self._created_context = True
         await super()._async_post_start_kernel(**kwargs)
+
+    def client(self, **kwargs):
+        """The client nbclient talks through, its queue of unread messages kept short: a kernel that
+        floods output while a loaded grader reads slowly would otherwise have ZeroMQ hold up to
+        1,000 messages of any size (a gigabyte of 1 MB prints) in the grader's memory."""
+        client = super().client(**kwargs)
+        client.context.setsockopt(zmq.RCVHWM, UNREAD_MESSAGES)  # for the sockets made from now on
+        return client
 
     def restore(self) -> None:
         """Root's ids back in the thread that dropped them (to stop the sandbox and clean up)."""

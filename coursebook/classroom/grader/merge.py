@@ -3,8 +3,10 @@
 Merging refuses anything that would give a wrong gradebook: a folder that is not a shard, shards
 cut N different ways, from different classes or exercises, a shard given twice or missing, a
 submission in two shards, a result missing, results graded against different answer keys, limits
-or package versions, or against another answer key or package version than merge's own. Each
-refusal is one sentence naming the folders involved.
+or package versions, or against another answer key or package version than merge's own, or
+shards graded per student with another class list than merge's `--roster` (or without one). The
+rows keep what each shard found: every file graded against its owner's values, and the flags.
+Each refusal is one sentence naming the folders involved.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..exercise.assignment import Assignment
+from ..roster import Roster
 from .classroom import write_outputs
 from .shard import Manifest, ManifestError, ShardSpec, read_manifest
 from .store import ResultStore, key_digest, package_version, parse_terms
@@ -100,13 +103,19 @@ def load_rows(manifests: list[Manifest]) -> list[Row]:
 
 
 def _terms(fingerprint: str) -> str:
-    """The part of a result's fingerprint that is the same for every submission of one run."""
-    return ";".join(f"{k}={v}" for k, v in sorted(parse_terms(fingerprint).items()))
+    """The part of a result's fingerprint that is the same for every submission of one run (the
+    roster a shard was graded with is in its manifest only; merge checks it there)."""
+    parts = parse_terms(fingerprint)
+    parts.pop("roster", None)
+    return ";".join(f"{k}={v}" for k, v in sorted(parts.items()))
 
 
-def check_terms(manifests: list[Manifest], rows: list[Row], assignment: Assignment) -> None:
+def check_terms(
+    manifests: list[Manifest], rows: list[Row], assignment: Assignment, roster: str = ""
+) -> None:
     """Every shard graded with the answer key and limits of the assignment merge is given, by this
-    version of the package (each shard's manifest and each of its results say what they were)."""
+    version of the package, and per student with the same class list or without one as merge is
+    (each shard's manifest and each of its results say what they were)."""
     expected = {
         "key": key_digest(assignment),
         "limits": assignment.limits.fingerprint(),
@@ -131,6 +140,29 @@ def check_terms(manifests: list[Manifest], rows: list[Row], assignment: Assignme
                         "grade the shards again with this one, "
                         "or merge with the one they were graded with"
                     )
+        _check_roster(manifest, roster)
+
+
+def _check_roster(manifest: Manifest, roster: str) -> None:
+    """A shard graded per student merges with the same class list, one graded without one
+    without."""
+    graded_with = parse_terms(manifest.terms).get("roster", "")
+    if graded_with == roster:
+        return
+    where = f"shard {manifest.spec} ({manifest.folder})"
+    if not roster:
+        raise ManifestError(
+            f"{where} was graded per student with a class list: give merge the same --roster"
+        )
+    if not graded_with:
+        raise ManifestError(
+            f"{where} was graded without a class list, each file against the course's values: "
+            "merge it without --roster"
+        )
+    raise ManifestError(
+        f"{where} was graded with another class list (--roster) than the one given here: "
+        "merge with the one it was graded with"
+    )
 
 
 def moodle_time(manifests: list[Manifest]) -> datetime | None:
@@ -144,10 +176,16 @@ def moodle_time(manifests: list[Manifest]) -> datetime | None:
 
 
 def merge_shards(
-    folders: list[Path], assignment: Assignment, out_dir: Path, *, language: str = "en"
+    folders: list[Path],
+    assignment: Assignment,
+    out_dir: Path,
+    *,
+    language: str = "en",
+    roster: Roster | None = None,
 ) -> list[Row]:
     """Check the shards, then write the class's outputs into `out_dir` with the same writers as
-    `coursebook grade` (gradebook.csv, the Canvas and Moodle files, feedback pages)."""
+    `coursebook grade` (gradebook.csv, the Canvas and Moodle files, feedback pages). `roster`: the
+    class list the shards were graded per student with."""
     manifests = check_shards(folders)
     if manifests[0].exercise != assignment.checks.exercise:
         raise ManifestError(
@@ -155,7 +193,7 @@ def merge_shards(
             f"not {assignment.checks.exercise!r}"
         )
     rows = load_rows(manifests)
-    check_terms(manifests, rows, assignment)
+    check_terms(manifests, rows, assignment, roster.digest() if roster is not None else "")
     out_dir.mkdir(parents=True, exist_ok=True)
     write_outputs(rows, assignment, out_dir, now=moodle_time(manifests), language=language)
     return rows

@@ -29,6 +29,7 @@ class Status(StrEnum):
     INVALID_NOTEBOOK = "invalid-notebook"  # JSON, but not a valid notebook (bad metadata, cells)
     NOT_A_NOTEBOOK = "not-a-notebook"  # not JSON / not text / not a notebook at all
     ARCHIVE_REFUSED = "archive-refused"  # an archive entry refused (size, ratio, link, path)
+    NOT_ON_ROSTER = "not-on-roster"  # per-student values: the file's owner is not on the roster
     GRADER_ERROR = "grader-error"  # the grader's own code failed on this file (a bug to report)
 
     @property

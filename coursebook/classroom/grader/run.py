@@ -27,6 +27,7 @@ from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
 from .kernel import LimitedClient, Watchdog, kernel_manager, kill_kernel_processes
 from .notebook_file import MAX_CELLS, MAX_NOTEBOOK_BYTES, read_submission  # noqa: F401
+from .per_student import LOGIN_VARIABLE, StudentRun, login_flag
 from .public_cache import cached_public_spec
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .sandbox import INSIDE_IPC, Sandbox, SandboxUnavailable
@@ -55,8 +56,12 @@ def grade_submission(
     sandbox: bool = True,
     work_root: Path | None = None,
     public: dict | None = None,
+    student: StudentRun | None = None,
 ) -> SubmissionResult:
     """Run and grade one submission. Identity (`student`) and `fingerprint` are the caller's to set.
+
+    `student`: per-student values (grader/per_student.py): `checks` is then the owner's key, the
+    sandbox holds the owner's check files, and the notebook's `login` is compared with the owner's.
 
     The sandbox's folder is made in `work_root` (default: the system's temporary folder) and
     removed.
@@ -73,7 +78,7 @@ def grade_submission(
         tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks},
     )
     try:
-        _grade(path, checks, limits, sandbox, result, work_root, public)
+        _grade(path, checks, limits, sandbox, result, work_root, public, student)
     except Exception as exc:  # the grader's own failure on this file: a row, and the class goes on
         result.status = Status.GRADER_ERROR
         result.detail = {
@@ -95,6 +100,7 @@ def _grade(
     result: SubmissionResult,
     work_root,
     public: dict | None = None,
+    student: StudentRun | None = None,
 ) -> None:
     nb, problem = read_submission(path)
     if nb is None:
@@ -103,34 +109,54 @@ def _grade(
     result.written_response = written_response(nb)
     box = Sandbox.create(work_root)
     try:
-        answers, status, detail = _run(nb, checks, limits, box, sandboxed, public)
+        answers, status, detail = _run(nb, checks, limits, box, sandboxed, public, student)
     finally:
         box.remove()
     result.status, result.detail = status, {**detail, **box.notes}
     _score(result, checks, answers, limits)
+    if student is not None and answers is not None:
+        result.detail.update(login_flag(answers.get(LOGIN_VARIABLE), student.login))
 
 
 def _run(
-    nb, checks: CheckFile, limits: Limits, box: Sandbox, sandboxed: bool, public: dict | None = None
+    nb,
+    checks: CheckFile,
+    limits: Limits,
+    box: Sandbox,
+    sandboxed: bool,
+    public: dict | None = None,
+    student: StudentRun | None = None,
 ):
     """(answers or None, status, detail) of running `nb` in `box`."""
-    (box.work / "checks").mkdir()
-    spec = box.work / "checks" / f"{checks.exercise}.json"
-    public = public if public is not None else cached_public_spec(checks)
-    spec.write_text(json.dumps(public), encoding="utf-8")  # what the student's check() reads
+    folder = box.work / "checks"
+    folder.mkdir()
+    made = [folder]
+    if student is not None:  # the owner's release: the course's file and the owner's own
+        files = student.files(checks)
+    else:
+        public = public if public is not None else cached_public_spec(checks)
+        files = {f"{checks.exercise}.json": json.dumps(public)}
+    for relative, text in files.items():  # what the student's check() reads
+        spec = folder / relative
+        if not spec.parent.exists():
+            spec.parent.mkdir()
+            made.append(spec.parent)
+        spec.write_text(text, encoding="utf-8")
+        made.append(spec)
     notebook = box.work / "submission.ipynb"
     nbformat.write(
         nb, notebook
     )  # the student's own notebook, without the extraction cell and its nonce
-    for made in (box.work / "checks", spec, notebook):
-        box.give(made)
+    for path in (*made, notebook):
+        box.give(path)
     answer_name = answer_file_name()
     # Sandboxed, /submission is a tmpfs the host cannot see: the answers go to the IPC folder,
     # which the grader reads through the descriptor it holds (`Sandbox.ipc_view`).
     inside = f"{INSIDE_IPC}/{answer_name}" if sandboxed else str(box.work / answer_name)
-    nb.cells.append(
-        nbformat.v4.new_code_cell(extraction_cell([t.variable for t in checks.tasks], inside))
-    )
+    variables = [t.variable for t in checks.tasks]
+    if student is not None:
+        variables.append(LOGIN_VARIABLE)
+    nb.cells.append(nbformat.v4.new_code_cell(extraction_cell(variables, inside)))
 
     km = kernel_manager(box, limits, sandboxed=sandboxed)
     client = LimitedClient(

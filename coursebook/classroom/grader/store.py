@@ -3,7 +3,10 @@
 A stored result carries a fingerprint of what was graded: the submission's bytes (as read once, see
 notebook_file.take), the assignment (`Assignment.fingerprint`: the answer key, the limits, the
 package's version, each also named on its own so that merge can say which differs) and whether it
-ran sandboxed. Resume reuses a result only when
+ran sandboxed; with per-student values (per_student.py), also the file's own `student=` part,
+naming its owner and the owner's answer key (for a file whose owner is not on the roster, the
+roster), so a changed roster grades again only the files whose owner or key it changes. Resume
+reuses a result only when
 all of these are unchanged, and never reuses a row that says the grading itself went wrong
 (the grader's own error, or its worker process dying): those are graded again.
 """
@@ -35,30 +38,43 @@ def key_digest(assignment: Assignment) -> str:
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def terms(assignment: Assignment, sandbox: bool) -> str:
+def terms(assignment: Assignment, sandbox: bool, per_student: bool = False) -> str:
     """What every result of one run is graded under: the assignment (answer key, limits, package
-    version: one hash, and each part by name) and the sandbox."""
+    version: one hash, and each part by name), the sandbox, and whether each student has values of
+    their own (then the key named is the course's, and each result names its owner's too)."""
     return (
         f"assignment={assignment.fingerprint()};key={key_digest(assignment)};"
         f"limits={assignment.limits.fingerprint()};package={package_version()};"
-        f"sandbox={int(sandbox)};schema={SCHEMA}"
+        f"sandbox={int(sandbox)};schema={SCHEMA}" + (";per_student=1" if per_student else "")
     )
 
 
+PER_FILE = ("file", "student")
+"""The parts of a fingerprint that are each file's own: its bytes, and its owner and their key."""
+
+
 def parse_terms(fingerprint: str) -> dict[str, str]:
-    """A fingerprint's parts, without the file's own hash."""
+    """A fingerprint's parts, without the file's own (its hash, its owner's key)."""
     parts = dict(part.split("=", 1) for part in fingerprint.split(";") if "=" in part)
-    parts.pop("file", None)
+    for name in PER_FILE:
+        parts.pop(name, None)
     return parts
 
 
 def fingerprint(
-    path: Path | None, assignment: Assignment, sandbox: bool, *, digest: str | None = None
+    path: Path | None,
+    assignment: Assignment,
+    sandbox: bool,
+    *,
+    digest: str | None = None,
+    student: str = "",
 ) -> str:
     """What a result depends on; a change in any part means the result is stale. `digest`: the
-    hash of the bytes actually graded, when the caller has read them already."""
+    hash of the bytes actually graded, when the caller has read them already. `student`: with
+    per-student values, the file owner's part (per_student.py)."""
     file = digest if digest is not None else file_digest(path)
-    return f"file={file};{terms(assignment, sandbox)}"
+    own = f";student={student}" if student else ""
+    return f"file={file};{terms(assignment, sandbox, bool(student))}{own}"
 
 
 def reusable(result: SubmissionResult | None, expected: str) -> bool:

@@ -4,6 +4,10 @@ output folder; optionally one shard of the class.
 `grade_class` checks the output folder, unpacks and collects the submissions, grades them with
 `grade_all` (resumable) and, for a shard, writes its manifest once the shard is complete. The
 command line only maps its options to this call and prints the outcome.
+
+With a roster (per-student values, per_student.py), the answer keys of the students who handed
+something in are computed first (the solution notebook run with each one's values, all in one
+kernel; cached, so a second run or a shard of the same machine computes nothing).
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from pathlib import Path
 
 from ...errors import GradingInputError
 from ..exercise.assignment import Assignment
+from ..roster import Roster, Student
 from .classroom import Warn, grade_all, no_warning
 from .collect import MOODLE_GRACE, Submission, collect, downloaded_at
+from .per_student import StudentKeys, student_keys
 from .run import preflight
 from .sandbox import require_sandbox
 from .shard import ShardSpec, clear_manifest, select, write_manifest
@@ -77,13 +83,15 @@ def grade_class(
     language: str = "en",
     downloaded: datetime | None = None,
     warn: Warn = no_warning,
+    roster: Roster | None = None,
 ) -> ClassGrading:
     """Grade `submissions` (a folder or an LMS zip) into `out_dir`.
 
     `language` is the Moodle course's (the worksheet's headers); `downloaded` (UTC) is when the
     submissions were downloaded, for the worksheet's `Last modified (grade)` (default: the zip's or
     the newest file's time); `warn` hears of anything that did not stop the class (a result that
-    could not be saved, the grader failing on a file), each naming the file.
+    could not be saved, the grader failing on a file), each naming the file. `roster`: grade each
+    file against its owner's own values (the course must have a secret).
 
     Raises SandboxUnavailable (sandbox wanted but unusable, or no kernel starts: KernelUnavailable,
     before any student is graded), GradingInputError (unusable
@@ -106,6 +114,11 @@ def grade_class(
         moodle_time = downloaded.replace(tzinfo=UTC) - MOODLE_GRACE
     else:
         moodle_time = downloaded_at(submissions, everyone)
+    # each owner's key first: a course without a secret stops here, before any kernel starts
+    keys = None
+    if roster is not None:
+        owners = [roster.owner(s.lms, s.lms_id, s.source) for s in graded if s.refusal is None]
+        keys = per_student(assignment, roster, [o for o in owners if o is not None], warn)
     # One trivial kernel checks the grader's set-up, beside the first students' kernels: if it
     # fails, the run stops with one line and no student's result is recorded.
     check = partial(preflight, assignment.checks, assignment.limits, sandbox=sandbox)
@@ -122,6 +135,7 @@ def grade_class(
             moodle_time=moodle_time,
             language=language,
             preflight=check if graded else None,
+            keys=keys,
         )
     except OSError as exc:
         raise ResultsUnwritable(exc) from exc
@@ -132,7 +146,37 @@ def grade_class(
             assignment.name,
             everyone,
             graded,
-            terms=terms(assignment, sandbox),
+            terms=terms(assignment, sandbox, keys is not None)
+            + (f";roster={keys.terms()}" if keys is not None else ""),
             moodle_time=moodle_time.isoformat(),
         )
     return ClassGrading(rows=rows, everyone=everyone, graded=graded, shard=shard)
+
+
+def per_student(
+    assignment: Assignment, roster: Roster, students: list[Student], warn: Warn = no_warning
+) -> StudentKeys | None:
+    """The keys of `students` (None when the exercise has no parameters: then everyone has the
+    course's values). Raises GradingInputError when the course has no secret or its parameters
+    cannot be drawn."""
+    from ..variants import VariantError, course_secret
+
+    if not getattr(assignment.checks, "parameters", None):
+        warn(
+            f"{assignment.name} declares no parameters, so every student has the same values: "
+            "graded without the roster"
+        )
+        return None
+    try:
+        secret = course_secret(assignment.answers_dir)
+    except VariantError as exc:
+        raise GradingInputError(str(exc)) from None
+    if not secret:
+        raise GradingInputError(
+            "--roster: each student's values are drawn from the course secret, and this course has "
+            "none (answers/course.yml or COURSEBOOK_COURSE_SECRET; `coursebook course init`)"
+        )
+    try:
+        return student_keys(assignment, roster, secret, students)
+    except VariantError as exc:
+        raise GradingInputError(str(exc)) from None

@@ -30,6 +30,10 @@ STATUS_TEXT = {
     Status.INVALID_NOTEBOOK: "not a valid notebook (broken structure or metadata)",
     Status.NOT_A_NOTEBOOK: "not a Jupyter notebook",
     Status.ARCHIVE_REFUSED: "refused before grading (an archive entry or a link)",
+    Status.NOT_ON_ROSTER: (
+        "not graded: its owner is not on the class list given with --roster, so there are no "
+        "values of theirs to grade it against"
+    ),
     Status.GRADER_ERROR: (
         "the grader failed on this file (a bug in the grader, not the student's fault)"
     ),
@@ -119,13 +123,35 @@ SHOWN = {
     "limit_bytes",
     "byte",
     "line",
+    "login_flag",
+    "notebook_login",
+    "owner_login",
+    "identity",
 }
+
+
+def login_note(detail: dict) -> str:
+    """'' or the per-student flag of a row, for the instructor (see grader/per_student.py)."""
+    owner, named = detail.get("owner_login", "?"), detail.get("notebook_login", "")
+    if detail.get("login_flag") == "mismatch":
+        return (
+            f"login mismatch: the notebook's login is {named!r}, but the file belongs to {owner!r} "
+            f"on the class list; graded against {owner}'s values"
+        )
+    if detail.get("login_flag") == "missing":
+        return (
+            f"login missing: the notebook's `login` is not set (it ran with the course's values); "
+            f"graded against the values of the file's owner, {owner}"
+        )
+    return ""
 
 
 def describe(result: SubmissionResult, submission: Submission | None = None) -> str:
     """One English message for a row: the status, then the facts in `detail`."""
     detail = result.detail
     parts = [STATUS_TEXT.get(result.status, result.status.value)]
+    if result.status is Status.NOT_ON_ROSTER and detail.get("identity"):
+        parts[0] = parts[0].replace("its owner", f"its owner ({detail['identity']})", 1)
     if submission is not None and submission.refusal is not None:
         refusal = submission.refusal
         parts = [
@@ -161,6 +187,8 @@ def describe(result: SubmissionResult, submission: Submission | None = None) -> 
         for key, value in sorted(detail.items())
         if key not in SHOWN and value not in (None, "", False, 0)
     ]
+    if login_note(detail):  # first: the instructor must not miss it
+        parts.insert(0, login_note(detail))
     if not result.sandboxed:
         parts.append("graded without the sandbox (--no-sandbox)")
     if submission is not None and submission.late:
@@ -256,7 +284,8 @@ def lms_grades(rows: list[Row], lms: str) -> list[tuple[Submission, str]]:
         notebooks = [
             r
             for r in group
-            if r.result.status not in (Status.NOT_A_NOTEBOOK, Status.ARCHIVE_REFUSED)
+            if r.result.status
+            not in (Status.NOT_A_NOTEBOOK, Status.ARCHIVE_REFUSED, Status.NOT_ON_ROSTER)
         ]
         grade = number(notebooks[0].result.total) if len(notebooks) == 1 else ""
         grades.append(((notebooks or group)[0].submission, grade))
