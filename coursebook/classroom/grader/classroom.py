@@ -235,7 +235,9 @@ def grade_all(
         _context()
         with contextlib.suppress(OSError, ValueError):
             forkserver.ensure_running()
-    if grade is grade_submission and todo and keys is None:  # the public file, once for all
+    if grade is grade_submission and todo and keys is not None:  # each file: its owner's files
+        grade = partial(grade_submission)
+    elif grade is grade_submission and todo:  # the public check file, built once for every worker
         grade = partial(grade_submission, public=cached_public_spec(checks))
     # The sandboxes' folders: never around the results, and short, since the kernel's IPC socket
     # paths inside them must fit in 107 bytes. Removed at the end, whatever happens short of
