@@ -326,10 +326,7 @@ def solved_check_data(answers_dir: Path, name: str, values: dict) -> dict:
     solved = solve(
         with_values(nb, values, where), [task["variable"] for task in data["tasks"]], answers_dir
     )
-    for task in data["tasks"]:
-        if not task.get("hidden") and not _other_spelling(task, solved[task["variable"]]):
-            task["answer"] = _round(solved[task["variable"]], task.get("tolerance"))
-    return data
+    return _solved_data(data, solved)
 
 
 def _other_spelling(task: dict, value: Any) -> bool:
@@ -355,7 +352,7 @@ def _keep_usable(solved: list, pending: list, values: list, state: tuple) -> lis
     from .exercise.checks import CheckFile
     from .leaks import printed_answers
 
-    data, printed_text, problems, done = state
+    data, stock_key, printed_text, problems, done = state
     still = []
     for login, drawn, outcome in zip(pending, values, solved, strict=True):
         if isinstance(outcome, AssertionError):
@@ -369,7 +366,7 @@ def _keep_usable(solved: list, pending: list, values: list, state: tuple) -> lis
             problems[login].append("the book prints the " + ", ".join(printed))
             still.append(login)
             continue
-        given = answered_by_stock(CheckFile.model_validate(data), checks)
+        given = answered_by_stock(stock_key, checks)
         if given:  # the stock answers are public in the upstream repository
             problems[login].append("the stock answers answer " + ", ".join(given))
             still.append(login)
@@ -387,6 +384,7 @@ def course_check_data_many(
     when the notebook's own hidden checks reject it, when the book happens to print one of its
     answers (the chapters' worked examples, a quiz's numbers), or when a stock answer (public in
     the upstream repository) would earn credit on one of its number or list tasks."""
+    from .exercise.checks import CheckFile
     from .leaks import public_text
 
     answers_dir = Path(answers_dir)
@@ -405,6 +403,7 @@ def course_check_data_many(
             f"parameters cell of {where}"
         )
     variables = [task["variable"] for task in data["tasks"]]
+    stock_key = CheckFile.model_validate(data)  # public upstream: no course's key may match it
     printed_text = public_text(answers_dir.resolve().parent)
     problems: dict[str, list[str]] = {login: [] for login in logins}
     done: dict[str, tuple[dict, dict]] = {}
@@ -418,7 +417,7 @@ def course_check_data_many(
                 solver.solve([with_values(nb, v, where) for v in values]),
                 pending,
                 values,
-                (data, printed_text, problems, done),
+                (data, stock_key, printed_text, problems, done),
             )
     if pending:
         last = problems[pending[0]]
