@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import nbformat
@@ -60,10 +61,65 @@ SKIPPED_PARTS = {".git", ".venv", "_build", "vendor", "node_modules"}
 
 
 @dataclass(frozen=True)
+class Needles:
+    """A cheap test run before a secret's expression (a scan is some 100k searches): a file that
+    fails it cannot match, so the expression is not run. A match holds one of `texts` (lower-case
+    ASCII), looked for in what `FileView.<against>` gives: the file's lower-cased text, its whole
+    numbers, or its words joined by single spaces. No texts: the expression always runs."""
+
+    texts: tuple[str, ...] = ()
+    against: str = "folded"
+
+    def may_match(self, view: FileView) -> bool:
+        haystack = getattr(view, self.against)
+        if not self.texts or haystack is None:
+            return True
+        return any(text in haystack for text in self.texts)
+
+
+# The only characters outside ASCII that a case-blind expression matches to an ASCII letter (İ, ı,
+# ſ and the Kelvin sign; a test recomputes the list). A text holding one has every expression run.
+CASE_TWINS_OF_ASCII = frozenset("\u0130\u0131\u017f\u212a")
+# A whole number as the number patterns see it: digit groups joined by single dots.
+NUMBER_RUN = re.compile(r"\d+(?:\.\d+)*")
+
+
+class FileView:
+    """What needles are compared with, worked out once per file and only when asked."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    @cached_property
+    def folded(self) -> str | None:
+        """The text lower-cased; None when a case twin makes that comparison unsafe."""
+        return None if CASE_TWINS_OF_ASCII & set(self.text) else self.text.lower()
+
+    @cached_property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(NUMBER_RUN.findall(self.text))
+
+    @cached_property
+    def words(self) -> str | None:
+        """` w1 w2 ... `: the words of a sentence pattern's match are in it as one phrase."""
+        if self.folded is None:
+            return None
+        return " " + " ".join(re.findall(r"\w+", self.folded)) + " "
+
+
+def _needles(*texts: str, against: str = "folded") -> Needles:
+    """`texts` as needles, or none when one is not ASCII (lower-casing is then no safe test)."""
+    if not texts or not all(t.isascii() for t in texts):
+        return Needles()
+    return Needles(tuple(sorted({t.lower() for t in texts})), against)
+
+
+@dataclass(frozen=True)
 class Secret:
     what: str  # for the message: "solution line of ex1a", "answer of ex1a/defiance-cost"
     pattern: re.Pattern
     distinctive: bool = True  # searched for in copied files too (not only in generated exercises)
+    needles: Needles = Needles()
 
 
 @dataclass(frozen=True)
@@ -113,6 +169,15 @@ def _number_pattern(forms: set[str]) -> re.Pattern:
     return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w]|\.\d)")
 
 
+def _number_needles(forms: set[str]) -> Needles:
+    # A match starts a whole number of the text (the pattern's look-behind and look-ahead): the
+    # digits each alternative starts with ("24" of "24 percent", "1" of "1e-05").
+    starts = [NUMBER_RUN.match(form.removeprefix("-")) for form in forms]
+    if not all(starts):
+        return Needles()
+    return Needles(tuple(sorted({m.group(0) for m in starts if m})), "numbers")
+
+
 def _text_pattern(text: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])", re.I)
 
@@ -132,15 +197,24 @@ def answer_secrets(checks: CheckFile) -> list[Secret]:
                     distinctive = {f for f in forms if _significant(f) >= 3} | _percent_forms(
                         value, task
                     )
-                    secrets.append(Secret(where, _number_pattern(forms), False))
+                    secrets.append(
+                        Secret(where, _number_pattern(forms), False, _number_needles(forms))
+                    )
                     if distinctive:
-                        secrets.append(Secret(where, _number_pattern(distinctive)))
+                        secrets.append(
+                            Secret(
+                                where,
+                                _number_pattern(distinctive),
+                                needles=_number_needles(distinctive),
+                            )
+                        )
             elif isinstance(value, str) and len(value.strip()) >= 4:
                 words = len(value.split())
-                secrets.append(Secret(where, _text_pattern(value.strip()), words >= 4))
+                text = value.strip()
+                secrets.append(Secret(where, _text_pattern(text), words >= 4, _needles(text)))
         # The whole answer as code would write it, and short values assigned to the variable.
         for form in _whole_forms(task):
-            secrets.append(Secret(where, re.compile(re.escape(form))))
+            secrets.append(Secret(where, re.compile(re.escape(form)), needles=_needles(form)))
     return secrets
 
 
@@ -230,7 +304,9 @@ def solution_secrets(answers_notebook: Path) -> list[Secret]:
                 ending = "" if prose else r"(?![^\S\n]*[^\s#;\"'\\])"
                 secrets.append(
                     Secret(
-                        f"{kind} of {name} (cell {number})", re.compile(re.escape(text) + ending)
+                        f"{kind} of {name} (cell {number})",
+                        re.compile(re.escape(text) + ending),
+                        needles=_needles(text),
                     )
                 )
         if cell.cell_type == "markdown" and ("rubric" in tags or WRITTEN_TAG in tags):
@@ -242,6 +318,7 @@ def solution_secrets(answers_notebook: Path) -> list[Secret]:
                         Secret(
                             f"{kind} of {name} (cell {number}, a sentence)",
                             re.compile(rf"(?<!\w){pattern}(?!\w)", re.I),
+                            needles=_needles(" " + " ".join(words) + " ", against="words"),
                         )
                     )
     return secrets
@@ -440,12 +517,15 @@ def scan(
             ]
         generated = _generated(relative)
         baseline = public_baseline(root, relative) if generated else ""
+        view = FileView(text)
         for secret in secrets:
             if not (generated or secret.distinctive):
                 continue
             if secret.what.startswith("answer of ") and not (
                 generated or _numbers_searched(relative)
             ):
+                continue
+            if not secret.needles.may_match(view):
                 continue
             found = Counter(m.group(0) for m in secret.pattern.finditer(text))
             if not found:
