@@ -11,16 +11,20 @@ AXE_VERSION     := 4.11.0
 GIFT_PEGJS_VERSION := 1.0.2
 GIFT_PEGJS := vendor/gift/node_modules/gift-pegjs/package.json
 STAMP  := $(VENV)/.installed
+# Test processes (pytest-xdist). Each runs whole files (--dist loadfile): a notebook's cells stay in
+# order, and a file's module fixtures are built once. Two suit a two-core machine.
+JOBS   ?= 2
+XDIST  := -n $(JOBS) --dist loadfile
 
 .PHONY: book instructor-book test test-fast test-random lint outputs exercises clean env vendor benchmark
 
 book: $(STAMP) vendor
 	$(BIN)/python -m coursebook build
 
-# In a fixed order (pyproject.toml turns pytest-randomly off unless asked), the 20 slowest listed
-# at the end.
+# Every file in a fixed order (pyproject.toml turns pytest-randomly off unless asked), spread over
+# $(JOBS) processes; the 20 slowest listed at the end.
 test: $(STAMP) vendor lint book
-	$(BIN)/python -m pytest --durations=20
+	$(BIN)/python -m pytest $(XDIST) --durations=20
 
 # Ruff (lint and format, line length 100) and mypy on the package, as configured in pyproject.toml.
 lint: $(STAMP)
@@ -33,7 +37,7 @@ lint: $(STAMP)
 # `.venv/bin/python -m pytest -p randomly --randomly-seed=N ...`. Only tests/: a notebook's cells
 # are nbval's items and only make sense in their own order (make test runs them).
 test-random: $(STAMP) vendor book
-	$(BIN)/python -m pytest -p randomly -m "not browser and not release" --durations=20 tests
+	$(BIN)/python -m pytest $(XDIST) -p randomly -m "not browser and not release" --durations=20 tests
 
 # The instructor edition (student pages plus the solved exercises) into _build/instructor/_build/html.
 instructor-book: $(STAMP) vendor
