@@ -2,7 +2,8 @@
 
 Instructor-only (not copied into the release). The two tests marked `release` build a fresh copy of
 the release and run what students and the release's CI run: the Colab set-up cell in a fresh
-virtual environment, then the README's `make book` and `make test`.
+virtual environment, then the README's `make book` and `make test` (its browser tier collected,
+and one browser file run against the release's own site).
 """
 
 import json
@@ -224,14 +225,36 @@ def test_notebooks_run_on_colab_from_the_set_up_cell_alone(release, tmp_path):
 
 @pytest.mark.release
 def test_release_builds_and_tests_itself_with_its_readme_commands(release, tmp_path):
+    """A fresh clone of the release runs its README's `make book` and `make test`.
+
+    Its real-browser tier is the same test files as this repository's, which this suite runs
+    against the same pages (`make book` here builds the student edition too); run again here it
+    was most of this test's time (26 minutes on a busy machine). So the release's `make test` runs every
+    other test (its notebooks under nbval included) and collects every browser test, which shows
+    that each finds its helpers and fixtures in the release; one browser file then runs against
+    the release's own site, through its own vendored scripts and server. The students' repository
+    runs its whole suite in its own CI (test.yml) on every push."""
     clone = _fresh_git_copy(release, tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH", "COURSEBOOK", "PYTEST"))}
     env["CI"] = "true"
+    readme = (clone / "README.md").read_text(encoding="utf-8")
+    assert "make book" in readme and "make test" in readme
     for command in (["make", "book"], ["make", "test"]):
-        done = subprocess.run(command, cwd=clone, env=env, capture_output=True, text=True, timeout=3600)
+        done = subprocess.run(command, cwd=clone, env={**env, "PYTEST_ADDOPTS": "-m 'not browser'"},
+                              capture_output=True, text=True, timeout=3600)
         assert done.returncode == 0, (command, done.stdout[-4000:], done.stderr[-4000:])
     assert (clone / "_build" / "html" / "exercises" / "ex1a-coercion-threshold.html").exists()
     assert re.search(r"\d+ passed", done.stdout) and " failed" not in done.stdout.splitlines()[-1]
+    pytest_in_clone = [str(clone / ".venv" / "bin" / "python"), "-m", "pytest", "-p", "no:randomly"]
+    collected = subprocess.run([*pytest_in_clone, "tests/browser", "--collect-only", "-q"], cwd=clone, env=env,
+                               capture_output=True, text=True, timeout=600)
+    assert collected.returncode == 0, collected.stdout[-4000:] + collected.stderr[-4000:]
+    count = int(re.search(r"(\d+) tests? collected", collected.stdout).group(1))
+    assert count >= 100, collected.stdout[-2000:]
+    browser = subprocess.run([*pytest_in_clone, "tests/browser/test_static_quiz.py"], cwd=clone, env=env,
+                             capture_output=True, text=True, timeout=1800)
+    assert browser.returncode == 0, browser.stdout[-4000:] + browser.stderr[-4000:]
+    assert re.search(r"\d+ passed", browser.stdout) and "skipped" not in browser.stdout.splitlines()[-1]
     page = (clone / "_build" / "html" / "exercises" / "ex1a-coercion-threshold.html").read_text()
     student = student_repository(ROOT)
     assert student in page and "leverage-course/leverage-book/" not in page
