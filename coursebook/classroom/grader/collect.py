@@ -90,17 +90,17 @@ def _moodle(match) -> dict:
 def identify(source: str) -> dict:
     """Student, LMS and ids from a path as the LMS wrote it (`/`-separated).
 
-    Only the part the LMS itself wrote counts: the outermost path component that carries a Moodle
-    prefix (Moodle's own folder or flat file name; whatever a student named the folders and files
-    inside theirs comes after it), else a Canvas file name. So no student can move a notebook to
-    another participant by naming a folder or a file after them."""
+    Only the part the LMS itself wrote counts, and that is the first path component: Moodle's
+    folder or flat file name, or Canvas's (flat) file name. Whatever comes below it is named by
+    the student (inside a Moodle folder, or in a plain folder per login), so a file or folder named
+    the way an LMS names another participant's moves nothing."""
     parts = PurePosixPath(source).parts
-    for part in parts:
-        match = MOODLE_PREFIX.match(part)
-        if match:
-            return _moodle(match)
-    name = parts[-1] if parts else source
-    match = CANVAS.match(name)
+    first = parts[0] if parts else source
+    match = MOODLE_PREFIX.match(first)
+    if match:
+        return _moodle(match)
+    # Canvas's zip is flat: a Canvas name below the first component is a student's own choice.
+    match = CANVAS.match(first) if len(parts) <= 1 else None
     if match:
         return {
             "student": match["name"],

