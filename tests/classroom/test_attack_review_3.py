@@ -20,11 +20,12 @@ from coursebook.classroom.grader import Status, grade_submission
 from coursebook.classroom.grader.collect import collect, identify
 from coursebook.classroom.grader.extract import read_answers
 from coursebook.classroom.grader.feedback import write_pages
-from coursebook.classroom.grader.per_student import login_flag
+from coursebook.classroom.grader.per_student import StudentKeys, login_flag
 from coursebook.classroom.grader.results import SubmissionResult, TaskResult, Verdict
 from coursebook.classroom.grader.sandbox import IPC_PREFIX, layout
 from coursebook.classroom.grader.store import ResultStore
-from coursebook.classroom.grader.writers import Row, lms_grades, write_canvas, write_gradebook, write_moodle
+from coursebook.classroom.grader.writers import (Row, describe, lms_grades, write_canvas, write_gradebook,
+                                                 write_moodle)
 from coursebook.classroom.roster import Roster
 from tests.conftest import ROOT
 from tests.helpers.courses import canvas_roster
@@ -97,6 +98,30 @@ def test_a_file_in_a_students_own_folder_never_belongs_to_another_participant(tm
         assert "102" not in text and "12346" not in text
 
 
+def test_a_canvas_sortable_name_cannot_plant_another_students_user_id(tmp_path):
+    # Breach: Canvas strips `_<digits>_` from a sortable name, but before it drops the name's other
+    # punctuation, and students may edit their sortable name where "Users can edit their name" is
+    # on. Mallory (113) names herself "Evil_102 _9 _, Mallory": Canvas's zip then holds
+    # `evil_102_9_mallory_113_456_ex1a.ipynb`, whose FIRST ids are Bob's (102): with a roster it
+    # was graded against Bob's key, without one canvas.csv wrote her grade into Bob's row.
+    mallory = "evil_102_9_mallory_113_456_ex1a.ipynb"
+    bob = "raybob_102_457_ex1a.ipynb"
+    assert identify(mallory).get("lms_id") != "102"
+    canvas = Roster.read(canvas_roster(tmp_path / "canvas.csv", [("Ray, Bob", "102", "b2", "bob.ray"),
+                                                                   ("Evil, Mallory", "113", "m3", "mal")]))
+    keys = StudentKeys(assignment=None, roster=canvas, course_file={})
+    assert keys.owner(submission(mallory)) is None  # nobody's for sure: a not-on-roster row
+    assert keys.owner(submission(bob)).login == "bob.ray"
+    rows = [Row(submission(mallory), result_of(0.0)), Row(submission(bob), result_of(2.0))]
+    assert [(sub.lms_id, grade) for sub, grade in lms_grades(rows, "canvas")] == [("102", "2")]
+    assert "several students (102, 113)" in describe(rows[0].result, rows[0].submission)
+    # Honest names, late ones and underscores in a name or a file name still parse.
+    for honest, user in [("leeamy_101_9001_ex1a.ipynb", "101"), ("leeamy_LATE_101_9001_ex1a.ipynb", "101"),
+                         ("o_brienpat_40999_901000_ex0_final_2.ipynb", "40999"),
+                         ("leeamy_101_9001_ex1a_v2_final.ipynb", "101")]:
+        assert identify(honest)["lms_id"] == user
+
+
 @pytest.mark.parametrize("source, expected", [
     # Canvas's zip is flat and the part after the two ids is the student's own file name.
     ("evilmallory_113_9003_raybob_102_9002_ex1a.ipynb", "113"),
@@ -107,8 +132,9 @@ def test_a_file_in_a_students_own_folder_never_belongs_to_another_participant(tm
     ("Mallory Evil_113_assignsubmission_file_/a/Bob Ray_12346_assignsubmission_file_/x.ipynb", "113"),
 ])
 def test_lms_names_a_student_chooses_move_nothing(source, expected):
-    # Held: the LMS's own name (Canvas's first ids, Moodle's first prefix) decides.
-    assert identify(source)["lms_id"] == expected
+    # Held: the LMS's own name decides (Moodle's first prefix); a Canvas file name that also holds
+    # another user's ids in the student's own part belongs to nobody for sure (no LMS identity).
+    assert identify(source).get("lms_id") in (expected, None)
 
 
 # --- The shared trees of hard links (runtime_copy) --------------------------------------------------

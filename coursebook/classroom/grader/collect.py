@@ -38,6 +38,11 @@ CANVAS = re.compile(
 MOODLE_PREFIX = re.compile(
     r"^(?P<name>[^_/]+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_"
 )
+# Every place in a Canvas file name where `_[late_]<digits>_<digits>_` starts (overlapping). Canvas
+# strips `_<digits>_` from a name, but only before it drops the name's other punctuation, so a
+# student who may edit their sortable name can still plant one ("Evil_102 _9 _, Mallory" becomes
+# `evil_102_9_mallory_113_456_…`); their own file name after the ids may hold one too.
+CANVAS_IDS = re.compile(r"(?=_(?:(?i:late)_)?(\d+)_\d+_)")
 IGNORED = ("__MACOSX", ".DS_Store")
 
 
@@ -62,6 +67,9 @@ class Submission:
     late: bool = False
     refusal: Entry | None = None
     """For an archive entry that was not unpacked: the entry and the reason."""
+    ambiguous: str = ""
+    """A Canvas file name holding the ids of several users (`102, 113`): whose it is is unknown,
+    so it has no LMS identity (no Canvas grade, not matched to a roster) and its row says so."""
 
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -101,6 +109,9 @@ def identify(source: str) -> dict:
         return _moodle(match)
     # Canvas's zip is flat: a Canvas name below the first component is a student's own choice.
     match = CANVAS.match(first) if len(parts) <= 1 else None
+    users = sorted({found[1] for found in CANVAS_IDS.finditer(first)}, key=lambda i: (len(i), i))
+    if match and len(users) > 1:  # a planted pair of ids (see CANVAS_IDS): nobody's for sure
+        return {"student": match["name"], "ambiguous": ", ".join(users)}
     if match:
         return {
             "student": match["name"],
