@@ -122,6 +122,24 @@ def test_a_canvas_sortable_name_cannot_plant_another_students_user_id(tmp_path):
         assert identify(honest)["lms_id"] == user
 
 
+def test_a_gradescope_student_id_cannot_take_a_classmates_key(tmp_path):
+    # Breach: gradescope_owner returned the first roster row matching a submitter by email OR
+    # student ID. Mallory, whose email is on the roster, types Bob's login as her student ID (a
+    # student enrolling with an entry code types it): in roster order Bob came first, so her
+    # submission was graded against Bob's key, and a copy of Bob's notebook (login bob.ray) earned
+    # full marks with no login flag.
+    (tmp_path / "canvas.csv").write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Email\n"
+        '"Ray, Bob",102,B-2,bob.ray,bob@uni.example\n"Evil, Mallory",113,M-3,mal,mallory@uni.example\n',
+        encoding="utf-8")
+    canvas = Roster.read(tmp_path / "canvas.csv")
+    for sid in ("bob.ray", "B-2"):
+        owner = canvas.gradescope_owner([{"email": "mallory@uni.example", "sid": sid}])
+        assert owner is None or owner.login == "mal", (sid, owner)
+    assert canvas.gradescope_owner([{"email": "mallory@uni.example", "sid": "M-3"}]).login == "mal"
+    assert canvas.gradescope_owner([{"email": "bob@uni.example", "sid": ""}]).login == "bob.ray"
+
+
 @pytest.mark.parametrize("source, expected", [
     # Canvas's zip is flat and the part after the two ids is the student's own file name.
     ("evilmallory_113_9003_raybob_102_9002_ex1a.ipynb", "113"),
