@@ -203,6 +203,13 @@ def tree_state(root: Path) -> list[tuple]:
     return sorted(state)
 
 
+def grader_mounts() -> set[str]:
+    """The host's mounts at a path the grader uses (older graders left IPC tmpfs mounts here)."""
+    lines = Path("/proc/self/mountinfo").read_text(encoding="utf-8").splitlines()
+    return {line.split(" - ")[0].split(" ", 4)[4] for line in lines
+            if any(part in line for part in ("cb-runtime-", "coursebook-sandbox-", "cb-class-", "cb-ipc-"))}
+
+
 def test_a_kernel_cannot_change_the_runtime_trees_later_runs_reuse(tmp_path):
     # Held: the trees are bound read-only (nosuid, no new privileges), the kernel is a uid of its
     # own, and no tree is visible inside; no write, chmod, utime, rename, unlink or new file lands.
@@ -211,12 +218,14 @@ def test_a_kernel_cannot_change_the_runtime_trees_later_runs_reuse(tmp_path):
     trees = [t if t.is_dir() else t.parent for t in trees]
     assert trees, "the sandbox binds no tree of links here: nothing to attack"
     before = {tree: tree_state(tree) for tree in trees}
+    mounts = grader_mounts()
     mine = descendants(os.getpid())
     result = grade_submission(notebook(tmp_path / "poison.ipynb", POISON), CHECKS, LIMITS)
     assert result.status is Status.OK, result.detail
     assert result.tasks["share"].points == 2  # every attempt failed, and the cell ran to the end
     assert {tree: tree_state(tree) for tree in trees} == before
     assert not alive(descendants(os.getpid()) - mine)
+    assert grader_mounts() <= mounts  # nothing mounted on the host is left
     assert not list(Path("/tmp").glob(f"{IPC_PREFIX}{os.getpid()}-*"))
 
 
