@@ -17,7 +17,7 @@ from coursebook.classroom.autograder.gradescope_run import write_results
 from coursebook.classroom.exercise.checks import load_check_file
 from coursebook.classroom.exercise.limits import Limits
 from coursebook.classroom.grader import Status, grade_submission
-from coursebook.classroom.grader.collect import collect, identify
+from coursebook.classroom.grader.collect import collect, identify, nested_lms_names
 from coursebook.classroom.grader.extract import read_answers
 from coursebook.classroom.grader.feedback import write_pages
 from coursebook.classroom.grader.per_student import StudentKeys, login_flag
@@ -87,6 +87,10 @@ def test_a_file_in_a_students_own_folder_never_belongs_to_another_participant(tm
         for roster in (canvas, moodle):
             owner = roster.owner(sub.lms, sub.lms_id, sub.source)
             assert owner is not None and owner.login == first, (sub.source, owner)
+    # The instructor hears of the LMS-like names below a first folder (an LMS zip unpacked one
+    # folder too deep looks the same).
+    assert sorted(nested_lms_names(found)) == sorted(s.source for s in found
+                                                      if s.source.startswith("amy.lee/") and "_" in s.source)
     # Without a roster: no LMS file gives Bob the grade of a file from Amy's folder.
     rows = [Row(sub, result_of(0.0 if sub.source.startswith("amy.lee/") else 2.0)) for sub in found]
     write_canvas(rows, "ex1a", tmp_path / "canvas-import.csv")

@@ -124,6 +124,19 @@ def identify(source: str) -> dict:
     return {"student": stem}
 
 
+def nested_lms_names(submissions: list[Submission]) -> list[str]:
+    """Files named the way Canvas or Moodle name them, but below a first folder that is not an
+    LMS's: identified by that folder only (`identify`). Honest when the LMS's zip was unpacked
+    one folder too deep; a student's plant in their own folder otherwise."""
+    return [
+        s.source
+        for s in submissions
+        if not s.lms
+        and not s.ambiguous
+        and any(identify(part).get("lms") for part in PurePosixPath(s.source).parts[1:])
+    ]
+
+
 def _submission(
     source: str, path: Path | None, seen: set[str], refusal: Entry | None = None
 ) -> Submission:
