@@ -17,7 +17,7 @@ from coursebook.classroom.autograder.gradescope_run import write_results
 from coursebook.classroom.exercise.checks import load_check_file
 from coursebook.classroom.exercise.limits import Limits
 from coursebook.classroom.grader import Status, grade_submission
-from coursebook.classroom.grader.collect import collect, identify, nested_lms_names
+from coursebook.classroom.grader.collect import collect, identify, nested_lms_names, resolve_ambiguous
 from coursebook.classroom.grader.extract import read_answers
 from coursebook.classroom.grader.feedback import write_pages
 from coursebook.classroom.grader.per_student import StudentKeys, login_flag
@@ -119,6 +119,11 @@ def test_a_canvas_sortable_name_cannot_plant_another_students_user_id(tmp_path):
     rows = [Row(submission(mallory), result_of(0.0)), Row(submission(bob), result_of(2.0))]
     assert [(sub.lms_id, grade) for sub, grade in lms_grades(rows, "canvas")] == [("102", "2")]
     assert "several students (102, 113)" in describe(rows[0].result, rows[0].submission)
+    # With the class list, ids of nobody on it (a date in a file name) do not count; two listed
+    # users' ids still make the file nobody's.
+    dated = "leeamy_101_9001_ex1a_2024_05_01.ipynb"
+    resolved = resolve_ambiguous([submission(mallory), submission(dated)], {"101", "102", "113"})
+    assert [(s.lms, s.lms_id) for s in resolved] == [("", ""), ("canvas", "101")]
     # Honest names, late ones and underscores in a name or a file name still parse.
     for honest, user in [("leeamy_101_9001_ex1a.ipynb", "101"), ("leeamy_LATE_101_9001_ex1a.ipynb", "101"),
                          ("o_brienpat_40999_901000_ex0_final_2.ipynb", "40999"),

@@ -124,6 +124,19 @@ def identify(source: str) -> dict:
     return {"student": stem}
 
 
+def resolve_ambiguous(submissions: list[Submission], canvas_ids: set[str]) -> list[Submission]:
+    """With a class list: an ambiguous Canvas file (`Submission.ambiguous`) whose ids name exactly
+    one user on the list is that user's (a date such as `_2024_05_` in a file name is nobody's
+    ID); one naming several listed users stays nobody's."""
+    out = []
+    for submission in submissions:
+        listed = [i for i in submission.ambiguous.split(", ") if i in canvas_ids]
+        if submission.ambiguous and len(listed) == 1:
+            submission = replace(submission, lms="canvas", lms_id=listed[0], ambiguous="")
+        out.append(submission)
+    return out
+
+
 def nested_lms_names(submissions: list[Submission]) -> list[str]:
     """Files named the way Canvas or Moodle name them, but below a first folder that is not an
     LMS's: identified by that folder only (`identify`). Honest when the LMS's zip was unpacked
