@@ -196,6 +196,13 @@ for path in [t for t in targets if t]:
 attempt('pth', lambda: open('/opt/venv/lib/python3.11/site-packages/zz.pth', 'x').write('import os'))
 import glob
 seen = glob.glob('/tmp/cb-runtime-*') + glob.glob('/var/tmp/cb-runtime-*')
+for fd in os.listdir('/proc/self/fd'):  # a descriptor the grader let in would reach the host
+    try:
+        target = os.readlink('/proc/self/fd/' + fd)
+    except OSError:
+        continue
+    if not target.startswith(('socket:', 'pipe:', 'anon_inode:', '/dev/', '/tmp/home/', '/proc/')):
+        seen.append(target)
 done = [name for name, how in tried.items() if how == 'done' and not name.startswith('link ')]
 share = 0.24 if tried and not done and not seen else 0.0
 """
