@@ -192,7 +192,9 @@ for path in [t for t in targets if t]:
     attempt('rename ' + path, lambda: os.rename(path, path + '.x'))
     attempt('unlink ' + path, lambda: os.unlink(path))
     attempt('link ' + path, lambda: os.link(path, '/tmp/linked'))
-    attempt('new ' + path, lambda: open(os.path.dirname(path) + '/sitecustomize.py', 'x').write('x'))
+    if path.startswith(('/opt/python/', '/opt/venv/lib/', '/opt/coursebook/coursebook/')):
+        # (bubblewrap's own folders around the binds, /opt/venv, are the sandbox's to write)
+        attempt('new ' + path, lambda: open(os.path.dirname(path) + '/sitecustomize.py', 'x').write('x'))
 attempt('pth', lambda: open('/opt/venv/lib/python3.11/site-packages/zz.pth', 'x').write('import os'))
 import glob
 seen = glob.glob('/tmp/cb-runtime-*') + glob.glob('/var/tmp/cb-runtime-*')
@@ -243,6 +245,32 @@ def test_a_kernel_cannot_change_the_runtime_trees_later_runs_reuse(tmp_path):
     assert not alive(descendants(os.getpid()) - mine)
     assert grader_mounts() <= mounts  # nothing mounted on the host is left
     assert not list(Path("/tmp").glob(f"{IPC_PREFIX}{os.getpid()}-*"))
+
+
+def test_the_trees_hold_where_the_sandbox_user_owns_their_files(tmp_path, monkeypatch):
+    # Held: a grader that is not root runs bubblewrap in a user namespace where the sandbox's user
+    # is the owner of the linked files (the instructor's venv is theirs): only the read-only binds
+    # stand between the student and the next run's interpreter, and they hold.
+    import subprocess
+    from coursebook.classroom.grader import sandbox
+
+    monkeypatch.setattr(sandbox, "_as_root", lambda: False)
+    view = layout()
+    trees = sorted({Path(source) for source, _ in view.mounts if "cb-runtime-" in source})
+    trees = [t if t.is_dir() else t.parent for t in trees]
+    before = {tree: tree_state(tree) for tree in trees}
+    probe = POISON + "\nimport json\nprint(json.dumps(tried))\n"
+    box = sandbox.Sandbox.create(tmp_path)
+    try:
+        done = subprocess.run(box.command([view.python, "-c", probe]), capture_output=True,
+                              text=True, timeout=120)
+    finally:
+        box.remove()
+    assert done.returncode == 0, done.stderr[-2000:]
+    tried = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(tried) > 30
+    assert not [name for name, how in tried.items() if how == "done"], tried
+    assert {tree: tree_state(tree) for tree in trees} == before
 
 
 # --- The answers file, read through the IPC folder's descriptor ----------------------------------
