@@ -273,6 +273,21 @@ def test_the_trees_hold_where_the_sandbox_user_owns_their_files(tmp_path, monkey
     assert {tree: tree_state(tree) for tree in trees} == before
 
 
+def test_an_unsandboxed_kernel_gets_none_of_the_graders_environment(tmp_path, monkeypatch):
+    # Breach: without bubblewrap (Gradescope's containers forbid it, so run_autograder grades there
+    # as a uid of its own that cannot read the key), jupyter_client started the kernel with the
+    # grader's whole environment plus the allow-list: the course secret (COURSEBOOK_COURSE_SECRET,
+    # from which every student's values follow) or any token of the grader's reached the student.
+    monkeypatch.setenv("COURSEBOOK_COURSE_SECRET", "S3CRET-course")
+    monkeypatch.setenv("SOME_API_TOKEN", "S3CRET-token")
+    code = ("import os\nshare = 0.24\n"
+            "group = 'TTP' if not any('S3CRET' in v for v in os.environ.values()) else 'leaked'\n")
+    result = grade_submission(notebook(tmp_path / "env.ipynb", code), CHECKS, LIMITS, sandbox=False)
+    assert result.status is Status.OK, result.detail
+    assert result.tasks["share"].points == 2  # it ran
+    assert result.tasks["group"].points == 1, "the kernel saw the grader's environment"
+
+
 # --- The answers file, read through the IPC folder's descriptor ----------------------------------
 
 LINK_ANSWERS = """
