@@ -69,7 +69,8 @@ class Submission:
     """For an archive entry that was not unpacked: the entry and the reason."""
     ambiguous: str = ""
     """A Canvas file name holding the ids of several users (`102, 113`): whose it is is unknown,
-    so it has no LMS identity (no Canvas grade, not matched to a roster) and its row says so."""
+    so it has no LMS identity (no Canvas grade, nobody's on a roster) and its row says so; a class
+    list naming only one of them settles it (`resolve_ambiguous`)."""
 
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
