@@ -11,7 +11,8 @@ roster's row by the LMS's own numbers.
   is the `Identifier` column (`Participant 12345`) of Moodle's grading worksheet, in any of the
   worksheet's languages; the login is the column named with `--login-column` (say `Email address`).
 - Gradescope's `submission_metadata.json` lists the submitters with `email` and `sid` (student ID):
-  a roster row matches when its login, its email column or its `SIS User ID` equals one of them.
+  a roster row matches when its login, its email column or its `SIS User ID` equals one of them
+  (a submitter who matches two rows, say by email and by a student ID they typed, is nobody's).
 - Any other file (a plain folder): its first path component (`amy.lee.ipynb`, `amy.lee/ex1a.ipynb`)
   is the login.
 
@@ -128,19 +129,28 @@ class Roster:
         return next((s for s in self.students if same(s.login, login)), None)
 
     def gradescope_owner(self, users: list) -> Student | None:
-        """The first submitter (in Gradescope's order) on the roster, or None."""
+        """The first submitter (in Gradescope's order) on the roster, or None.
+
+        A submitter whose email and student ID name two different students is nobody's: a student
+        who may type their own student ID (enrolling with a course's entry code) could otherwise
+        take a classmate's login or ID, and be graded against the classmate's key (a copy of the
+        classmate's notebook would then earn full marks without a login flag)."""
         for user in users:
             if not isinstance(user, dict):
                 continue
             email, sid = str(user.get("email") or ""), str(user.get("sid") or "")
-            for student in self.students:
-                if (
-                    same(student.login, email)
-                    or same(student.login, sid)
-                    or same(student.email, email)
-                    or same(student.sis_id, sid)
-                ):
-                    return student
+            found = [
+                student
+                for student in self.students
+                if same(student.login, email)
+                or same(student.login, sid)
+                or same(student.email, email)
+                or same(student.sis_id, sid)
+            ]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                return None
         return None
 
 

@@ -38,6 +38,11 @@ CANVAS = re.compile(
 MOODLE_PREFIX = re.compile(
     r"^(?P<name>[^_/]+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_"
 )
+# Every place in a Canvas file name where `_[late_]<digits>_<digits>_` starts (overlapping). Canvas
+# strips `_<digits>_` from a name, but only before it drops the name's other punctuation, so a
+# student who may edit their sortable name can still plant one ("Evil_102 _9 _, Mallory" becomes
+# `evil_102_9_mallory_113_456_…`); their own file name after the ids may hold one too.
+CANVAS_IDS = re.compile(r"(?=_(?:(?i:late)_)?(\d+)_\d+_)")
 IGNORED = ("__MACOSX", ".DS_Store")
 
 
@@ -62,6 +67,10 @@ class Submission:
     late: bool = False
     refusal: Entry | None = None
     """For an archive entry that was not unpacked: the entry and the reason."""
+    ambiguous: str = ""
+    """A Canvas file name holding the ids of several users (`102, 113`): whose it is is unknown,
+    so it has no LMS identity (no Canvas grade, nobody's on a roster) and its row says so; a class
+    list naming only one of them settles it (`resolve_ambiguous`)."""
 
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -90,17 +99,20 @@ def _moodle(match) -> dict:
 def identify(source: str) -> dict:
     """Student, LMS and ids from a path as the LMS wrote it (`/`-separated).
 
-    Only the part the LMS itself wrote counts: the outermost path component that carries a Moodle
-    prefix (Moodle's own folder or flat file name; whatever a student named the folders and files
-    inside theirs comes after it), else a Canvas file name. So no student can move a notebook to
-    another participant by naming a folder or a file after them."""
+    Only the part the LMS itself wrote counts, and that is the first path component: Moodle's
+    folder or flat file name, or Canvas's (flat) file name. Whatever comes below it is named by
+    the student (inside a Moodle folder, or in a plain folder per login), so a file or folder named
+    the way an LMS names another participant's moves nothing."""
     parts = PurePosixPath(source).parts
-    for part in parts:
-        match = MOODLE_PREFIX.match(part)
-        if match:
-            return _moodle(match)
-    name = parts[-1] if parts else source
-    match = CANVAS.match(name)
+    first = parts[0] if parts else source
+    match = MOODLE_PREFIX.match(first)
+    if match:
+        return _moodle(match)
+    # Canvas's zip is flat: a Canvas name below the first component is a student's own choice.
+    match = CANVAS.match(first) if len(parts) <= 1 else None
+    users = sorted({found[1] for found in CANVAS_IDS.finditer(first)}, key=lambda i: (len(i), i))
+    if match and len(users) > 1:  # a planted pair of ids (see CANVAS_IDS): nobody's for sure
+        return {"student": match["name"], "ambiguous": ", ".join(users)}
     if match:
         return {
             "student": match["name"],
@@ -111,6 +123,32 @@ def identify(source: str) -> dict:
         }
     stem = str(PurePosixPath(source).with_suffix("")) if PurePosixPath(source).suffix else source
     return {"student": stem}
+
+
+def resolve_ambiguous(submissions: list[Submission], canvas_ids: set[str]) -> list[Submission]:
+    """With a class list: an ambiguous Canvas file (`Submission.ambiguous`) whose ids name exactly
+    one user on the list is that user's (a date such as `_2024_05_` in a file name is nobody's
+    ID); one naming several listed users stays nobody's."""
+    out = []
+    for submission in submissions:
+        listed = [i for i in submission.ambiguous.split(", ") if i in canvas_ids]
+        if submission.ambiguous and len(listed) == 1:
+            submission = replace(submission, lms="canvas", lms_id=listed[0], ambiguous="")
+        out.append(submission)
+    return out
+
+
+def nested_lms_names(submissions: list[Submission]) -> list[str]:
+    """Files named the way Canvas or Moodle name them, but below a first folder that is not an
+    LMS's: identified by that folder only (`identify`). Honest when the LMS's zip was unpacked
+    one folder too deep; a student's plant in their own folder otherwise."""
+    return [
+        s.source
+        for s in submissions
+        if not s.lms
+        and not s.ambiguous
+        and any(identify(part).get("lms") for part in PurePosixPath(s.source).parts[1:])
+    ]
 
 
 def _submission(

@@ -93,6 +93,8 @@ class StudentKeys:
     """login (as on the roster) -> (values, check-file data)."""
 
     def owner(self, submission: Submission) -> Student | None:
+        if submission.ambiguous:  # a Canvas name with several users' ids: nobody's for sure
+            return None
         return self.roster.owner(submission.lms, submission.lms_id, submission.source)
 
     def key(self, student: Student) -> StudentKey:

@@ -22,7 +22,14 @@ from ...errors import GradingInputError
 from ..exercise.assignment import Assignment
 from ..roster import Roster, Student
 from .classroom import Warn, grade_all, no_warning
-from .collect import MOODLE_GRACE, Submission, collect, downloaded_at
+from .collect import (
+    MOODLE_GRACE,
+    Submission,
+    collect,
+    downloaded_at,
+    nested_lms_names,
+    resolve_ambiguous,
+)
 from .per_student import StudentKeys, student_keys
 from .run import preflight
 from .sandbox import require_sandbox
@@ -109,6 +116,17 @@ def grade_class(
         shutil.rmtree(unpacked)  # our own copy of the last archive: unpacked afresh each run
     clear_manifest(out_dir)  # a shard's manifest is written only once the shard is complete
     everyone = collect(submissions, unpacked)
+    if roster is not None:  # a Canvas name with several users' ids: the list may tell whose
+        everyone = resolve_ambiguous(
+            everyone, {s.canvas_id for s in roster.students if s.canvas_id}
+        )
+    nested = nested_lms_names(everyone)
+    if nested:  # only the first part of a path names its owner: say so, never guess deeper
+        warn(
+            f"{len(nested)} file(s) are named like Canvas or Moodle files below a first folder "
+            f"({nested[0]}, ...): each belongs to its first folder only; if the LMS's zip was "
+            "unpacked one folder too deep, grade the folder that holds the LMS's names"
+        )
     graded = select(everyone, shard) if shard is not None else everyone
     if downloaded is not None:
         moodle_time = downloaded.replace(tzinfo=UTC) - MOODLE_GRACE

@@ -193,6 +193,12 @@ def describe(result: SubmissionResult, submission: Submission | None = None) -> 
         parts.append("graded without the sandbox (--no-sandbox)")
     if submission is not None and submission.late:
         parts.append("Canvas marked it late")
+    if submission is not None and submission.ambiguous:
+        parts.append(
+            f"its Canvas file name holds the user IDs of several students "
+            f"({submission.ambiguous}), so whose it is is unknown: no Canvas grade is written for "
+            "it; enter it by hand once you know"
+        )
     return "; ".join(parts)
 
 
