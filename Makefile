@@ -16,7 +16,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 XDIST  := -n $(JOBS) --dist loadfile
 
-.PHONY: book instructor-book test test-fast test-random lint outputs exercises clean env vendor benchmark
+.PHONY: book instructor-book test test-fast test-random test-stress lint outputs exercises clean env vendor benchmark
 
 book: $(STAMP) vendor
 	$(BIN)/python -m coursebook build
@@ -38,6 +38,11 @@ lint: $(STAMP)
 # are nbval's items and only make sense in their own order (make test runs them).
 test-random: $(STAMP) vendor book
 	$(BIN)/python -m pytest $(XDIST) -p randomly -m "not browser and not release" --durations=20 tests
+
+# The real-browser tier, one process, while four busy processes load the CPU: a test that waits on
+# time rather than on a condition fails here.
+test-stress: $(STAMP) vendor book
+	.ci/with-busy-cpus 4 $(BIN)/python -m pytest -m browser --durations=10
 
 # The instructor edition (student pages plus the solved exercises) into _build/instructor/_build/html.
 instructor-book: $(STAMP) vendor
