@@ -247,6 +247,47 @@ def test_gradescope_says_when_the_submitter_is_not_on_the_roster(course, gradesc
     assert "class list" in results["output"]
 
 
+def test_gradescope_says_when_the_owner_was_found_by_a_typed_student_id(course, gradescope_source, tmp_path):
+    # Canvas's gradebook export has no email: Amy is found by the student ID Gradescope lists,
+    # and the instructor's part of the result (extra_data, never the output) says so.
+    results = gradescope(course, gradescope_source, tmp_path, "amy",
+                         [{"name": "Amy Lee", "email": "amy@example.edu", "sid": "a1"}])
+    assert "student ID" in results["extra_data"]["detail"]["identity_note"]
+    assert "student ID" not in results["output"]
+
+
+@pytest.fixture(scope="module")
+def gradescope_source_with_emails(course):
+    """The autograder built from a class list that has an Email column."""
+    roster = course["base"] / "with-emails.csv"
+    lines = ["Student,ID,SIS User ID,SIS Login ID,Section,Email"]
+    lines += [f'"{name}",{user},{sis},{login},S1,{login}@uni.example' for name, user, sis, login in STUDENTS]
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = course["base"] / "ex1a-autograder-emails.zip"
+    coursebook(course, "autograder", "gradescope", "--exercise", EX1A, "--answers", ANSWERS, "--out", out,
+               "--roster", roster)
+    source = course["base"] / "gradescope-source-emails"
+    with zipfile.ZipFile(out) as archive:
+        archive.extractall(source)
+    return source
+
+
+def test_gradescope_a_student_id_typed_by_someone_not_on_the_list_takes_nobodys_key(
+        course, gradescope_source_with_emails, tmp_path):
+    # The attack: Mallory's Gradescope email is not on the list (she joined with the entry code);
+    # she types Bob's login as her student ID and hands in Bob's notebook. Before the fix she was
+    # graded against Bob's key: full marks, no flag. The email decides: she is nobody's.
+    for sid in ("bob.ray", "b2"):
+        results = gradescope(course, gradescope_source_with_emails, tmp_path / sid, "bob",
+                             [{"name": "Mallory", "email": "mallory@elsewhere.example", "sid": sid}])
+        assert results["score"] == 0 and results["extra_data"]["status"] == "not-on-roster", results
+        assert "email is not on the class list" in results["extra_data"]["detail"]["identity_note"]
+    # Bob himself, whatever student ID he typed, is found by his email: full marks, no note.
+    results = gradescope(course, gradescope_source_with_emails, tmp_path / "bob", "bob",
+                         [{"name": "Bob Ray", "email": "Bob.Ray@uni.example", "sid": "a1"}])
+    assert results["score"] == FULL and "identity_note" not in results["extra_data"]["detail"]
+
+
 # -- the keys: one kernel for the class ------------------------------------------------------------
 
 def test_answers_computed_in_one_kernel_equal_a_fresh_kernel_each():
