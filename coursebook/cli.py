@@ -606,6 +606,13 @@ def _echo_flags(rows) -> None:
     from .classroom.grader.results import Status
 
     flagged = [r.submission.source for r in rows if r.result.detail.get("login_flag")]
+    released = [r.submission.source for r in rows if r.result.detail.get("released_per_student")]
+    if released:
+        click.echo(
+            f"{len(released)} notebook(s) released per student, graded without --roster against "
+            f"the course's values (their grades are not theirs): {', '.join(released)}",
+            err=True,
+        )
     unknown = [r.submission.source for r in rows if r.result.status is Status.NOT_ON_ROSTER]
     if flagged:
         click.echo(
