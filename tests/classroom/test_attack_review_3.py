@@ -150,11 +150,13 @@ def test_a_gradescope_student_id_cannot_take_a_classmates_key(tmp_path):
 
 
 GRADESCOPE_LIST = ("Student,ID,SIS User ID,SIS Login ID,Email\n"
-                   '"Ray, Bob",102,B-2,bob.ray,bob@uni.example\n"Lee, Amy",101,A-1,amy.lee,amy@uni.example\n')
+                   '"Ray, Bob",102,B-2,bob.ray,bob@uni.example\n'
+                   '"Lee, Amy",101,A-1,amy.lee,amy@uni.example\n')
 
 
 @pytest.mark.parametrize("sid", ["bob.ray", "B-2", " b-2 ", "BOB.RAY"])
-def test_a_gradescope_submitter_not_on_the_list_cannot_take_a_classmate_by_student_id(tmp_path, sid):
+def test_a_gradescope_submitter_not_on_the_list_cannot_take_a_classmate_by_student_id(tmp_path,
+                                                                                     sid):
     # Breach: the fix above held only for a submitter whose email IS on the list. Mallory, whose
     # Gradescope email is not on it (she joined with the course's entry code, or under another
     # address), types Bob's login or SIS User ID as her student ID: the student ID alone picked

@@ -199,7 +199,7 @@ def test_shards_merged_keep_the_per_student_grades_and_flags(course, graded, tmp
         {f: (r["total"], r["status"]) for f, r in unsharded.items()}
 
 
-# -- a per-student class graded without its roster ---------------------------------------------------
+# -- a per-student class graded without its roster ------------------------------------------------
 
 def test_a_per_student_class_graded_without_the_roster_stops_with_one_line(course, tmp_path):
     # Before: every row just ended in wrong answers (the course's values are nobody's own here).
@@ -208,7 +208,8 @@ def test_a_per_student_class_graded_without_the_roster_stops_with_one_line(cours
                       "--out", out, check=False)
     assert done.returncode == 1, done.stdout + done.stderr
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error:") and "Traceback" not in done.stderr, lines
+    assert len(lines) == 1 and lines[0].startswith("error:"), lines
+    assert "Traceback" not in done.stderr
     assert "6 of the 6 notebooks" in lines[0] and "released per student" in lines[0]
     assert "--roster" in lines[0]
     assert not (out / "gradebook.csv").exists() and not (out / "results").exists()
@@ -265,8 +266,8 @@ def test_a_per_student_notebook_graded_without_the_roster_says_so(course, tmp_pa
 @pytest.fixture(scope="module")
 def gradescope_source(course):
     out = course["base"] / "ex1a-autograder.zip"
-    done = coursebook(course, "autograder", "gradescope", "--exercise", EX1A, "--answers", ANSWERS, "--out",
-                      out, "--roster", course["roster"])
+    done = coursebook(course, "autograder", "gradescope", "--exercise", EX1A, "--answers", ANSWERS,
+                      "--out", out, "--roster", course["roster"])
     assert "5 student(s)" in done.stderr and "have no email" in done.stderr  # Canvas's export: none
     source = course["base"] / "gradescope-source"
     with zipfile.ZipFile(out) as archive:
@@ -310,7 +311,8 @@ def test_gradescope_says_when_the_submitter_is_not_on_the_roster(course, gradesc
     assert "class list" in results["output"]
 
 
-def test_gradescope_says_when_the_owner_was_found_by_a_typed_student_id(course, gradescope_source, tmp_path):
+def test_gradescope_says_when_the_owner_was_found_by_a_typed_student_id(course, gradescope_source,
+                                                                         tmp_path):
     # Canvas's gradebook export has no email: Amy is found by the student ID Gradescope lists,
     # and the instructor's part of the result (extra_data, never the output) says so.
     results = gradescope(course, gradescope_source, tmp_path, "amy",
@@ -324,11 +326,12 @@ def gradescope_source_with_emails(course):
     """The autograder built from a class list that has an Email column."""
     roster = course["base"] / "with-emails.csv"
     lines = ["Student,ID,SIS User ID,SIS Login ID,Section,Email"]
-    lines += [f'"{name}",{user},{sis},{login},S1,{login}@uni.example' for name, user, sis, login in STUDENTS]
+    lines += [f'"{name}",{user},{sis},{login},S1,{login}@uni.example'
+              for name, user, sis, login in STUDENTS]
     roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = course["base"] / "ex1a-autograder-emails.zip"
-    done = coursebook(course, "autograder", "gradescope", "--exercise", EX1A, "--answers", ANSWERS, "--out",
-                      out, "--roster", roster)
+    done = coursebook(course, "autograder", "gradescope", "--exercise", EX1A, "--answers", ANSWERS,
+                      "--out", out, "--roster", roster)
     assert "have no email" not in done.stderr
     source = course["base"] / "gradescope-source-emails"
     with zipfile.ZipFile(out) as archive:
@@ -343,7 +346,8 @@ def test_gradescope_a_student_id_typed_by_someone_not_on_the_list_takes_nobodys_
     # graded against Bob's key: full marks, no flag. The email decides: she is nobody's.
     for sid in ("bob.ray", "b2"):
         results = gradescope(course, gradescope_source_with_emails, tmp_path / sid, "bob",
-                             [{"name": "Mallory", "email": "mallory@elsewhere.example", "sid": sid}])
+                             [{"name": "Mallory", "email": "mallory@elsewhere.example",
+                               "sid": sid}])
         assert results["score"] == 0 and results["extra_data"]["status"] == "not-on-roster", results
         assert "email is not on the class list" in results["extra_data"]["detail"]["identity_note"]
     # Bob himself, whatever student ID he typed, is found by his email: full marks, no note.
