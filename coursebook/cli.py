@@ -606,6 +606,13 @@ def _echo_flags(rows) -> None:
     from .classroom.grader.results import Status
 
     flagged = [r.submission.source for r in rows if r.result.detail.get("login_flag")]
+    released = [r.submission.source for r in rows if r.result.detail.get("released_per_student")]
+    if released:
+        click.echo(
+            f"{len(released)} notebook(s) released per student, graded without --roster against "
+            f"the course's values (their grades are not theirs): {', '.join(released)}",
+            err=True,
+        )
     unknown = [r.submission.source for r in rows if r.result.status is Status.NOT_ON_ROSTER]
     if flagged:
         click.echo(
@@ -724,6 +731,14 @@ def autograder_gradescope(
     class_list = _read_roster(roster, login_column)
     assignment = _load_assignment(answers_dir, exercise, **limits)
     keys = None
+    no_email = [s.login for s in class_list.students if not s.has_email] if class_list else []
+    if no_email:
+        click.echo(
+            f"warning: {len(no_email)} student(s) on {roster} have no email ({no_email[0]}, ...): "
+            "Gradescope finds them by the student ID it lists, which a student joining with the "
+            "entry code types; add an Email column to match by the email they sign in with",
+            err=True,
+        )
     if class_list is not None:
         try:
             keys = per_student(

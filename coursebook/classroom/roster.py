@@ -10,9 +10,14 @@ roster's row by the LMS's own numbers.
 - Moodle folder names carry the participant number (`Full Name_12345_assignsubmission_file_`), which
   is the `Identifier` column (`Participant 12345`) of Moodle's grading worksheet, in any of the
   worksheet's languages; the login is the column named with `--login-column` (say `Email address`).
-- Gradescope's `submission_metadata.json` lists the submitters with `email` and `sid` (student ID):
-  a roster row matches when its login, its email column or its `SIS User ID` equals one of them
-  (a submitter who matches two rows, say by email and by a student ID they typed, is nobody's).
+- Gradescope's `submission_metadata.json` lists the submitters. Its documentation names `email`,
+  `id` and `name` for each; the `sid` (student ID) it also carries is what the roster says, and a
+  student who joins with the course's entry code types it. So the email decides: a row matches when
+  its email column or its login equals the submitter's email. Only a row that holds no email (no
+  email column, no login with an `@`: Canvas's gradebook export has none) can be matched by the
+  student ID (its `SIS User ID` or login), and the match says so (`how`). A row with an email is
+  never taken by a student ID, so where every row has one, an email that is not on the list is
+  nobody's, whatever student ID was typed. A submitter who matches two rows is nobody's.
 - Any other file (a plain folder): its first path component (`amy.lee.ipynb`, `amy.lee/ex1a.ipynb`)
   is the login.
 
@@ -61,6 +66,11 @@ class Student:
     moodle_participant: str = ""
     email: str = ""
     sis_id: str = ""
+
+    @property
+    def has_email(self) -> bool:
+        """Whether the list knows this student's email (then only it finds them on Gradescope)."""
+        return bool(self.email.strip()) or "@" in self.login
 
 
 @dataclass(frozen=True)
@@ -128,30 +138,64 @@ class Roster:
         login = first[: -len(".ipynb")] if first.lower().endswith(".ipynb") else first
         return next((s for s in self.students if same(s.login, login)), None)
 
-    def gradescope_owner(self, users: list) -> Student | None:
-        """The first submitter (in Gradescope's order) on the roster, or None.
+    def gradescope_match(self, users: list) -> GradescopeMatch:
+        """The first submitter (in Gradescope's order) on the roster, and how they were found.
 
-        A submitter whose email and student ID name two different students is nobody's: a student
-        who may type their own student ID (enrolling with a course's entry code) could otherwise
-        take a classmate's login or ID, and be graded against the classmate's key (a copy of the
-        classmate's notebook would then earn full marks without a login flag)."""
+        By email (`same` as the row's email or login); else by the student ID (the row's `SIS User
+        ID` or login), among the rows that hold no email only. A submitter who matches two rows is
+        nobody's. A student may type their own student ID (enrolling with a course's entry code):
+        where it could pick any row, they took a classmate's login or ID and were graded against
+        the classmate's key (a copy of the classmate's notebook earned full marks without a login
+        flag)."""
         for user in users:
             if not isinstance(user, dict):
                 continue
             email, sid = str(user.get("email") or ""), str(user.get("sid") or "")
-            found = [
-                student
-                for student in self.students
-                if same(student.login, email)
-                or same(student.login, sid)
-                or same(student.email, email)
-                or same(student.sis_id, sid)
-            ]
+            found = [s for s in self.students if same(s.email, email) or same(s.login, email)]
+            how = "email"
+            if not found:
+                found = [
+                    s
+                    for s in self.students
+                    if not s.has_email and (same(s.sis_id, sid) or same(s.login, sid))
+                ]
+                how = "student-id"
             if len(found) == 1:
-                return found[0]
+                return GradescopeMatch(found[0], how)
             if found:
-                return None
-        return None
+                return GradescopeMatch(None, "several")
+        return GradescopeMatch(None, "")
+
+    def gradescope_owner(self, users: list) -> Student | None:
+        """The student of `gradescope_match`, or None."""
+        return self.gradescope_match(users).student
+
+
+@dataclass(frozen=True)
+class GradescopeMatch:
+    """Whose a Gradescope submission is, and how that was decided."""
+
+    student: Student | None
+    how: str
+    """`email` (the submitter's email is on the list), `student-id` (the student ID the submitter
+    gave, for a row without an email), `several` (they match several rows) or '' (nobody's)."""
+
+    def note(self) -> str:
+        """'' or what the instructor must know about this match (for the result's detail)."""
+        if self.student is not None and self.how == "student-id":
+            return (
+                f"matched to {self.student.login} by the student ID Gradescope lists, since the "
+                "class list has no email for them; a student who joins with the entry code types "
+                "that ID (a list with an Email column matches by email)"
+            )
+        if self.student is None and self.how == "":
+            return (
+                "the submitter's email is not on the class list (a student ID counts only for "
+                "students the list has no email for)"
+            )
+        if self.how == "several":
+            return "the submitter matches several students on the class list"
+        return ""
 
 
 def _digits(text: str | None) -> bool:

@@ -149,6 +149,45 @@ def test_a_gradescope_student_id_cannot_take_a_classmates_key(tmp_path):
     assert canvas.gradescope_owner([{"email": "bob@uni.example", "sid": ""}]).login == "bob.ray"
 
 
+GRADESCOPE_LIST = ("Student,ID,SIS User ID,SIS Login ID,Email\n"
+                   '"Ray, Bob",102,B-2,bob.ray,bob@uni.example\n'
+                   '"Lee, Amy",101,A-1,amy.lee,amy@uni.example\n')
+
+
+@pytest.mark.parametrize("sid", ["bob.ray", "B-2", " b-2 ", "BOB.RAY"])
+def test_a_gradescope_submitter_not_on_the_list_cannot_take_a_classmate_by_student_id(tmp_path,
+                                                                                     sid):
+    # Breach: the fix above held only for a submitter whose email IS on the list. Mallory, whose
+    # Gradescope email is not on it (she joined with the course's entry code, or under another
+    # address), types Bob's login or SIS User ID as her student ID: the student ID alone picked
+    # Bob, so her submission was graded against Bob's key and a copy of Bob's notebook (login
+    # bob.ray) earned full marks with no flag. Gradescope documents `email`, `id` and `name` for a
+    # submitter; the student ID is what the student typed. Where the list has emails, the email
+    # decides, and an email that is not on it is nobody's.
+    (tmp_path / "canvas.csv").write_text(GRADESCOPE_LIST, encoding="utf-8")
+    canvas = Roster.read(tmp_path / "canvas.csv")
+    for email in ("mallory@elsewhere.example", "", "mallory"):
+        assert canvas.gradescope_owner([{"email": email, "sid": sid}]) is None, (email, sid)
+        # ... also as the first of a group whose second member is not on the list either
+        assert canvas.gradescope_owner([{"email": email, "sid": sid},
+                                        {"email": "x@y.example", "sid": "A-1"}]) is None
+    # The verified email still finds its owner, whatever student ID was typed, and in a group the
+    # first member on the list counts.
+    assert canvas.gradescope_owner([{"email": "bob@uni.example", "sid": "A-1"}]).login == "bob.ray"
+    assert canvas.gradescope_owner([{"email": "mallory@elsewhere.example", "sid": sid},
+                                    {"email": "AMY@uni.example ", "sid": ""}]).login == "amy.lee"
+    refused = canvas.gradescope_match([{"email": "mallory@elsewhere.example", "sid": sid}])
+    assert "email is not on the class list" in refused.note()
+    # A list with no email for a student (Canvas's gradebook export has no email column) can only
+    # go by the student ID for that student: the match says so, for the instructor to see.
+    (tmp_path / "mixed.csv").write_text(GRADESCOPE_LIST + '"Day, Carol",103,C-3,carol.day,\n',
+                                        encoding="utf-8")
+    mixed = Roster.read(tmp_path / "mixed.csv")
+    assert mixed.gradescope_owner([{"email": "mallory@elsewhere.example", "sid": sid}]) is None
+    typed = mixed.gradescope_match([{"email": "carol@home.example", "sid": "c-3"}])
+    assert typed.student.login == "carol.day" and "student ID" in typed.note()
+
+
 @pytest.mark.parametrize("source, expected", [
     # Canvas's zip is flat and the part after the two ids is the student's own file name.
     ("evilmallory_113_9003_raybob_102_9002_ex1a.ipynb", "113"),

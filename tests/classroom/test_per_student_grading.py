@@ -22,6 +22,7 @@ import nbformat
 import pytest
 
 from coursebook.classroom.variants import cached_check_data_many
+from coursebook.errors import GradingInputError
 from tests.helpers.courses import ANSWERS, EX1A, SECRET_A, canvas_roster, solved_notebook
 
 STUDENTS = [("Lee, Amy", "101", "a1", "amy.lee"), ("Ray, Bob", "102", "b2", "bob.ray"),
@@ -198,13 +199,76 @@ def test_shards_merged_keep_the_per_student_grades_and_flags(course, graded, tmp
         {f: (r["total"], r["status"]) for f, r in unsharded.items()}
 
 
+# -- a per-student class graded without its roster ------------------------------------------------
+
+def test_a_per_student_class_graded_without_the_roster_stops_with_one_line(course, tmp_path):
+    # Before: every row just ended in wrong answers (the course's values are nobody's own here).
+    out = tmp_path / "graded"
+    done = coursebook(course, "grade", course["folder"], "--exercise", EX1A, "--answers", ANSWERS,
+                      "--out", out, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), lines
+    assert "Traceback" not in done.stderr
+    assert "6 of the 6 notebooks" in lines[0] and "released per student" in lines[0]
+    assert "--roster" in lines[0]
+    assert not (out / "gradebook.csv").exists() and not (out / "results").exists()
+
+
+def test_a_few_per_student_notebooks_in_a_class_are_named_not_stopped(course, tmp_path):
+    from coursebook.classroom.grader.collect import collect
+    from coursebook.classroom.grader.whole_class import released_without_roster
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    stock = nbformat.read(ANSWERS / f"{EX1A}.ipynb", as_version=4)
+    for name in ("a.ipynb", "b.ipynb"):
+        nbformat.write(stock, folder / name)
+    shutil.copy(course["folder"] / FILES["amy"], folder / "c.ipynb")
+    (folder / "d.ipynb").write_text('{"login": [', encoding="utf-8")  # unreadable: not counted
+    heard = []
+    released_without_roster(collect(folder, tmp_path / "unpacked"), folder, heard.append)
+    assert len(heard) == 1 and heard[0].startswith("1 notebook(s) were released per student"), heard
+    shutil.copy(course["folder"] / FILES["bob"], folder / "e.ipynb")  # now half of them
+    with pytest.raises(GradingInputError, match="2 of the 4 notebooks"):
+        released_without_roster(collect(folder, tmp_path / "unpacked2"), folder, heard.append)
+
+
+def test_a_per_student_notebook_graded_without_the_roster_says_so(course, tmp_path):
+    from coursebook.classroom.exercise.checks import load_check_file
+    from coursebook.classroom.grader import Limits, grade_submission
+    from coursebook.classroom.grader.feedback import student_login_note
+    from coursebook.classroom.grader.per_student import LOGIN_TAG, released_per_student
+    from coursebook.classroom.grader.writers import describe
+    from coursebook.classroom.variants import LOGIN_TAG as RELEASED_TAG
+
+    assert LOGIN_TAG == RELEASED_TAG  # the grader looks for the tag the release writes
+    stock = nbformat.read(ANSWERS / f"{EX1A}.ipynb", as_version=4)
+    assert not released_per_student(stock)
+    untagged = nbformat.read(course["folder"] / FILES["amy"], as_version=4)
+    for cell in untagged.cells:  # cells copied into a new notebook lose their tags
+        cell.metadata.pop("tags", None)
+    assert released_per_student(untagged)
+    checks = load_check_file(ANSWERS / "checks" / f"{EX1A}.yml")
+    limits = Limits(cell_timeout=60, total_timeout=120, startup_grace=60)
+    result = grade_submission(course["folder"] / FILES["amy"], checks, limits)
+    assert result.detail.get("released_per_student") is True, result.detail
+    message = describe(result)
+    assert message.startswith("released per student") and "--roster" in message, message
+    assert "not your grade" in student_login_note(result.detail)
+    plain = tmp_path / "stock.ipynb"
+    nbformat.write(stock, plain)
+    assert "released_per_student" not in grade_submission(plain, checks, limits).detail
+
+
 # -- Gradescope ----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def gradescope_source(course):
     out = course["base"] / "ex1a-autograder.zip"
-    coursebook(course, "autograder", "gradescope", "--exercise", EX1A, "--answers", ANSWERS, "--out", out,
-               "--roster", course["roster"])
+    done = coursebook(course, "autograder", "gradescope", "--exercise", EX1A, "--answers", ANSWERS,
+                      "--out", out, "--roster", course["roster"])
+    assert "5 student(s)" in done.stderr and "have no email" in done.stderr  # Canvas's export: none
     source = course["base"] / "gradescope-source"
     with zipfile.ZipFile(out) as archive:
         archive.extractall(source)
@@ -245,6 +309,51 @@ def test_gradescope_says_when_the_submitter_is_not_on_the_roster(course, gradesc
                          [{"name": "Zed", "email": "zed@example.edu", "sid": "z9"}])
     assert results["score"] == 0 and results["extra_data"]["status"] == "not-on-roster"
     assert "class list" in results["output"]
+
+
+def test_gradescope_says_when_the_owner_was_found_by_a_typed_student_id(course, gradescope_source,
+                                                                         tmp_path):
+    # Canvas's gradebook export has no email: Amy is found by the student ID Gradescope lists,
+    # and the instructor's part of the result (extra_data, never the output) says so.
+    results = gradescope(course, gradescope_source, tmp_path, "amy",
+                         [{"name": "Amy Lee", "email": "amy@example.edu", "sid": "a1"}])
+    assert "student ID" in results["extra_data"]["detail"]["identity_note"]
+    assert "student ID" not in results["output"]
+
+
+@pytest.fixture(scope="module")
+def gradescope_source_with_emails(course):
+    """The autograder built from a class list that has an Email column."""
+    roster = course["base"] / "with-emails.csv"
+    lines = ["Student,ID,SIS User ID,SIS Login ID,Section,Email"]
+    lines += [f'"{name}",{user},{sis},{login},S1,{login}@uni.example'
+              for name, user, sis, login in STUDENTS]
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = course["base"] / "ex1a-autograder-emails.zip"
+    done = coursebook(course, "autograder", "gradescope", "--exercise", EX1A, "--answers", ANSWERS,
+                      "--out", out, "--roster", roster)
+    assert "have no email" not in done.stderr
+    source = course["base"] / "gradescope-source-emails"
+    with zipfile.ZipFile(out) as archive:
+        archive.extractall(source)
+    return source
+
+
+def test_gradescope_a_student_id_typed_by_someone_not_on_the_list_takes_nobodys_key(
+        course, gradescope_source_with_emails, tmp_path):
+    # The attack: Mallory's Gradescope email is not on the list (she joined with the entry code);
+    # she types Bob's login as her student ID and hands in Bob's notebook. Before the fix she was
+    # graded against Bob's key: full marks, no flag. The email decides: she is nobody's.
+    for sid in ("bob.ray", "b2"):
+        results = gradescope(course, gradescope_source_with_emails, tmp_path / sid, "bob",
+                             [{"name": "Mallory", "email": "mallory@elsewhere.example",
+                               "sid": sid}])
+        assert results["score"] == 0 and results["extra_data"]["status"] == "not-on-roster", results
+        assert "email is not on the class list" in results["extra_data"]["detail"]["identity_note"]
+    # Bob himself, whatever student ID he typed, is found by his email: full marks, no note.
+    results = gradescope(course, gradescope_source_with_emails, tmp_path / "bob", "bob",
+                         [{"name": "Bob Ray", "email": "Bob.Ray@uni.example", "sid": "a1"}])
+    assert results["score"] == FULL and "identity_note" not in results["extra_data"]["detail"]
 
 
 # -- the keys: one kernel for the class ------------------------------------------------------------

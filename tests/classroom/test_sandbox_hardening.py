@@ -271,11 +271,26 @@ def test_a7_the_grader_never_connects_to_a_host_socket_the_kernel_names(tmp_path
     assert result.total == 0
 
 
-def test_a18_the_kernel_sees_its_python_and_packages_at_neutral_paths(tmp_path):
+@pytest.fixture(params=["this machine", "no links"])
+def a18_layout(request, monkeypatch):
+    """The sandbox's layout as this machine gives it, and as where the temporary folder is on
+    another disk than the venv (no tree of hard links can be made: the real folders are bound)."""
+    from coursebook.classroom.grader import runtime_copy, sandbox
+
+    if request.param == "no links":
+        monkeypatch.setattr(runtime_copy, "_places", lambda: [])
+    monkeypatch.setattr(sandbox, "_GIVEN", [])
+    sandbox._layout.cache_clear()
+    yield sandbox.layout()
+    sandbox._layout.cache_clear()
+
+
+def test_a18_the_kernel_sees_its_python_and_packages_at_neutral_paths(tmp_path, a18_layout):
     """Mount points, the folders mounts come from (mountinfo's fourth field and the source after
     ' - '), sys.executable, sys.path and coursebook.__file__ name no folder of the instructor's:
-    the venv, the interpreter's prefix, the project, the home, the work folder."""
-    from coursebook.classroom.grader import sandbox
+    the venv, the interpreter's prefix, the project, the home, the work folder. Where no tree of
+    links can be made, only the bound folders' own paths show in mountinfo, and the row says so."""
+    from coursebook.classroom.grader.sandbox import HOST_PATHS_NOTE
 
     work_root = tmp_path / "work-root"
     host_paths = sorted({str(ROOT), os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix),
@@ -291,11 +306,25 @@ def test_a18_the_kernel_sees_its_python_and_packages_at_neutral_paths(tmp_path):
                 os.getcwd(), *os.environ.values()]
         for host in {host_paths!r}:
             found[host] = [p for p in seen if p == host or p.startswith(host + "/")]
+        found["mountinfo"] = mounts
     ''')
     result, found = graded(path, work_root=work_root)
     assert result.status is Status.OK, result.detail
-    assert found and not any(found.values()), found
-    assert sandbox.layout().hidden
+    mountinfo = found.pop("mountinfo")
+    assert found, result.status
+    if a18_layout.hidden:
+        assert not any(found.values()), found
+        assert "host_paths" not in result.detail
+    else:
+        # The fallback: the real folders are bound (their own paths are the mount's root in
+        # mountinfo), nothing else of the host shows, and the row says so.
+        assert result.detail.get("host_paths") == HOST_PATHS_NOTE, result.detail
+        bound = {real for real, _ in a18_layout.binds}
+        leaked = [p for paths in found.values() for p in paths
+                  if not any(p == b or p.startswith(b + "/") for b in bound)]
+        assert not leaked, leaked
+        assert bound & set(mountinfo), (bound, mountinfo)  # the fallback did bind the real folders
+        assert not any(p in mountinfo for p in (str(work_root), str(Path.home())))
 
 
 def run_with_timeout(function, seconds: float):

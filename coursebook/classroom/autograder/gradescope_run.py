@@ -14,8 +14,9 @@ and the grading runs under a uid of its own (`own_user`) that cannot read `sourc
 it root's alone) or write `results/`. results.json says which way it ran.
 
 A zip built with a roster (per-student values) grades the notebook against its submitter's own key:
-the submitter is the first user of `submission_metadata.json` on the roster (matched by email or
-student ID, roster.py); a submission from nobody on the roster gets a `not-on-roster` result, and
+the submitter is the first user of `submission_metadata.json` on the roster (matched by email, or
+by student ID where the list has no email, and then the result's detail says so: roster.py); a
+submission from nobody on the roster gets a `not-on-roster` result, and
 a notebook whose `login` is not the submitter's is flagged (grader/per_student.py).
 """
 
@@ -196,8 +197,10 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
     notebook = notebooks[0]
     keys = load_students(root, config, assignment)
     key: StudentKey | None = None
+    identity_note = ""
     if keys is not None:
-        owner = keys.roster.gradescope_owner(_users(root))
+        match = keys.roster.gradescope_match(_users(root))
+        owner, identity_note = match.student, match.note()
         if owner is None:  # nobody's values to grade it with: a result saying so, not run
             result = SubmissionResult(
                 student=_students(root),
@@ -207,7 +210,7 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
                 tasks={
                     t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks
                 },
-                detail={"identity": _submitter(_users(root))},
+                detail={"identity": _submitter(_users(root)), "identity_note": match.note()},
             )
             version = config["package"]["version"]
             return gradescope_results(result, checks, limits, version=version), result
@@ -235,6 +238,8 @@ def grade(root: Path) -> tuple[dict, SubmissionResult | None]:
     result = replace(
         result, student=_students(root), source=notebook.relative_to(root / "submission").as_posix()
     )
+    if identity_note:  # the instructor's (extra_data), never the student's output
+        result.detail["identity_note"] = identity_note
     login = student_login_note(result.detail)
     results = gradescope_results(
         result,

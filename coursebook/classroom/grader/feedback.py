@@ -60,6 +60,12 @@ STUDENT_STATUS = {
 
 def student_login_note(detail: dict) -> str:
     """'' or what the student is told about the `login` in their notebook (per-student values)."""
+    if detail.get("released_per_student"):
+        return (
+            "Your notebook has values of your own, but it was graded without the class list, "
+            "against the course's values: this score is not your grade. Your instructor has been "
+            "told."
+        )
     if detail.get("login_flag") == "mismatch":
         return (
             f"The login in your notebook's first cell is {detail.get('notebook_login', '')!r}, but "

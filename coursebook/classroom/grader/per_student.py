@@ -13,12 +13,17 @@ Flags, kept in the result's `detail` (the writers put them into words):
 - `login_flag: missing`: the notebook's `login` is not set (it ran with the course's values);
 - `login_flag: mismatch`: it names someone else (`notebook_login`) than the file's owner;
 - a file whose owner is not on the roster is not run: its row has status `not-on-roster`.
+
+Without a roster, a notebook of a per-student release (its login cell, `released_per_student`)
+is graded against the course's values, which are not its owner's: its row says so
+(`released_per_student`), and `grade` stops before grading a class whose notebooks are mostly such.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 from ..exercise.assignment import Assignment
@@ -30,6 +35,24 @@ from .collect import Submission
 from .store import key_digest
 
 LOGIN_VARIABLE = "login"
+LOGIN_TAG = "login"
+"""The tag of the first cell a per-student release writes (`variants.per_student_notebook`)."""
+PER_STUDENT_CHECKER = re.compile(r"Checker\([^()]*login\s*=\s*login\s*\)")
+"""The release's checker call, which reads the values of the login's own check file."""
+
+
+def released_per_student(nb) -> bool:
+    """Whether `nb` comes from a per-student release: a code cell tagged `login` (the login cell)
+    or a checker told the login (a student who copied the cells into a new notebook)."""
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        tags = cell.get("metadata", {}).get("tags") or []
+        if (isinstance(tags, list) and LOGIN_TAG in tags) or PER_STUDENT_CHECKER.search(
+            str(cell.get("source", ""))
+        ):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
 from .kernel import LimitedClient, Watchdog, kernel_manager, kill_kernel_processes
 from .notebook_file import MAX_CELLS, MAX_NOTEBOOK_BYTES, read_submission  # noqa: F401
-from .per_student import LOGIN_VARIABLE, StudentRun, login_flag
+from .per_student import LOGIN_VARIABLE, StudentRun, login_flag, released_per_student
 from .public_cache import cached_public_spec
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .sandbox import INSIDE_IPC, Sandbox, SandboxUnavailable
@@ -117,6 +117,8 @@ def _grade(
     _score(result, checks, answers, limits)
     if student is not None and answers is not None:
         result.detail.update(login_flag(answers.get(LOGIN_VARIABLE), student.login))
+    if student is None and released_per_student(nb):  # the course's values are not its owner's
+        result.detail["released_per_student"] = True
 
 
 def _run(

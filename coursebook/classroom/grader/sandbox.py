@@ -183,6 +183,14 @@ def readable_roots() -> list[Path]:
     return [r for r in ordered if not any(r != o and o in r.parents for o in ordered)]
 
 
+HOST_PATHS_NOTE = (
+    "shown: no tree of hard links could be made (the temporary folder is on another disk than "
+    "Python or its packages), so the sandbox binds their own folders and /proc/self/mountinfo "
+    "inside names them"
+)
+"""A row's `host_paths` where the layout is not `hidden` (the guide says the same)."""
+
+
 @dataclass(frozen=True)
 class Layout:
     """Where the interpreter, its packages and coursebook appear inside the sandbox: neutral paths
@@ -539,6 +547,8 @@ class Sandbox:
             "memory_limit": memory_note(memory_mb, tmp_mb, bool(program)),
             "disk_limit": disk_note(tmp_mb, self.ipc_capped),
         }
+        if not view.hidden:
+            self.notes["host_paths"] = HOST_PATHS_NOTE
         # bwrap reads its arguments, the filter and the copies from descriptors: a shell opens them
         # and becomes bwrap (same pid): /proc/1/cmdline inside shows `bwrap --args 8 -- <argv>`.
         files = {ARGS_FD: self.root / "bwrap.args"}

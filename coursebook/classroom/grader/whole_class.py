@@ -30,7 +30,8 @@ from .collect import (
     nested_lms_names,
     resolve_ambiguous,
 )
-from .per_student import StudentKeys, student_keys
+from .notebook_file import parse_submission, read_bytes
+from .per_student import StudentKeys, released_per_student, student_keys
 from .run import preflight
 from .sandbox import require_sandbox
 from .shard import ShardSpec, clear_manifest, select, write_manifest
@@ -127,6 +128,8 @@ def grade_class(
             f"({nested[0]}, ...): each belongs to its first folder only; if the LMS's zip was "
             "unpacked one folder too deep, grade the folder that holds the LMS's names"
         )
+    if roster is None and getattr(assignment.checks, "parameters", None):
+        released_without_roster(everyone, submissions, warn)
     graded = select(everyone, shard) if shard is not None else everyone
     if downloaded is not None:
         moodle_time = downloaded.replace(tzinfo=UTC) - MOODLE_GRACE
@@ -169,6 +172,38 @@ def grade_class(
             moodle_time=moodle_time.isoformat(),
         )
     return ClassGrading(rows=rows, everyone=everyone, graded=graded, shard=shard)
+
+
+def released_without_roster(everyone: list[Submission], submissions: Path, warn: Warn) -> None:
+    """Without a roster: stop (GradingInputError) when at least half of the class's notebooks come
+    from a per-student release, whose values are their owners' own (graded against the course's,
+    every row would end in wrong answers); warn when a few do (their rows say so)."""
+    count = readable = 0
+    for submission in everyone:
+        if submission.path is None or submission.refusal is not None:
+            continue
+        try:
+            raw = read_bytes(submission.path)
+        except OSError:
+            continue
+        if b"login" not in raw:  # cheap: most files of a class that is not per student stop here
+            readable += 1
+            continue
+        nb, _ = parse_submission(raw)
+        if nb is not None:
+            readable += 1
+            count += released_per_student(nb)
+    if count and 2 * count >= readable:
+        raise GradingInputError(
+            f"{count} of the {readable} notebooks in {submissions} were released per student "
+            "(their first cell asks for the login): grade them with --roster and the class list "
+            "you released with"
+        )
+    if count:
+        warn(
+            f"{count} notebook(s) were released per student (their first cell asks for the login) "
+            "but are graded without --roster: their rows say so"
+        )
 
 
 def per_student(

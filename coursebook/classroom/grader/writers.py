@@ -127,11 +127,21 @@ SHOWN = {
     "notebook_login",
     "owner_login",
     "identity",
+    "released_per_student",
 }
+
+PER_STUDENT_TEXT = (
+    "released per student: this notebook asks for its owner's login (the exercise was released "
+    "with values of each student's own), but it was graded without the class list, against the "
+    "course's values, so its answers read as wrong; grade the class again with `--roster` and the "
+    "class list you released with"
+)
 
 
 def login_note(detail: dict) -> str:
     """'' or the per-student flag of a row, for the instructor (see grader/per_student.py)."""
+    if detail.get("released_per_student"):
+        return PER_STUDENT_TEXT
     owner, named = detail.get("owner_login", "?"), detail.get("notebook_login", "")
     if detail.get("login_flag") == "mismatch":
         return (
