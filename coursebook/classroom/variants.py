@@ -7,10 +7,10 @@ tagged `parameters` (papermill's convention; the stock values), and in its check
 or claims, so that a course's codes for them are its own). The course secret
 (`answers/course.yml`, `secret:`; or the environment variable COURSEBOOK_COURSE_SECRET) and the
 exercise name pick one value per parameter, by HMAC-SHA256, so the same secret always gives the
-same values and nothing else does. `coursebook release` then
-writes the exercise with those values and computes every expected answer by running the
-instructor's solution notebook with them: no answer is typed per variant. A draw whose solution
-notebook fails its own hidden checks (an `assert` in a cell tagged `hidden`) is drawn again.
+same values and nothing else does. `coursebook release` then writes the exercise with those values
+and computes every expected answer by running the instructor's solution notebook with them: no
+answer is typed per variant. A draw whose solution notebook fails its own hidden checks (an
+`assert` in a cell tagged `hidden`) is drawn again.
 
 The same functions serve the grader: `course_checks` returns the course's computed check file
 (cached under `_build/variants/`), so `grade`, the Gradescope runner and the shards compare with the

@@ -466,3 +466,16 @@ def test_two_courses_label_ex2b_s_tools_and_options_differently(variant_cache):
     cell = next(c for c in released.cells if "parameters" in c.metadata.get("tags", []))
     assert repr(values_a["tool_order"]) in cell.source and repr(values_a["aid_options"]) in cell.source
     assert "BEGIN SOLUTION" not in "".join(c.source for c in released.cells)
+
+
+@pytest.mark.parametrize("name", SHUFFLED)
+def test_the_search_table_still_counts_the_option_letters(name):
+    """The letters are printed by a cell now, not written in bold: the release's search-time table
+    must still count them among the words a guesser tries (else it would call a choice slow)."""
+    from coursebook.classroom.search_time import vocabulary
+
+    nb = nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4)
+    words = vocabulary("\n".join(cell.source for cell in nb.cells))
+    # (ex1b's mapping takes option codes, written in its table, not letters)
+    guesses = {"commitment", "compellence", "selection"} if name == EX1B else {"A", "B", "C"}
+    assert guesses <= words, (name, sorted(words)[:20])
