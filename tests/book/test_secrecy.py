@@ -129,6 +129,22 @@ def test_planted_leak_d_an_answer_typed_into_an_exercise_is_refused(tmp_path):
     assert stale_exercises(tmp_path / "answers", tmp_path / "exercises") == ["ex3a-revenue-exposure"]
 
 
+def test_a_short_number_is_searched_in_its_own_exercise_only(tmp_path):
+    """ex2a's gaps start with 31 days (not a distinctive number). Printed in ex2a's own generated
+    notebook it is refused; a course whose ex4b draws `request_cost = 31` shows it legitimately."""
+    release = tmp_path / "student"
+    (release / "exercises").mkdir(parents=True)
+    for name, line in (("ex4b-scenario-predictions", "request_cost = 31"),
+                       ("ex2a-reverse-leverage-timeline", "# the first gap: 31 days")):
+        nb = nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell(line))
+        nbformat.write(nb, release / "exercises" / f"{name}.ipynb")
+    found = {(leak.file, leak.secret) for leak in scan(release, ROOT)}
+    gaps = "answer of ex2a-reverse-leverage-timeline/gaps"
+    assert ("exercises/ex2a-reverse-leverage-timeline.ipynb", gaps) in found
+    assert ("exercises/ex4b-scenario-predictions.ipynb", gaps) not in found
+
+
 def test_the_instructors_guide_is_not_released(course_a):
     release, _ = course_a
     assert not (release / "book" / "instructors-guide.md").exists()
