@@ -51,11 +51,13 @@ def seconds_per_guess(cost: dict | None = None, rounds: int = 3) -> float:
 
 
 def vocabulary(notebook_text: str) -> set[str]:
-    """The words a guesser would try: quoted strings, bold option letters, code words."""
+    """The words a guesser would try: quoted strings, option letters, code words."""
     words = set(re.findall(r"\"([^\"\n]{1,40})\"|'([^'\n]{1,40})'", notebook_text))
     found = {w for pair in words for w in pair if w}
     found |= set(re.findall(r"\*\*([A-Z])\.?\*\*", notebook_text))
     found |= set(re.findall(r"`([A-Za-z][\w -]{0,30})`", notebook_text))
+    # option letters a cell prints from a quoted run (`zip("ABCD", options)`): each letter too
+    found |= {letter for word in found if re.fullmatch(r"[A-Z]{2,26}", word) for letter in word}
     return found
 
 

@@ -3,12 +3,14 @@
 An exercise declares its parameters twice: in its answers notebook, as assignments in one code cell
 tagged `parameters` (papermill's convention; the stock values), and in its check file, under
 `parameters:`, with what a course may draw (`choices: [...]`, or `range: [low, high]` with a
-`step`). The course secret (`answers/course.yml`, `secret:`; or the environment variable
-COURSEBOOK_COURSE_SECRET) and the exercise name pick one value per parameter, by HMAC-SHA256, so
-the same secret always gives the same values and nothing else does. `coursebook release` then
-writes the exercise with those values and computes every expected answer by running the
-instructor's solution notebook with them: no answer is typed per variant. A draw whose solution
-notebook fails its own hidden checks (an `assert` in a cell tagged `hidden`) is drawn again.
+`step`, or `shuffle: [...]`: an order of those items, which the notebook uses to label its options
+or claims, so that a course's codes for them are its own). The course secret
+(`answers/course.yml`, `secret:`; or the environment variable COURSEBOOK_COURSE_SECRET) and the
+exercise name pick one value per parameter, by HMAC-SHA256, so the same secret always gives the
+same values and nothing else does. `coursebook release` then writes the exercise with those values
+and computes every expected answer by running the instructor's solution notebook with them: no
+answer is typed per variant. A draw whose solution notebook fails its own hidden checks (an
+`assert` in a cell tagged `hidden`) is drawn again.
 
 The same functions serve the grader: `course_checks` returns the course's computed check file
 (cached under `_build/variants/`), so `grade`, the Gradescope runner and the shards compare with the
@@ -120,16 +122,42 @@ def candidates(name: str, spec: Any, where: str) -> list:
     raise VariantError(f"{where}: parameter {name!r} needs `choices:` or `range:` and `step:`")
 
 
-def draw(secret: str, exercise: str, declared: dict, attempt: int = 0, login: str = "") -> dict:
-    """One value per declared parameter, picked by HMAC(secret, exercise, name, attempt, login)."""
-    values = {}
-    for name, spec in declared.items():
-        options = candidates(name, spec, f"check file of {exercise}")
-        message = f"{exercise}|{name}|{attempt}|{login.strip().lower()}".encode()
-        index = int.from_bytes(
-            hmac.new(secret.encode(), message, hashlib.sha256).digest()[:8], "big"
+def _shuffle_items(name: str, spec: dict, where: str) -> list:
+    items = spec["shuffle"]
+    if not isinstance(items, list) or len(items) < 2 or len(set(map(repr, items))) < len(items):
+        raise VariantError(
+            f"{where}: parameter {name!r}: `shuffle:` must list two or more different items"
         )
-        values[name] = options[index % len(options)]
+    return list(items)
+
+
+def allowed(name: str, spec: Any, value: Any, where: str) -> bool:
+    """May a course draw `value` for this parameter (a stock value must be drawable)?"""
+    if isinstance(spec, dict) and "shuffle" in spec:
+        items = _shuffle_items(name, spec, where)
+        return isinstance(value, list) and sorted(map(repr, value)) == sorted(map(repr, items))
+    return value in candidates(name, spec, where)
+
+
+def _pick(secret: str, message: str) -> int:
+    return int.from_bytes(
+        hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()[:8], "big"
+    )
+
+
+def draw(secret: str, exercise: str, declared: dict, attempt: int = 0, login: str = "") -> dict:
+    """One value per declared parameter, picked by HMAC(secret, exercise, name, attempt, login);
+    a `shuffle:` parameter's items are put in the order of their own HMACs (every order alike)."""
+    values: dict[str, Any] = {}
+    for name, spec in declared.items():
+        where = f"check file of {exercise}"
+        message = f"{exercise}|{name}|{attempt}|{login.strip().lower()}"
+        if isinstance(spec, dict) and "shuffle" in spec:
+            items = _shuffle_items(name, spec, where)
+            values[name] = sorted(items, key=lambda item: _pick(secret, f"{message}|{item!r}"))
+            continue
+        options = candidates(name, spec, where)
+        values[name] = options[_pick(secret, message) % len(options)]
     return values
 
 
@@ -383,7 +411,7 @@ def course_check_data_many(
     the solution notebook (all logins in one kernel, `solve_many`). A login's draw is made again
     when the notebook's own hidden checks reject it, when the book happens to print one of its
     answers (the chapters' worked examples, a quiz's numbers), or when a stock answer (public in
-    the upstream repository) would earn credit on one of its number or list tasks."""
+    the upstream repository) would earn credit on one of its tasks (`answered_by_stock`)."""
     from .exercise.checks import CheckFile
     from .leaks import public_text
 
@@ -436,16 +464,27 @@ def course_check_data(
     return course_check_data_many(answers_dir, name, secret, [login])[login]
 
 
+def shuffles(checks) -> bool:
+    """Does the exercise draw an order of its options or claims (a `shuffle:` parameter)? Then its
+    choice, set and mapping answers are written in the course's own codes."""
+    return any(isinstance(spec, dict) and "shuffle" in spec for spec in checks.parameters.values())
+
+
 def answered_by_stock(stock, checks) -> list[str]:
-    """The number and list tasks of a course's key that the stock answer earns credit on (the
-    stock answers are public in the upstream repository). Choices and sets are left out, and so
-    are tasks the check file marks `same_in_every_course` (an order of sourced events, say)."""
+    """The tasks of a course's key that the stock answer earns credit on (the stock answers are
+    public in the upstream repository): number and list tasks, and, in an exercise that shuffles
+    its codes (`shuffles`), choice, set and mapping tasks too. Text tasks are left out (a term is a
+    term), and so are tasks the check file marks `same_in_every_course` (an order of sourced
+    events, say)."""
     from .exercise.checks import judge
 
+    kinds = (
+        ("number", "list", "choice", "set", "mapping") if shuffles(stock) else ("number", "list")
+    )
     return [
         f"{checks.exercise}/{task.id}"
         for task in checks.tasks
-        if task.kind in ("number", "list")
+        if task.kind in kinds
         and not task.hidden
         and not task.same_in_every_course
         and judge(task, stock.task(task.id).answer).credit

@@ -18,10 +18,13 @@ from coursebook.book.release import write_release
 from coursebook.classroom.exercise.checks import judge, load_check_file
 from coursebook.classroom.leaks import scan
 from coursebook.classroom.student_edition import stale_exercises
-from coursebook.classroom.variants import (VariantError, cached_course_check_data, candidates, draw,
-                                           solve, stock_values, with_values, write_course_exercises)
+from coursebook.classroom.variants import (VariantError, allowed, cached_check_data_many,
+                                           cached_course_check_data, candidates, draw, solve,
+                                           stock_values, with_values, write_course_exercises)
 from tests.conftest import ROOT
 from tests.helpers.courses import EX1A, SECRET_A, SECRET_B
+
+EX1B, EX2B = "ex1b-chicken-equilibria", "ex2b-tools-classification"
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +129,22 @@ def test_planted_leak_d_an_answer_typed_into_an_exercise_is_refused(tmp_path):
     assert stale_exercises(tmp_path / "answers", tmp_path / "exercises") == ["ex3a-revenue-exposure"]
 
 
+def test_a_short_number_is_searched_in_its_own_exercise_only(tmp_path):
+    """ex2a's gaps start with 31 days (not a distinctive number). Printed in ex2a's own generated
+    notebook it is refused; a course whose ex4b draws `request_cost = 31` shows it legitimately."""
+    release = tmp_path / "student"
+    (release / "exercises").mkdir(parents=True)
+    for name, line in (("ex4b-scenario-predictions", "request_cost = 31"),
+                       ("ex2a-reverse-leverage-timeline", "# the first gap: 31 days")):
+        nb = nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell(line))
+        nbformat.write(nb, release / "exercises" / f"{name}.ipynb")
+    found = {(leak.file, leak.secret) for leak in scan(release, ROOT)}
+    gaps = "answer of ex2a-reverse-leverage-timeline/gaps"
+    assert ("exercises/ex2a-reverse-leverage-timeline.ipynb", gaps) in found
+    assert ("exercises/ex4b-scenario-predictions.ipynb", gaps) not in found
+
+
 def test_the_instructors_guide_is_not_released(course_a):
     release, _ = course_a
     assert not (release / "book" / "instructors-guide.md").exists()
@@ -203,7 +222,7 @@ def test_parameters_are_declared_and_injected_in_place():
     declared = load_check_file(ROOT / "answers" / "checks" / f"{EX1A}.yml").parameters
     assert set(declared) <= set(stock)
     for name, spec in declared.items():
-        assert stock[name] in candidates(name, spec, EX1A), f"the stock {name} is one of its own choices"
+        assert allowed(name, spec, stock[name], EX1A), f"the stock {name} is one of its own choices"
     changed = with_values(nb, {"stake": 85}, EX1A)
     cell = next(c for c in changed.cells if "parameters" in c.metadata.get("tags", []))
     assert "stake = 85 " in cell.source and "# value to the target" in cell.source
@@ -217,9 +236,9 @@ PARAMETERIZED = sorted(path.stem for path in (ROOT / "answers" / "checks").glob(
                        if load_check_file(path).parameters)
 
 
-def test_the_numeric_exercises_declare_parameters():
-    assert {EX1A, "ex2a-reverse-leverage-timeline", "ex4a-comparing-leverage",
-            "ex4b-scenario-predictions"} <= set(PARAMETERIZED)
+def test_every_exercise_declares_parameters():
+    # every exercise: ex1b and ex2b draw their codes' order (and ex1b its games' payoffs) too
+    assert set(PARAMETERIZED) == {path.stem for path in (ROOT / "answers").glob("*.ipynb")}
 
 
 @pytest.mark.parametrize("name", PARAMETERIZED)
@@ -228,7 +247,7 @@ def test_each_exercise_s_stock_values_are_drawable_and_two_courses_get_other_ans
     stock = stock_values(nb, name)
     declared = load_check_file(ROOT / "answers" / "checks" / f"{name}.yml").parameters
     for parameter, spec in declared.items():
-        assert stock[parameter] in candidates(parameter, spec, name), f"{name}: stock {parameter}"
+        assert allowed(parameter, spec, stock[parameter], name), f"{name}: stock {parameter}"
     (values_a, data_a), (values_b, data_b) = (
         cached_course_check_data(ROOT / "answers", name, secret, cache=variant_cache)
         for secret in (SECRET_A, SECRET_B))
@@ -337,7 +356,8 @@ def test_each_student_gets_their_own_values_and_only_their_own_digests(tmp_path,
     assert "bob.ray" in login_problem("bob.ray", "amy.lee") and login_problem("", "amy.lee")
 
 
-def test_grade_scores_each_courses_solution_full_and_the_other_courses_not(tmp_path, variant_cache):
+@pytest.mark.parametrize("exercise", [EX1A, EX2B])
+def test_grade_scores_each_courses_solution_full_and_the_other_courses_not(exercise, tmp_path, variant_cache):
     """`coursebook grade` with course A's secret: A's solved notebook full marks, B's not; and the
     other way round. The submissions are the instructor's solution notebook run with each course's
     values (what a student of that course who solved everything hands in)."""
@@ -346,18 +366,18 @@ def test_grade_scores_each_courses_solution_full_and_the_other_courses_not(tmp_p
     import subprocess
     import sys
 
-    answers = nbformat.read(ROOT / "answers" / f"{EX1A}.ipynb", as_version=4)
+    answers = nbformat.read(ROOT / "answers" / f"{exercise}.ipynb", as_version=4)
     folder = tmp_path / "class"
     folder.mkdir()
     secrets = {"a": SECRET_A, "b": SECRET_B}
     for name, secret in secrets.items():
-        values, _ = cached_course_check_data(ROOT / "answers", EX1A, secret, cache=variant_cache)
-        nbformat.write(with_values(answers, values, EX1A), folder / f"course-{name}.ipynb")
-    stock = load_check_file(ROOT / "answers" / "checks" / f"{EX1A}.yml")
+        values, _ = cached_course_check_data(ROOT / "answers", exercise, secret, cache=variant_cache)
+        nbformat.write(with_values(answers, values, exercise), folder / f"course-{name}.ipynb")
+    stock = load_check_file(ROOT / "answers" / "checks" / f"{exercise}.yml")
     for name, secret in secrets.items():
         out = tmp_path / f"graded-{name}"
         env = {**os.environ, "COURSEBOOK_COURSE_SECRET": secret, "COURSEBOOK_VARIANT_CACHE": str(variant_cache)}
-        done = subprocess.run([sys.executable, "-m", "coursebook", "grade", str(folder), "--exercise", EX1A,
+        done = subprocess.run([sys.executable, "-m", "coursebook", "grade", str(folder), "--exercise", exercise,
                                "--answers", str(ROOT / "answers"), "--out", str(out)], cwd=tmp_path, env=env, capture_output=True, text=True,
                               timeout=900)
         assert done.returncode == 0, done.stderr[-2000:]
@@ -391,3 +411,87 @@ def test_no_options_table_lists_its_codes_in_the_order_of_the_answer():
             checked += 1
             assert where != sorted(where), f"{path.stem}/{task.id}: options listed in the answer's order"
     assert checked >= 2  # ex1b's theory-for-claim and ex4a's pakistan-theories at least
+
+
+# -- per-course codes for choice, set and mapping tasks ---------------------------------------
+
+def test_a_shuffle_draws_every_item_once_and_each_secret_its_own_order():
+    spec = {"order": {"shuffle": ["a", "b", "c", "d", "e", "f"]}}
+    orders = {tuple(draw(f"secret-{n:02d}" + "x" * 16, "ex", spec)["order"]) for n in range(40)}
+    assert all(sorted(order) == list("abcdef") for order in orders)
+    assert len(orders) > 30  # 720 orders: forty secrets seldom share one
+    assert draw(SECRET_A, "ex", spec) == draw(SECRET_A, "ex", spec)
+    assert draw(SECRET_A, "ex", spec) != draw(SECRET_A, "ex", spec, attempt=1)
+    assert allowed("order", spec["order"], list("fedcba"), "ex")
+    assert not allowed("order", spec["order"], list("fedcbb"), "ex")
+    with pytest.raises(VariantError, match="two or more different items"):
+        draw(SECRET_A, "ex", {"order": {"shuffle": ["a", "a"]}})
+
+
+CATEGORICAL = ("choice", "set", "mapping")
+
+
+SHUFFLED = sorted(path.stem for path in (ROOT / "answers" / "checks").glob("*.yml")
+                  if any("shuffle" in spec for spec in load_check_file(path).parameters.values()))
+
+
+def test_the_exercises_with_lettered_options_or_labelled_claims_shuffle_them():
+    assert {EX1B, EX2B, "ex3a-revenue-exposure", "ex3b-refugees-and-fatalities",
+            "ex4a-comparing-leverage", "ex4b-scenario-predictions"} <= set(SHUFFLED)
+
+
+@pytest.mark.parametrize("name", SHUFFLED)
+def test_the_stock_key_earns_nothing_on_the_shuffled_tasks_of_any_course(name, variant_cache):
+    """ex1b's claims, ex2b's tools and the lettered options of the choice tasks have each course's
+    own labels and letters: over many draws (a login per draw, as per-student variants make them)
+    the stock key, pasted from the public upstream, earns no credit on any choice, set or mapping
+    task that is not marked the same in every course, and the draws' answers differ."""
+    from coursebook.classroom.exercise.checks import CheckFile
+
+    stock = load_check_file(ROOT / "answers" / "checks" / f"{name}.yml")
+    shuffled = [t for t in stock.tasks if t.kind in CATEGORICAL and not t.same_in_every_course]
+    assert shuffled, name
+    logins = [f"student-{n}" for n in range(8)]
+    keys = cached_check_data_many(ROOT / "answers", name, SECRET_A, [""] + logins, cache=variant_cache)
+    for login, (values, data) in keys.items():
+        key = CheckFile.model_validate(data)
+        for task in shuffled:
+            assert not judge(key.task(task.id), task.answer).credit, (name, login, task.id)
+    for task in shuffled:
+        answers = {repr(CheckFile.model_validate(data).task(task.id).answer) for _, data in keys.values()}
+        assert len(answers) >= 2, (name, task.id, answers)  # not one fixed "other" answer
+
+
+def test_two_courses_label_ex2b_s_tools_and_options_differently(variant_cache):
+    """The released notebooks show each course's letters, and each course's solution earns full
+    credit against its own key only."""
+    from coursebook.classroom.exercise.checks import CheckFile
+    from coursebook.classroom.student_edition import student_notebook
+
+    nb = nbformat.read(ROOT / "answers" / f"{EX2B}.ipynb", as_version=4)
+    courses = {secret: cached_course_check_data(ROOT / "answers", EX2B, secret, cache=variant_cache)
+               for secret in (SECRET_A, SECRET_B)}
+    (values_a, data_a), (values_b, data_b) = courses.values()
+    assert values_a["tool_order"] != values_b["tool_order"]
+    assert values_a["aid_options"] != values_b["aid_options"]
+    key_a, key_b = CheckFile.model_validate(data_a), CheckFile.model_validate(data_b)
+    for task in ("sticks", "conditionality", "entitlements"):
+        assert not judge(key_b.task(task), key_a.task(task).answer).credit, task
+    # The student edition shows the course's order of the tools (the letters follow from it).
+    released = student_notebook(with_values(nb, values_a, EX2B), EX2B)
+    cell = next(c for c in released.cells if "parameters" in c.metadata.get("tags", []))
+    assert repr(values_a["tool_order"]) in cell.source and repr(values_a["aid_options"]) in cell.source
+    assert "BEGIN SOLUTION" not in "".join(c.source for c in released.cells)
+
+
+@pytest.mark.parametrize("name", SHUFFLED)
+def test_the_search_table_still_counts_the_option_letters(name):
+    """The letters are printed by a cell now, not written in bold: the release's search-time table
+    must still count them among the words a guesser tries (else it would call a choice slow)."""
+    from coursebook.classroom.search_time import vocabulary
+
+    nb = nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4)
+    words = vocabulary("\n".join(cell.source for cell in nb.cells))
+    # (ex1b's mapping takes option codes, written in its table, not letters)
+    guesses = {"commitment", "compellence", "selection"} if name == EX1B else {"A", "B", "C"}
+    assert guesses <= words, (name, sorted(words)[:20])
