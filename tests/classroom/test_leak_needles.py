@@ -44,12 +44,23 @@ def _seeds() -> list[str]:
 
 
 SEEDS = _seeds()
-NOISE_CHARACTERS = [*" \n\t.,;:-_()'\"%0123456789asSkKiI\u00a0\u2013", *CASE_TWINS_OF_ASCII]
+# Besides ASCII: the Unicode classes the expressions treat unlike ASCII: digits `\d` matches
+# (Arabic-Indic, full-width, Devanagari), digits and letters only `\w` matches (superscript two,
+# sharp s, a ligature, sigma), a combining accent, spaces and separators `\W` matches.
+NOISE_CHARACTERS = [*" \n\t.,;:-_()'\"%+0123456789asSkKiIeE\u00a0\u2013", *CASE_TWINS_OF_ASCII,
+                    *"\u0663\uff13\u0966\u00b2\u00df\ufb01\u03a3\u0301\u200b\u2028\u3000"]
 NOISE = st.text(alphabet=st.sampled_from(NOISE_CHARACTERS), max_size=6)
 
 
-def _recase(text: str, flips: list[bool]) -> str:
-    return "".join(c.upper() if flip else c for c, flip in zip(text, flips + [False] * len(text)))
+# The case twin a case-blind expression reads as each of these letters.
+TWIN = {"s": "\u017f", "S": "\u017f", "k": "\u212a", "K": "\u212a", "i": "\u0131",
+        "I": "\u0130"}
+
+
+def _recase(text: str, flips: list[int]) -> str:
+    """Each character kept (0), upper-cased (1) or, for s, k and i, written as its twin (2)."""
+    return "".join(TWIN.get(c, c) if flip == 2 else c.upper() if flip else c
+                   for c, flip in zip(text, flips + [0] * len(text)))
 
 
 @st.composite
@@ -58,9 +69,9 @@ def texts(draw) -> str:
     for _ in range(draw(st.integers(1, 3))):
         seed = draw(st.sampled_from(SEEDS))
         words = re.split(r"(\s+)", seed)
-        joined = "".join(draw(st.sampled_from([" ", "\n", " -- ", ", ", "\u00a0"]))
+        joined = "".join(draw(st.sampled_from([" ", "\n", " -- ", ", ", "\u00a0", "\u3000\u2014"]))
                          if w.isspace() else w for w in words)
-        parts += [draw(NOISE), _recase(joined, draw(st.lists(st.booleans(), max_size=40)))]
+        parts += [draw(NOISE), _recase(joined, draw(st.lists(st.integers(0, 2), max_size=40)))]
     return "".join(parts) + draw(NOISE)
 
 
@@ -117,3 +128,50 @@ def test_a_case_twin_in_the_text_makes_every_expression_run():
     text = "a \u017fecret"  # a long s: the expression matches, lower-casing does not show it
     assert secret.search(text)
     assert Needles(("secret",)).may_match(FileView(text))
+
+
+def _unicode() -> str:
+    return "".join(chr(c) for c in range(128, 0x110000) if not 0xD800 <= c < 0xE000)
+
+
+def test_no_character_outside_ascii_is_any_ascii_character_to_a_case_blind_literal():
+    """The text and sentence expressions are case-blind literals (not only letters: `-`, `.`, `%`,
+    digits): outside ASCII, only the case twins can match one of them."""
+    others = _unicode()
+    found = set()
+    for code in range(128):
+        found |= set(re.compile(re.escape(chr(code)), re.I).findall(others))
+    assert found == set(CASE_TWINS_OF_ASCII)
+
+
+def test_lower_casing_keeps_what_the_needles_compare():
+    """What the lower-cased views rely on: outside the case twins, lower-casing a character gives
+    one character, never an ASCII one from a character outside ASCII, and never a word character
+    (`\\w`) from a character that is none (else a sentence's words would run into a neighbour)."""
+    word = re.compile(r"\w")
+    changed = [c for c in map(chr, range(0x110000))
+               if c.lower() != c and c not in CASE_TWINS_OF_ASCII]
+    assert [c for c in changed if len(c.lower()) != 1] == []
+    assert [c for c in changed if not c.isascii() and c.lower().isascii()] == []
+    assert [c for c in changed if not word.match(c) and word.match(c.lower())] == []
+    assert [c for c in changed if word.match(c) and not word.match(c.lower())] == []
+
+
+def test_every_unicode_digit_is_a_word_character():
+    """A number's look-behind and look-ahead (`[\\w.]`) stop at any digit `\\d` matches, so a
+    match is a whole number of the text as `\\d+(?:\\.\\d+)*` finds them."""
+    assert all(re.fullmatch(r"\w", d) for d in re.findall(r"\d", _unicode()))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.sampled_from(SEEDS),
+       around=st.lists(st.characters(blacklist_categories=("Cs",)), min_size=2, max_size=2),
+       between=st.characters(blacklist_categories=("Cs",)))
+def test_any_character_around_or_between_the_words_of_a_match(seed, around, between):
+    """Any code point (not only the listed noise) next to a match or in its word gaps."""
+    text = around[0] + re.sub(r"\s+", lambda m: between, seed) + around[1]
+    for variant in (text, text.upper(), text.lower(), _recase(text, [2] * len(text))):
+        view = FileView(variant)
+        missed = [s.what for s in SECRETS
+                  if s.pattern.search(variant) and not s.needles.may_match(view)]
+        assert missed == [], (variant, missed)
