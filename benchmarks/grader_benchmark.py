@@ -5,6 +5,8 @@ The grader adds a bubblewrap sandbox per submission, limits, answer extraction, 
 store and the gradebooks. Also printed: the sandbox's own start-up cost per submission (starting
 and stopping a kernel in bubblewrap against the same kernel started plainly). Prints; asserts nothing.
 Target: sandboxed grading within 1.15 x the floor at -j 1 and at -j 2, and ahead of nbgrader at -j 1.
+nbgrader 0.9.6 runs `nbgrader autograde` on the same submissions, in its own venv made once under
+_build/benchmarks/ (nbgrader_baseline.py); without it (no network on first use) that line says why.
 Run: .venv/bin/python benchmarks/grader_benchmark.py [N] [ROUNDS]
 """
 
@@ -30,6 +32,9 @@ from coursebook.classroom.grader.classroom import grade_all  # noqa: E402
 from coursebook.classroom.grader.collect import collect  # noqa: E402
 from coursebook.classroom.grader.kernel import kernel_manager  # noqa: E402
 from coursebook.classroom.grader.sandbox import Sandbox  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nbgrader_baseline  # noqa: E402
 
 EXERCISE = "ex3a-revenue-exposure"
 
@@ -93,24 +98,36 @@ def grade_run(folder: Path, out: Path, assignment, jobs: int):
     return time.perf_counter() - start, rows
 
 
-def nbgrader_status() -> str:
+def nbgrader_course(tmp: Path, submissions: list[Path]):
+    """nbgrader's course for the same submissions (nbgrader_baseline.py), or why there is none."""
     try:
-        import nbgrader  # noqa: F401
-    except ImportError:
-        return ("not measured: nbgrader is not installed here (the grading-speed review measured "
-                "nbgrader 0.9.6 in its own venv: N1/A1 0.95-1.04)")
-    return "installed, but this benchmark has no nbgrader course for ex3a: not measured"
+        return nbgrader_baseline.build_course(tmp / "nbgrader", EXERCISE, submissions), ""
+    except (nbgrader_baseline.Unavailable, OSError) as exc:
+        return None, f"not measured: {exc}"
+
+
+def nbgrader_agrees(course: Path, rows) -> str:
+    """Whether nbgrader's autograded scores are ours, student by student."""
+    theirs = nbgrader_baseline.scores(course)
+    ours = {Path(row.result.source).stem: (row.result.total, row.result.max_total) for row in rows}
+    differ = sorted(name for name in ours if theirs.get(name) != ours[name])
+    if differ or set(theirs) != set(ours):
+        return (f"scores DIFFER for {differ or sorted(set(theirs) ^ set(ours))}: ours "
+                f"{[ours.get(n) for n in differ]}, nbgrader's {[theirs.get(n) for n in differ]}")
+    return f"same scores as ours for all {len(ours)}"
 
 
 def main(count: int = 20, rounds: int = 2) -> None:
-    """`rounds` interleaved rounds of floor and grade, at -j 1 and -j 2; ratios pooled per
-    parallelism (sum of grade times over sum of floor times), each round's ratio shown too."""
+    """`rounds` interleaved rounds of floor and grade, at -j 1 and -j 2, and nbgrader (one at a
+    time, its only mode) beside -j 1; ratios pooled per parallelism (sum of grade times over sum
+    of floor or nbgrader times), each round's ratio shown too."""
     require_sandbox()
     assignment = Assignment.load(ROOT / "answers", EXERCISE)
     times: dict[tuple[str, int], list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "class"
         submissions = make_submissions(folder, count)
+        course, missing = nbgrader_course(Path(tmp), submissions)
         floor_run(submissions[:2], 2)  # warm-up: imports, caches, the kernel spec
         # and the grader's caches, as after its first run for this answer key (the public check
         # file, the runtime trees, matplotlib's font list; grader_cpu.py prints that one-time cost)
@@ -119,15 +136,23 @@ def main(count: int = 20, rounds: int = 2) -> None:
         for path in submissions[:2]:
             (warm / path.name).write_bytes(path.read_bytes())
         grade_run(warm, Path(tmp) / "out-warm", assignment, 2)
+        if course:  # and nbgrader's, on a course of two
+            warm_course, _ = nbgrader_course(Path(tmp) / "warm-nbgrader", submissions[:2])
+            nbgrader_baseline.autograde_run(warm_course)
         for index in range(rounds):
             for jobs in (1, 2):
-                order = ("floor", "grade") if index % 2 == 0 else ("grade", "floor")
-                for kind in order:
+                kinds = ["floor", "grade"] + (["nbgrader"] if course and jobs == 1 else [])
+                shift = index % len(kinds)
+                for kind in kinds[shift:] + kinds[:shift]:
                     if kind == "floor":
                         took = floor_run(submissions, jobs)
+                    elif kind == "nbgrader":
+                        took = nbgrader_baseline.autograde_run(course)
                     else:
-                        took, rows = grade_run(folder, Path(tmp) / f"out-{index}-{jobs}", assignment, jobs)
+                        out = Path(tmp) / f"out-{index}-{jobs}"
+                        took, rows = grade_run(folder, out, assignment, jobs)
                     times.setdefault((kind, jobs), []).append(took)
+        agreement = nbgrader_agrees(course, rows) if course else ""
     results = [row.result for row in rows]
     wrong = sum(r.total < r.max_total for r in results)
     plain = sorted(kernel_start_stop(False) for _ in range(5))[2]
@@ -139,7 +164,16 @@ def main(count: int = 20, rounds: int = 2) -> None:
         print(f"  -j {jobs}: nbclient floor {sum(floor) / rounds:6.1f} s, sandboxed grade "
               f"{sum(graded) / rounds:6.1f} s per round; ratio {sum(graded) / sum(floor):.2f} "
               f"(rounds: {per_round}; target <= 1.15)")
-    print(f"  nbgrader at -j 1: {nbgrader_status()}")
+    if course:
+        theirs, graded = times[("nbgrader", 1)], times[("grade", 1)]
+        ratio = sum(graded) / sum(theirs)
+        per_round = ", ".join(f"{g / n:.2f}" for g, n in zip(graded, theirs, strict=True))
+        print(f"  nbgrader {nbgrader_baseline.NBGRADER.split('==')[1]} autograde, one at a time: "
+              f"{sum(theirs) / rounds:6.1f} s per round; grade -j 1 / nbgrader {ratio:.2f} "
+              f"(rounds: {per_round}; target < 1): "
+              f"{'grade' if ratio < 1 else 'nbgrader'} is faster; {agreement}")
+    else:
+        print(f"  nbgrader at -j 1: {missing}")
     print(f"  sandbox start-up cost per submission: {boxed - plain:+7.3f} s (kernel start+stop, median "
           f"of 5: {boxed:.3f} s in bubblewrap, {plain:.3f} s plain)")
     print(f"  statuses: {sorted({r.status.value for r in results})}; sandboxed: "

@@ -168,7 +168,8 @@ def build_course(folder: Path, exercise: str, submissions: list[Path]) -> Path:
     (course / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         "c.CourseDirectory.course_id = 'coursebook-benchmark'\n")
-    nbformat.write(source_notebook(exercise), course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    source = course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    nbformat.write(source_notebook(exercise), source)
     nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
     release = nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     for path in submissions:
@@ -178,8 +179,8 @@ def build_course(folder: Path, exercise: str, submissions: list[Path]) -> Path:
         slots = [c for c in nb.cells
                  if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
         if len(slots) != len(theirs):
-            raise Unavailable(f"{path.name}: {len(theirs)} solution cells, release has {len(slots)}")
-        for slot, code in zip(slots, theirs):
+            raise Unavailable(f"{path.name}: {len(theirs)} solution cells, release {len(slots)}")
+        for slot, code in zip(slots, theirs, strict=True):
             slot.source = code
         target = course / "submitted" / path.stem / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
         target.parent.mkdir(parents=True)
