@@ -37,6 +37,7 @@ from .print_answers import add_print_answers
 from .table_hyphens import soft_hyphens
 
 TEMPLATES = Path(__file__).parent / "templates"
+FAVICON = Path(__file__).parent / "favicon.svg"  # a lever on its fulcrum
 HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.S)
 MATHS = (
     "math notranslate"  # Sphinx's maths markup; inside a quiz payload the quotes are JSON-escaped
@@ -46,6 +47,10 @@ logger = logging.getLogger(__name__)
 
 def _add_paths(app, config) -> None:
     config.templates_path.insert(0, str(TEMPLATES))
+    # Without an icon of its own, a browser asks the host for /favicon.ico: a 404 on every visit
+    # (on GitHub Pages, another site's root).
+    if not config.html_favicon:
+        config.html_favicon = str(FAVICON)
 
 
 def _add_assets(app) -> None:
@@ -198,6 +203,17 @@ def _one_of_each_script(app, pagename, templatename, context, doctree) -> None:
     scripts[:] = keep
 
 
+def _icon_on_the_redirect(app, exception) -> None:
+    """The site's root is the one-line redirect jupyter-book writes: give it the icon too."""
+    index = Path(app.outdir) / "index.html"
+    if exception is not None or app.builder.format != "html" or not index.exists():
+        return
+    text = index.read_text(encoding="utf-8")
+    if 'rel="icon"' not in text and app.config.html_favicon:
+        icon = Path(app.config.html_favicon).name
+        index.write_text(f'<link rel="icon" href="_static/{icon}" />\n{text}', encoding="utf-8")
+
+
 def _subset_icon_fonts(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -268,6 +284,7 @@ def setup(app):
     app.connect("html-page-context", _explorer_script, priority=450)
     app.connect("html-page-context", _one_of_each_script, priority=900)
     app.connect("build-finished", _subset_icon_fonts)
+    app.connect("build-finished", _icon_on_the_redirect, priority=900)  # after etoc writes it
     app.connect("doctree-read", _collect_term_uses)
     app.connect("env-purge-doc", _forget_doc)
     app.connect("env-merge-info", _merge_uses)

@@ -36,6 +36,15 @@ def scripts(html: str) -> list[str]:
     return found
 
 
+def test_every_page_names_the_book_s_own_icon():
+    """Else the browser asks the host for /favicon.ico: a 404 on every visit (a console error)."""
+    pages = [p for p in SITE.rglob("*.html") if not p.relative_to(SITE).parts[0].startswith("_")]
+    assert len(pages) > 10
+    for page in sorted(pages):
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert icon and (page.parent / icon.group(1)).resolve().is_file(), page
+
+
 def test_no_fontawesome_script_and_no_preloads():
     for name, html in pages().items():
         assert "fontawesome.js" not in html, name

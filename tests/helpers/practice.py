@@ -43,13 +43,12 @@ class Student:
         self.context.on("response", self._response)
 
     def _response(self, response) -> None:
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+        if response.status >= 400:
             asker = response.request.headers.get("referer")
             self.errors.append(f"{response.status} {response.url} (asked by {asker})")
 
     def _console(self, message) -> None:
-        # Chromium asks for /favicon.ico on its own (the book has none); that 404 is not the page's.
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        if message.type == "error":
             self.errors.append(f"{message.text} ({message.location.get('url')})")
 
     def close(self):
