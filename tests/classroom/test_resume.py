@@ -10,34 +10,40 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 
 from tests.conftest import ROOT
-from tests.helpers.processes import alive, descendants
+from tests.helpers.processes import alive, descendants, named
 
 FIXTURE = ROOT / "tests" / "fixtures" / "grading"
 PERFECT = json.loads((FIXTURE / "submissions" / "perfect.ipynb").read_text(encoding="utf-8"))
 PARTIAL = (FIXTURE / "submissions" / "partial.ipynb").read_bytes()
 
 
-def slow_notebook() -> str:
-    """The perfect answers, then a cell that ignores Ctrl-C and sleeps."""
+def slow_notebook(name: str = "cbslowcell") -> str:
+    """The perfect answers, then a cell that ignores Ctrl-C, names its process `name` (so the host
+    sees it running) and sleeps."""
     nb = json.loads(json.dumps(PERFECT))
     nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "slow", "metadata": {}, "outputs": [],
-                        "source": ["import signal, time\n", "signal.signal(signal.SIGINT, signal.SIG_IGN)\n",
+                        "source": ["import ctypes, signal, time\n", "signal.signal(signal.SIGINT, signal.SIG_IGN)\n",
+                                   f"ctypes.CDLL(None).prctl(15, {name.encode()!r}, 0, 0, 0)\n",
                                    "time.sleep(25)"]})
     return json.dumps(nb)
 
 
 @pytest.fixture
 def course(tmp_path):
+    """A class of three; the second's slow cell runs under the name in `course / "slow-name"`."""
     answers = tmp_path / "answers"
     shutil.copytree(FIXTURE / "answers", answers)
     folder = tmp_path / "class"
     folder.mkdir()
     (folder / "a-perfect.ipynb").write_text(json.dumps(PERFECT), encoding="utf-8")
-    (folder / "b-slow.ipynb").write_text(slow_notebook(), encoding="utf-8")
+    name = f"cb{uuid.uuid4().hex[:12]}"
+    (tmp_path / "slow-name").write_text(name, encoding="utf-8")
+    (folder / "b-slow.ipynb").write_text(slow_notebook(name), encoding="utf-8")
     (folder / "c-partial.ipynb").write_bytes(PARTIAL)
     return tmp_path
 
@@ -72,7 +78,10 @@ def test_interrupted_run_resumes_with_nothing_lost(course, how):
     while "a-perfect.ipynb" not in stored(course):  # the first is saved, the slow second is running
         assert process.poll() is None and time.monotonic() < deadline, (course / "stderr.txt").read_text()
         time.sleep(0.1)
-    time.sleep(1.5)
+    slow = (course / "slow-name").read_text(encoding="utf-8")
+    while not named(slow):  # the slow cell runs: the interrupted submission is mid-run
+        assert process.poll() is None and time.monotonic() < deadline, (course / "stderr.txt").read_text()
+        time.sleep(0.1)
     family = descendants(process.pid)
     assert any(pid for pid, _ in family), "the grader has workers and sandboxes running"
     if how == "ctrl-c":

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
@@ -17,6 +18,7 @@ from coursebook.classroom.exercise.checks import load_check_file
 from coursebook.classroom.grader import Limits, Status, Verdict, grade_submission, sandbox
 from coursebook.classroom.grader.extract import Unsupported, decode
 from tests.conftest import ROOT
+from tests.helpers.processes import named, running_as
 
 FIXTURE = ROOT / "tests" / "fixtures" / "grading"
 CHECKS = load_check_file(FIXTURE / "answers" / "checks" / "ex0-fixture.yml")
@@ -89,19 +91,37 @@ def test_notebook_budget_is_enforced_from_outside(tmp_path):
 
 
 def test_ctrl_c_stops_the_run_without_a_result_and_without_leftovers(tmp_path):
-    path = notebook(tmp_path, "while True:\n    pass")
+    # Ctrl-C while the student's code runs (a fixed delay pressed it at a moment that depended on
+    # the machine's load).
+    name = f"cb{uuid.uuid4().hex[:12]}"
+    path = notebook(tmp_path, running_as(name))
     work_root = tmp_path / "sandboxes"
-    timer = threading.Timer(4, lambda: os.kill(os.getpid(), signal.SIGINT))
-    timer.start()
+    seen = threading.Event()
+
+    def press_ctrl_c_once_it_runs():
+        deadline = time.monotonic() + 60
+        while not named(name) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if named(name):
+            seen.set()
+            os.kill(os.getpid(), signal.SIGINT)
+
+    presser = threading.Thread(target=press_ctrl_c_once_it_runs, daemon=True)
+    presser.start()
     with pytest.raises(KeyboardInterrupt):
-        grade_submission(path, CHECKS, Limits(cell_timeout=60, total_timeout=60), work_root=work_root)
-    time.sleep(1)
+        grade_submission(path, CHECKS, Limits(cell_timeout=90, total_timeout=90), work_root=work_root)
+    assert seen.is_set()
+    deadline = time.monotonic() + 15  # what bwrap's --die-with-parent kills may take a moment to go
+    while processes_under(work_root) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert processes_under(work_root) == []
+    assert named(name) == []
 
 
 def test_a_killed_grader_takes_its_sandbox_with_it(tmp_path):
     # Killed while the student's code runs (so after a root grader's thread has dropped root's ids).
-    path = notebook(tmp_path, "open('running', 'w').close()\nwhile True:\n    pass")
+    name = f"cb{uuid.uuid4().hex[:12]}"
+    path = notebook(tmp_path, running_as(name))
     work_root = tmp_path / "sandboxes"
     code = ("import sys; from coursebook.classroom.grader import grade_submission, Limits;"
             "from coursebook.classroom.exercise.checks import load_check_file;"
@@ -109,9 +129,9 @@ def test_a_killed_grader_takes_its_sandbox_with_it(tmp_path):
             f" Limits(cell_timeout=60, total_timeout=60), work_root={str(work_root)!r})")
     worker = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.monotonic() + 60
-    while not list(work_root.glob("*/work/running")) and time.monotonic() < deadline:
+    while not named(name) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert processes_under(work_root), "the kernel never started"
+    assert named(name), "the student's code never ran"
     # The grader's IPC folders of this run (named in bwrap's arguments, or by the worker's pid):
     # other graders on this machine may mount and unmount their own meanwhile.
     made = {Path(found.decode()) for args in work_root.glob("*/bwrap.args")
@@ -124,6 +144,7 @@ def test_a_killed_grader_takes_its_sandbox_with_it(tmp_path):
     while processes_under(work_root) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert processes_under(work_root) == []
+    assert named(name) == []
     # Nothing of the sandbox stays mounted on the host: its IPC folder lived in the sandbox's own
     # mount namespace, which ended with its processes (a root grader used to leave a 10 MB tmpfs).
     assert sorted(str(folder) for folder in made if str(folder) in mount_points()) == []

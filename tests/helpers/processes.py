@@ -39,3 +39,25 @@ def alive(processes) -> list[int]:
         if fields[19] == start and fields[0] != "Z":
             living.append(pid)
     return living
+
+
+# A cell that names its own process, so the host can see that the student's code is running
+# (sandboxed, the kernel writes nowhere the host can read).
+def running_as(name: str) -> str:
+    """Code for a cell that renames its process to `name` (at most 15 characters) and spins."""
+    assert len(name) <= 15, name
+    return f"import ctypes\nctypes.CDLL(None).prctl(15, {name.encode()!r}, 0, 0, 0)\nwhile True:\n    pass"
+
+
+def named(name: str) -> list[int]:
+    """The pids whose command name is `name`, as the host sees them."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as handle:
+                    if handle.read().strip() == name:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found

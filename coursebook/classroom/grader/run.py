@@ -189,7 +189,10 @@ def _run(
             kill_kernel_processes(km)
             runner.join(10)
             raise
-    atexit.unregister(client._cleanup_kernel)  # registered by nbclient; the kernel is gone already
+        finally:
+            # registered by nbclient; the kernel is gone already (left registered after a Ctrl-C,
+            # it printed an AssertionError traceback when the interpreter exited)
+            atexit.unregister(client._cleanup_kernel)
     error = outcome.get("error", RuntimeError("the kernel's thread ended without a word"))
     if error is not None and not isinstance(error, DeadKernelError):
         detail["exception"] = type(error).__name__
