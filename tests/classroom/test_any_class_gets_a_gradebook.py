@@ -6,8 +6,9 @@ deeper than the parser goes, thousands of cells), random bytes, zips and zips in
 hold deep trees, FIFOs, sockets and links. The worker is `reading_grade` (the grader's real reading,
 validation and bookkeeping, without a kernel) so each class takes a second or two.
 
-Hidden files (a name starting with '.') are not submissions by design (`collect` skips them, such as
-Jupyter's .ipynb_checkpoints), so the generator never names a file that way.
+Hidden folders and files (a name starting with '.') other than notebooks are not submissions by
+design (`collect` skips them, such as Jupyter's .ipynb_checkpoints), so the generator never names a
+file that way; test_collect.py checks that a hidden notebook gets its row.
 """
 
 import csv

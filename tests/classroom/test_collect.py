@@ -70,11 +70,17 @@ def test_odd_file_names_in_a_folder(tmp_path):
     (folder / longest).write_text("{}")
     (folder / "link.ipynb").symlink_to(ROOT / "answers" / "checks" / "ex3a-revenue-exposure.yml")
     (folder / "linked-dir").symlink_to(ROOT / "answers")
-    (folder / ".hidden.ipynb").write_text("{}")
+    (folder / ".hidden.ipynb").write_text("{}")  # a student's notebook, hidden or not: a row
+    (folder / "._ok.ipynb").write_text("{}")  # macOS's copy of a file's attributes: no row
+    (folder / ".DS_Store").write_text("")
+    (folder / ".notes.txt").write_text("")
+    (folder / ".ipynb_checkpoints").mkdir()
+    (folder / ".ipynb_checkpoints" / "ok-checkpoint.ipynb").write_text("{}")
     (folder / "red\x1b[31m\nline.ipynb").write_text("{}")  # a terminal escape and a line break
     found = {s.source: s for s in collect(folder, tmp_path / "unpacked")}
     assert set(found) == {"ok.ipynb", "caf\\xe9.ipynb", longest, "link.ipynb", "linked-dir",
-                          "red\\x1b[31m\\x0aline.ipynb"}
+                          "red\\x1b[31m\\x0aline.ipynb", ".hidden.ipynb"}
+    assert found[".hidden.ipynb"].path.exists()
     assert found["red\\x1b[31m\\x0aline.ipynb"].path.exists()
     assert found["caf\\xe9.ipynb"].path.exists()
     assert found[longest].path.exists() and len(found[longest].key) < 100

@@ -46,6 +46,14 @@ CANVAS_IDS = re.compile(r"(?=_(?:(?i:late)_)?(\d+)_\d+_)")
 IGNORED = ("__MACOSX", ".DS_Store")
 
 
+def _skipped_file(name: str) -> bool:
+    """A hidden file is not a submission (an editor's or the system's), except a hidden notebook:
+    a student's `.hw1.ipynb` gets its row (macOS's `._` copies beside real files do not)."""
+    if name in IGNORED or name.startswith("._"):
+        return True
+    return name.startswith(".") and not name.lower().endswith(".ipynb")
+
+
 @dataclass(frozen=True)
 class Submission:
     """One file handed in, and whose it is."""
@@ -203,7 +211,7 @@ def _from_folder(folder: Path) -> list[Submission]:
             if os.path.islink(os.path.join(root, d)) and os.path.isdir(os.path.join(root, d))
         ]
         for name in sorted(files + linked):
-            if name.startswith(".") or name in IGNORED:
+            if _skipped_file(name):
                 continue
             path = Path(root) / name
             source = printable(path.relative_to(folder).as_posix())
