@@ -1,6 +1,7 @@
 """Commands fail with one clear line and a non-zero exit, never a traceback."""
 
 import re
+import signal
 import subprocess
 import sys
 from importlib.metadata import version
@@ -100,8 +101,12 @@ def test_a_kernel_that_does_not_start_is_one_line(tmp_path, capfd, monkeypatch):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("x = 1")]
     nbformat.write(nb, path)
+    handlers = [signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)]
     with pytest.raises(ExecutionFailed) as caught:
         execute_notebook(path, startup_timeout=2)
+    # nbclient left its own Ctrl-C handler behind when a kernel failed to start: every later
+    # Ctrl-C in this process did nothing (a random-order run found it)
+    assert [signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)] == handlers
     assert str(caught.value).startswith(f"{path}: the kernel did not start within 2 s")
     assert "\n" not in str(caught.value)
     assert "Traceback" not in capfd.readouterr().err

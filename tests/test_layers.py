@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "coursebook"
 # A room may import its own modules, `errors`, and any room with a lower rank.
-RANK = {"errors": 0, "quiz": 1, "models": 2, "views": 3, "classroom": 4, "export": 4, "book": 4, "cli": 5, "__main__": 6}
+RANK = {"errors": 0, "kernel_signals": 0, "quiz": 1, "models": 2, "views": 3, "classroom": 4, "export": 4, "book": 4, "cli": 5, "__main__": 6}
 # Inside a room, its floors (subpackages) import downward too; modules directly in the room are "".
 # classroom: the exercise as data (checks, limits, Assignment) < the student edition, leak scan and
 # check() < the grader < the Gradescope autograder.

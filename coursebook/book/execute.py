@@ -12,6 +12,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from ..errors import ExecutionFailed
+from ..kernel_signals import kept_stop_signals
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -45,7 +46,7 @@ _QUIET.propagate = False
 def _run(client: NotebookClient) -> None:
     """Execute, with the kernel's own stderr in a file: a kernel stopped while it starts prints a
     traceback there, which is not ours to show."""
-    with tempfile.TemporaryFile() as kernel_stderr:
+    with tempfile.TemporaryFile() as kernel_stderr, kept_stop_signals():
         try:
             client.execute(stderr=kernel_stderr)
         except BaseException:

@@ -20,6 +20,7 @@ course's answers, not the stock ones.
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
 import hashlib
 import hmac
@@ -32,6 +33,8 @@ from typing import Any
 
 import nbformat
 import yaml
+
+from ..kernel_signals import kept_stop_signals
 
 PARAMETERS_TAG = "parameters"
 COURSE_FILE = "course.yml"
@@ -247,7 +250,8 @@ def solve(answers_nb, variables: list[str], folder: Path, timeout: int = 120) ->
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
     )
     try:
-        client.execute()
+        with kept_stop_signals():
+            client.execute()
     except CellExecutionError as exc:
         raise AssertionError(
             f"{exc.ename}: {exc.evalue}" if exc.ename else "a cell failed"
@@ -287,15 +291,17 @@ class Solver:
             kernel_name="python3",
             resources={"metadata": {"path": str(folder)}},
         )
-        self._kernel: Any = None
+        self._open = contextlib.ExitStack()
 
     def __enter__(self) -> Solver:
-        self._kernel = self.client.setup_kernel()
-        self._kernel.__enter__()
+        with contextlib.ExitStack() as stack:  # the signals given back even if the kernel fails
+            stack.enter_context(kept_stop_signals())
+            stack.enter_context(self.client.setup_kernel())
+            self._open = stack.pop_all()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._kernel.__exit__(*exc)
+        self._open.__exit__(*exc)
 
     def solve(self, notebooks: list) -> list:
         """Each notebook's task variables' values, or an AssertionError when one of its own
