@@ -106,10 +106,16 @@ def test_ctrl_c_stops_the_run_without_a_result_and_without_leftovers(tmp_path):
             seen.set()
             os.kill(os.getpid(), signal.SIGINT)
 
+    # Python's own Ctrl-C, as in a terminal: a process started in the background by a shell
+    # without job control (nohup, `&` in a script, some CI runners) inherits Ctrl-C ignored
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     presser = threading.Thread(target=press_ctrl_c_once_it_runs, daemon=True)
     presser.start()
-    with pytest.raises(KeyboardInterrupt):
-        grade_submission(path, CHECKS, Limits(cell_timeout=90, total_timeout=90), work_root=work_root)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            grade_submission(path, CHECKS, Limits(cell_timeout=90, total_timeout=90), work_root=work_root)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert seen.is_set()
     deadline = time.monotonic() + 15  # what bwrap's --die-with-parent kills may take a moment to go
     while processes_under(work_root) and time.monotonic() < deadline:
