@@ -612,3 +612,38 @@ def test_no_model_answer_or_rubric_types_a_number_a_course_changes():
         varying = checks.model_copy(update={"tasks": [t for t in checks.tasks if t.kind in ("number", "list")
                                                        and not t.same_in_every_course]})
         assert printed_answers(typed, varying) == [], path.stem
+
+
+def test_course_solutions_writes_each_solution_with_the_courses_values(tmp_path, variant_cache):
+    """`coursebook course solutions DEST`: the instructor reads their course's solution notebooks,
+    run with the course's values: every check passes against the course's key, and the model
+    answer's worked example quotes the course's numbers."""
+    import os
+    import subprocess
+    import sys
+
+    from coursebook.classroom.exercise.checks import CheckFile
+
+    dest = tmp_path / "solutions"
+    env = {**os.environ, "COURSEBOOK_COURSE_SECRET": SECRET_B, "COURSEBOOK_VARIANT_CACHE": str(variant_cache)}
+    done = subprocess.run([sys.executable, "-m", "coursebook", "course", "solutions", str(dest)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "instructor-only" in done.stdout
+    assert sorted(p.name for p in dest.glob("*.ipynb")) == sorted(p.name for p in (ROOT / "answers").glob("*.ipynb"))
+    for name, phrase in MODEL_NUMBERS.items():
+        values, data = cached_course_check_data(ROOT / "answers", name, SECRET_B, cache=variant_cache)
+        assert load_check_file(dest / "checks" / f"{name}.yml").model_dump() == CheckFile.model_validate(data).model_dump()
+        nb = nbformat.read(dest / f"{name}.ipynb", as_version=4)
+        shown = [o.get("data", {}).get("text/markdown", "") for c in nb.cells for o in c.get("outputs", [])]
+        checks = [text for text in shown if text.startswith("✓") or "**" in text.split(":")[0]]
+        assert checks and all("Correct." in text for text in checks), (name, checks)
+        assert phrase(values, CheckFile.model_validate(data)) in _shown_model_answer(nb), name
+    # Without a secret it says so in one line and writes nothing.
+    bare = {k: v for k, v in env.items() if k != "COURSEBOOK_COURSE_SECRET"}
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    done = subprocess.run([sys.executable, "-m", "coursebook", "course", "solutions", str(tmp_path / "none"),
+                           "--answers-dir", str(answers)], cwd=tmp_path, env=bare, capture_output=True, text=True)
+    assert done.returncode != 0 and "no secret" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "none").exists()
