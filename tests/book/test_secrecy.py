@@ -647,3 +647,16 @@ def test_course_solutions_writes_each_solution_with_the_courses_values(tmp_path,
                            "--answers-dir", str(answers)], cwd=tmp_path, env=bare, capture_output=True, text=True)
     assert done.returncode != 0 and "no secret" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "none").exists()
+
+
+def test_no_hidden_line_of_one_exercise_is_public_text_of_another():
+    """The cells that compute a model answer's numbers are hidden: none of their lines (nor any
+    other secret line of an answers notebook) is in a student's notebook or a chapter, where the
+    built site's test (tests/book/test_editions.py) would find it (a shared import once was)."""
+    from tests.helpers.exercises import NAMES, secret_texts
+
+    public = "\n".join(cell.source for folder in ("exercises", "book") for path in sorted((ROOT / folder).glob("*.ipynb"))
+                       for cell in nbformat.read(path, as_version=4).cells)
+    public += "\n".join(path.read_text(encoding="utf-8") for path in sorted((ROOT / "book").glob("*.md")))
+    for name in NAMES:
+        assert [line for line in secret_texts(name) if line in public] == [], name
