@@ -409,6 +409,38 @@ def course_init(answers_dir: Path) -> None:
     )
 
 
+@course.command("solutions")
+@click.argument(
+    "dest",
+    required=False,
+    default=Path("_build/course-solutions"),
+    type=click.Path(path_type=Path, file_okay=False),
+)
+@click.option(
+    "--answers-dir", default=Path("answers"), type=click.Path(path_type=Path, file_okay=False)
+)
+def course_solutions(dest: Path, answers_dir: Path) -> None:
+    """Write this course's solution notebooks (its values, its answers, its model answers'
+    numbers), run, into DEST (default _build/course-solutions/): instructor-only, never publish."""
+    from .classroom.variants import VariantError, course_secret, write_course_solutions
+
+    try:
+        secret = course_secret(answers_dir)
+        if not secret:
+            _fail(
+                f"{answers_dir / 'course.yml'}: this course has no secret, so its solutions are "
+                f"the stock ones in {answers_dir}/ (run `coursebook course init` first)"
+            )
+        assert secret is not None
+        written = write_course_solutions(answers_dir, dest, secret)
+    except (VariantError, OSError) as exc:
+        _fail(str(exc))
+    click.echo(
+        f"wrote {len(written)} solution notebooks with this course's values to {dest}/ "
+        "(instructor-only: they hold the answers)"
+    )
+
+
 _LIMITS = [
     click.option("--cell-timeout", type=click.IntRange(1), help="Seconds per cell.  [default: 30]"),
     click.option(

@@ -601,6 +601,33 @@ def write_course_exercises(
     return drawn
 
 
+def write_course_solutions(
+    answers_dir: Path, dest: Path, secret: str, cache: Path | None = None
+) -> list[Path]:
+    """The instructor's copy of every solution notebook with this course's values, run in `dest`
+    beside the course's check files (`dest/checks/<name>.yml`), so that its outputs, its checks and
+    its model answers' worked numbers (cells that compute them) are the course's. Instructor-only:
+    `dest` holds the answers and must never be published."""
+    answers_dir = Path(answers_dir)
+    (dest / "checks").mkdir(parents=True, exist_ok=True)
+    written = []
+    for notebook in sorted(answers_dir.glob("*.ipynb")):
+        name = notebook.stem
+        values, data = cached_course_check_data(answers_dir, name, secret, cache=cache)
+        answers = nbformat.read(notebook, as_version=4)
+        if values:
+            answers = with_values(answers, values, str(notebook))
+        (dest / "checks" / f"{name}.yml").write_text(
+            "# This course's key, computed by the solution notebook (instructor-only).\n"
+            + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+            encoding="utf-8",
+        )
+        nbformat.write(answers, dest / notebook.name)
+        run_notebook(dest / notebook.name)
+        written.append(dest / notebook.name)
+    return written
+
+
 # -- per-student values ----------------------------------------------------------------------
 
 LOGIN_TAG = "login"

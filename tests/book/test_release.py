@@ -42,7 +42,7 @@ def test_release_holds_no_answer_in_any_form(release):
     assert not [p for p in (release / "exercises" / "checks").iterdir() if p.suffix != ".json"]
     # Spot checks that do not rely on the scanner: the raw answers of ex1a are nowhere.
     text = "\n".join(p.read_text(errors="replace") for p in release.rglob("*") if p.is_file() and p.suffix in (".json", ".md", ".yml", ".txt", ".py"))
-    for secret in ("59.6078", "55.8824", "74.5098", "111.7647", "answer: defies", "### BEGIN SOLUTION\n"):
+    for secret in ("59.6078", "55.8824", "74.5098", "111.7647", "- complies\n- complies", "### BEGIN SOLUTION\n"):
         assert secret not in text
 
 
@@ -119,7 +119,7 @@ def test_colab_installs_every_runtime_dependency_colab_lacks(release, tmp_path):
 
 @pytest.mark.parametrize("plant, where", [
     ("solution", "README.md"), ("number", "book/extra.md"), ("rubric", "book/intro.md"),
-    ("key", "exercises/checks/ex1a-coercion-threshold.yml"), ("choice", "exercises/ex1a-coercion-threshold.ipynb"),
+    ("key", "exercises/checks/ex1a-coercion-threshold.yml"), ("set", "exercises/ex1a-coercion-threshold.ipynb"),
     ("hidden", "coursebook/notes.txt"),
 ])
 def test_leak_scan_finds_what_is_planted(release, tmp_path, plant, where):
@@ -148,9 +148,9 @@ def test_leak_scan_finds_what_is_planted(release, tmp_path, plant, where):
         assert hidden, "the answers have hidden checks to plant"
         text = next(l for src in hidden for l in src.splitlines() if len(l.strip()) >= 10)
     target = copy / where
-    if plant == "choice":
+    if plant == "set":  # ex1a's stock letters of the scenarios out of reach, typed into the notebook
         nb = nbformat.read(target, as_version=4)
-        nb.cells.append(nbformat.v4.new_code_cell('verdict = "defies"'))
+        nb.cells.append(nbformat.v4.new_code_cell('out_of_reach = ["B", "D"]'))
         nbformat.write(nb, target)
     else:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ from tests.conftest import ROOT
 from tests.helpers.courses import EX1A, SECRET_A, SECRET_B
 
 EX1B, EX2B = "ex1b-chicken-equilibria", "ex2b-tools-classification"
+EX2A = "ex2a-reverse-leverage-timeline"
 
 
 @pytest.fixture(scope="module")
@@ -163,8 +164,10 @@ def test_two_secrets_draw_different_values_and_answers(variant_cache):
     numbers = [t.id for t in stock.tasks if t.kind in ("number", "list")]
     answers = {name: {t["id"]: t["answer"] for t in data["tasks"]} for name, data in (("a", data_a), ("b", data_b))}
     for task in numbers:
-        assert answers["a"][task] != answers["b"][task], task
         assert answers["a"][task] != stock.task(task).answer, task
+        assert answers["b"][task] != stock.task(task).answer, task
+        if stock.task(task).kind == "number":  # (task 2's verdicts have a few patterns only)
+            assert answers["a"][task] != answers["b"][task], task
     # The same secret draws the same values again (what grade and the release rely on).
     assert draw(SECRET_A, EX1A, stock.parameters) == draw(SECRET_A, EX1A, stock.parameters)
 
@@ -356,7 +359,7 @@ def test_each_student_gets_their_own_values_and_only_their_own_digests(tmp_path,
     assert "bob.ray" in login_problem("bob.ray", "amy.lee") and login_problem("", "amy.lee")
 
 
-@pytest.mark.parametrize("exercise", [EX1A, EX2B])
+@pytest.mark.parametrize("exercise", [EX1A, EX2A, EX2B])
 def test_grade_scores_each_courses_solution_full_and_the_other_courses_not(exercise, tmp_path, variant_cache):
     """`coursebook grade` with course A's secret: A's solved notebook full marks, B's not; and the
     other way round. The submissions are the instructor's solution notebook run with each course's
@@ -436,7 +439,7 @@ SHUFFLED = sorted(path.stem for path in (ROOT / "answers" / "checks").glob("*.ym
 
 
 def test_the_exercises_with_lettered_options_or_labelled_claims_shuffle_them():
-    assert {EX1B, EX2B, "ex3a-revenue-exposure", "ex3b-refugees-and-fatalities",
+    assert {EX1A, EX1B, EX2A, EX2B, "ex3a-revenue-exposure", "ex3b-refugees-and-fatalities",
             "ex4a-comparing-leverage", "ex4b-scenario-predictions"} <= set(SHUFFLED)
 
 
@@ -495,3 +498,165 @@ def test_the_search_table_still_counts_the_option_letters(name):
     # (ex1b's mapping takes option codes, written in its table, not letters)
     guesses = {"commitment", "compellence", "selection"} if name == EX1B else {"A", "B", "C"}
     assert guesses <= words, (name, sorted(words)[:20])
+
+
+# -- the tasks that were the same in every course ----------------------------------------------
+
+# Tasks whose stock answer used to answer every course (the public upstream's key): ex1a's verdict
+# (now the verdicts at six levels of credibility) and its scenarios' letters, ex2a's events' letters.
+MADE_TO_VARY = {EX1A: ["verdict", "out-of-reach"], EX2A: ["order", "first-year", "longest-gap-after"]}
+
+
+@pytest.mark.parametrize("name", sorted(MADE_TO_VARY))
+def test_the_stock_key_earns_nothing_on_the_tasks_made_to_vary(name, variant_cache):
+    """Over a course and eight students' draws, the stock answer of each task that used to be the
+    same everywhere earns no credit, the draws' answers differ, and each draw's solution (the
+    answers notebook run with its values) earns full credit against its own key."""
+    from coursebook.classroom.exercise.checks import CheckFile
+
+    stock = load_check_file(ROOT / "answers" / "checks" / f"{name}.yml")
+    tasks = MADE_TO_VARY[name]
+    assert not any(stock.task(task).same_in_every_course for task in tasks)
+    keys = cached_check_data_many(ROOT / "answers", name, SECRET_A, [""] + [f"student-{n}" for n in range(8)],
+                                  cache=variant_cache)
+    nb = nbformat.read(ROOT / "answers" / f"{name}.ipynb", as_version=4)
+    variables = [t.variable for t in stock.tasks]
+    for login, (values, data) in list(keys.items())[:3]:  # three solved in full (a kernel each)
+        key = CheckFile.model_validate(data)
+        solved = solve(with_values(nb, values, name), variables, ROOT / "answers")
+        assert all(judge(t, solved[t.variable]).credit for t in key.tasks), (name, login)
+    for task in tasks:
+        answers = set()
+        for login, (_, data) in keys.items():
+            key = CheckFile.model_validate(data)
+            assert not judge(key.task(task), stock.task(task).answer).credit, (name, login, task)
+            answers.add(repr(key.task(task).answer))
+        assert len(answers) >= 2, (name, task, answers)
+
+
+def test_what_stays_the_same_in_every_course_says_why():
+    """A task marked the same in every course has a comment in its check file saying why (a sourced
+    fact, a reading of a chapter, what every game of its kind has)."""
+    import re
+
+    for path in sorted((ROOT / "answers" / "checks").glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        for block in re.split(r"\n- id: ", text)[1:]:
+            if "same_in_every_course: true" in block:
+                why = " ".join(line.split("#", 1)[1] for line in block.splitlines() if "#" in line)
+                assert len(why.split()) >= 5, (path.stem, block.split()[0])
+
+
+# -- model answers quote the course's numbers ------------------------------------------------
+
+MODEL_NUMBERS = {  # exercise: how its model answer quotes the values (its parameters, its key)
+    EX1A: lambda v, key: f"Take the scenario (stake {v['stake']}, replaceable {v['replaceable']})",
+    "ex4a-comparing-leverage": lambda v, key: "{1} for Pakistan against the West's {0}".format(
+        *key.task("totals").answer),
+    "ex4b-scenario-predictions": lambda v, key: (
+        f"S5 raises the stake from {v['west_stake']} to {v['pak_stake']}, lowers the replaceable share "
+        f"from {v['west_replaceable']} to {v['pak_replaceable']}"),
+}
+
+
+def _run(nb, folder: Path):
+    import nbclient
+
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(folder)}}).execute()
+    return nb
+
+
+def _shown_model_answer(nb) -> str:
+    text = []
+    for cell in nb.cells:
+        if "written-response" in cell.metadata.get("tags", []):
+            text.append(cell.source)
+        for output in cell.get("outputs", []):
+            shown = output.get("data", {}).get("text/markdown", "")
+            if "Model answer" in shown:
+                text.append(shown)
+    return "\n".join(text)
+
+
+@pytest.mark.parametrize("name", sorted(MODEL_NUMBERS))
+def test_a_courses_solution_quotes_the_courses_numbers_in_its_model_answer(name, variant_cache):
+    """The model answer's worked numbers are computed from the notebook's values: the solution run
+    with course B's values shows B's numbers (the weighted totals, the scenario's inputs), and the
+    stock numbers only where B's are the same."""
+    from coursebook.classroom.exercise.checks import CheckFile
+
+    values, data = cached_course_check_data(ROOT / "answers", name, SECRET_B, cache=variant_cache)
+    nb = nbformat.read(ROOT / "answers" / f"{name}.ipynb", as_version=4)
+    stock_text = _shown_model_answer(nb)  # the stored outputs: the stock values
+    course_text = _shown_model_answer(_run(with_values(nb, values, name), ROOT / "answers"))
+    assert course_text != stock_text
+    phrase = MODEL_NUMBERS[name]
+    stock = load_check_file(ROOT / "answers" / "checks" / f"{name}.yml")
+    mine, stocks = phrase(values, CheckFile.model_validate(data)), phrase(stock_values(nb, name), stock)
+    assert stocks in stock_text and mine in course_text, (name, mine)
+    if mine != stocks:
+        assert stocks not in course_text, name
+
+
+def test_no_model_answer_or_rubric_types_a_number_a_course_changes():
+    """The written model answers and rubrics quote no stock answer of their exercise (those are
+    computed by a cell, so a course reads its own): checked with the release's own search."""
+    from coursebook.classroom.leaks import printed_answers
+
+    for path in sorted((ROOT / "answers" / "checks").glob("*.yml")):
+        checks = load_check_file(path)
+        nb = nbformat.read(ROOT / "answers" / f"{path.stem}.ipynb", as_version=4)
+        typed = "\n".join(c.source for c in nb.cells
+                           if {"written-response", "rubric"} & set(c.metadata.get("tags", [])))
+        varying = checks.model_copy(update={"tasks": [t for t in checks.tasks if t.kind in ("number", "list")
+                                                       and not t.same_in_every_course]})
+        assert printed_answers(typed, varying) == [], path.stem
+
+
+def test_course_solutions_writes_each_solution_with_the_courses_values(tmp_path, variant_cache):
+    """`coursebook course solutions DEST`: the instructor reads their course's solution notebooks,
+    run with the course's values: every check passes against the course's key, and the model
+    answer's worked example quotes the course's numbers."""
+    import os
+    import subprocess
+    import sys
+
+    from coursebook.classroom.exercise.checks import CheckFile
+
+    dest = tmp_path / "solutions"
+    env = {**os.environ, "COURSEBOOK_COURSE_SECRET": SECRET_B, "COURSEBOOK_VARIANT_CACHE": str(variant_cache)}
+    done = subprocess.run([sys.executable, "-m", "coursebook", "course", "solutions", str(dest)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "instructor-only" in done.stdout
+    assert sorted(p.name for p in dest.glob("*.ipynb")) == sorted(p.name for p in (ROOT / "answers").glob("*.ipynb"))
+    for name, phrase in MODEL_NUMBERS.items():
+        values, data = cached_course_check_data(ROOT / "answers", name, SECRET_B, cache=variant_cache)
+        assert load_check_file(dest / "checks" / f"{name}.yml").model_dump() == CheckFile.model_validate(data).model_dump()
+        nb = nbformat.read(dest / f"{name}.ipynb", as_version=4)
+        shown = [o.get("data", {}).get("text/markdown", "") for c in nb.cells for o in c.get("outputs", [])]
+        checks = [text for text in shown if text.startswith("✓") or "**" in text.split(":")[0]]
+        assert checks and all("Correct." in text for text in checks), (name, checks)
+        assert phrase(values, CheckFile.model_validate(data)) in _shown_model_answer(nb), name
+    # Without a secret it says so in one line and writes nothing.
+    bare = {k: v for k, v in env.items() if k != "COURSEBOOK_COURSE_SECRET"}
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    done = subprocess.run([sys.executable, "-m", "coursebook", "course", "solutions", str(tmp_path / "none"),
+                           "--answers-dir", str(answers)], cwd=tmp_path, env=bare, capture_output=True, text=True)
+    assert done.returncode != 0 and "no secret" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "none").exists()
+
+
+def test_no_hidden_line_of_one_exercise_is_public_text_of_another():
+    """The cells that compute a model answer's numbers are hidden: none of their lines (nor any
+    other secret line of an answers notebook) is in a student's notebook or a chapter, where the
+    built site's test (tests/book/test_editions.py) would find it (a shared import once was)."""
+    from tests.helpers.exercises import NAMES, secret_texts
+
+    public = "\n".join(cell.source for folder in ("exercises", "book") for path in sorted((ROOT / folder).glob("*.ipynb"))
+                       for cell in nbformat.read(path, as_version=4).cells)
+    public += "\n".join(path.read_text(encoding="utf-8") for path in sorted((ROOT / "book").glob("*.md")))
+    for name in NAMES:
+        assert [line for line in secret_texts(name) if line in public] == [], name
