@@ -555,13 +555,14 @@ def run_notebook(path: Path, timeout: int = 300) -> None:
     import nbclient
 
     nb = nbformat.read(path, as_version=4)
-    nbclient.NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        record_timing=False,
-        resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
+    with kept_stop_signals():
+        nbclient.NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            record_timing=False,
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
