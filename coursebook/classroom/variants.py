@@ -534,7 +534,7 @@ def cached_check_data_many(
         cache.mkdir(parents=True, exist_ok=True)
         for login in missing:
             values, data = computed[login]
-            partial = paths[login].with_name(f".{paths[login].name}.partial")
+            partial = paths[login].with_name(f".{paths[login].name}.{os.getpid()}.partial")
             partial.write_text(json.dumps({"values": values, "checks": data}), encoding="utf-8")
             partial.replace(paths[login])
             found[login] = (values, data)
