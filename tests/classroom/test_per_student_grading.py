@@ -55,7 +55,8 @@ def course(tmp_path_factory):
                  "erin": solved_notebook(""), "zed": solved_notebook("zed")}
     for who, nb in notebooks.items():
         nbformat.write(nb, folder / FILES[who])
-    return {"base": base, "cache": cache, "env": env, "roster": roster, "folder": folder, "keys": keys}
+    return {"base": base, "cache": cache, "env": env, "roster": roster, "folder": folder,
+            "keys": keys}
 
 
 def coursebook(course, *args, check=True):

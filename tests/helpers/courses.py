@@ -19,7 +19,8 @@ def run_variant_cache(tmp_path_factory) -> Path:
     """One cache of course answers for the whole test run (each is a kernel run of a solution per
     exercise, secret and login: the same ones are wanted by several test files). It sits in the
     run's own temporary folder, shared by the xdist processes (theirs are inside it), so no later
-    run, with other code, reads it; the cache's own lock lets one process compute, the other wait."""
+    run, with other code, reads it; the cache's own lock lets one process compute, the other
+    wait."""
     base = tmp_path_factory.getbasetemp()
     folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "variants"
     folder.mkdir(exist_ok=True)
