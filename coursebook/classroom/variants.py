@@ -33,6 +33,7 @@ from typing import Any
 
 import nbformat
 import yaml
+from filelock import FileLock
 
 from ..kernel_signals import kept_stop_signals
 
@@ -530,17 +531,27 @@ def cached_check_data_many(
         login: cache / f"{name}-{cache_key(answers_dir, name, secret, login)}.json"
         for login in logins
     }
-    for login, path in paths.items():
-        if path.exists():
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            found[login] = (stored["values"], stored["checks"])
-    missing = [login for login in dict.fromkeys(logins) if login not in found]
-    if missing:
+
+    def read_kept() -> list[str]:
+        for login, path in paths.items():
+            if login not in found and path.exists():
+                stored = json.loads(path.read_text(encoding="utf-8"))
+                found[login] = (stored["values"], stored["checks"])
+        return [login for login in dict.fromkeys(logins) if login not in found]
+
+    if not read_kept():
+        return found
+    cache.mkdir(parents=True, exist_ok=True)
+    # One process at a time computes an exercise's answers: another that wants the same ones
+    # (a second grading shard, a second test process) waits and reads them instead.
+    with FileLock(cache / f".{name}.lock"):
+        missing = read_kept()
+        if not missing:
+            return found
         computed = course_check_data_many(answers_dir, name, secret, missing)
-        cache.mkdir(parents=True, exist_ok=True)
         for login in missing:
             values, data = computed[login]
-            partial = paths[login].with_name(f".{paths[login].name}.partial")
+            partial = paths[login].with_name(f".{paths[login].name}.{os.getpid()}.partial")
             partial.write_text(json.dumps({"values": values, "checks": data}), encoding="utf-8")
             partial.replace(paths[login])
             found[login] = (values, data)

@@ -22,7 +22,7 @@ from coursebook.classroom.variants import (VariantError, allowed, cached_check_d
                                            cached_course_check_data, candidates, draw, solve,
                                            stock_values, with_values, write_course_exercises)
 from tests.conftest import ROOT
-from tests.helpers.courses import EX1A, SECRET_A, SECRET_B
+from tests.helpers.courses import EX1A, SECRET_A, SECRET_B, run_variant_cache
 
 EX1B, EX2B = "ex1b-chicken-equilibria", "ex2b-tools-classification"
 EX2A = "ex2a-reverse-leverage-timeline"
@@ -30,7 +30,7 @@ EX2A = "ex2a-reverse-leverage-timeline"
 
 @pytest.fixture(scope="module")
 def variant_cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("variants")
+    return run_variant_cache(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -231,3 +231,35 @@ def test_scores_match_coursebook_grade(image, tmp_path):
         for test in auto_tests(results):
             column = next(c for c in row if c.startswith(f"{test['name']} ("))
             assert float(row[column]) == test["score"], (name, test["name"])
+
+
+def test_the_package_wheel_is_built_once_per_source_and_kept_only_in_a_folder_of_ours(
+        tmp_path, monkeypatch):
+    """An autograder built from unchanged code reuses the wheel kept by the hash of its sources;
+    code that changed (another hash), or a kept folder another user could write in, builds anew."""
+    from coursebook.classroom.autograder import package
+    from coursebook.errors import AutograderBuildError
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    key = package._sources_key(package.project_root())
+    home = tmp_path / f"cb-runtime-{os.geteuid()}-wheels" / key
+    home.mkdir(parents=True)
+    kept = home / f"coursebook-{package.package_version()}-py3-none-any.whl"
+    kept.write_bytes(b"the wheel kept for these sources")
+    built = []
+
+    def pip(command, **_):
+        built.append(command)
+        return subprocess.CompletedProcess(command, 1, "", "pip was asked")
+
+    monkeypatch.setattr(package.subprocess, "run", pip)
+    wheel = package.build_wheel(tmp_path / "out")
+    assert wheel.read_bytes() == kept.read_bytes() and built == []
+    monkeypatch.setattr(package, "_sources_key", lambda root: key + "-changed")
+    with pytest.raises(AutograderBuildError, match="pip was asked"):
+        package.build_wheel(tmp_path / "out2")
+    monkeypatch.setattr(package, "_sources_key", lambda root: key)
+    os.chmod(home.parent, 0o777)
+    with pytest.raises(AutograderBuildError, match="pip was asked"):
+        package.build_wheel(tmp_path / "out3")
+    assert len(built) == 2

@@ -24,7 +24,8 @@ import pytest
 
 from coursebook.classroom.variants import cached_check_data_many
 from coursebook.errors import GradingInputError
-from tests.helpers.courses import ANSWERS, EX1A, SECRET_A, canvas_roster, solved_notebook
+from tests.helpers.courses import (ANSWERS, EX1A, SECRET_A, canvas_roster, run_variant_cache,
+                                   solved_notebook)
 
 STUDENTS = [("Lee, Amy", "101", "a1", "amy.lee"), ("Ray, Bob", "102", "b2", "bob.ray"),
             ("Day, Carol", "103", "c3", "carol.day"), ("Fox, Dave", "104", "d4", "dave.fox"),
@@ -39,7 +40,7 @@ FILES = {"amy": "leeamy_101_9001_ex1a.ipynb", "bob": "raybob_102_9002_ex1a.ipynb
 def course(tmp_path_factory):
     """The roster, the class folder and the environment of a course with secret A."""
     base = tmp_path_factory.mktemp("per-student")
-    cache = base / "variants"
+    cache = run_variant_cache(tmp_path_factory)
     env = {**os.environ, "COURSEBOOK_COURSE_SECRET": SECRET_A, "COURSEBOOK_VARIANT_CACHE": str(cache)}
     roster = canvas_roster(base / "canvas-export.csv", STUDENTS)
     keys = cached_check_data_many(ANSWERS, EX1A, SECRET_A, ["", *(login for *_, login in STUDENTS)], cache)
@@ -55,7 +56,8 @@ def course(tmp_path_factory):
                  "erin": solved_notebook(""), "zed": solved_notebook("zed")}
     for who, nb in notebooks.items():
         nbformat.write(nb, folder / FILES[who])
-    return {"base": base, "env": env, "roster": roster, "folder": folder, "keys": keys}
+    return {"base": base, "cache": cache, "env": env, "roster": roster, "folder": folder,
+            "keys": keys}
 
 
 def coursebook(course, *args, check=True):
@@ -406,7 +408,7 @@ def test_the_sandbox_holds_the_owners_check_files_only(course):
 
     roster = Roster.read(course["roster"])
     keys = student_keys(Assignment.load(ANSWERS, EX1A), roster, SECRET_A, list(roster.students),
-                        course["base"] / "variants")
+                        course["cache"])
     carol = keys.key(next(s for s in roster.students if s.login == "carol.day"))
     files = carol.run.files(carol.assignment.checks)
     mine = f"{EX1A}/{student_key(keys.course_file, 'carol.day')}.json"

@@ -1,5 +1,6 @@
 """The trees of hard links the sandbox binds the interpreter and packages from (A18)."""
 
+import json
 import os
 
 from coursebook.classroom.grader import runtime_copy
@@ -79,3 +80,38 @@ def test_the_public_check_file_is_built_once_per_answer_key(tmp_path, monkeypatc
     assert first == real(checks)
     other = checks.model_copy(update={"title": checks.title + " (changed)"})
     assert public_cache.cached_public_spec(other)["title"].endswith("(changed)") and len(built) == 2
+
+
+def test_public_digests_are_made_once_for_every_process_and_only_in_a_folder_of_ours(
+        tmp_path, monkeypatch):
+    """The scrypt digests of a public check file are kept on disk: a second process (the
+    in-process cache cleared) reads them instead of hashing again; a changed answer is hashed anew;
+    a spoiled file is made again; a folder another user could write in is never used."""
+    import tempfile
+
+    from coursebook.classroom.exercise import fingerprints
+    from coursebook.classroom.exercise.task import Task
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made = []
+    real = fingerprints._make_public_entry
+    monkeypatch.setattr(fingerprints, "_make_public_entry", lambda *a: made.append(a) or real(*a))
+    task = Task(id="t", variable="x", kind="number", answer=0.25, points=1)
+    cheap = {"n": 2, "r": 1, "p": 1}
+
+    def entry(task):
+        fingerprints._public_entry.cache_clear()  # as in another process
+        return fingerprints.public_entry("ex", task, cheap)
+
+    first = entry(task)
+    assert entry(task) == first and len(made) == 1
+    assert first == json.loads(real("ex", task.model_dump_json(), json.dumps(cheap), "stock"))
+    changed = task.model_copy(update={"answer": 0.5})
+    assert entry(changed)["accept"] != first["accept"] and len(made) == 2
+    (kept,) = [p for p in (tmp_path / f"cb-runtime-{os.geteuid()}-digests").iterdir()
+               if json.loads(p.read_text()) == first]
+    kept.write_text("{not json")
+    assert entry(task) == first and len(made) == 3 and json.loads(kept.read_text()) == first
+    os.chmod(kept.parent, 0o777)  # anyone may write here now: not used, nothing read or kept
+    kept.write_text(json.dumps({**first, "accept": ["planted"]}))
+    assert entry(task) == first and len(made) == 4

@@ -2,6 +2,7 @@
 per-student grading: the one parameterized exercise, two course secrets, a Canvas roster, and the
 notebook a student who solved everything hands in."""
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -12,6 +13,18 @@ from tests.conftest import ROOT
 EX1A = "ex1a-coercion-threshold"
 SECRET_A, SECRET_B = "course-a-" + "1" * 24, "course-b-" + "2" * 24
 ANSWERS = ROOT / "answers"
+
+
+def run_variant_cache(tmp_path_factory) -> Path:
+    """One cache of course answers for the whole test run (each is a kernel run of a solution per
+    exercise, secret and login: the same ones are wanted by several test files). It sits in the
+    run's own temporary folder, shared by the xdist processes (theirs are inside it), so no later
+    run, with other code, reads it; the cache's own lock lets one process compute, the other
+    wait."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "variants"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def canvas_roster(path: Path, students: list[tuple[str, str, str, str]]) -> Path:

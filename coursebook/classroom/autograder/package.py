@@ -7,6 +7,10 @@ pyproject.toml decides): never the instructor's answers, exercises or submission
 
 from __future__ import annotations
 
+import contextlib
+import fnmatch
+import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ...errors import AutograderBuildError
+from ..exercise.private_cache import private_folder
 
 PROJECT_FILES = ("pyproject.toml", "README.md", "constraints.txt")
 
@@ -35,11 +40,36 @@ def package_version() -> str:
     return metadata.version("coursebook")
 
 
+IGNORED = ("__pycache__", "*.pyc", "*.egg-info")
+
+
+def _sources_key(root: Path) -> str:
+    """A hash of everything the wheel is built from (and of the Python building it)."""
+    digest = hashlib.sha256(sys.version.encode())
+    files = [root / "pyproject.toml", root / "README.md"]
+    files += sorted(
+        path
+        for path in (root / "coursebook").rglob("*")
+        if path.is_file()
+        and not any(fnmatch.fnmatch(part, pattern) for part in path.parts for pattern in IGNORED)
+    )
+    for path in files:
+        digest.update(f"{path.relative_to(root)}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
 def build_wheel(dest: Path) -> Path:
     """The package as a wheel in `dest`, built from a clean copy of its sources (the checkout is not
-    touched)."""
+    touched). Kept in a private folder by the hash of those sources: the next autograder built from
+    the same code reuses it (pip's build takes seconds)."""
     root = project_root()
     dest.mkdir(parents=True, exist_ok=True)
+    kept = private_folder(Path(tempfile.gettempdir()), "wheels")
+    home = kept / _sources_key(root) if kept is not None else None
+    wheels = sorted(home.glob("coursebook-*.whl")) if home is not None and home.is_dir() else []
+    if len(wheels) == 1:
+        return _checked_copy(wheels[0], dest)
     with tempfile.TemporaryDirectory(prefix="coursebook-wheel-") as tmp:
         copy = Path(tmp) / "src"
         copy.mkdir()
@@ -48,7 +78,7 @@ def build_wheel(dest: Path) -> Path:
         shutil.copytree(
             root / "coursebook",
             copy / "coursebook",
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"),
+            ignore=shutil.ignore_patterns(*IGNORED),
         )
         done = subprocess.run(
             [
@@ -74,10 +104,18 @@ def build_wheel(dest: Path) -> Path:
             raise AutograderBuildError(
                 f"building the coursebook wheel produced {len(wheels)} wheels, expected one"
             )
-        version = package_version()
-        if f"-{version}-" not in wheels[0].name:
-            raise AutograderBuildError(
-                f"the checkout builds {wheels[0].name} but the installed package is "
-                f"{version}: reinstall it (make env)"
-            )
-        return Path(shutil.copy2(wheels[0], dest / wheels[0].name))
+        built = _checked_copy(wheels[0], dest)
+        if home is not None:
+            with contextlib.suppress(OSError):  # another process may have kept it meanwhile
+                os.rename(wheels[0].parent, home)
+        return built
+
+
+def _checked_copy(wheel: Path, dest: Path) -> Path:
+    version = package_version()
+    if f"-{version}-" not in wheel.name:
+        raise AutograderBuildError(
+            f"the checkout builds {wheel.name} but the installed package is "
+            f"{version}: reinstall it (make env)"
+        )
+    return Path(shutil.copy2(wheel, dest / wheel.name))

@@ -16,6 +16,7 @@ import json
 from functools import lru_cache
 
 from .comparison import Form, accepted_canonicals, canonical, form_for, type_problem
+from .private_cache import kept_text
 from .task import Task
 
 # scrypt cost: N=2**15, r=8 (32 MiB of memory per guess), about 100 ms on the course machine: one
@@ -57,6 +58,25 @@ def public_entry(
 
 @lru_cache(maxsize=1024)
 def _public_entry(exercise: str, task_json: str, cost_json: str, course_salt: str = "stock") -> str:
+    # Kept on disk too: `exercises check`, every `coursebook release` and the grader's runs in other
+    # processes would each pay the same seconds of scrypt for the same answer key.
+    made_of = json.dumps([FORMAT, VERSION, exercise, task_json, cost_json, course_salt])
+    return kept_text(
+        "digests",
+        hashlib.sha256(made_of.encode()).hexdigest()[:32],
+        lambda: _make_public_entry(exercise, task_json, cost_json, course_salt),
+        _is_entry,
+    )
+
+
+def _is_entry(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
+
+
+def _make_public_entry(exercise: str, task_json: str, cost_json: str, course_salt: str) -> str:
     task, cost = Task.model_validate_json(task_json), json.loads(cost_json)
     entry = {
         "variable": task.variable,

@@ -26,9 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..exercise.private_cache import PREFIX, private_folder
+from ..exercise.private_cache import ours as _ours
 from .cleanup import remove_tree
 
-PREFIX = "cb-runtime-"
 DONE = ".complete"
 KEEP_SECONDS = 24 * 3600  # an unused tree older than this is removed by the next run
 DEEP_FILES = 5_000  # a tree with more entries is keyed by its top only
@@ -72,15 +73,6 @@ def _key(source: Path, skip: tuple[str, ...], deep: bool) -> str:
 def _ancestors(relative: str) -> list[str]:
     parts = Path(relative).parts
     return [str(Path(*parts[:i])) for i in range(1, len(parts))]
-
-
-def _ours(path: Path) -> bool:
-    """A folder of this user's that nobody else may change (another user could have made it)."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o022
 
 
 def _link(source: Path, target: Path, skip: tuple[str, ...]) -> None:
@@ -138,16 +130,7 @@ def neutral_tree(source: Path | str, skip: tuple[str, ...] = (), deep: bool = Fa
 def cache_folder(name: str) -> Path | None:
     """A folder of this user's alone at a neutral path, kept like the trees (`name`: its key)."""
     places = _places()
-    if not places:
-        return None
-    home = places[0] / f"{PREFIX}{os.geteuid()}-{name}"
-    with contextlib.suppress(OSError):
-        home.mkdir(mode=0o700)
-    if not _ours(home):
-        return None
-    with contextlib.suppress(OSError):
-        os.utime(home)
-    return home
+    return private_folder(places[0], name) if places else None
 
 
 def _sweep(place: Path, keep: Path) -> None:
