@@ -26,7 +26,7 @@ from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
 from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
-from .kernel import LimitedClient, Watchdog, kernel_manager, kill_kernel_processes
+from .kernel import LimitedClient, Watchdog, kernel_manager, kill_kernel_processes, reap_killed
 from .notebook_file import MAX_CELLS, MAX_NOTEBOOK_BYTES, read_submission  # noqa: F401
 from .per_student import LOGIN_VARIABLE, StudentRun, login_flag, released_per_student
 from .public_cache import cached_public_spec
@@ -287,6 +287,8 @@ async def _drive(client: LimitedClient, km, limits: Limits, sandboxed: bool = Tr
             km.restore()  # root's rights back in this thread, to stop the sandbox
         kill_kernel_processes(km)  # whatever happened, nothing of the submission outlives this
         # already dead or never started: nothing left to stop
+        with contextlib.suppress(Exception):
+            await reap_killed(km)
         with contextlib.suppress(Exception):
             await km.shutdown_kernel(now=True)
         if client.kc is not None:
