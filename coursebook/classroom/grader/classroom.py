@@ -142,8 +142,9 @@ class _Stop:
 
 def _context():
     context = multiprocessing.get_context("forkserver")
-    # the worker's own module (it unpickles `_worker` from it), so no worker imports it again
-    context.set_forkserver_preload(["coursebook.classroom.grader.classroom"])
+    # the worker's own module (it unpickles `_worker` from it) and the first-use set-up of what it
+    # calls, done once in the forkserver instead of in every worker (worker_preload.py)
+    context.set_forkserver_preload(["coursebook.classroom.grader.worker_preload"])
     return context
 
 
