@@ -129,8 +129,8 @@ def main(count: int = 20, rounds: int = 2) -> None:
         submissions = make_submissions(folder, count)
         course, missing = nbgrader_course(Path(tmp), submissions)
         floor_run(submissions[:2], 2)  # warm-up: imports, caches, the kernel spec
-        # and the grader's caches, as after its first run for this answer key (the public check
-        # file, the runtime trees, matplotlib's font list; grader_cpu.py prints that one-time cost)
+        # and the grader's caches, as after its first run (the runtime trees, matplotlib's font
+        # list; grader_cpu.py prints that one-time cost)
         warm = Path(tmp) / "warm"
         warm.mkdir()
         for path in submissions[:2]:
