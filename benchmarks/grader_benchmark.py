@@ -7,6 +7,7 @@ and stopping a kernel in bubblewrap against the same kernel started plainly). Pr
 Target: sandboxed grading within 1.15 x the floor at -j 1 and at -j 2, and ahead of nbgrader at -j 1.
 nbgrader 0.9.6 runs `nbgrader autograde` on the same submissions, in its own venv made once under
 _build/benchmarks/ (nbgrader_baseline.py); without it (no network on first use) that line says why.
+Where a submission's time goes outside its kernel, step by step: benchmarks/grader_steps.py.
 Run: .venv/bin/python benchmarks/grader_benchmark.py [N] [ROUNDS]
 """
 
