@@ -7,6 +7,7 @@ and stopping a kernel in bubblewrap against the same kernel started plainly). Pr
 Target: sandboxed grading within 1.15 x the floor at -j 1 and at -j 2, and ahead of nbgrader at -j 1.
 nbgrader 0.9.6 runs `nbgrader autograde` on the same submissions, in its own venv made once under
 _build/benchmarks/ (nbgrader_baseline.py); without it (no network on first use) that line says why.
+Where a submission's time goes outside its kernel, step by step: benchmarks/grader_steps.py.
 Run: .venv/bin/python benchmarks/grader_benchmark.py [N] [ROUNDS]
 """
 
@@ -129,8 +130,8 @@ def main(count: int = 20, rounds: int = 2) -> None:
         submissions = make_submissions(folder, count)
         course, missing = nbgrader_course(Path(tmp), submissions)
         floor_run(submissions[:2], 2)  # warm-up: imports, caches, the kernel spec
-        # and the grader's caches, as after its first run for this answer key (the public check
-        # file, the runtime trees, matplotlib's font list; grader_cpu.py prints that one-time cost)
+        # and the grader's caches, as after its first run (the runtime trees, matplotlib's font
+        # list; grader_cpu.py prints that one-time cost)
         warm = Path(tmp) / "warm"
         warm.mkdir()
         for path in submissions[:2]:

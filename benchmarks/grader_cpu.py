@@ -75,8 +75,8 @@ def main(count: int = 10, rounds: int = 2) -> None:
                            "-j", "1", "--force"],
         }
         cpu_of(commands["floor (answers/)"][:4] + subs[:1])  # warm-up
-        # and the grader's caches, as after its first run for this answer key (public check file,
-        # runtime trees, font list): that first run's one-time cost is printed apart
+        # and the grader's caches, as after its first run (runtime trees, font list): that first
+        # run's one-time cost is printed apart
         alone = Path(tmp) / "one"
         alone.mkdir()
         (alone / "a.ipynb").write_bytes(Path(subs[0]).read_bytes())

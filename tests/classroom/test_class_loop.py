@@ -150,7 +150,7 @@ def test_no_sandbox_folder_is_left_behind(tmp_path, monkeypatch):
     rows = grade_all(collect(folder, out / "unpacked"), ASSIGNMENT, out, progress=False)
     assert rows[0].result.total == 5
     # pymp-: multiprocessing's own; cb-runtime-: the caches kept for the next run on purpose (the
-    # runtime trees, the font list, the public check file; removed after a day unused)
+    # runtime trees, the font list; removed after a day unused)
     kept = ("pymp-", f"cb-runtime-{os.geteuid()}-")
     assert [p.name for p in temp.iterdir() if not p.name.startswith(kept)] == []
     assert sorted(p.name for p in out.iterdir()) == [

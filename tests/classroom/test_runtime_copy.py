@@ -64,24 +64,6 @@ def test_no_tree_where_links_cannot_be_made(tmp_path, monkeypatch):
     assert runtime_copy.neutral_tree(source_tree(tmp_path)) is None
 
 
-def test_the_public_check_file_is_built_once_per_answer_key(tmp_path, monkeypatch):
-    from coursebook.classroom.exercise.checks import load_check_file
-    from coursebook.classroom.grader import public_cache
-    from tests.conftest import ROOT
-
-    monkeypatch.setattr(runtime_copy, "_places", lambda: [tmp_path])
-    checks = load_check_file(ROOT / "tests" / "fixtures" / "grading" / "answers" / "checks"
-                             / "ex0-fixture.yml")
-    built = []
-    real = public_cache.public_spec
-    monkeypatch.setattr(public_cache, "public_spec", lambda c: built.append(c) or real(c))
-    first = public_cache.cached_public_spec(checks)
-    assert public_cache.cached_public_spec(checks) == first and len(built) == 1  # kept
-    assert first == real(checks)
-    other = checks.model_copy(update={"title": checks.title + " (changed)"})
-    assert public_cache.cached_public_spec(other)["title"].endswith("(changed)") and len(built) == 2
-
-
 def test_public_digests_are_made_once_for_every_process_and_only_in_a_folder_of_ours(
         tmp_path, monkeypatch):
     """The scrypt digests of a public check file are kept on disk: a second process (the

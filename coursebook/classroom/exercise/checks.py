@@ -103,3 +103,31 @@ def public_spec(
             for task in check_file.tasks
         },
     }
+
+
+def grading_spec(check_file: CheckFile, course_salt: str = "stock") -> dict:
+    """The check file a submission's sandbox holds while it is graded: the public file's form (so
+    the notebook's `Checker(...)` loads it as it loads a student's copy), with every task in it as
+    a hidden task, whose `check()` says the instructor checks it and compares nothing.
+
+    The grade comes from the answers read out of the sandbox and compared here (`matches`), never
+    from `check()`, whose output nobody reads. The public file's digests would only cost time (each
+    `check()` hashes with scrypt, a deliberate tenth of a second: 0.6 s of CPU in every ex3a
+    notebook, and building the digests costs seconds per answer key) and would hand the student's
+    code a way to test guesses against the key while it is being graded."""
+    return {
+        "exercise": check_file.exercise,
+        "title": check_file.title,
+        "format": FORMAT,
+        "course_salt": course_salt,
+        "tasks": {
+            task.id: {
+                "variable": task.variable,
+                "kind": task.kind,
+                "points": task.points,
+                "hint": task.hint,
+                "hidden": True,
+            }
+            for task in check_file.tasks
+        },
+    }

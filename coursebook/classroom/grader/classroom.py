@@ -42,7 +42,6 @@ from .collect import Submission
 from .feedback import write_pages
 from .notebook_file import take
 from .per_student import StudentKey, StudentKeys, unknown_owner
-from .public_cache import cached_public_spec
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .run import KernelUnavailable, grade_submission
 from .sandbox import layout, use_layout
@@ -142,8 +141,9 @@ class _Stop:
 
 def _context():
     context = multiprocessing.get_context("forkserver")
-    # the worker's own module (it unpickles `_worker` from it), so no worker imports it again
-    context.set_forkserver_preload(["coursebook.classroom.grader.classroom"])
+    # the worker's own module (it unpickles `_worker` from it) and the first-use set-up of what it
+    # calls, done once in the forkserver instead of in every worker (worker_preload.py)
+    context.set_forkserver_preload(["coursebook.classroom.grader.worker_preload"])
     return context
 
 
@@ -235,10 +235,8 @@ def grade_all(
         _context()
         with contextlib.suppress(OSError, ValueError):
             forkserver.ensure_running()
-    if grade is grade_submission and todo and keys is not None:  # each file: its owner's files
+    if grade is grade_submission and todo:  # with per-student values, `_start` adds the owner's
         grade = partial(grade_submission)
-    elif grade is grade_submission and todo:  # the public check file, built once for every worker
-        grade = partial(grade_submission, public=cached_public_spec(checks))
     # The sandboxes' folders: never around the results, and short, since the kernel's IPC socket
     # paths inside them must fit in 107 bytes. Removed at the end, whatever happens short of
     # SIGKILL.

@@ -4,6 +4,11 @@
 RecursionError; paths that deep are also longer than the system allows. coreutils' `rm` and
 `chmod` walk trees with fts (no recursion limit, no path-length limit), so they do the work;
 a folder made unwritable by the submission is unlocked with `chmod -R u+rwx` and removed again.
+
+Most folders the grader removes are its own and small (a sandbox's dozen files, a submission's
+copy): `remove_small` removes those in this process, without starting a process (`rm` costs 10 to
+30 ms of wall-clock time on a busy machine, once or twice per submission), and leaves anything
+larger, deeper or stranger to `rm`.
 """
 
 from __future__ import annotations
@@ -11,11 +16,48 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
 TIMEOUT = 300
 """Seconds for one `rm` or `chmod` run (a tree of millions of files still finishes)."""
+SMALL = 256
+"""Entries `remove_small` removes itself; a tree holding more goes to `rm` whole."""
+
+
+def remove_small(path: str | os.PathLike[str], budget: int = SMALL) -> bool:
+    """Remove `path` (a file, a link or a folder tree of at most `budget` entries on the folder's
+    own file system) without recursion and without following a link; True if it is gone. False as
+    soon as the tree is larger, crosses into another file system, or anything cannot be read or
+    removed: what is left is then `rm`'s to remove. Never raises."""
+    path = os.fspath(path)
+    try:
+        top = os.lstat(path)
+        if not stat.S_ISDIR(top.st_mode):
+            os.unlink(path)
+            return True
+        folders, others = [path], []
+        for folder in folders:  # grows as folders are found: breadth first, parents first
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    budget -= 1
+                    if budget < 0:
+                        return False
+                    found = entry.stat(follow_symlinks=False)
+                    if not stat.S_ISDIR(found.st_mode):
+                        others.append(entry.path)
+                    elif found.st_dev != top.st_dev:
+                        return False  # a mount point: never entered
+                    else:
+                        folders.append(entry.path)
+        for other in others:
+            os.unlink(other)
+        for folder in reversed(folders):
+            os.rmdir(folder)
+    except OSError:
+        return False
+    return True
 
 
 def _run(*argv: str) -> None:
@@ -33,7 +75,7 @@ def _run(*argv: str) -> None:
 def remove_tree(folder: Path) -> bool:
     """Remove `folder` and everything in it; True if it is gone. Never raises."""
     path = os.fspath(folder)
-    if not os.path.lexists(path):
+    if not os.path.lexists(path) or remove_small(path):
         return True
     rm, chmod = shutil.which("rm") or "/bin/rm", shutil.which("chmod") or "/bin/chmod"
     _run(rm, "-rf", "--one-file-system", "--", path)

@@ -4,10 +4,11 @@ With a roster (an LMS export; roster.py says how a file's owner is found), every
 course with a secret has values of their own (variants.py), drawn from the secret and their login.
 A file is graded against its owner's answer key, computed by running the solution notebook with the
 owner's values (once per student, all in one kernel, cached), through `Assignment.with_checks`. The
-notebook runs in its sandbox beside the checks the release gave its owner: the course's file and
-the owner's own (their values and digests), so a notebook that names another login in its first
-cell cannot even load its values there, and one whose numbers were copied computes the other
-student's answers, which earn nothing against the owner's key.
+notebook runs in its sandbox beside the checks the release gave its owner, in the form a sandbox
+holds them (`grading_spec`: no digests): the course's file and the owner's own (their values), so
+a notebook that names another login in its first cell cannot even load its values there, and one
+whose numbers were copied computes the other student's answers, which earn nothing against the
+owner's key.
 
 Flags, kept in the result's `detail` (the writers put them into words):
 - `login_flag: missing`: the notebook's `login` is not set (it ran with the course's values);
@@ -27,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..exercise.assignment import Assignment
-from ..exercise.checks import public_spec
+from ..exercise.checks import grading_spec
 from ..exercise.task import CheckFile
 from ..exercises import student_key
 from ..roster import Roster, Student, identity_text
@@ -64,13 +65,13 @@ class StudentRun:
     values: dict
     """The owner's values."""
     course_file: dict
-    """`checks/<exercise>.json` as released: the course's public checks, values and salt."""
+    """`checks/<exercise>.json` as released (in its grading form): the course's values and salt."""
 
     def files(self, checks: CheckFile) -> dict[str, str]:
         """The check files as the owner's release has them (paths under `checks/`), for `checks`,
-        the owner's key: the course's file and the owner's own (digests and values)."""
+        the owner's key: the course's file and the owner's own (values), without digests."""
         own = dict(
-            public_spec(checks, course_salt=self.course_file.get("course_salt", "stock")),
+            grading_spec(checks, course_salt=self.course_file.get("course_salt", "stock")),
             values=self.values,
         )
         return {
@@ -136,8 +137,9 @@ class StudentKeys:
 
 
 def course_file(checks: CheckFile, salt: str, values: dict) -> dict:
-    """The course's public check file as the per-student release writes it."""
-    return dict(public_spec(checks, course_salt=salt), values=values)
+    """The course's check file as the per-student release writes it, in the form the grader's
+    sandboxes hold (`grading_spec`: no digests; its `course_salt` names each student's file)."""
+    return dict(grading_spec(checks, course_salt=salt), values=values)
 
 
 def student_keys(

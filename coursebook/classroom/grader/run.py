@@ -21,15 +21,14 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import DeadKernelError
 
-from ..exercise.checks import matches
+from ..exercise.checks import grading_spec, matches
 from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
 from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
-from .kernel import LimitedClient, Watchdog, kernel_manager, kill_kernel_processes
+from .kernel import LimitedClient, Watchdog, kernel_manager, kill_kernel_processes, reap_killed
 from .notebook_file import MAX_CELLS, MAX_NOTEBOOK_BYTES, read_submission  # noqa: F401
 from .per_student import LOGIN_VARIABLE, StudentRun, login_flag, released_per_student
-from .public_cache import cached_public_spec
 from .results import Status, SubmissionResult, TaskResult, Verdict
 from .sandbox import INSIDE_IPC, Sandbox, SandboxUnavailable
 
@@ -56,7 +55,6 @@ def grade_submission(
     *,
     sandbox: bool = True,
     work_root: Path | None = None,
-    public: dict | None = None,
     student: StudentRun | None = None,
 ) -> SubmissionResult:
     """Run and grade one submission. Identity (`student`) and `fingerprint` are the caller's to set.
@@ -65,9 +63,8 @@ def grade_submission(
     sandbox holds the owner's check files, and the notebook's `login` is compared with the owner's.
 
     The sandbox's folder is made in `work_root` (default: the system's temporary folder) and
-    removed.
-    `public`: `public_spec(checks)` when the caller has it (the class loop builds it once, not in
-    every worker: its scrypt digests cost a quarter of a second).
+    removed. The sandbox holds the exercise's check file in its grading form (`grading_spec`: no
+    digests, so the notebook's `check()` compares nothing; the grade is decided here).
     """
     started = time.monotonic()
     path = Path(path)
@@ -79,7 +76,7 @@ def grade_submission(
         tasks={t.id: TaskResult(0.0, t.points, Verdict.NOT_RUN, t.hint) for t in checks.tasks},
     )
     try:
-        _grade(path, checks, limits, sandbox, result, work_root, public, student)
+        _grade(path, checks, limits, sandbox, result, work_root, student)
     except Exception as exc:  # the grader's own failure on this file: a row, and the class goes on
         result.status = Status.GRADER_ERROR
         result.detail = {
@@ -100,7 +97,6 @@ def _grade(
     sandboxed: bool,
     result: SubmissionResult,
     work_root,
-    public: dict | None = None,
     student: StudentRun | None = None,
 ) -> None:
     nb, problem = read_submission(path)
@@ -110,7 +106,7 @@ def _grade(
     result.written_response = written_response(nb)
     box = Sandbox.create(work_root)
     try:
-        answers, status, detail = _run(nb, checks, limits, box, sandboxed, public, student)
+        answers, status, detail = _run(nb, checks, limits, box, sandboxed, student)
     finally:
         box.remove()
     result.status, result.detail = status, {**detail, **box.notes}
@@ -127,7 +123,6 @@ def _run(
     limits: Limits,
     box: Sandbox,
     sandboxed: bool,
-    public: dict | None = None,
     student: StudentRun | None = None,
 ):
     """(answers or None, status, detail) of running `nb` in `box`."""
@@ -137,9 +132,8 @@ def _run(
     if student is not None:  # the owner's release: the course's file and the owner's own
         files = student.files(checks)
     else:
-        public = public if public is not None else cached_public_spec(checks)
-        files = {f"{checks.exercise}.json": json.dumps(public)}
-    for relative, text in files.items():  # what the student's check() reads
+        files = {f"{checks.exercise}.json": json.dumps(grading_spec(checks))}
+    for relative, text in files.items():  # what the student's check() reads (no digests)
         spec = folder / relative
         if not spec.parent.exists():
             spec.parent.mkdir()
@@ -290,6 +284,8 @@ async def _drive(client: LimitedClient, km, limits: Limits, sandboxed: bool = Tr
             km.restore()  # root's rights back in this thread, to stop the sandbox
         kill_kernel_processes(km)  # whatever happened, nothing of the submission outlives this
         # already dead or never started: nothing left to stop
+        with contextlib.suppress(Exception):
+            await reap_killed(km)
         with contextlib.suppress(Exception):
             await km.shutdown_kernel(now=True)
         if client.kc is not None:
