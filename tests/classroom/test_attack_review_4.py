@@ -1,0 +1,113 @@
+"""Attacks on the grader's changes of the day (fast in-process removal, forkserver preloads, check
+files without digests, reaping bwrap, hidden notebooks, kept stop signals), by a reviewer who had
+not seen the test corpus. Each asserts a property: nothing outside touched, no traceback, one row
+per file, nothing of the key in the sandbox."""
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+from coursebook.classroom.grader import cleanup, sandbox
+from coursebook.classroom.grader.cleanup import remove_small, remove_tree
+
+
+def _outside(tmp_path: Path) -> Path:
+    outside = tmp_path / "instructor"
+    outside.mkdir()
+    (outside / "answers.json").write_text("the key")
+    return outside
+
+
+def test_a_folder_swapped_for_a_link_during_removal_moves_nothing_outside(tmp_path, monkeypatch):
+    """A process the student left running (unsandboxed, the kernel's own uid) swaps a folder the
+    walk has listed for a link to the instructor's folder just before the removal starts: the
+    removal must act on the folder it listed, never on what a path names by then."""
+    outside = _outside(tmp_path)
+    root = tmp_path / "box"
+    (root / "work" / "a").mkdir(parents=True)
+    (root / "work" / "a" / "answers.json").write_text("the student's")
+    real_unlink, swapped = os.unlink, []
+
+    def unlink(path, *args, **kwargs):
+        if not swapped:  # the attacker wins the race once, between the walk and the first unlink
+            swapped.append(True)
+            os.rename(root / "work" / "a", root / "work" / "moved")
+            os.symlink(outside, root / "work" / "a")
+        return real_unlink(path, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "unlink", unlink)
+        remove_small(root)
+    assert swapped
+    assert (outside / "answers.json").read_text() == "the key"
+    assert remove_tree(root) and not root.exists()
+    assert (outside / "answers.json").read_text() == "the key"
+
+
+def test_a_tree_growing_during_removal_is_finished_by_rm(tmp_path, monkeypatch):
+    """A file added to a listed folder during the removal: the fast path gives up, rm finishes."""
+    root = tmp_path / "box"
+    (root / "work").mkdir(parents=True)
+    (root / "work" / "f").write_text("")
+    real_unlink, grown = os.unlink, []
+
+    def unlink(path, *args, **kwargs):
+        if not grown:
+            grown.append(True)
+            (root / "work" / "late").write_text("")
+        return real_unlink(path, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "unlink", unlink)
+        assert remove_small(root) is False
+    assert remove_tree(root) and not root.exists()
+
+
+def _hard_linked_tree(tmp_path: Path) -> tuple[Path, Path]:
+    """A tree holding a hard link to a read-only file of the instructor's (runtime_copy's trees are
+    made of such links), in a folder rm cannot empty at first."""
+    outside = _outside(tmp_path)
+    key = outside / "answers.json"
+    key.chmod(0o444)
+    root = tmp_path / "tree"
+    (root / "locked").mkdir(parents=True)
+    os.link(key, root / "locked" / "answers.json")
+    (root / "locked").chmod(0o555)
+    return root, key
+
+
+def test_unlocking_a_tree_for_rm_changes_no_file_mode(tmp_path, monkeypatch):
+    """When the first rm leaves something (a read-only folder, a mount point), the unlock step
+    gives the folders back their rights; a file's mode is its inode's, shared with every hard link
+    to it outside the tree: `chmod -R u+rwx` made the instructor's read-only key writable."""
+    root, key = _hard_linked_tree(tmp_path)
+    real_run, runs = cleanup._run, []
+
+    def run(*argv):
+        runs.append(argv)
+        if len(runs) > 1:  # the first rm "fails" (as it does as a user on a read-only folder)
+            real_run(*argv)
+
+    monkeypatch.setattr(cleanup, "remove_small", lambda path, budget=0: False)
+    monkeypatch.setattr(cleanup, "_run", run)
+    assert remove_tree(root) and not root.exists()
+    assert stat.S_IMODE(key.stat().st_mode) == 0o444
+    assert key.read_text() == "the key"
+
+
+def test_the_sandbox_unlock_step_changes_no_file_mode(tmp_path, monkeypatch):
+    root, key = _hard_linked_tree(tmp_path)
+    real_run, runs = subprocess.run, []
+
+    def run(argv, *args, **kwargs):
+        runs.append(argv)
+        if len(runs) == 1:  # the first rm "fails"
+            return subprocess.CompletedProcess(argv, 1, b"", b"")
+        return real_run(argv, *args, **kwargs)
+
+    monkeypatch.setattr(sandbox, "remove_small", lambda path, budget=0: False)
+    monkeypatch.setattr(sandbox.subprocess, "run", run)
+    sandbox.remove_tree(root)
+    assert not root.exists()
+    assert stat.S_IMODE(key.stat().st_mode) == 0o444
