@@ -111,3 +111,20 @@ def test_the_sandbox_unlock_step_changes_no_file_mode(tmp_path, monkeypatch):
     sandbox.remove_tree(root)
     assert not root.exists()
     assert stat.S_IMODE(key.stat().st_mode) == 0o444
+
+
+def test_the_unlock_step_opens_every_folder_and_no_file(tmp_path):
+    root = tmp_path / "tree"
+    (root / "a" / "b").mkdir(parents=True)
+    (root / "a" / "b" / "f").write_text("")
+    (root / "a" / "b" / "f").chmod(0o400)
+    os.symlink(tmp_path, root / "a" / "link")
+    (root / "a" / "b").chmod(0)
+    (root / "a").chmod(0o500)
+    outside_mode = stat.S_IMODE(tmp_path.stat().st_mode)
+    subprocess.run(cleanup.unlock_command([str(root)]), check=True, timeout=60)
+    for folder in (root, root / "a", root / "a" / "b"):
+        assert stat.S_IMODE(folder.stat().st_mode) & 0o700 == 0o700
+    assert stat.S_IMODE((root / "a" / "b" / "f").stat().st_mode) == 0o400
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == outside_mode  # the link: not followed
+    assert remove_tree(root) and not root.exists()

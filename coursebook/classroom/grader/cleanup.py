@@ -2,8 +2,9 @@
 
 `shutil.rmtree` recurses once per level, so a notebook that nests 1,500 folders made it raise
 RecursionError; paths that deep are also longer than the system allows. coreutils' `rm` and
-`chmod` walk trees with fts (no recursion limit, no path-length limit), so they do the work;
-a folder made unwritable by the submission is unlocked with `chmod -R u+rwx` and removed again.
+`find` walk trees with fts (no recursion limit, no path-length limit), so they do the work;
+a folder made unwritable by the submission is unlocked (its folders only: `unlock_command`) and
+removed again.
 
 Most folders the grader removes are its own and small (a sandbox's dozen files, a submission's
 copy): `remove_small` removes those in this process, without starting a process (`rm` costs 10 to
@@ -23,6 +24,8 @@ from pathlib import Path
 TIMEOUT = 300
 """Seconds for one `rm` or `chmod` run (a tree of millions of files still finishes)."""
 SMALL = 256
+SYSTEM_PATH = "/usr/bin:/bin"
+"""Where `rm`, `find` and `chmod` are looked for, whatever PATH the grader has."""
 """Entries `remove_small` removes itself; a tree holding more goes to `rm` whole."""
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 """How `remove_small` opens a folder: never through a link, never a FIFO or device."""
@@ -97,11 +100,28 @@ def remove_tree(folder: Path) -> bool:
     path = os.fspath(folder)
     if not os.path.lexists(path) or remove_small(path):
         return True
-    rm, chmod = shutil.which("rm") or "/bin/rm", shutil.which("chmod") or "/bin/chmod"
+    rm = shutil.which("rm", path=SYSTEM_PATH) or "/bin/rm"
     _run(rm, "-rf", "--one-file-system", "--", path)
-    if os.path.lexists(
-        path
-    ):  # a read-only folder inside: unlock (without following links), try again
-        _run(chmod, "-R", "u+rwx", "--", path)
+    if os.path.lexists(path):  # a read-only folder inside: unlock its folders, try again
+        _run(*unlock_command([path]))
         _run(rm, "-rf", "--one-file-system", "--", path)
     return not os.path.lexists(path)
+
+
+def unlock_command(paths: list[str]) -> list[str]:
+    """The command that gives the user back the rights `rm` needs on every folder under `paths`
+    (never a link followed, never a mount point crossed). Folders only: a file's mode belongs to
+    its inode, which a hard link shares with a file outside the tree (runtime_copy's trees are
+    hard links to the instructor's interpreter), and `rm` needs no right on the file itself. `;`,
+    not `+`: each folder is opened to before find reads it."""
+    find = shutil.which("find", path=SYSTEM_PATH) or "find"
+    chmod = shutil.which("chmod", path=SYSTEM_PATH) or "chmod"
+    tops = [os.path.abspath(p) for p in paths]  # never taken for an expression ("-name")
+    return [find, *tops, "-xdev", "-type", "d", "!", "-perm", "-u=rwx"] + [
+        "-exec",
+        chmod,
+        "u+rwx",
+        "--",
+        "{}",
+        ";",
+    ]

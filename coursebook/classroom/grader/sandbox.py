@@ -43,7 +43,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cleanup import remove_small
+from .cleanup import SYSTEM_PATH, remove_small, unlock_command
 from .runtime_copy import cache_folder, neutral_tree
 from .seccomp import SeccompUnavailable, filter_program
 
@@ -637,16 +637,13 @@ def remove_tree(*folders: Path) -> None:
     left = [folder for folder in left if not remove_small(folder)]  # small: no `rm` process
     done = None
     # coreutils' rm walks without recursion; found on the system path, whatever PATH the grader has
-    rm = shutil.which("rm", path="/usr/bin:/bin") or "rm"
-    chmod = shutil.which("chmod", path="/usr/bin:/bin") or "chmod"
-    for step in (
-        [rm, "-rf", "--one-file-system", "--"],
-        [chmod, "-R", "u+rwx", "--"],
-        [rm, "-rf", "--one-file-system", "--"],
-    ):
+    rm = [shutil.which("rm", path=SYSTEM_PATH) or "rm", "-rf", "--one-file-system", "--"]
+    for unlock in (False, True, False):
         if not left:
             return
-        done = subprocess.run([*step, *left], capture_output=True, timeout=300)
+        # the unlock step: folders only, never a hard-linked file's mode
+        argv = unlock_command(left) if unlock else [*rm, *left]
+        done = subprocess.run(argv, capture_output=True, timeout=300)
         left = [folder for folder in left if os.path.lexists(folder)]
     if left:
         said = done.stderr.decode(errors="replace").strip()[:200] if done is not None else ""
