@@ -128,3 +128,45 @@ def test_the_unlock_step_opens_every_folder_and_no_file(tmp_path):
     assert stat.S_IMODE((root / "a" / "b" / "f").stat().st_mode) == 0o400
     assert stat.S_IMODE(tmp_path.stat().st_mode) == outside_mode  # the link: not followed
     assert remove_tree(root) and not root.exists()
+
+
+def _deep(folder: Path, levels: int = 1500) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        for _ in range(levels):
+            os.mkdir("d", dir_fd=fd)
+            inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+    finally:
+        os.close(fd)
+
+
+_TASK = {"kind": "number", "answer": 4.2, "tolerance": 0.01}
+
+
+def test_a_deep_tree_left_in_the_own_user_folder_still_gives_a_row(tmp_path, monkeypatch):
+    """On Gradescope (root, no namespaces) the kernel runs as the child's uid, which owns the
+    child's whole work folder (its TMPDIR, above the kernel's own): a notebook that nests folders
+    there 1,500 deep made the root parent's shutil.rmtree raise RecursionError (no row; the
+    autograder's own failure instead of the student's `crashed`)."""
+    from coursebook.classroom.autograder import own_user
+    from coursebook.classroom.exercise.task import CheckFile
+
+    made = []
+
+    def child(uid, work, copy, checks, limits, student=None):
+        _deep(work)
+        made.append(work)
+        return None  # the child stopped without a result
+
+    monkeypatch.setattr(own_user, "_run_child", child)
+    monkeypatch.setattr(own_user.os, "chown", lambda *args: None)
+    notebook = tmp_path / "hw.ipynb"
+    notebook.write_text("{}")
+    checks = CheckFile.model_validate(
+        {"exercise": "ex", "title": "t", "tasks": [{"id": "a", "variable": "a", **_TASK}]}
+    )
+    result = own_user.grade_as_own_user(notebook, checks, own_user.Limits())
+    assert result.status.value == "crashed"
+    assert made and not made[0].exists()

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
+from ..grader.cleanup import remove_tree
 from ..grader.per_student import StudentRun
 from ..grader.results import Status, SubmissionResult, TaskResult, Verdict
 from ..grader.run import grade_submission
@@ -61,7 +62,9 @@ def grade_as_own_user(
             os.chown(made, uid, uid)
         data = _run_child(uid, work, copy, checks, limits, student)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        # the kernel's uid owns `work` (its TMPDIR) and may nest folders thousands deep in it:
+        # shutil.rmtree recursed into RecursionError; remove_tree never recurses
+        remove_tree(work)
     if data is None:
         return _blank(
             path, checks, Status.CRASHED, worker_exit="the grading process stopped without a result"
