@@ -3,6 +3,7 @@ files without digests, reaping bwrap, hidden notebooks, kept stop signals), by a
 not seen the test corpus. Each asserts a property: nothing outside touched, no traceback, one row
 per file, nothing of the key in the sandbox."""
 
+import json
 import os
 import stat
 import subprocess
@@ -170,3 +171,71 @@ def test_a_deep_tree_left_in_the_own_user_folder_still_gives_a_row(tmp_path, mon
     result = own_user.grade_as_own_user(notebook, checks, own_user.Limits())
     assert result.status.value == "crashed"
     assert made and not made[0].exists()
+
+
+SEARCHER = r'''
+import json
+import os
+# written backwards: the notebook itself (in /submission) must not hold them
+needles = tuple(w[::-1] for w in (b"ecnellepmoc", b"tceffe ecneulfni", b"natsikaP nabilaT-e-kirheT"))
+found, paths = [], []
+for top in ("/submission", "/tmp", "/run", "/etc", "/opt/coursebook", "/home", "/root"):
+    for folder, dirs, files in os.walk(top):
+        paths += [os.path.join(folder, name) for name in files]
+for pid in ("self", "1"):
+    paths += [f"/proc/{pid}/{n}" for n in ("environ", "cmdline", "mountinfo", "maps")]
+for path in paths:
+    try:
+        if os.path.islink(path) or not os.path.isfile(path):
+            continue
+        with open(path, "rb") as handle:
+            data = handle.read(5_000_000)
+    except OSError:
+        continue
+    if any(needle in data for needle in needles):
+        found.append(path)
+text = repr(dict(os.environ)).encode()
+found += ["environment"] if any(needle in text for needle in needles) else []
+group = "TTP" if found else None
+share = 0.5 if len(paths) > 5 else None
+'''
+
+
+def test_nothing_of_the_key_is_anywhere_a_graded_notebook_can_read(tmp_path):
+    """A notebook that searches every file it can read in its sandbox (its check files, the
+    package, /proc, the environment) for the key's words: it claims the text task only if it finds
+    one, so a key that reached the sandbox shows as a correct `group`."""
+    import nbformat
+
+    from coursebook.classroom.exercise.checks import load_check_file
+    from coursebook.classroom.grader import Limits, Status, Verdict, grade_submission
+    from tests.conftest import ROOT
+
+    checks = load_check_file(ROOT / "tests/fixtures/grading/answers/checks/ex0-fixture.yml")
+    cells = ['from coursebook import Checker\ncheck = Checker("ex0-fixture")', SEARCHER]
+    path = tmp_path / "searcher.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbformat.write(nb, path)
+    result = grade_submission(path, checks, Limits(cell_timeout=60, total_timeout=90))
+    assert result.status is Status.OK, result.detail
+    assert result.tasks["share"].verdict is Verdict.INCORRECT  # the search ran to its end
+    assert result.tasks["group"].verdict is Verdict.NOT_ANSWERED
+
+
+def test_a_per_student_sandbox_holds_no_answer_either():
+    """The owner's files in a per-student sandbox: the course's file and the owner's values, no
+    answer, tolerance or digest of the owner's key."""
+    from coursebook.classroom.exercise.checks import load_check_file
+    from coursebook.classroom.grader.per_student import StudentRun, course_file
+    from tests.conftest import ROOT
+
+    checks = load_check_file(ROOT / "tests/fixtures/grading/answers/checks/ex0-fixture.yml")
+    run = StudentRun("alice", {"p": 3}, course_file(checks, "salt", {"p": 2}))
+    files = run.files(checks)
+    assert len(files) == 2
+    for text in files.values():
+        for word in ("compellence", "influence effect", "Tehrik-e-Taliban Pakistan", "0.005"):
+            assert word not in text
+        for task in json.loads(text)["tasks"].values():
+            assert task["hidden"] is True
+            assert not {"answer", "accept", "tolerance", "salt", "scrypt"} & set(task)
