@@ -239,3 +239,80 @@ def test_a_per_student_sandbox_holds_no_answer_either():
         for task in json.loads(text)["tasks"].values():
             assert task["hidden"] is True
             assert not {"answer", "accept", "tolerance", "salt", "scrypt"} & set(task)
+
+
+STRAYS = r'''
+import ctypes, os, signal, subprocess, sys
+code = (
+    "import ctypes, os, signal, time\n"
+    "ctypes.CDLL(None).prctl(15, b'a4-stray', 0, 0, 0)\n"
+    "for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP): signal.signal(s, signal.SIG_IGN)\n"
+    "if os.fork() == 0:\n"
+    "    os.setsid(); os.kill(os.getpid(), signal.SIGSTOP)\n"  # a stopped process of its own
+    "if os.fork() == 0:\n"
+    "    os._exit(0)\n"  # a zombie nobody reaps
+    "while True: time.sleep(1)\n"
+)
+subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+share = 0.24
+'''
+
+
+WAIT_FOR_STRAYS = r'''
+import os, time
+def strays():
+    names = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            names.append(open(f"/proc/{pid}/comm").read().strip())
+        except OSError:
+            pass
+    return names.count("a4-stray")
+deadline = time.monotonic() + 20
+while strays() < 2 and time.monotonic() < deadline:
+    time.sleep(0.05)
+time.sleep(1)  # a window for the host's watcher to see them too
+'''
+
+
+def test_stray_stopped_and_zombie_processes_neither_hang_the_reap_nor_survive(tmp_path):
+    """The kernel leaves a detached process that ignores signals, a stopped one and a zombie when
+    the grader kills the sandbox: its wait for bwrap ends, the row is written, nothing is left."""
+    import threading
+    import time
+
+    import nbformat
+
+    from coursebook.classroom.exercise.checks import load_check_file
+    from coursebook.classroom.grader import Limits, grade_submission
+    from tests.conftest import ROOT
+    from tests.helpers.processes import named
+
+    checks = load_check_file(ROOT / "tests/fixtures/grading/answers/checks/ex0-fixture.yml")
+    cells = [STRAYS, WAIT_FOR_STRAYS]
+    path = tmp_path / "strays.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbformat.write(nb, path)
+    limits = Limits(cell_timeout=10, total_timeout=20, startup_grace=20)
+    seen, done = [], threading.Event()
+
+    def watch():  # the strays did run (else the test proves nothing)
+        while not done.wait(0.02):
+            seen.extend(named("a4-stray"))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    started = time.monotonic()
+    try:
+        result = grade_submission(path, checks, limits)
+    finally:
+        done.set()
+        watcher.join()
+    assert len(set(seen)) >= 2  # the detached one and its stopped child at least
+    assert time.monotonic() - started < limits.hard_timeout + 30
+    assert result.status.value == "ok", result.detail
+    assert result.tasks["share"].verdict.value == "correct"
+    deadline = time.monotonic() + 20
+    while named("a4-stray") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert named("a4-stray") == []
