@@ -5,6 +5,7 @@ per file, nothing of the key in the sandbox."""
 
 import json
 import os
+import signal
 import stat
 import subprocess
 from pathlib import Path
@@ -176,6 +177,7 @@ def test_a_deep_tree_left_in_the_own_user_folder_still_gives_a_row(tmp_path, mon
 SEARCHER = r'''
 import json
 import os
+import signal
 # written backwards: the notebook itself (in /submission) must not hold them
 needles = tuple(w[::-1] for w in (b"ecnellepmoc", b"tceffe ecneulfni", b"natsikaP nabilaT-e-kirheT"))
 found, paths = [], []
@@ -316,3 +318,53 @@ def test_stray_stopped_and_zombie_processes_neither_hang_the_reap_nor_survive(tm
     while named("a4-stray") and time.monotonic() < deadline:
         time.sleep(0.1)
     assert named("a4-stray") == []
+
+
+def test_own_user_grading_leaves_no_process_of_the_students_uid(tmp_path, monkeypatch):
+    """On Gradescope (root, no namespaces) the kernel runs unsandboxed as the child's fresh uid;
+    killing its process group leaves a process that made itself a session of its own running (as
+    that uid, with the CPU the container has). Here the child's grading is replaced by code that
+    leaves such a process (the real kernel needs an interpreter that uid may read, which this
+    machine's, under /root, is not); the fork, the uid switch and the clean-up are the real ones."""
+    import ctypes
+    import time
+
+    import pytest
+
+    from coursebook.classroom.autograder import own_user
+    from coursebook.classroom.exercise.checks import load_check_file
+    from coursebook.classroom.grader import Limits, Status
+    from coursebook.classroom.grader.results import SubmissionResult
+    from tests.conftest import ROOT
+    from tests.helpers.processes import named
+
+    if os.geteuid() != 0:
+        pytest.fail("own-user grading needs root: run this test as root (the CI container is)")
+    checks = load_check_file(ROOT / "tests/fixtures/grading/answers/checks/ex0-fixture.yml")
+
+    def leaves_a_stray(copy, checks, limits, sandbox, student=None):
+        if os.fork() == 0:  # as the student's kernel would: a session of its own, signals ignored
+            os.closerange(3, 4096)
+            os.setsid()
+            ctypes.CDLL(None).prctl(15, b"a4-stray", 0, 0, 0)
+            for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                signal.signal(signum, signal.SIG_IGN)
+            while True:
+                time.sleep(1)
+        deadline = time.monotonic() + 20
+        while not named("a4-stray") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return SubmissionResult(student="", source="x", status=Status.OK, tasks={})
+
+    monkeypatch.setattr(own_user, "grade_submission", leaves_a_stray)
+    path = tmp_path / "hw.ipynb"
+    path.write_text("{}")
+    result = own_user.grade_as_own_user(path, checks, Limits(cell_timeout=10, total_timeout=20))
+    assert result.status is Status.OK, result.detail
+    deadline = time.monotonic() + 10
+    while named("a4-stray") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = named("a4-stray")
+    for pid in left:  # leave nothing behind, whatever the verdict
+        os.kill(pid, signal.SIGKILL)
+    assert left == []

@@ -8,7 +8,8 @@ students' code as a non-root user), a child process takes a fresh uid before gra
 read by the parent, `source/` is root's alone (setup.sh) and `results/` root's, so neither is in
 reach. Having changed uid, the child is not dumpable: the notebook's kernel (same uid) cannot read
 its memory or open its descriptors. The kernel can still signal it; then the child dies without a
-result and the row says `crashed`, which earns nothing.
+result and the row says `crashed`, which earns nothing. When the child is done, every process of
+its uid is killed (`kill_uid`): a process the kernel detached from its group is not left running.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def grade_as_own_user(
             os.chown(made, uid, uid)
         data = _run_child(uid, work, copy, checks, limits, student)
     finally:
+        kill_uid(uid)  # a process the kernel detached (a session of its own) outlived its group
         # the kernel's uid owns `work` (its TMPDIR) and may nest folders thousands deep in it:
         # shutil.rmtree recursed into RecursionError; remove_tree never recurses
         remove_tree(work)
@@ -73,6 +75,29 @@ def grade_as_own_user(
         return SubmissionResult.from_json(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         return _blank(path, checks, Status.GRADER_ERROR, exception=f"unreadable result: {exc}")
+
+
+KILL_ROUNDS = 100
+"""`kill_uid` sends SIGKILL to the uid's processes until none is left, at most this many times
+(a process forking as it is killed has children the round before missed)."""
+
+
+def kill_uid(uid: int) -> None:
+    """SIGKILL every process of `uid` (the grading uid, which no one else has), from a child that
+    becomes `uid`: kill(-1) then reaches exactly the processes that uid may signal, its own."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            for _ in range(KILL_ROUNDS):
+                os.kill(-1, signal.SIGKILL)  # never the sender itself
+        except BaseException:  # ProcessLookupError: none left
+            pass
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 def _run_child(
