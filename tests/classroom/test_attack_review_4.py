@@ -14,6 +14,14 @@ from coursebook.classroom.grader import cleanup, sandbox
 from coursebook.classroom.grader.cleanup import remove_small, remove_tree
 
 
+def living_strays() -> list[int]:
+    """The pids of processes named `a4-stray` that still run (a killed one whose parent has not
+    reaped it yet is a zombie: dead)."""
+    from tests.helpers.processes import named, proc_stat
+
+    return [pid for pid in named("a4-stray") if (proc_stat(pid) or ["Z"])[0] != "Z"]
+
+
 def _outside(tmp_path: Path) -> Path:
     outside = tmp_path / "instructor"
     outside.mkdir()
@@ -315,9 +323,9 @@ def test_stray_stopped_and_zombie_processes_neither_hang_the_reap_nor_survive(tm
     assert result.status.value == "ok", result.detail
     assert result.tasks["share"].verdict.value == "correct"
     deadline = time.monotonic() + 20
-    while named("a4-stray") and time.monotonic() < deadline:
+    while living_strays() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert named("a4-stray") == []
+    assert living_strays() == []
 
 
 def test_own_user_grading_leaves_no_process_of_the_students_uid(tmp_path, monkeypatch):
@@ -362,9 +370,61 @@ def test_own_user_grading_leaves_no_process_of_the_students_uid(tmp_path, monkey
     result = own_user.grade_as_own_user(path, checks, Limits(cell_timeout=10, total_timeout=20))
     assert result.status is Status.OK, result.detail
     deadline = time.monotonic() + 10
-    while named("a4-stray") and time.monotonic() < deadline:
+    while living_strays() and time.monotonic() < deadline:
         time.sleep(0.05)
-    left = named("a4-stray")
+    left = living_strays()
     for pid in left:  # leave nothing behind, whatever the verdict
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
+def test_a_root_graders_unsandboxed_kernel_uid_leaves_no_process(tmp_path, monkeypatch):
+    """`grade --no-sandbox` as root runs the kernel on the host as the box's own uid: the same
+    detached process outlived the group's SIGKILL. The run is replaced by one that leaves such a
+    process as that uid (this machine's interpreter, under /root, is not readable by it)."""
+    import ctypes
+    import time
+
+    import pytest
+
+    from coursebook.classroom.exercise.checks import load_check_file
+    from coursebook.classroom.grader import Limits, Status, grade_submission, run
+    from tests.conftest import ROOT
+    from tests.helpers.processes import named
+
+    if os.geteuid() != 0:
+        pytest.fail("the kernel gets a uid of its own only under a root grader: run as root")
+    checks = load_check_file(ROOT / "tests/fixtures/grading/answers/checks/ex0-fixture.yml")
+
+    def leaves_a_stray(nb, checks, limits, box, sandboxed, student=None):
+        assert box.uid is not None and not sandboxed
+        middle = os.fork()
+        if middle == 0:  # the kernel, which leaves the stray to whoever reaps orphans
+            try:
+                if os.fork() == 0:
+                    os.closerange(3, 4096)
+                    os.setresgid(box.uid, box.uid, box.uid)
+                    os.setresuid(box.uid, box.uid, box.uid)
+                    os.setsid()
+                    ctypes.CDLL(None).prctl(15, b"a4-stray", 0, 0, 0)
+                    while True:
+                        time.sleep(1)
+            finally:
+                os._exit(0)
+        os.waitpid(middle, 0)
+        deadline = time.monotonic() + 20
+        while not named("a4-stray") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return None, Status.OK, {}
+
+    monkeypatch.setattr(run, "_run", leaves_a_stray)
+    path = tmp_path / "hw.ipynb"
+    path.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    grade_submission(path, checks, Limits(), sandbox=False, work_root=tmp_path / "work")
+    deadline = time.monotonic() + 10
+    while living_strays() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = living_strays()
+    for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert left == []

@@ -27,6 +27,7 @@ from pathlib import Path
 from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
 from ..grader.cleanup import remove_tree
+from ..grader.kernel import kill_uid
 from ..grader.per_student import StudentRun
 from ..grader.results import Status, SubmissionResult, TaskResult, Verdict
 from ..grader.run import grade_submission
@@ -75,29 +76,6 @@ def grade_as_own_user(
         return SubmissionResult.from_json(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         return _blank(path, checks, Status.GRADER_ERROR, exception=f"unreadable result: {exc}")
-
-
-KILL_ROUNDS = 100
-"""`kill_uid` sends SIGKILL to the uid's processes until none is left, at most this many times
-(a process forking as it is killed has children the round before missed)."""
-
-
-def kill_uid(uid: int) -> None:
-    """SIGKILL every process of `uid` (the grading uid, which no one else has), from a child that
-    becomes `uid`: kill(-1) then reaches exactly the processes that uid may signal, its own."""
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.setgroups([])
-            os.setresgid(uid, uid, uid)
-            os.setresuid(uid, uid, uid)
-            for _ in range(KILL_ROUNDS):
-                os.kill(-1, signal.SIGKILL)  # never the sender itself
-        except BaseException:  # ProcessLookupError: none left
-            pass
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
 
 
 def _run_child(

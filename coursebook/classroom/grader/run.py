@@ -26,7 +26,14 @@ from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
 from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
-from .kernel import LimitedClient, Watchdog, kernel_manager, kill_kernel_processes, reap_killed
+from .kernel import (
+    LimitedClient,
+    Watchdog,
+    kernel_manager,
+    kill_kernel_processes,
+    kill_uid,
+    reap_killed,
+)
 from .notebook_file import MAX_CELLS, MAX_NOTEBOOK_BYTES, read_submission  # noqa: F401
 from .per_student import LOGIN_VARIABLE, StudentRun, login_flag, released_per_student
 from .results import Status, SubmissionResult, TaskResult, Verdict
@@ -108,6 +115,10 @@ def _grade(
     try:
         answers, status, detail = _run(nb, checks, limits, box, sandboxed, student)
     finally:
+        if not sandboxed and box.uid is not None:
+            # a root grader's kernel ran on the host as the box's uid: a process it detached from
+            # its group (a session of its own) outlived the group's SIGKILL
+            kill_uid(box.uid)
         box.remove()
     result.status, result.detail = status, {**detail, **box.notes}
     _score(result, checks, answers, limits)
