@@ -428,3 +428,29 @@ def test_a_root_graders_unsandboxed_kernel_uid_leaves_no_process(tmp_path, monke
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert left == []
+
+
+def test_hidden_notebooks_that_are_fifos_links_or_dots_get_safe_rows(tmp_path):
+    """Hidden notebooks now get rows: one that is a FIFO is never opened (collect returns at
+    once), one that is a link is never followed, names made of dots give keys that name no hidden
+    file and leave no folder; `._` copies and hidden folders stay out."""
+    from coursebook.classroom.grader.collect import collect
+
+    outside = _outside(tmp_path)
+    folder = tmp_path / "class"
+    (folder / "amy" / ".hidden").mkdir(parents=True)
+    (folder / "amy" / ".hidden" / "hw.ipynb").write_text("{}")
+    os.mkfifo(folder / "amy" / ".fifo.ipynb")
+    os.symlink(outside / "answers.json", folder / "amy" / ".link.ipynb")
+    for name in (".ipynb", "..ipynb", "...IPYNB", ".hw1.ipynb", "._hw1.ipynb", ".hw1.json"):
+        (folder / "amy" / name).write_text("{}")
+    found = {s.source: s for s in collect(folder, tmp_path / "unpacked")}
+    assert set(found) == {"amy/.fifo.ipynb", "amy/.link.ipynb", "amy/.ipynb", "amy/..ipynb",
+                          "amy/...IPYNB", "amy/.hw1.ipynb"}
+    assert found["amy/.fifo.ipynb"].path is None
+    assert found["amy/.fifo.ipynb"].refusal.reason == "not-a-file"
+    assert found["amy/.link.ipynb"].path is None and found["amy/.link.ipynb"].refusal.reason == "link"
+    keys = [s.key for s in found.values()]
+    assert len(set(keys)) == len(keys)
+    for key in keys:
+        assert key[0] not in "._-" and "/" not in key and "\0" not in key
