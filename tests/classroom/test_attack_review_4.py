@@ -8,6 +8,7 @@ import os
 import signal
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 from coursebook.classroom.grader import cleanup, sandbox
@@ -454,3 +455,26 @@ def test_hidden_notebooks_that_are_fifos_links_or_dots_get_safe_rows(tmp_path):
     assert len(set(keys)) == len(keys)
     for key in keys:
         assert key[0] not in "._-" and "/" not in key and "\0" not in key
+
+
+PRELOAD_PROBE = r'''
+import os, sys, threading
+before = set(os.listdir("/proc/self/fd"))
+import coursebook.classroom.grader.worker_preload  # noqa: F401
+after = set(os.listdir("/proc/self/fd"))
+opened = sorted(after - before)
+print(opened, threading.active_count())
+'''
+
+
+def test_the_forkserver_preload_keeps_nothing_a_worker_would_inherit(tmp_path):
+    """What the forkserver loads is shared by every worker forked from it: it must hold no open
+    file, socket or thread (a worker would inherit it, and one submission's worker could use what
+    the next one's holds). Workers are forked from the server, never the server from a worker, so
+    nothing a worker changes reaches the next."""
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-c", PRELOAD_PROBE], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "1"], done.stdout
