@@ -478,3 +478,49 @@ def test_the_forkserver_preload_keeps_nothing_a_worker_would_inherit(tmp_path):
                           text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[]", "1"], done.stdout
+
+
+def test_a_late_watchdog_kill_never_reaches_a_pid_reaped_before(tmp_path):
+    """The grader reaps bwrap right after killing it; the provisioner keeps its pid. A watchdog
+    that fires (or a Ctrl-C handler that kills) after that sent SIGKILL to that pid's group, which
+    by then may be another process's: another student's sandbox. Here the pid is handed to a new
+    process (as the system may) and the watchdog's kill comes late: it must reach nothing."""
+    import asyncio
+    import types
+
+    import pytest
+
+    from coursebook.classroom.grader import run
+    from coursebook.classroom.grader.kernel import kill_kernel_processes
+
+    first = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    provisioner = types.SimpleNamespace(pid=first.pid, process=first)
+
+    async def wait():
+        first.wait()
+        provisioner.process = None
+
+    provisioner.wait = wait
+    shut = []
+
+    async def shutdown_kernel(now=False):
+        shut.append(now)
+
+    km = types.SimpleNamespace(provisioner=provisioner, shutdown_kernel=shutdown_kernel)
+
+    async def execute(**kwargs):
+        return None
+
+    client = types.SimpleNamespace(async_execute=execute, kc=None)
+    limits = run.Limits(cell_timeout=5, total_timeout=5)
+    assert asyncio.run(run._drive(client, km, limits)) is None
+    assert first.returncode is not None and shut == [True]
+    later = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        provisioner.pid = later.pid  # the pid, recycled
+        kill_kernel_processes(km)  # the watchdog, late
+        with pytest.raises(subprocess.TimeoutExpired):  # still running a second later
+            later.wait(timeout=1)
+    finally:
+        later.kill()
+        later.wait()

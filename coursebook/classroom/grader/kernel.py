@@ -305,15 +305,35 @@ class Watchdog:
         kill_kernel_processes(self.km)
 
 
+_KILLING = threading.Lock()
+FINISHED = "_coursebook_finished"
+"""Set on a manager whose sandbox was killed for the last time (`final_kill`): the provisioner
+keeps the pid after it is reaped, and a pid reaped may be given to another process."""
+
+
 def kill_kernel_processes(km: AsyncKernelManager) -> None:
     """SIGKILL the process the manager launched (bwrap) and its group; the PID namespace takes the
-    rest."""
-    pid = getattr(km.provisioner, "pid", None) if km.provisioner is not None else None
-    if not pid:
-        return
-    for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            kill()
+    rest. Nothing once `final_kill` has run (the pid may be another process's by then)."""
+    with _KILLING:
+        if getattr(km, FINISHED, False):
+            return
+        pid = getattr(km.provisioner, "pid", None) if km.provisioner is not None else None
+        if not pid:
+            return
+        for kill in (
+            lambda: os.killpg(pid, signal.SIGKILL),
+            lambda: os.kill(pid, signal.SIGKILL),
+        ):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                kill()
+
+
+def final_kill(km: AsyncKernelManager) -> None:
+    """The last `kill_kernel_processes` for `km`, before its process is reaped: a watchdog or an
+    interrupt that comes later kills nothing (it would kill whatever then holds the pid)."""
+    kill_kernel_processes(km)
+    with _KILLING:  # a kill running in another thread has finished
+        setattr(km, FINISHED, True)
 
 
 KILL_ROUNDS = 100

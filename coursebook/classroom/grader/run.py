@@ -29,6 +29,7 @@ from .extract import answer_file_name, contains_unsupported, extraction_cell, re
 from .kernel import (
     LimitedClient,
     Watchdog,
+    final_kill,
     kernel_manager,
     kill_kernel_processes,
     kill_uid,
@@ -293,7 +294,9 @@ async def _drive(client: LimitedClient, km, limits: Limits, sandboxed: bool = Tr
     finally:
         if hasattr(km, "restore"):
             km.restore()  # root's rights back in this thread, to stop the sandbox
-        kill_kernel_processes(km)  # whatever happened, nothing of the submission outlives this
+        # whatever happened, nothing of the submission outlives this; the last kill by pid
+        # before the reap (a watchdog firing later must not kill whatever then holds the pid)
+        final_kill(km)
         # already dead or never started: nothing left to stop
         with contextlib.suppress(Exception):
             await reap_killed(km)
