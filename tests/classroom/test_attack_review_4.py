@@ -491,7 +491,7 @@ def test_a_late_watchdog_kill_never_reaches_a_pid_reaped_before(tmp_path):
     import pytest
 
     from coursebook.classroom.grader import run
-    from coursebook.classroom.grader.kernel import kill_kernel_processes
+    from coursebook.classroom.grader.kernel import Watchdog, kill_kernel_processes
 
     first = subprocess.Popen(["sleep", "60"], start_new_session=True)
     provisioner = types.SimpleNamespace(pid=first.pid, process=first)
@@ -519,6 +519,9 @@ def test_a_late_watchdog_kill_never_reaches_a_pid_reaped_before(tmp_path):
     try:
         provisioner.pid = later.pid  # the pid, recycled
         kill_kernel_processes(km)  # the watchdog, late
+        watchdog = Watchdog(km, 60)
+        watchdog.kill()
+        assert not watchdog.fired  # the run had ended: no timeout on the row either
         with pytest.raises(subprocess.TimeoutExpired):  # still running a second later
             later.wait(timeout=1)
     finally:

@@ -302,7 +302,8 @@ class Watchdog:
 
     def kill(self) -> None:
         self.fired = True
-        kill_kernel_processes(self.km)
+        if not kill_kernel_processes(self.km):  # the run had ended: no timeout
+            self.fired = False
 
 
 _KILLING = threading.Lock()
@@ -311,21 +312,23 @@ FINISHED = "_coursebook_finished"
 keeps the pid after it is reaped, and a pid reaped may be given to another process."""
 
 
-def kill_kernel_processes(km: AsyncKernelManager) -> None:
+def kill_kernel_processes(km: AsyncKernelManager) -> bool:
     """SIGKILL the process the manager launched (bwrap) and its group; the PID namespace takes the
-    rest. Nothing once `final_kill` has run (the pid may be another process's by then)."""
+    rest. Nothing once `final_kill` has run (the pid may be another process's by then): False
+    then."""
     with _KILLING:
         if getattr(km, FINISHED, False):
-            return
+            return False
         pid = getattr(km.provisioner, "pid", None) if km.provisioner is not None else None
         if not pid:
-            return
+            return True
         for kill in (
             lambda: os.killpg(pid, signal.SIGKILL),
             lambda: os.kill(pid, signal.SIGKILL),
         ):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 kill()
+        return True
 
 
 def final_kill(km: AsyncKernelManager) -> None:
