@@ -527,3 +527,40 @@ def test_a_late_watchdog_kill_never_reaches_a_pid_reaped_before(tmp_path):
     finally:
         later.kill()
         later.wait()
+
+
+MOUNTED = r'''
+import os, subprocess, sys
+from pathlib import Path
+from coursebook.classroom.grader.cleanup import remove_small, remove_tree
+tree = Path(sys.argv[1])
+(tree / "work" / "mnt").mkdir(parents=True)
+subprocess.run(["mount", "-t", "tmpfs", "none", str(tree / "work" / "mnt")], check=True)
+(tree / "work" / "mnt" / "d").mkdir()
+(tree / "work" / "mnt" / "d" / "f").write_text("another file system's")
+(tree / "work" / "mnt" / "d").chmod(0o500)
+(tree / "work" / "f").write_text("")
+small = remove_small(tree)
+gone = remove_tree(tree)
+print(small, gone, (tree / "work" / "mnt" / "d" / "f").exists(),
+      oct((tree / "work" / "mnt" / "d").stat().st_mode & 0o777))
+'''
+
+
+def test_a_mount_point_in_a_tree_is_never_entered_emptied_or_unlocked(tmp_path):
+    """A mount inside a folder the grader removes (a bind of the instructor's folder, say): the
+    fast path gives up, rm does not cross it, and the unlock step changes nothing beyond it
+    (`chmod -R` crossed file systems). Run in a mount namespace of its own (needs root)."""
+    import shutil
+
+    import pytest
+
+    from tests.conftest import ROOT
+
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.fail("needs root and util-linux's unshare (the CI container has both)")
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", sys.executable, "-c",
+                           MOUNTED, str(tmp_path / "tree")], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False", "True", "0o500"], done.stdout
