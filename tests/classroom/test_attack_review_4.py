@@ -564,3 +564,19 @@ def test_a_mount_point_in_a_tree_is_never_entered_emptied_or_unlocked(tmp_path):
                           timeout=120, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False", "True", "0o500"], done.stdout
+
+
+def test_a_failed_question_to_bwrap_is_not_kept_for_every_worker(monkeypatch):
+    """The forkserver asks once whether bwrap can cap a tmpfs, for every worker: a timeout then
+    (a busy machine) was kept, and every sandbox of the run went without size caps."""
+    monkeypatch.setattr(sandbox, "_SIZES_TMPFS", [])
+    real_run = subprocess.run
+
+    def slow(argv, *args, **kwargs):
+        raise subprocess.TimeoutExpired(argv, 20)
+
+    monkeypatch.setattr(sandbox.subprocess, "run", slow)
+    assert sandbox._sizes_tmpfs() is False
+    monkeypatch.setattr(sandbox.subprocess, "run", real_run)
+    helped = "--size" in real_run(["bwrap", "--help"], capture_output=True, text=True).stdout
+    assert sandbox._sizes_tmpfs() is helped

@@ -124,18 +124,21 @@ def require_sandbox() -> None:
         raise SandboxUnavailable(problem)
 
 
-@functools.lru_cache(maxsize=1)
+_SIZES_TMPFS: list[bool] = []
+
+
 def _sizes_tmpfs() -> bool:
-    """bubblewrap 0.7 and later can cap a tmpfs (`--size`); older ones refuse the option."""
+    """bubblewrap 0.7 and later can cap a tmpfs (`--size`); older ones refuse the option. Kept
+    once bwrap has answered; a failure to ask (a timeout on a busy machine) is not kept, so the
+    forkserver's preload, which asks once for every worker, cannot leave them all uncapped."""
+    if _SIZES_TMPFS:
+        return _SIZES_TMPFS[0]
     try:
-        return (
-            "--size"
-            in subprocess.run(
-                ["bwrap", "--help"], capture_output=True, text=True, timeout=20
-            ).stdout
-        )
+        done = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired):
         return False
+    _SIZES_TMPFS.append("--size" in done.stdout)
+    return _SIZES_TMPFS[0]
 
 
 def _as_root() -> bool:
