@@ -8,7 +8,8 @@ students' code as a non-root user), a child process takes a fresh uid before gra
 read by the parent, `source/` is root's alone (setup.sh) and `results/` root's, so neither is in
 reach. Having changed uid, the child is not dumpable: the notebook's kernel (same uid) cannot read
 its memory or open its descriptors. The kernel can still signal it; then the child dies without a
-result and the row says `crashed`, which earns nothing.
+result and the row says `crashed`, which earns nothing. When the child is done, every process of
+its uid is killed (`kill_uid`): a process the kernel detached from its group is not left running.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from pathlib import Path
 
 from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
+from ..grader.cleanup import remove_tree
+from ..grader.kernel import kill_uid
 from ..grader.per_student import StudentRun
 from ..grader.results import Status, SubmissionResult, TaskResult, Verdict
 from ..grader.run import grade_submission
@@ -61,7 +64,10 @@ def grade_as_own_user(
             os.chown(made, uid, uid)
         data = _run_child(uid, work, copy, checks, limits, student)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        kill_uid(uid)  # a process the kernel detached (a session of its own) outlived its group
+        # the kernel's uid owns `work` (its TMPDIR) and may nest folders thousands deep in it:
+        # shutil.rmtree recursed into RecursionError; remove_tree never recurses
+        remove_tree(work)
     if data is None:
         return _blank(
             path, checks, Status.CRASHED, worker_exit="the grading process stopped without a result"

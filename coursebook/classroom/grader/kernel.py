@@ -302,18 +302,67 @@ class Watchdog:
 
     def kill(self) -> None:
         self.fired = True
-        kill_kernel_processes(self.km)
+        if not kill_kernel_processes(self.km):  # the run had ended: no timeout
+            self.fired = False
 
 
-def kill_kernel_processes(km: AsyncKernelManager) -> None:
+_KILLING = threading.Lock()
+FINISHED = "_coursebook_finished"
+"""Set on a manager whose sandbox was killed for the last time (`final_kill`): the provisioner
+keeps the pid after it is reaped, and a pid reaped may be given to another process."""
+
+
+def kill_kernel_processes(km: AsyncKernelManager) -> bool:
     """SIGKILL the process the manager launched (bwrap) and its group; the PID namespace takes the
-    rest."""
-    pid = getattr(km.provisioner, "pid", None) if km.provisioner is not None else None
-    if not pid:
+    rest. Nothing once `final_kill` has run (the pid may be another process's by then): False
+    then."""
+    with _KILLING:
+        if getattr(km, FINISHED, False):
+            return False
+        pid = getattr(km.provisioner, "pid", None) if km.provisioner is not None else None
+        if not pid:
+            return True
+        for kill in (
+            lambda: os.killpg(pid, signal.SIGKILL),
+            lambda: os.kill(pid, signal.SIGKILL),
+        ):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                kill()
+        return True
+
+
+def final_kill(km: AsyncKernelManager) -> None:
+    """The last `kill_kernel_processes` for `km`, before its process is reaped: a watchdog or an
+    interrupt that comes later kills nothing (it would kill whatever then holds the pid)."""
+    kill_kernel_processes(km)
+    with _KILLING:  # a kill running in another thread has finished
+        setattr(km, FINISHED, True)
+
+
+KILL_ROUNDS = 100
+"""`kill_uid` sends SIGKILL to the uid's processes until none is left, at most this many times
+(a process forking as it is killed has children the round before missed)."""
+
+
+def kill_uid(uid: int) -> None:
+    """SIGKILL every process of `uid` (the grading uid, which no one else has), from a child that
+    becomes `uid`: kill(-1) then reaches exactly the processes that uid may signal, its own."""
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare: the uid's processes stay (nothing else to do)
         return
-    for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            kill()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            for _ in range(KILL_ROUNDS):
+                os.kill(-1, signal.SIGKILL)  # never the sender itself
+        except BaseException:  # ProcessLookupError: none left
+            pass
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 REAP_SECONDS = 5.0

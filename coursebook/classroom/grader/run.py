@@ -26,7 +26,15 @@ from ..exercise.limits import Limits
 from ..exercise.task import CheckFile
 from ..student_edition import WRITTEN_TAG
 from .extract import answer_file_name, contains_unsupported, extraction_cell, read_answers
-from .kernel import LimitedClient, Watchdog, kernel_manager, kill_kernel_processes, reap_killed
+from .kernel import (
+    LimitedClient,
+    Watchdog,
+    final_kill,
+    kernel_manager,
+    kill_kernel_processes,
+    kill_uid,
+    reap_killed,
+)
 from .notebook_file import MAX_CELLS, MAX_NOTEBOOK_BYTES, read_submission  # noqa: F401
 from .per_student import LOGIN_VARIABLE, StudentRun, login_flag, released_per_student
 from .results import Status, SubmissionResult, TaskResult, Verdict
@@ -108,6 +116,10 @@ def _grade(
     try:
         answers, status, detail = _run(nb, checks, limits, box, sandboxed, student)
     finally:
+        if not sandboxed and box.uid is not None:
+            # a root grader's kernel ran on the host as the box's uid: a process it detached from
+            # its group (a session of its own) outlived the group's SIGKILL
+            kill_uid(box.uid)
         box.remove()
     result.status, result.detail = status, {**detail, **box.notes}
     _score(result, checks, answers, limits)
@@ -282,7 +294,9 @@ async def _drive(client: LimitedClient, km, limits: Limits, sandboxed: bool = Tr
     finally:
         if hasattr(km, "restore"):
             km.restore()  # root's rights back in this thread, to stop the sandbox
-        kill_kernel_processes(km)  # whatever happened, nothing of the submission outlives this
+        # whatever happened, nothing of the submission outlives this; the last kill by pid
+        # before the reap (a watchdog firing later must not kill whatever then holds the pid)
+        final_kill(km)
         # already dead or never started: nothing left to stop
         with contextlib.suppress(Exception):
             await reap_killed(km)

@@ -43,7 +43,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cleanup import remove_small
+from .cleanup import SYSTEM_PATH, remove_small, unlock_command
 from .runtime_copy import cache_folder, neutral_tree
 from .seccomp import SeccompUnavailable, filter_program
 
@@ -124,18 +124,21 @@ def require_sandbox() -> None:
         raise SandboxUnavailable(problem)
 
 
-@functools.lru_cache(maxsize=1)
+_SIZES_TMPFS: list[bool] = []
+
+
 def _sizes_tmpfs() -> bool:
-    """bubblewrap 0.7 and later can cap a tmpfs (`--size`); older ones refuse the option."""
+    """bubblewrap 0.7 and later can cap a tmpfs (`--size`); older ones refuse the option. Kept
+    once bwrap has answered; a failure to ask (a timeout on a busy machine) is not kept, so the
+    forkserver's preload, which asks once for every worker, cannot leave them all uncapped."""
+    if _SIZES_TMPFS:
+        return _SIZES_TMPFS[0]
     try:
-        return (
-            "--size"
-            in subprocess.run(
-                ["bwrap", "--help"], capture_output=True, text=True, timeout=20
-            ).stdout
-        )
+        done = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired):
         return False
+    _SIZES_TMPFS.append("--size" in done.stdout)
+    return _SIZES_TMPFS[0]
 
 
 def _as_root() -> bool:
@@ -637,16 +640,13 @@ def remove_tree(*folders: Path) -> None:
     left = [folder for folder in left if not remove_small(folder)]  # small: no `rm` process
     done = None
     # coreutils' rm walks without recursion; found on the system path, whatever PATH the grader has
-    rm = shutil.which("rm", path="/usr/bin:/bin") or "rm"
-    chmod = shutil.which("chmod", path="/usr/bin:/bin") or "chmod"
-    for step in (
-        [rm, "-rf", "--one-file-system", "--"],
-        [chmod, "-R", "u+rwx", "--"],
-        [rm, "-rf", "--one-file-system", "--"],
-    ):
+    rm = [shutil.which("rm", path=SYSTEM_PATH) or "rm", "-rf", "--one-file-system", "--"]
+    for unlock in (False, True, False):
         if not left:
             return
-        done = subprocess.run([*step, *left], capture_output=True, timeout=300)
+        # the unlock step: folders only, never a hard-linked file's mode
+        argv = unlock_command(left) if unlock else [*rm, *left]
+        done = subprocess.run(argv, capture_output=True, timeout=300)
         left = [folder for folder in left if os.path.lexists(folder)]
     if left:
         said = done.stderr.decode(errors="replace").strip()[:200] if done is not None else ""
