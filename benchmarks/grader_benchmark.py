@@ -131,6 +131,7 @@ def main(count: int = 20, rounds: int = 2) -> None:
     require_sandbox()
     assignment = Assignment.load(ROOT / "answers", EXERCISE)
     times: dict[tuple[str, int], list[float]] = {}
+    loads = [os.getloadavg()]  # the machine's load, before the rounds and after
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "class"
         submissions = make_submissions(folder, count)
@@ -160,6 +161,7 @@ def main(count: int = 20, rounds: int = 2) -> None:
                         out = Path(tmp) / f"out-{index}-{jobs}"
                         took, rows = grade_run(folder, out, assignment, jobs)
                     times.setdefault((kind, jobs), []).append(took)
+        loads.append(os.getloadavg())
         agreement = nbgrader_agrees(course, rows) if course else ""
         start_up = nbgrader_baseline.startup() if course else 0.0
     results = [row.result for row in rows]
@@ -167,6 +169,8 @@ def main(count: int = 20, rounds: int = 2) -> None:
     plain = sorted(kernel_start_stop(False) for _ in range(5))[2]
     boxed = sorted(kernel_start_stop(True) for _ in range(5))[2]
     print(f"{count} submissions of {EXERCISE}, {rounds} interleaved rounds on {os.cpu_count()} cores")
+    before, after = (" ".join(f"{x:.2f}" for x in load) for load in loads)
+    print(f"  load average (1, 5, 15 min): {before} before the rounds, {after} after")
     for jobs in (1, 2):
         floor, graded = times[("floor", jobs)], times[("grade", jobs)]
         per_round = ", ".join(f"{g / f:.2f}" for g, f in zip(graded, floor))
