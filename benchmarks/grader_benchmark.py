@@ -1,12 +1,23 @@
-"""Grader benchmark: sandboxed `coursebook grade` against the nbclient floor, at the same parallelism.
+"""Grader benchmark: sandboxed `coursebook grade` against the nbclient floor, at the same
+parallelism, and against nbgrader at -j 1.
 
-The floor is executing the same notebooks with plain nbclient (no sandbox, no limits, no grading).
-The grader adds a bubblewrap sandbox per submission, limits, answer extraction, grading, the result
-store and the gradebooks. Also printed: the sandbox's own start-up cost per submission (starting
-and stopping a kernel in bubblewrap against the same kernel started plainly). Prints; asserts nothing.
-Target: sandboxed grading within 1.15 x the floor at -j 1 and at -j 2, and ahead of nbgrader at -j 1.
+The floor (nbclient_floor.py, whose docstring says it in full) runs the same notebooks with plain
+nbclient, one kernel per notebook, one at a time at -j 1 and two at a time at -j 2, in the kernel
+environment the grader's sandbox gives: the sandbox's environment (MPLBACKEND=Agg, a fresh empty
+HOME, IPYTHONDIR and MPLCONFIGDIR on a tmpfs, with the sandbox's matplotlib font list), the grading
+form of the check file (no digests) beside the notebook, IPC sockets, and the kernel stopped the
+grader's way (SIGKILL to its group, reaped). So grade / floor is what the grader itself adds: the
+bubblewrap sandbox and its launcher, a process per submission, the extraction cell and reading the
+answers, limits and output accounting, grading, the result store and the gradebooks.
+(Until 2026-12-07 the floor ran the notebooks beside answers/, where check() loaded the YAML
+answer file, in the benchmark's own environment, with the inline backend drawing the figure, and
+stopped each kernel gracefully: more kernel work than the grader's, so the ratio flattered it.)
+Also printed: the sandbox's own start-up cost per submission (starting and stopping a kernel in
+bubblewrap against the same kernel started plainly). Prints; asserts nothing.
+Target: sandboxed grading within 1.15 x the floor at -j 1 and -j 2, and ahead of nbgrader at -j 1.
 nbgrader 0.9.6 runs `nbgrader autograde` on the same submissions, in its own venv made once under
-_build/benchmarks/ (nbgrader_baseline.py); without it (no network on first use) that line says why.
+_build/benchmarks/ (nbgrader_baseline.py), with MPLBACKEND=Agg as our grader's kernels have (say
+nbgrader_baseline.py and the printed line); without it (no network on first use) that line says why.
 Where a submission's time goes outside its kernel, step by step: benchmarks/grader_steps.py.
 Run: .venv/bin/python benchmarks/grader_benchmark.py [N] [ROUNDS]
 """
@@ -14,6 +25,7 @@ Run: .venv/bin/python benchmarks/grader_benchmark.py [N] [ROUNDS]
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import sys
 import tempfile
@@ -22,7 +34,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -35,6 +46,7 @@ from coursebook.classroom.grader.kernel import kernel_manager  # noqa: E402
 from coursebook.classroom.grader.sandbox import Sandbox  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nbclient_floor  # noqa: E402
 import nbgrader_baseline  # noqa: E402
 
 EXERCISE = "ex3a-revenue-exposure"
@@ -58,12 +70,6 @@ def make_submissions(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def run_plain(path: Path) -> None:
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(ROOT / "answers")}}).execute()
-
-
 def kernel_start_stop(sandboxed: bool) -> float:
     """Seconds to start a grading kernel, see it answer, and stop it (with or without bubblewrap)."""
     box = Sandbox.create()
@@ -85,10 +91,10 @@ def kernel_start_stop(sandboxed: bool) -> float:
         box.remove()
 
 
-def floor_run(submissions: list[Path], jobs: int) -> float:
+def floor_run(floor: nbclient_floor.Floor, submissions: list[Path], jobs: int) -> float:
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        list(pool.map(run_plain, submissions))
+        list(pool.map(functools.partial(nbclient_floor.run, floor), submissions))
     return time.perf_counter() - start
 
 
@@ -125,11 +131,13 @@ def main(count: int = 20, rounds: int = 2) -> None:
     require_sandbox()
     assignment = Assignment.load(ROOT / "answers", EXERCISE)
     times: dict[tuple[str, int], list[float]] = {}
+    loads = [os.getloadavg()]  # the machine's load, before the rounds and after
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "class"
         submissions = make_submissions(folder, count)
         course, missing = nbgrader_course(Path(tmp), submissions)
-        floor_run(submissions[:2], 2)  # warm-up: imports, caches, the kernel spec
+        floor = nbclient_floor.prepare(Path(tmp) / "floor", assignment.checks)
+        floor_run(floor, submissions[:2], 2)  # warm-up: imports, caches, the kernel spec
         # and the grader's caches, as after its first run (the runtime trees, matplotlib's font
         # list; grader_cpu.py prints that one-time cost)
         warm = Path(tmp) / "warm"
@@ -146,13 +154,14 @@ def main(count: int = 20, rounds: int = 2) -> None:
                 shift = index % len(kinds)
                 for kind in kinds[shift:] + kinds[:shift]:
                     if kind == "floor":
-                        took = floor_run(submissions, jobs)
+                        took = floor_run(floor, submissions, jobs)
                     elif kind == "nbgrader":
                         took = nbgrader_baseline.autograde_run(course)
                     else:
                         out = Path(tmp) / f"out-{index}-{jobs}"
                         took, rows = grade_run(folder, out, assignment, jobs)
                     times.setdefault((kind, jobs), []).append(took)
+        loads.append(os.getloadavg())
         agreement = nbgrader_agrees(course, rows) if course else ""
         start_up = nbgrader_baseline.startup() if course else 0.0
     results = [row.result for row in rows]
@@ -160,6 +169,8 @@ def main(count: int = 20, rounds: int = 2) -> None:
     plain = sorted(kernel_start_stop(False) for _ in range(5))[2]
     boxed = sorted(kernel_start_stop(True) for _ in range(5))[2]
     print(f"{count} submissions of {EXERCISE}, {rounds} interleaved rounds on {os.cpu_count()} cores")
+    before, after = (" ".join(f"{x:.2f}" for x in load) for load in loads)
+    print(f"  load average (1, 5, 15 min): {before} before the rounds, {after} after")
     for jobs in (1, 2):
         floor, graded = times[("floor", jobs)], times[("grade", jobs)]
         per_round = ", ".join(f"{g / f:.2f}" for g, f in zip(graded, floor))
@@ -174,7 +185,8 @@ def main(count: int = 20, rounds: int = 2) -> None:
         faster = ("grade is faster" if net < 1 else "nbgrader is faster" if ratio > 1
                   else "grade is faster only with nbgrader's start-up counted")
         print(f"  -j 1: nbgrader {nbgrader_baseline.NBGRADER.split('==')[1]} autograde (one at a "
-              f"time) {sum(theirs) / rounds:6.1f} s per round; grade -j 1 / nbgrader {ratio:.2f} "
+              f"time, MPLBACKEND={nbgrader_baseline.MPLBACKEND}) {sum(theirs) / rounds:6.1f} s "
+              f"per round; grade -j 1 / nbgrader {ratio:.2f} "
               f"(rounds: {per_round}; target < 1); {net:.2f} without nbgrader's command start-up "
               f"({start_up:.1f} s; grade is timed in-process): {faster}; {agreement}")
     else:

@@ -8,8 +8,9 @@ autograded answer cell, every `check("task")` cell a locked test cell asserting 
 within its tolerance for its points, the written response a manually graded cell; the Checker cell
 and the cells tagged hidden or rubric are dropped, as in the student edition. Each nbgrader
 submission is the generated release with the solution cells of one coursebook submission.
-nbgrader grades one submission at a time (its only mode); `autograde_run` times that, from a
-fresh gradebook, and `scores` reads what it gave.
+nbgrader grades one submission at a time (its only mode), its kernels with MPLBACKEND=Agg as our
+grader's (`_env` says why); `autograde_run` times that, from a fresh gradebook, and `scores` reads
+what it gave.
 Run alone (builds the venv and course, grades N submissions once, prints time and scores):
   .venv/bin/python benchmarks/nbgrader_baseline.py [N]
 """
@@ -36,6 +37,7 @@ HOME = ROOT / "_build" / "benchmarks" / "nbgrader-0.9.6"
 VENV = HOME / "venv"
 ASSIGNMENT = "ex3a"
 SOLUTION = "### BEGIN SOLUTION"
+MPLBACKEND = "Agg"  # the matplotlib backend of nbgrader's kernels (see `_env`)
 
 
 class Unavailable(RuntimeError):
@@ -76,6 +78,11 @@ def _env() -> dict[str, str]:
     env["JUPYTER_PATH"] = str(VENV / "share" / "jupyter")
     env["JUPYTER_DATA_DIR"] = str(HOME / "jupyter-data")
     env["JUPYTER_CONFIG_DIR"] = str(HOME / "jupyter-config")
+    # The kernels nbgrader starts inherit this environment: they draw with Agg, as our grader's do
+    # (its sandbox sets MPLBACKEND=Agg), not with ipykernel's inline backend, which would also
+    # render each figure to PNG for nbgrader's feedback. The two tools then run the same notebook
+    # code; the comparison is of grading, and an nbgrader course can set this the same way.
+    env["MPLBACKEND"] = MPLBACKEND
     return env
 
 
