@@ -32,4 +32,5 @@ def kept_stop_signals() -> Iterator[None]:
         for signum, handler in handlers.items():
             with contextlib.suppress(RuntimeError, ValueError):
                 loop.remove_signal_handler(signum)
-            signal.signal(signum, handler)
+            if handler is not None:  # None: set outside Python, which cannot be put back
+                signal.signal(signum, handler)
