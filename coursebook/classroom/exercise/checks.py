@@ -93,15 +93,24 @@ def public_spec(
 ) -> dict:
     """The student-safe form of a check file: no answers, only slow salted hashes (fingerprints.py).
     `course_salt`: the course's own (variants.course_salt), so no table serves two courses."""
+    return _spec(
+        check_file,
+        course_salt,
+        {
+            task.id: public_entry(check_file.exercise, task, cost, course_salt)
+            for task in check_file.tasks
+        },
+    )
+
+
+def _spec(check_file: CheckFile, course_salt: str, tasks: dict) -> dict:
+    """A check file in the form the notebook's `Checker(...)` loads, with these task entries."""
     return {
         "exercise": check_file.exercise,
         "title": check_file.title,
         "format": FORMAT,
         "course_salt": course_salt,
-        "tasks": {
-            task.id: public_entry(check_file.exercise, task, cost, course_salt)
-            for task in check_file.tasks
-        },
+        "tasks": tasks,
     }
 
 
@@ -115,12 +124,10 @@ def grading_spec(check_file: CheckFile, course_salt: str = "stock") -> dict:
     `check()` hashes with scrypt, a deliberate tenth of a second: 0.6 s of CPU in every ex3a
     notebook, and building the digests costs seconds per answer key) and would hand the student's
     code a way to test guesses against the key while it is being graded."""
-    return {
-        "exercise": check_file.exercise,
-        "title": check_file.title,
-        "format": FORMAT,
-        "course_salt": course_salt,
-        "tasks": {
+    return _spec(
+        check_file,
+        course_salt,
+        {
             task.id: {
                 "variable": task.variable,
                 "kind": task.kind,
@@ -130,4 +137,4 @@ def grading_spec(check_file: CheckFile, course_salt: str = "stock") -> dict:
             }
             for task in check_file.tasks
         },
-    }
+    )
