@@ -13,6 +13,7 @@ from pathlib import Path
 
 from coursebook.classroom.grader import cleanup, sandbox
 from coursebook.classroom.grader.cleanup import remove_small, remove_tree
+from tests.helpers.trees import nest
 
 
 def living_strays() -> list[int]:
@@ -141,18 +142,6 @@ def test_the_unlock_step_opens_every_folder_and_no_file(tmp_path):
     assert remove_tree(root) and not root.exists()
 
 
-def _deep(folder: Path, levels: int = 1500) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        for _ in range(levels):
-            os.mkdir("d", dir_fd=fd)
-            inner = os.open("d", os.O_RDONLY, dir_fd=fd)
-            os.close(fd)
-            fd = inner
-    finally:
-        os.close(fd)
-
-
 _TASK = {"kind": "number", "answer": 4.2, "tolerance": 0.01}
 
 
@@ -167,7 +156,7 @@ def test_a_deep_tree_left_in_the_own_user_folder_still_gives_a_row(tmp_path, mon
     made = []
 
     def child(uid, work, copy, checks, limits, student=None):
-        _deep(work)
+        nest(work)
         made.append(work)
         return None  # the child stopped without a result
 

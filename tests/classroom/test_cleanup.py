@@ -6,6 +6,7 @@ from pathlib import Path
 
 from coursebook.classroom.grader import cleanup
 from coursebook.classroom.grader.cleanup import remove_small, remove_tree
+from tests.helpers.trees import nest
 
 
 def _sandbox_like(root: Path) -> Path:
@@ -57,15 +58,7 @@ def test_a_large_or_deep_tree_is_left_to_rm(tmp_path):
     deep.mkdir()
     # deeper than Python's recursion limit and than PATH_MAX: made one level at a time, each
     # relative to the last (as a submission would)
-    fd = os.open(deep, os.O_RDONLY)
-    try:
-        for _ in range(1500):
-            os.mkdir("d", dir_fd=fd)
-            inner = os.open("d", os.O_RDONLY, dir_fd=fd)
-            os.close(fd)
-            fd = inner
-    finally:
-        os.close(fd)
+    nest(deep, 1500)
     assert not remove_small(deep)
     assert remove_tree(deep) and not deep.exists()
 

@@ -30,6 +30,7 @@ from coursebook.classroom.exercise.task import CheckFile
 from coursebook.classroom.exercise.limits import Limits
 from coursebook.classroom.grader.results import Status, SubmissionResult, TaskResult, Verdict
 from tests.conftest import ROOT
+from tests.helpers.trees import nest
 
 SCHEMA = json.loads((Path(__file__).with_name("gradescope-results.schema.json")).read_text())
 KEY = ROOT / "tests" / "fixtures" / "grading" / "answers" / "checks" / "ex0-fixture.yml"
@@ -167,15 +168,7 @@ def test_a11_a_fifo_at_the_answers_path_ends_in_time_with_results(tmp_path):
 def test_a11_a_deep_folder_in_the_submission_is_walked_without_recursion(tmp_path):
     root = make_root(tmp_path)
     deep = root / "submission"
-    fd = os.open(deep, os.O_RDONLY)
-    try:
-        for _ in range(1500):  # relative to a descriptor: the path itself would exceed PATH_MAX
-            os.mkdir("d", dir_fd=fd)
-            inner = os.open("d", os.O_RDONLY, dir_fd=fd)
-            os.close(fd)
-            fd = inner
-    finally:
-        os.close(fd)
+    nest(deep, 1500)
     try:
         assert run_in_time(root, 120) == 0
         assert results_of(root)["extra_data"]["detail"]["reason"] == "no-notebook"
